@@ -5,7 +5,8 @@ import SolanaCore
 public enum AccountRegistry {
     public static let layouts: [any AccountLayout.Type] = [
         TokenAccount.self, TokenMint.self,
-        // @layouts-vault-dexes
+        RaydiumAmmV4Info.self, RaydiumCpmmPoolState.self, RaydiumCpmmAmmConfig.self, OrcaTokenSwapState.self,
+        PumpSwapPoolState.self, PumpSwapGlobalConfig.self, PumpFeeConfig.self,  // @layouts-vault-dexes
         // @layouts-raydium-clmm
         // @layouts-orca-whirlpool
         // @layouts-meteora-dlmm
@@ -13,7 +14,7 @@ public enum AccountRegistry {
     ]
 
     public static let poolModels: [any PoolModel.Type] = [
-        // @pools-vault-dexes
+        RaydiumAmmV4Pool.self, RaydiumCpmmPool.self, OrcaTokenSwapPool.self, PumpSwapPool.self,  // @pools-vault-dexes
         // @pools-raydium-clmm
         // @pools-orca-whirlpool
         // @pools-meteora-dlmm

@@ -39,4 +39,17 @@ public enum KnownMints {
         Pubkey("pumpCmXqMfrsAkQ5r49WcJnRayYRqmXz6ae8H7H9Dfn"): "PUMP",
     ]
     public static func symbol(_ mint: Pubkey) -> String { symbols[mint] ?? String(mint.base58.prefix(6)) }
+
+    /// Decimals of mints whose mint accounts are in the fixtures (dex-layouts.md §14, "fixture mint
+    /// data"); used only when a pool does not store decimals and its mint account was not provided.
+    public static let verifiedDecimals: [Pubkey: UInt8] = [
+        wsol: 9, usdc: 6, usdt: 6, Pubkey("mSoLzYCxHdYgdzU16g5QSh3i5K3z3KZK7ytfqcJm7So"): 9,
+    ]
+
+    /// Decimals from the applied mint account, else the verified table, else "mint … not provided".
+    public static func decimals(of mint: Dependent<TokenMint>) throws -> UInt8 {
+        if let m = mint.value { return m.decimals }
+        if let d = verifiedDecimals[mint.address] { return d }
+        return try mint.get().decimals
+    }
 }

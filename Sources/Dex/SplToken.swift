@@ -63,7 +63,8 @@ public struct TransferFee: Sendable, Equatable {
     public func fee(on amount: UInt64) -> UInt64 {
         if basisPoints == 0 || amount == 0 { return 0 }
         let raw = (UInt128(amount) * UInt128(basisPoints) + 9_999) / 10_000
-        return UInt64(min(raw, UInt128(maximumFee)))
+        // Capped at maximum_fee; also at the amount itself so hostile bps > 10000 can't underflow callers.
+        return UInt64(min(raw, UInt128(maximumFee), UInt128(amount)))
     }
 
     /// `TransferFee::calculate_inverse_fee`: the fee on the pre-fee amount that nets `post` after fees.

@@ -1,0 +1,276 @@
+import PoolMath
+import SolanaCore
+
+// PumpSwap (`pAMMBay6…`) and the pump fee program's FeeConfig, dex-layouts.md §12.
+// Source: pump-fun/pump-public-docs @1b822158 idl/pump_amm.json (Pool, GlobalConfig), idl/pump_fees.json
+// (FeeConfig { bump, admin, flat_fees: Fees, fee_tiers: Vec<FeeTier>, stable_fee_tiers: Vec<FeeTier> }),
+// docs/PUMP_SWAP_README.md. Swap math: the official SDK (npm @pump-fun/pump-swap-sdk) is not available
+// here; the formulas below are the third-party transcription in eco-incorp/sauce-sdk docs/svm-venues.md
+// (verified there against mainnet Buy/Sell events) — see dex-layouts.md §12.
+
+/// A PumpSwap `Pool` (IDL 245 B; mainnet accounts are allocated 300 B; older pools end after lp_supply).
+public struct PumpSwapPoolState: AccountLayout, Equatable {
+    public static let program = "pumpswap"
+    public static let kind = "Pool"
+    public static let discriminator = "f19a6d0411b16dbc"
+    public static let minimumSize = 211
+
+    public var poolBump: UInt8, index: UInt16
+    public var creator: Pubkey, baseMint: Pubkey, quoteMint: Pubkey, lpMint: Pubkey
+    public var poolBaseTokenAccount: Pubkey, poolQuoteTokenAccount: Pubkey
+    public var lpSupply: UInt64
+    public var coinCreator: Pubkey
+    public var isMayhemMode: Bool, isCashbackCoin: Bool
+
+    public static func matches(_ a: AccountData) -> Bool {
+        a.owner == ProgramIds.pumpSwap && a.data.count >= minimumSize && LayoutCheck.hasDiscriminator(a, discriminator)
+    }
+
+    public init(_ a: AccountData) throws {
+        try LayoutCheck.anchor(a, owner: ProgramIds.pumpSwap, size: Self.minimumSize, atLeast: true, disc: Self.discriminator, kind: Self.kind)
+        let r = ByteReader(a.data)
+        poolBump = try r.u8(8); index = try r.u16(9)
+        creator = try r.pubkey(11); baseMint = try r.pubkey(43); quoteMint = try r.pubkey(75); lpMint = try r.pubkey(107)
+        poolBaseTokenAccount = try r.pubkey(139); poolQuoteTokenAccount = try r.pubkey(171)
+        lpSupply = try r.u64(203)
+        coinCreator = a.data.count >= 243 ? try r.pubkey(211) : .zero
+        isMayhemMode = a.data.count >= 244 ? try r.bool(243) : false
+        isCashbackCoin = a.data.count >= 245 ? try r.bool(244) : false
+    }
+
+    public var fields: Fields {
+        [("pool_bump", .u(poolBump)), ("index", .u(index)), ("creator", .pubkey(creator)), ("base_mint", .pubkey(baseMint)),
+         ("quote_mint", .pubkey(quoteMint)), ("lp_mint", .pubkey(lpMint)), ("pool_base_token_account", .pubkey(poolBaseTokenAccount)),
+         ("pool_quote_token_account", .pubkey(poolQuoteTokenAccount)), ("lp_supply", .u(lpSupply)), ("coin_creator", .pubkey(coinCreator)),
+         ("is_mayhem_mode", .u(isMayhemMode ? 1 : 0)), ("is_cashback_coin", .u(isCashbackCoin ? 1 : 0))]
+    }
+}
+
+/// PumpSwap fee rates in basis points.
+public struct PumpSwapFees: Sendable, Equatable {
+    public var lpFeeBps: UInt64, protocolFeeBps: UInt64, creatorFeeBps: UInt64
+}
+
+/// PumpSwap `GlobalConfig` (907 B, `ADyA8hde…`): the fees used when no FeeConfig applies.
+public struct PumpSwapGlobalConfig: AccountLayout, Equatable {
+    public static let program = "pumpswap"
+    public static let kind = "GlobalConfig"
+    public static let size = 907
+    public static let discriminator = "95089ccaa0fcb0d9"
+    public static let address = Pubkey("ADyA8hdefvWN2dbGGWFotbzWxrAvLW83WG6QCVXvJKqw")
+
+    public var admin: Pubkey
+    public var lpFeeBasisPoints: UInt64, protocolFeeBasisPoints: UInt64, coinCreatorFeeBasisPoints: UInt64
+    public var disableFlags: UInt8
+
+    public static func matches(_ a: AccountData) -> Bool {
+        a.owner == ProgramIds.pumpSwap && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
+    }
+
+    public init(_ a: AccountData) throws {
+        try LayoutCheck.anchor(a, owner: ProgramIds.pumpSwap, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        let r = ByteReader(a.data)
+        admin = try r.pubkey(8)
+        lpFeeBasisPoints = try r.u64(40); protocolFeeBasisPoints = try r.u64(48); disableFlags = try r.u8(56)
+        coinCreatorFeeBasisPoints = try r.u64(313)
+    }
+
+    public var fees: PumpSwapFees {
+        PumpSwapFees(lpFeeBps: lpFeeBasisPoints, protocolFeeBps: protocolFeeBasisPoints, creatorFeeBps: coinCreatorFeeBasisPoints)
+    }
+
+    public var fields: Fields {
+        [("admin", .pubkey(admin)), ("lp_fee_basis_points", .u(lpFeeBasisPoints)), ("protocol_fee_basis_points", .u(protocolFeeBasisPoints)),
+         ("disable_flags", .u(disableFlags)), ("coin_creator_fee_basis_points", .u(coinCreatorFeeBasisPoints))]
+    }
+}
+
+/// The pump fee program's `FeeConfig` for PumpSwap (PDA ["fee_config", pump_amm_program] of `pfeeUx…`):
+/// flat fees for non-pump pools and market-cap fee tiers for pools of pump.fun coins.
+public struct PumpFeeConfig: AccountLayout, Equatable {
+    public static let program = "pump-fees"
+    public static let kind = "FeeConfig"
+    public static let discriminator = "8f3492bbdb7b4c9b"
+    /// bump(1) + admin(32) + flat_fees(24) + two Vec length prefixes.
+    public static let minimumSize = 8 + 1 + 32 + 24 + 4 + 4
+
+    public struct Tier: Sendable, Equatable {
+        public var marketCapLamportsThreshold: UInt128
+        public var fees: PumpSwapFees
+    }
+
+    public var admin: Pubkey
+    public var flatFees: PumpSwapFees
+    public var feeTiers: [Tier]
+    public var stableFeeTiers: [Tier]
+
+    public static var pdaAddress: Pubkey? {
+        ProgramAddress.find(seeds: [Array("fee_config".utf8), ProgramIds.pumpSwap.bytes], programId: ProgramIds.pumpFees)?.0
+    }
+
+    public static func matches(_ a: AccountData) -> Bool {
+        a.owner == ProgramIds.pumpFees && a.data.count >= minimumSize && LayoutCheck.hasDiscriminator(a, discriminator)
+    }
+
+    public init(_ a: AccountData) throws {
+        try LayoutCheck.anchor(a, owner: ProgramIds.pumpFees, size: Self.minimumSize, atLeast: true, disc: Self.discriminator, kind: Self.kind)
+        let r = ByteReader(a.data)
+        admin = try r.pubkey(9)
+        func fees(_ o: Int) throws -> PumpSwapFees {
+            PumpSwapFees(lpFeeBps: try r.u64(o), protocolFeeBps: try r.u64(o + 8), creatorFeeBps: try r.u64(o + 16))
+        }
+        flatFees = try fees(41)
+        var o = 65
+        func tiers() throws -> [Tier] {
+            let n = Int(try r.u32(o)); o += 4
+            // Each tier is 40 bytes; a count the account can't hold is corrupt data, not a reason to allocate.
+            guard n <= (a.data.count - o) / 40 else {
+                throw DecodeError.invalidField(kind: Self.kind, field: "fee_tiers", reason: "\(n) tiers do not fit in \(a.data.count) bytes")
+            }
+            var out: [Tier] = []
+            for _ in 0..<n {
+                out.append(Tier(marketCapLamportsThreshold: try r.u128(o), fees: try fees(o + 16)))
+                o += 40
+            }
+            return out
+        }
+        feeTiers = try tiers()
+        stableFeeTiers = try tiers()
+    }
+
+    /// SDK `calculateFeeTier`: below the first threshold → first tier; else the highest tier whose threshold ≤ market cap.
+    public func tier(marketCapLamports: UInt128) -> PumpSwapFees {
+        guard let first = feeTiers.first else { return flatFees }
+        if marketCapLamports < first.marketCapLamportsThreshold { return first.fees }
+        return feeTiers.last(where: { marketCapLamports >= $0.marketCapLamportsThreshold })?.fees ?? first.fees
+    }
+
+    public var fields: Fields {
+        [("admin", .pubkey(admin)), ("flat_lp_fee_bps", .u(flatFees.lpFeeBps)), ("flat_protocol_fee_bps", .u(flatFees.protocolFeeBps)),
+         ("flat_creator_fee_bps", .u(flatFees.creatorFeeBps)), ("fee_tiers", .u(feeTiers.count)), ("stable_fee_tiers", .u(stableFeeTiers.count))]
+    }
+}
+
+/// A PumpSwap pool: Pool + base/quote vaults + GlobalConfig (+ FeeConfig and the base mint for tiered fees).
+public struct PumpSwapPool: PoolModel {
+    public static let dex = DexKind.pumpSwap
+    /// pump.fun bonding-curve program; canonical pools are created by its ["pool-authority", mint] PDA.
+    static let pumpProgram = Pubkey("6EF8rrecthR5Dkzon8Nwu78hRvfCKubJ14M5uBEwF6P")
+    static let feeConfigAddress = Pubkey("5PHirr8joyTMp9JMm6nW7hNDVyEYdkzDqazxPD7RaTjx")
+
+    public let address: Pubkey
+    public private(set) var state: PumpSwapPoolState
+    var baseVault: Dependent<TokenAccount>, quoteVault: Dependent<TokenAccount>
+    var globalConfig = Dependent<PumpSwapGlobalConfig>(address: PumpSwapGlobalConfig.address, role: "global config")
+    var feeConfig = Dependent<PumpFeeConfig>(address: PumpSwapPool.feeConfigAddress, role: "fee config")
+    var baseMintAccount: Dependent<TokenMint>, quoteMintAccount: Dependent<TokenMint>
+
+    public var mintA: Pubkey { state.baseMint }
+    public var mintB: Pubkey { state.quoteMint }
+
+    public static func isPool(_ a: AccountData) -> Bool { PumpSwapPoolState.matches(a) }
+
+    public init(pool: AccountData) throws {
+        address = pool.address
+        state = try PumpSwapPoolState(pool)
+        baseVault = Dependent(address: state.poolBaseTokenAccount, role: "base vault")
+        quoteVault = Dependent(address: state.poolQuoteTokenAccount, role: "quote vault")
+        baseMintAccount = Dependent(address: state.baseMint, role: "mint")
+        quoteMintAccount = Dependent(address: state.quoteMint, role: "mint")
+    }
+
+    public func accountsToWatch() -> [Pubkey] {
+        [state.poolBaseTokenAccount, state.poolQuoteTokenAccount, PumpSwapGlobalConfig.address, Self.feeConfigAddress,
+         state.baseMint, state.quoteMint]
+    }
+
+    public mutating func apply(_ a: AccountData) throws -> Bool {
+        if a.address == address {
+            let next = try PumpSwapPoolState(a)
+            guard next.poolBaseTokenAccount == state.poolBaseTokenAccount, next.poolQuoteTokenAccount == state.poolQuoteTokenAccount else {
+                throw QuoteError.invalidAccount(role: "pool", address: address, reason: "vault addresses changed")
+            }
+            state = next
+            return true
+        }
+        return try baseVault.apply(a) || quoteVault.apply(a) || globalConfig.apply(a) || feeConfig.apply(a)
+            || baseMintAccount.apply(a) || quoteMintAccount.apply(a)
+    }
+
+    /// Canonical (pump.fun-migrated) pools use market-cap tiers; others the flat fees.
+    var isPumpPool: Bool {
+        guard let authority = ProgramAddress.find(seeds: [Array("pool-authority".utf8), state.baseMint.bytes], programId: Self.pumpProgram)
+        else { return false }
+        return state.creator == authority.0
+    }
+
+    /// Fees in force: FeeConfig when provided (tiers for pump pools by market cap in quote units,
+    /// flat otherwise), else GlobalConfig. The creator fee is zero when the pool has no coin creator.
+    func fees(baseReserve: UInt64, quoteReserve: UInt64) throws -> PumpSwapFees {
+        var f: PumpSwapFees
+        if let fc = feeConfig.value {
+            if isPumpPool, let supply = baseMintAccount.value?.supply, baseReserve > 0 {
+                // SDK `poolMarketCap`: quote_reserve · base_supply / base_reserve.
+                let cap = UInt128(quoteReserve).multipliedReportingOverflow(by: UInt128(supply))
+                f = fc.tier(marketCapLamports: cap.overflow ? .max : cap.partialValue / UInt128(baseReserve))
+            } else {
+                f = fc.flatFees
+            }
+        } else {
+            f = try globalConfig.get().fees
+        }
+        if state.coinCreator == .zero { f.creatorFeeBps = 0 }
+        guard f.lpFeeBps + f.protocolFeeBps + f.creatorFeeBps < 10_000 else {
+            throw QuoteError.invalidAccount(role: "fee config", address: feeConfig.address, reason: "fees ≥ 100%")
+        }
+        return f
+    }
+
+    public func price(context: QuoteContext) throws -> PoolPrice {
+        let b = try baseVault.get().amount, q = try quoteVault.get().amount
+        let db = try KnownMints.decimals(of: baseMintAccount), dq = try KnownMints.decimals(of: quoteMintAccount)
+        return PoolPrice(mintA: mintA, mintB: mintB, decimalsA: db, decimalsB: dq, reserveA: b, reserveB: q,
+                         priceBPerA: ConstantProduct.spot(reserveIn: b, reserveOut: q, decimalsIn: db, decimalsOut: dq))
+    }
+
+    static func ceilBps(_ x: UInt128, _ bps: UInt64) -> UInt128 { (x * UInt128(bps) + 9_999) / 10_000 }
+
+    /// sell (base in): q = floor(Rq·b/(Rb+b)), out = q − ceil(q·lp) − ceil(q·protocol) − ceil(q·creator) (bps).
+    /// buy (quote in): eff = floor(spend·1e4/(1e4+Σbps)), fees = per-component ceil on eff, eff −= max(0, eff+fees−spend),
+    /// out = floor(Rb·(eff−1)/(Rq+(eff−1))).
+    public func quote(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
+        let sell = try isAToB(inputMint)
+        guard amountIn > 0 else { throw QuoteError.zeroAmount }
+        let rb = try baseVault.get().amount, rq = try quoteVault.get().amount
+        let f = try fees(baseReserve: rb, quoteReserve: rq)
+        let db = try KnownMints.decimals(of: baseMintAccount), dq = try KnownMints.decimals(of: quoteMintAccount)
+        let x = UInt128(amountIn)
+        var out: UInt128, fee: UInt128, newBase: UInt128, newQuote: UInt128
+        if sell {
+            let q = try ConstantProduct.outFloor(reserveIn: rb, reserveOut: rq, netIn: x)
+            fee = Self.ceilBps(q, f.lpFeeBps) + Self.ceilBps(q, f.protocolFeeBps) + Self.ceilBps(q, f.creatorFeeBps)
+            guard q > fee else { throw QuoteError.zeroOutput }
+            out = q - fee
+            newBase = UInt128(rb) + x
+            newQuote = UInt128(rq) - q + Self.ceilBps(q, f.lpFeeBps)  // the LP fee stays in the pool
+        } else {
+            var eff = x * 10_000 / (10_000 + UInt128(f.lpFeeBps + f.protocolFeeBps + f.creatorFeeBps))
+            fee = Self.ceilBps(eff, f.lpFeeBps) + Self.ceilBps(eff, f.protocolFeeBps) + Self.ceilBps(eff, f.creatorFeeBps)
+            if eff + fee > x { eff -= eff + fee - x }
+            guard eff > 1 else { throw QuoteError.zeroOutput }
+            out = try ConstantProduct.outFloor(reserveIn: rq, reserveOut: rb, netIn: eff - 1)
+            fee = x - eff
+            newQuote = UInt128(rq) + eff + Self.ceilBps(eff, f.lpFeeBps)
+            newBase = UInt128(rb) - out
+        }
+        guard out > 0 else { throw QuoteError.zeroOutput }
+        let (dIn, dOut) = sell ? (db, dq) : (dq, db)
+        let before = sell ? ConstantProduct.spot(reserveIn: rb, reserveOut: rq, decimalsIn: db, decimalsOut: dq)
+                          : ConstantProduct.spot(reserveIn: rq, reserveOut: rb, decimalsIn: dq, decimalsOut: db)
+        let after = sell ? ConstantProduct.spot(reserveIn: UInt64(clamping: newBase), reserveOut: UInt64(clamping: newQuote), decimalsIn: dIn, decimalsOut: dOut)
+                         : ConstantProduct.spot(reserveIn: UInt64(clamping: newQuote), reserveOut: UInt64(clamping: newBase), decimalsIn: dIn, decimalsOut: dOut)
+        return Quote(pool: address, dex: Self.dex, inputMint: inputMint, outputMint: sell ? mintB : mintA, amountIn: amountIn,
+                     amountOut: UInt64(out), feeAmount: UInt64(clamping: fee), feeMint: mintB,
+                     priceBefore: before, priceAfter: after)
+    }
+}
