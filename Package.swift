@@ -14,10 +14,12 @@ let package = Package(
         .target(name: "SolanaCore"),
         .target(name: "PoolMath"),
         .target(name: "Dex", dependencies: ["SolanaCore", "PoolMath"]),
-        .executableTarget(name: "solana-pool-cache", dependencies: ["Dex", "SolanaCore", "PoolMath"]),
+        .target(name: "CLI", dependencies: ["Dex", "SolanaCore", "PoolMath"]),
+        .executableTarget(name: "solana-pool-cache", dependencies: ["CLI"]),
         .testTarget(name: "SolanaCoreTests", dependencies: ["SolanaCore"]),
         .testTarget(name: "PoolMathTests", dependencies: ["PoolMath"]),
         .testTarget(name: "DexTests", dependencies: ["Dex", "SolanaCore", "PoolMath"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "Dex", "SolanaCore"]),
     ],
     swiftLanguageModes: [.v5]
 )

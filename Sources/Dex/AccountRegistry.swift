@@ -5,7 +5,7 @@ import SolanaCore
 public enum AccountRegistry {
     public static let layouts: [any AccountLayout.Type] = [
         TokenAccount.self, TokenMint.self,
-        RaydiumAmmV4Info.self, RaydiumCpmmPoolState.self, RaydiumCpmmAmmConfig.self, OrcaTokenSwapState.self,
+        RaydiumAmmV4Info.self, RaydiumCpmmPoolState.self, RaydiumCpmmAmmConfig.self, RaydiumCpmmObservationState.self, OrcaTokenSwapState.self,
         PumpSwapPoolState.self, PumpSwapGlobalConfig.self, PumpFeeConfig.self,  // @layouts-vault-dexes
         // @layouts-raydium-clmm
         // @layouts-orca-whirlpool

@@ -26,10 +26,16 @@ public enum SnapshotQuoter {
         return model
     }
 
-    /// Indexes loaded files by address (files without an address are skipped).
+    /// Indexes loaded files by address (files without an address are skipped). When an address
+    /// appears twice, the snapshot with the higher slot wins; on equal slots the first one given
+    /// (files are listed shallowest folder first) — an older dump in a sub-folder never shadows it.
     public static func index(_ loaded: [AccountFile.Loaded]) -> [Pubkey: AccountData] {
         var out: [Pubkey: AccountData] = [:]
-        for l in loaded { if let a = l.address { out[a] = l.account } }
+        for l in loaded {
+            guard let a = l.address else { continue }
+            if let existing = out[a], existing.slot >= l.account.slot { continue }
+            out[a] = l.account
+        }
         return out
     }
 }

@@ -44,7 +44,8 @@ public enum AccountFile {
             }
             if isDir.boolValue {
                 let files = (FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? [])
-                    .filter { $0.hasSuffix(".json") }.sorted()
+                    .filter { $0.hasSuffix(".json") }
+                    .sorted { ($0.split(separator: "/").count, $0) < ($1.split(separator: "/").count, $1) }
                 for f in files { out += try load(path: (path as NSString).appendingPathComponent(f)) }
             } else {
                 out += try load(path: path)

@@ -1,0 +1,41 @@
+import Foundation
+import SolanaCore
+
+/// `solana-pool-cache <command> …` dispatch. Returns the process exit code.
+public enum CommandLineMain {
+    public static let usage = """
+    usage: solana-pool-cache <command> [options]
+
+      decode FILE...                       decode account snapshots (fixture JSON or saved RPC answers)
+      quote  --accounts PATH... --pool ADDRESS --input-mint MINT --amount-in N [--now UNIX_TS] [--epoch N] [--slot N]
+                                           exact-in quote from account snapshots
+      price  --accounts PATH... --pool ADDRESS [--now UNIX_TS]
+                                           reserves, decimals and spot price both ways
+    """
+
+    public static func run(_ args: [String]) -> Int32 {
+        guard let command = args.first else {
+            FileHandle.standardError.write(Data((usage + "\n").utf8))
+            return 2
+        }
+        let rest = Array(args.dropFirst())
+        do {
+            let out: String
+            switch command {
+            case "decode": out = try SnapshotCommands.decode(rest)
+            case "quote": out = try SnapshotCommands.quote(rest)
+            case "price": out = try SnapshotCommands.price(rest)
+            case "-h", "--help", "help": out = usage
+            default: throw CommandError.usage("unknown command '\(command)' (try --help)")
+            }
+            FileHandle.standardOutput.write(Data((out + "\n").utf8))
+            return 0
+        } catch let e as CommandError {
+            FileHandle.standardError.write(Data((e.description + "\n").utf8))
+            return e.exitCode
+        } catch {
+            FileHandle.standardError.write(Data(("error: \(error)\n").utf8))
+            return 1
+        }
+    }
+}
