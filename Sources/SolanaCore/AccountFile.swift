@@ -55,6 +55,11 @@ public enum AccountFile {
     }
 
     public static func load(path: String) throws -> [Loaded] {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw LoadError.unreadable(path, "no such file or directory")
+        }
+        guard !isDir.boolValue else { throw LoadError.unreadable(path, "is a directory") }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw LoadError.unreadable(path, "permission denied or not a regular file")
         }

@@ -1,0 +1,125 @@
+import CLI
+import Foundation
+import SolanaCore
+import XCTest
+
+/// The command-line contract (`decode`, `quote`, `price`), run as a real process so exit codes
+/// and stderr are what users and scripts see.
+final class CommandLineTests: XCTestCase {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let fixtures = repo.appendingPathComponent("../shared/fixtures/accounts").standardizedFileURL.path
+    static let sol = "So11111111111111111111111111111111111111112", usdc = "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v"
+
+    struct Result { var code: Int32; var out: String; var err: String; var signaled: Bool }
+
+    func run(_ args: [String]) throws -> Result {
+        let binary = Self.repo.appendingPathComponent(".build/debug/solana-pool-cache")
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: binary.path), "build the package first (swift build)")
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(code: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self),
+                      signaled: p.terminationReason == .uncaughtSignal)
+    }
+
+    func json(_ line: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+    }
+
+    func testDecodeFixtureFile() throws {
+        let r = try run(["decode", "\(Self.fixtures)/raydium-amm-v4/58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2.json"])
+        XCTAssertEqual(r.code, 0, r.err)
+        let o = try json(r.out)
+        XCTAssertEqual(o["program"] as? String, "raydium-amm-v4")
+        XCTAssertEqual(o["kind"] as? String, "AmmInfo")
+        let f = o["fields"] as! [String: Any]
+        XCTAssertEqual(f["need_take_pnl_coin"] as? String, "354631774")  // integers as decimal strings
+        XCTAssertEqual(f["coin_vault"] as? String, "DQyrAcCrDXQ7NeoqGgDCZwBvWDcYmFCjSb9JtteuvPpz")
+    }
+
+    func testDecodeSavedRpcAnswers() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spc-cli-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let vault = try AccountFile.load(path: "\(Self.fixtures)/raydium-amm-v4/DQyrAcCrDXQ7NeoqGgDCZwBvWDcYmFCjSb9JtteuvPpz.json")[0]
+        let b64 = Data(vault.account.data).base64EncodedString()
+        let value = #"{"data":["\#(b64)","base64"],"executable":false,"lamports":2039280,"owner":"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA","rentEpoch":18446744073709551615,"space":165}"#
+        // getAccountInfo: the address comes from the file name.
+        let single = dir.appendingPathComponent("DQyrAcCrDXQ7NeoqGgDCZwBvWDcYmFCjSb9JtteuvPpz.json")
+        try Data(#"{"jsonrpc":"2.0","result":{"context":{"apiVersion":"2.2.0","slot":431198953},"value":\#(value)},"id":1}"#.utf8).write(to: single)
+        // getMultipleAccounts saved with its request params, one missing account (null).
+        let multi = dir.appendingPathComponent("batch.json")
+        try Data(#"{"jsonrpc":"2.0","params":[["DQyrAcCrDXQ7NeoqGgDCZwBvWDcYmFCjSb9JtteuvPpz","11111111111111111111111111111111"]],"result":{"context":{"slot":5},"value":[\#(value),null]},"id":1}"#.utf8).write(to: multi)
+        for file in [single, multi] {
+            let r = try run(["decode", file.path])
+            XCTAssertEqual(r.code, 0, r.err)
+            let o = try json(r.out.split(separator: "\n")[0].description)
+            XCTAssertEqual(o["address"] as? String, "DQyrAcCrDXQ7NeoqGgDCZwBvWDcYmFCjSb9JtteuvPpz")
+            XCTAssertEqual((o["fields"] as! [String: Any])["amount"] as? String, "66599328743661")
+        }
+    }
+
+    func testQuoteAndPriceOnABundledSnapshot() throws {
+        let r = try run(["quote", "--accounts", "\(Self.fixtures)/raydium-amm-v4", "--pool", "58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2",
+                         "--input-mint", Self.sol, "--amount-in", "1000000000"])
+        XCTAssertEqual(r.code, 0, r.err)
+        let q = try json(r.out)
+        for key in ["pool", "dex", "input_mint", "output_mint", "amount_in", "amount_out", "fee_amount", "price_before", "price_after"] {
+            XCTAssertNotNil(q[key], key)
+        }
+        XCTAssertEqual(q["amount_out"] as? String, "81386311")
+        XCTAssertEqual(q["output_mint"] as? String, Self.usdc)
+        let p = try run(["price", "--accounts", "\(Self.fixtures)/raydium-amm-v4", "--pool", "58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2"])
+        XCTAssertEqual(p.code, 0, p.err)
+        let pj = try json(p.out)
+        XCTAssertEqual(pj["reserve_a"] as? String, "66598974111887")
+        XCTAssertTrue((pj["price_b_per_a"] as? String ?? "").hasPrefix("81.5915096795180471"))
+    }
+
+    /// Every bad input: non-zero exit, exactly one line on stderr, nothing on stdout, no signal.
+    func testBadInputsGiveOneClearLine() throws {
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("spc-bad-\(UUID())")
+        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        func file(_ name: String, _ text: String) throws -> String {
+            let u = tmp.appendingPathComponent(name); try Data(text.utf8).write(to: u); return u.path
+        }
+        let badJSON = try file("bad.json", "{not json")
+        let badB64 = try file("b64.json", #"{"address":"So11111111111111111111111111111111111111112","owner":"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA","data_base64":"@@@"}"#)
+        let foreign = try file("foreign.json", #"{"address":"So11111111111111111111111111111111111111112","owner":"11111111111111111111111111111111","data_base64":"AAAA"}"#)
+        let amm = "\(Self.fixtures)/raydium-amm-v4"
+        let pool = "58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2"
+        let cases: [([String], String)] = [
+            (["decode", "/nonexistent/x.json"], "no such file"),
+            (["decode", badJSON], "invalid JSON"),
+            (["decode", badB64], "base64"),
+            (["decode", foreign], "unknown account"),
+            (["quote", "--accounts", amm, "--pool", pool, "--input-mint", Self.sol, "--amount-in", "-5"], "not a u64"),
+            (["quote", "--accounts", amm, "--pool", pool, "--input-mint", Self.sol, "--amount-in", "18446744073709551616"], "not a u64"),
+            (["quote", "--accounts", amm, "--pool", pool, "--input-mint", Self.sol, "--amount-in", "abc"], "not a u64"),
+            (["quote", "--accounts", amm, "--pool", "11111111111111111111111111111111", "--input-mint", Self.sol, "--amount-in", "1"], "pool 11111111111111111111111111111111 not provided"),
+            (["quote", "--accounts", amm, "--pool", "not-base58!", "--input-mint", Self.sol, "--amount-in", "1"], "invalid pubkey"),
+            (["quote", "--accounts", amm, "--pool", pool, "--input-mint", Self.sol], "--amount-in is required"),
+            (["quote", "--accounts", "\(amm)/58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2.json", "--pool", pool, "--input-mint", Self.sol, "--amount-in", "1000"],
+             "vault DQyrAcCrDXQ7NeoqGgDCZwBvWDcYmFCjSb9JtteuvPpz not provided"),
+            (["quote", "--accounts", amm, "--pool", pool, "--input-mint", "Es9vMFrzaCERmJfrF4H2FYD4KCoNkY11McCe8BenwNYB", "--amount-in", "1"], "not a token of this pool"),
+            (["quote", "--accounts", amm, "--pool", "DQyrAcCrDXQ7NeoqGgDCZwBvWDcYmFCjSb9JtteuvPpz", "--input-mint", Self.sol, "--amount-in", "1"], "not a pool"),
+            (["quote", "--bogus"], "unknown option"),
+            (["frobnicate"], "unknown command"),
+        ]
+        for (args, expected) in cases {
+            let r = try run(args)
+            XCTAssertFalse(r.signaled, "\(args) crashed")
+            XCTAssertNotEqual(r.code, 0, "\(args)")
+            XCTAssertEqual(r.out, "", "\(args)")
+            let lines = r.err.split(separator: "\n")
+            XCTAssertEqual(lines.count, 1, "\(args): \(r.err)")
+            XCTAssertTrue(r.err.contains(expected), "\(args): expected '\(expected)' in: \(r.err)")
+        }
+    }
+}
