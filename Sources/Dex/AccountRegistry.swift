@@ -8,7 +8,7 @@ public enum AccountRegistry {
         // @layouts-vault-dexes
         // @layouts-raydium-clmm
         // @layouts-orca-whirlpool
-        // @layouts-meteora-dlmm
+        MeteoraDlmmLbPair.self, MeteoraDlmmBinArray.self, MeteoraDlmmBitmapExtension.self, MeteoraDlmmOracle.self, // @layouts-meteora-dlmm
         // @layouts-meteora-damm-v2
     ]
 
@@ -16,7 +16,7 @@ public enum AccountRegistry {
         // @pools-vault-dexes
         // @pools-raydium-clmm
         // @pools-orca-whirlpool
-        // @pools-meteora-dlmm
+        MeteoraDlmmPool.self, // @pools-meteora-dlmm
         // @pools-meteora-damm-v2
     ]
 
