@@ -534,7 +534,7 @@ public struct MeteoraDlmmPool: PoolModel {
     }
 
     /// `is_support_limit_order`: LimitOrder pairs, or Undetermined pairs without reward mints.
-    var supportsLimitOrders: Bool {
+    public var supportsLimitOrders: Bool {
         switch pair.functionType {
         case 2: return true
         case 0: return pair.rewardMints.allSatisfy { $0 == .zero }
