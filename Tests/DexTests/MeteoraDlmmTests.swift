@@ -205,6 +205,53 @@ final class MeteoraDlmmTests: XCTestCase {
         }
     }
 
+    /// Token-2022 transfer fees (quote.rs `calculate_transfer_fee_excluded_amount`): the SOL
+    /// mint swapped for a Token-2022 mint with a 1% TransferFeeConfig. X in: the pool quotes
+    /// `amount − fee(amount)`; X out: the user gets `out − fee(out)`.
+    func testToken2022TransferFeeExcludedOnInputAndOutput() throws {
+        let (_, _, accounts) = try Fixtures.set(Self.solUsdc)
+        let ctx = QuoteContext(now: 1783355400, epoch: 800)
+        let plain = try SnapshotQuoter.pool(address: Self.solUsdcPool, accounts: accounts)
+        var mint = accounts[KnownMints.wsol]!
+        // Base mint (82 B), zero padding to 165, account_type 1 (Mint), TLV type 1 length 108.
+        var data = Array(mint.data.prefix(82)) + [UInt8](repeating: 0, count: 165 - 82) + [1]
+        data += [1, 0, 108, 0]
+        var ext = [UInt8](repeating: 0, count: 108)
+        var w = ByteWriter(ext)
+        w.put(0, at: 72); w.put(UInt64.max, at: 80); w.put(100, at: 88, width: 2)     // older: epoch 0, 1%
+        w.put(0, at: 90); w.put(UInt64.max, at: 98); w.put(100, at: 106, width: 2)    // newer: epoch 0, 1%
+        ext = w.bytes
+        data += ext
+        mint.owner = ProgramIds.token2022; mint.data = data
+        let feeMint = try TokenMint(mint)
+        XCTAssertEqual(feeMint.transferFee(on: 10_000, epoch: 800), 100)
+        var changed = accounts; changed[KnownMints.wsol] = mint
+        let taxed = try SnapshotQuoter.pool(address: Self.solUsdcPool, accounts: changed)
+
+        let amount: UInt64 = 1_000_000_000
+        let inFee = feeMint.transferFee(on: amount, epoch: ctx.epoch)
+        XCTAssertEqual(try taxed.quote(amountIn: amount, inputMint: KnownMints.wsol, context: ctx).amountOut,
+                       try plain.quote(amountIn: amount - inFee, inputMint: KnownMints.wsol, context: ctx).amountOut)
+        let usdcIn: UInt64 = 100_000_000
+        let rawOut = try plain.quote(amountIn: usdcIn, inputMint: KnownMints.usdc, context: ctx).amountOut
+        XCTAssertEqual(try taxed.quote(amountIn: usdcIn, inputMint: KnownMints.usdc, context: ctx).amountOut,
+                       rawOut - feeMint.transferFee(on: rawOut, epoch: ctx.epoch))
+    }
+
+    /// When the active bin moves into another array, the watch set follows it.
+    func testWatchSetFollowsActiveBin() throws {
+        let (_, _, accounts) = try Fixtures.set(Self.solUsdc)
+        var pool = try XCTUnwrap(try SnapshotQuoter.pool(address: Self.solUsdcPool, accounts: accounts) as? MeteoraDlmmPool)
+        XCTAssertTrue(pool.watchedArrayIndexes.contains(-90))
+        var moved = accounts[Self.solUsdcPool]!
+        var w = ByteWriter(moved.data); w.put(UInt64(UInt32(bitPattern: -88 * 70 + 5)), at: 76, width: 4); moved.data = w.bytes
+        XCTAssertTrue(try pool.apply(moved))
+        XCTAssertEqual(pool.pair.activeId, -88 * 70 + 5)
+        XCTAssertTrue(pool.watchedArrayIndexes.contains(-88))
+        XCTAssertTrue(pool.accountsToWatch().contains(MeteoraDlmm.binArrayAddress(pool: Self.solUsdcPool, index: -85)))
+        XCTAssertFalse(pool.watchedArrayIndexes.contains(-92))
+    }
+
     // MARK: 5. partial fills, foreign arrays, hostile bytes
 
     func testMissingArrayGivesPartialNamingIt() throws {
