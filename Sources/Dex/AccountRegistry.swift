@@ -9,7 +9,7 @@ public enum AccountRegistry {
         PumpSwapPoolState.self, PumpSwapGlobalConfig.self, PumpFeeConfig.self,  // @layouts-vault-dexes
         // @layouts-raydium-clmm
         // @layouts-orca-whirlpool
-        // @layouts-meteora-dlmm
+        MeteoraDlmmLbPair.self, MeteoraDlmmBinArray.self, MeteoraDlmmBitmapExtension.self, MeteoraDlmmOracle.self, // @layouts-meteora-dlmm
         // @layouts-meteora-damm-v2
     ]
 
@@ -17,7 +17,7 @@ public enum AccountRegistry {
         RaydiumAmmV4Pool.self, RaydiumCpmmPool.self, OrcaTokenSwapPool.self, PumpSwapPool.self,  // @pools-vault-dexes
         // @pools-raydium-clmm
         // @pools-orca-whirlpool
-        // @pools-meteora-dlmm
+        MeteoraDlmmPool.self, // @pools-meteora-dlmm
         // @pools-meteora-damm-v2
     ]
 

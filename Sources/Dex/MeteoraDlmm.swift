@@ -1,0 +1,730 @@
+import PoolMath
+import SolanaCore
+
+// Meteora DLMM (`LBUZKhRxPF3XUpBCjp4YzTKgLccjZhTSDM9YuVaPwxo`). Layouts: MeteoraAg/dlmm-sdk
+// `idls/dlmm.json` v0.12.0 (bytemuck repr(C), offsets include the 8-byte Anchor discriminator;
+// dex-layouts.md §7). Swap math: dlmm-sdk `commons/src/quote.rs::quote_exact_in` and
+// `commons/src/extensions/{lb_pair,bin,bin_array,bin_array_bitmap}.rs` @fb02e51a.
+
+/// DLMM constants (dlmm-sdk `commons/src/constants.rs`, `commons/src/seeds.rs`).
+public enum MeteoraDlmm {
+    public static let binsPerArray: Int32 = 70            // MAX_BIN_PER_ARRAY
+    public static let minBinId: Int32 = -443_636           // MIN_BIN_ID
+    public static let maxBinId: Int32 = 443_636            // MAX_BIN_ID
+    public static let bitmapSize: Int32 = 512              // BIN_ARRAY_BITMAP_SIZE (LbPair bitmap covers −512…511)
+    public static let extensionBitmapSize: Int32 = 12      // EXTENSION_BINARRAY_BITMAP_SIZE
+    /// Array indexes the LbPair bitmap plus the extension can describe: −6656…6655.
+    public static let extensionRange: ClosedRange<Int32> = (-bitmapSize * (extensionBitmapSize + 1))...(bitmapSize * (extensionBitmapSize + 1) - 1)
+
+    /// `BinArray::bin_id_to_bin_array_index`: floor(bin_id / 70).
+    public static func arrayIndex(ofBin id: Int32) -> Int32 {
+        let (q, r) = id.quotientAndRemainder(dividingBy: binsPerArray)
+        return (id < 0 && r != 0) ? q - 1 : q
+    }
+
+    /// `get_bin_array_lower_upper_bin_id`; nil when it would overflow i32.
+    public static func binRange(ofArray index: Int64) -> ClosedRange<Int32>? {
+        guard let i = Int32(exactly: index) else { return nil }
+        let (lo, o1) = i.multipliedReportingOverflow(by: binsPerArray)
+        let (hi, o2) = lo.addingReportingOverflow(binsPerArray - 1)
+        return (o1 || o2) ? nil : lo...hi
+    }
+
+    /// `derive_bin_array_pda`: ["bin_array", lb_pair, index as i64 LE].
+    public static func binArrayAddress(pool: Pubkey, index: Int64) -> Pubkey {
+        let le = (0..<8).map { UInt8(truncatingIfNeeded: UInt64(bitPattern: index) >> (UInt64($0) * 8)) }
+        // `find` fails only if all 256 bumps land on the curve (probability 2^-256).
+        return ProgramAddress.find(seeds: [Array("bin_array".utf8), pool.bytes, le], programId: ProgramIds.meteoraDlmm)!.0
+    }
+
+    /// `derive_bin_array_bitmap_extension`: ["bitmap", lb_pair].
+    public static func bitmapExtensionAddress(pool: Pubkey) -> Pubkey {
+        ProgramAddress.find(seeds: [Array("bitmap".utf8), pool.bytes], programId: ProgramIds.meteoraDlmm)!.0
+    }
+}
+
+// MARK: - LbPair
+
+/// The DLMM pool account `LbPair` (904 B): fee parameters, volatility state, active bin,
+/// mints, reserves and the bin-array bitmap.
+///
+/// ```swift
+/// let pair = try MeteoraDlmmLbPair(account)
+/// print(pair.activeId, pair.binStep)
+/// ```
+public struct MeteoraDlmmLbPair: AccountLayout, Equatable {
+    public static let program = "meteora-dlmm"
+    public static let kind = "LbPair"
+    public static let size = 904
+    public static let discriminator = "210b3162b565b10d"
+
+    // StaticParameters @8
+    public var baseFactor: UInt16, filterPeriod: UInt16, decayPeriod: UInt16, reductionFactor: UInt16
+    public var variableFeeControl: UInt32, maxVolatilityAccumulator: UInt32
+    public var minBinId: Int32, maxBinId: Int32
+    public var protocolShare: UInt16
+    public var baseFeePowerFactor: UInt8, functionType: UInt8, collectFeeMode: UInt8
+    // VariableParameters @40
+    public var volatilityAccumulator: UInt32, volatilityReference: UInt32, indexReference: Int32
+    public var lastUpdateTimestamp: Int64
+    public var pairType: UInt8
+    public var activeId: Int32
+    public var binStep: UInt16
+    public var status: UInt8
+    public var activationType: UInt8
+    public var tokenXMint: Pubkey, tokenYMint: Pubkey, reserveX: Pubkey, reserveY: Pubkey
+    public var protocolFeeX: UInt64, protocolFeeY: UInt64
+    public var rewardMints: [Pubkey]
+    public var oracle: Pubkey
+    /// `bin_array_bitmap` [u64;16]: bit (index + 512) set = bin array `index` has liquidity.
+    public var binArrayBitmap: [UInt64]
+    public var activationPoint: UInt64
+    public var creator: Pubkey
+    public var tokenMintXProgramFlag: UInt8, tokenMintYProgramFlag: UInt8
+    public var version: UInt8
+
+    public static func matches(_ a: AccountData) -> Bool {
+        a.owner == ProgramIds.meteoraDlmm && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
+    }
+
+    public init(_ a: AccountData) throws {
+        try LayoutCheck.anchor(a, owner: ProgramIds.meteoraDlmm, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        let r = ByteReader(a.data)
+        baseFactor = try r.u16(8); filterPeriod = try r.u16(10); decayPeriod = try r.u16(12); reductionFactor = try r.u16(14)
+        variableFeeControl = try r.u32(16); maxVolatilityAccumulator = try r.u32(20)
+        minBinId = try r.i32(24); maxBinId = try r.i32(28)
+        protocolShare = try r.u16(32)
+        baseFeePowerFactor = try r.u8(34); functionType = try r.u8(35); collectFeeMode = try r.u8(36)
+        volatilityAccumulator = try r.u32(40); volatilityReference = try r.u32(44); indexReference = try r.i32(48)
+        lastUpdateTimestamp = try r.i64(56)
+        pairType = try r.u8(75)
+        activeId = try r.i32(76)
+        binStep = try r.u16(80)
+        status = try r.u8(82)
+        activationType = try r.u8(86)
+        tokenXMint = try r.pubkey(88); tokenYMint = try r.pubkey(120)
+        reserveX = try r.pubkey(152); reserveY = try r.pubkey(184)
+        protocolFeeX = try r.u64(216); protocolFeeY = try r.u64(224)
+        rewardMints = [try r.pubkey(264), try r.pubkey(264 + 144)]   // RewardInfo is 144 B, mint first
+        oracle = try r.pubkey(552)
+        binArrayBitmap = try (0..<16).map { try r.u64(584 + 8 * $0) }
+        activationPoint = try r.u64(816)
+        creator = try r.pubkey(848)
+        tokenMintXProgramFlag = try r.u8(880); tokenMintYProgramFlag = try r.u8(881)
+        version = try r.u8(882)
+    }
+
+    /// True when the LbPair bitmap marks array `index` (only meaningful in −512…511).
+    public func bitmapHasLiquidity(_ index: Int32) -> Bool {
+        let off = Int(index) + Int(MeteoraDlmm.bitmapSize)
+        guard off >= 0, off < 1024 else { return false }
+        return binArrayBitmap[off >> 6] >> UInt64(off & 63) & 1 == 1
+    }
+
+    public var fields: Fields {
+        [("base_factor", .u(baseFactor)), ("filter_period", .u(filterPeriod)), ("decay_period", .u(decayPeriod)),
+         ("reduction_factor", .u(reductionFactor)), ("variable_fee_control", .u(variableFeeControl)),
+         ("max_volatility_accumulator", .u(maxVolatilityAccumulator)), ("min_bin_id", .u(minBinId)),
+         ("max_bin_id", .u(maxBinId)), ("protocol_share", .u(protocolShare)),
+         ("base_fee_power_factor", .u(baseFeePowerFactor)), ("function_type", .u(functionType)),
+         ("collect_fee_mode", .u(collectFeeMode)), ("volatility_accumulator", .u(volatilityAccumulator)),
+         ("volatility_reference", .u(volatilityReference)), ("index_reference", .u(indexReference)),
+         ("last_update_timestamp", .u(lastUpdateTimestamp)), ("pair_type", .u(pairType)), ("active_id", .u(activeId)),
+         ("bin_step", .u(binStep)), ("status", .u(status)), ("activation_type", .u(activationType)),
+         ("token_x_mint", .pubkey(tokenXMint)), ("token_y_mint", .pubkey(tokenYMint)),
+         ("reserve_x", .pubkey(reserveX)), ("reserve_y", .pubkey(reserveY)),
+         ("protocol_fee_x", .u(protocolFeeX)), ("protocol_fee_y", .u(protocolFeeY)),
+         ("reward_mints", .list(rewardMints.map { .pubkey($0) })), ("oracle", .pubkey(oracle)),
+         ("activation_point", .u(activationPoint)), ("creator", .pubkey(creator)),
+         ("token_mint_x_program_flag", .u(tokenMintXProgramFlag)), ("token_mint_y_program_flag", .u(tokenMintYProgramFlag)),
+         ("version", .u(version))]
+    }
+}
+
+// MARK: - BinArray
+
+/// One bin of a `BinArray` (144 B): market-making amounts, price, and limit-order amounts.
+public struct MeteoraDlmmBin: Sendable, Equatable {
+    public var amountX: UInt64
+    public var amountY: UInt64
+    /// Q64.64 Y per X in raw units; 0 until the program stores it (`get_or_store_bin_price`).
+    public var price: UInt128
+    public var liquiditySupply: UInt128
+    public var openOrderAmount: UInt64
+    public var processedOrderRemainingAmount: UInt64
+    public var limitOrderAskSide: Bool
+
+    /// `Bin::get_limit_order_amounts_by_direction` (extensions/bin.rs): (open, processed remaining)
+    /// of the side a swap can fill — bid-side orders for X → Y, ask-side orders for Y → X.
+    public func limitOrderAmounts(swapForY: Bool) -> (open: UInt64, processed: UInt64) {
+        (swapForY && !limitOrderAskSide) || (!swapForY && limitOrderAskSide)
+            ? (openOrderAmount, processedOrderRemainingAmount) : (0, 0)
+    }
+
+    /// `get_max_amount_out_with_limit_orders`: MM amount plus matching limit orders (saturating).
+    public func maxAmountOut(swapForY: Bool, supportLimitOrder: Bool) -> UInt64 {
+        let mm = swapForY ? amountY : amountX
+        guard supportLimitOrder else { return mm }
+        let lo = limitOrderAmounts(swapForY: swapForY)
+        let (a, o1) = mm.addingReportingOverflow(lo.open)
+        if o1 { return .max }
+        let (b, o2) = a.addingReportingOverflow(lo.processed)
+        return o2 ? .max : b
+    }
+}
+
+/// A DLMM `BinArray` (10136 B): 70 bins starting at bin `index * 70`.
+///
+/// Limit-order fields are read only from version ≥ 2 arrays: in version-1 arrays (written
+/// before the v0.12 program) bytes +112…+144 of each bin are the legacy `amount_x_in/amount_y_in`
+/// u128 volume counters (v0.10 IDL), which the v0.12 layout would misread as open orders; the
+/// LbPair/BinArray `version` fields exist to mark whether those tombstone fields were reset.
+/// Treating them as zero never invents liquidity (dex-layouts.md §7, inference noted there).
+///
+/// ```swift
+/// let array = try MeteoraDlmmBinArray(account)
+/// let bin = array.bin(-6260)   // nil when the id is outside this array
+/// ```
+public struct MeteoraDlmmBinArray: AccountLayout, Equatable {
+    public static let program = "meteora-dlmm"
+    public static let kind = "BinArray"
+    public static let size = 10136
+    public static let discriminator = "5c8e5cdc059446b5"
+    static let binsOffset = 56
+    static let binSize = 144
+
+    public var address: Pubkey
+    public var index: Int64
+    public var version: UInt8
+    public var lbPair: Pubkey
+    public var bins: [MeteoraDlmmBin]
+
+    public static func matches(_ a: AccountData) -> Bool {
+        a.owner == ProgramIds.meteoraDlmm && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
+    }
+
+    public init(_ a: AccountData) throws {
+        try LayoutCheck.anchor(a, owner: ProgramIds.meteoraDlmm, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        let r = ByteReader(a.data)
+        address = a.address
+        index = try r.i64(8)
+        version = try r.u8(16)
+        lbPair = try r.pubkey(24)
+        let legacy = version < 2
+        bins = try (0..<Int(MeteoraDlmm.binsPerArray)).map { i in
+            let o = Self.binsOffset + i * Self.binSize
+            return MeteoraDlmmBin(
+                amountX: try r.u64(o), amountY: try r.u64(o + 8), price: try r.u128(o + 16),
+                liquiditySupply: try r.u128(o + 32),
+                openOrderAmount: legacy ? 0 : try r.u64(o + 112),
+                processedOrderRemainingAmount: legacy ? 0 : try r.u64(o + 128),
+                limitOrderAskSide: legacy ? false : try r.u8(o + 140) != 0)
+        }
+    }
+
+    /// Bin ids covered, or nil if `index` is out of i32 bin-id range (corrupt data).
+    public var binRange: ClosedRange<Int32>? { MeteoraDlmm.binRange(ofArray: index) }
+
+    public func bin(_ id: Int32) -> MeteoraDlmmBin? {
+        guard let range = binRange, range.contains(id) else { return nil }
+        return bins[Int(id - range.lowerBound)]
+    }
+
+    public var fields: Fields {
+        var sumX: UInt128 = 0, sumY: UInt128 = 0
+        for b in bins { sumX += UInt128(b.amountX); sumY += UInt128(b.amountY) }
+        return [("index", .u(index)), ("version", .u(version)), ("lb_pair", .pubkey(lbPair)),
+                ("bins_with_x", .u(bins.filter { $0.amountX > 0 }.count)),
+                ("bins_with_y", .u(bins.filter { $0.amountY > 0 }.count)),
+                ("sum_x", .u(sumX)), ("sum_y", .u(sumY))]
+    }
+}
+
+// MARK: - BinArrayBitmapExtension
+
+/// `BinArrayBitmapExtension` (1576 B): liquidity bits for bin arrays beyond the LbPair's
+/// ±512 bitmap, 12 × 512 bits on each side.
+///
+/// ```swift
+/// let ext = try MeteoraDlmmBitmapExtension(account)
+/// ext.hasLiquidity(-600)
+/// ```
+public struct MeteoraDlmmBitmapExtension: AccountLayout, Equatable {
+    public static let program = "meteora-dlmm"
+    public static let kind = "BinArrayBitmapExtension"
+    public static let size = 1576
+    public static let discriminator = "506f7c7137ed1205"
+
+    public var lbPair: Pubkey
+    /// [12][8] u64, for array indexes 512…6655.
+    public var positive: [UInt64]
+    /// [12][8] u64, for array indexes −513…−6656.
+    public var negative: [UInt64]
+
+    public static func matches(_ a: AccountData) -> Bool {
+        a.owner == ProgramIds.meteoraDlmm && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
+    }
+
+    public init(_ a: AccountData) throws {
+        try LayoutCheck.anchor(a, owner: ProgramIds.meteoraDlmm, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        let r = ByteReader(a.data)
+        lbPair = try r.pubkey(8)
+        positive = try (0..<96).map { try r.u64(40 + 8 * $0) }
+        negative = try (0..<96).map { try r.u64(40 + 768 + 8 * $0) }
+    }
+
+    /// `BinArrayBitmapExtension::bit` (extensions/bin_array_bitmap.rs): offset and bit from
+    /// `get_bitmap_offset` / `bin_array_offset_in_bitmap`. False outside the extension's range.
+    public func hasLiquidity(_ index: Int32) -> Bool {
+        guard MeteoraDlmm.extensionRange.contains(index),
+              index >= MeteoraDlmm.bitmapSize || index < -MeteoraDlmm.bitmapSize else { return false }
+        let (words, n) = index > 0 ? (positive, Int(index)) : (negative, Int(-(index + 1)))
+        let offset = n / Int(MeteoraDlmm.bitmapSize) - 1
+        let bit = n % Int(MeteoraDlmm.bitmapSize)
+        return words[offset * 8 + bit >> 6] >> UInt64(bit & 63) & 1 == 1
+    }
+
+    public var fields: Fields {
+        [("lb_pair", .pubkey(lbPair)),
+         ("positive_arrays_marked", .u(positive.reduce(0) { $0 + $1.nonzeroBitCount })),
+         ("negative_arrays_marked", .u(negative.reduce(0) { $0 + $1.nonzeroBitCount }))]
+    }
+}
+
+// MARK: - Oracle
+
+/// DLMM `Oracle` header (idx, active_size, length u64) followed by `length` 32-byte
+/// observations; not needed for quoting, decoded for display.
+///
+/// ```swift
+/// let oracle = try MeteoraDlmmOracle(account)
+/// ```
+public struct MeteoraDlmmOracle: AccountLayout, Equatable {
+    public static let program = "meteora-dlmm"
+    public static let kind = "Oracle"
+    public static let headerSize = 32
+    public static let observationSize = 32
+    public static let discriminator = "8bc283b38cb3e5f4"
+
+    public var idx: UInt64, activeSize: UInt64, length: UInt64
+
+    public static func matches(_ a: AccountData) -> Bool {
+        a.owner == ProgramIds.meteoraDlmm && a.data.count >= headerSize
+            && (a.data.count - headerSize) % observationSize == 0 && LayoutCheck.hasDiscriminator(a, discriminator)
+    }
+
+    public init(_ a: AccountData) throws {
+        try LayoutCheck.anchor(a, owner: ProgramIds.meteoraDlmm, size: Self.headerSize, atLeast: true,
+                               disc: Self.discriminator, kind: Self.kind)
+        guard (a.data.count - Self.headerSize) % Self.observationSize == 0 else {
+            throw DecodeError.wrongSize(kind: Self.kind, expected: "32 + n × 32", got: a.data.count)
+        }
+        let r = ByteReader(a.data)
+        idx = try r.u64(8); activeSize = try r.u64(16); length = try r.u64(24)
+        guard length <= UInt64((a.data.count - Self.headerSize) / Self.observationSize) else {
+            throw DecodeError.invalidField(kind: Self.kind, field: "length", reason: "\(length) observations do not fit \(a.data.count) bytes")
+        }
+    }
+
+    public var fields: Fields { [("idx", .u(idx)), ("active_size", .u(activeSize)), ("length", .u(length))] }
+}
+
+// MARK: - Pool model
+
+/// A DLMM pool: quotes exact-in swaps exactly as dlmm-sdk `quote_exact_in` (bin walk with
+/// limit orders, fee mode, volatility accumulator at `context.now`, Token-2022 transfer fees).
+///
+/// ```swift
+/// var pool = try MeteoraDlmmPool(pool: lbPairAccount)
+/// for key in pool.accountsToWatch() { if let a = store[key] { _ = try pool.apply(a) } }
+/// let q = try pool.quote(amountIn: 1_000_000_000, inputMint: pool.mintA, context: QuoteContext(now: now))
+/// ```
+public struct MeteoraDlmmPool: PoolModel {
+    public static let dex = DexKind.meteoraDlmm
+    /// Bin arrays kept in the watch set on each side of the active one.
+    public static let arraysEachSide = 3
+
+    public let address: Pubkey
+    public private(set) var pair: MeteoraDlmmLbPair
+    public var mintA: Pubkey { pair.tokenXMint }
+    public var mintB: Pubkey { pair.tokenYMint }
+    public let bitmapExtensionAddress: Pubkey
+    public private(set) var bitmapExtension: MeteoraDlmmBitmapExtension?
+    var reserveX: Dependent<TokenAccount>
+    var reserveY: Dependent<TokenAccount>
+    var mintX: Dependent<TokenMint>
+    var mintY: Dependent<TokenMint>
+    /// Applied bin arrays by index.
+    public private(set) var binArrays: [Int64: MeteoraDlmmBinArray] = [:]
+    /// PDA derivations per array index (expensive: SHA-256 + curve check per bump).
+    private var pdaCache: [Int64: Pubkey] = [:]
+    /// Array indexes around the active bin (current + `arraysEachSide` with liquidity each way).
+    public private(set) var watchedArrayIndexes: [Int64] = []
+
+    public static func isPool(_ account: AccountData) -> Bool { MeteoraDlmmLbPair.matches(account) }
+
+    public init(pool: AccountData) throws {
+        let p = try MeteoraDlmmLbPair(pool)
+        address = pool.address
+        pair = p
+        bitmapExtensionAddress = MeteoraDlmm.bitmapExtensionAddress(pool: pool.address)
+        reserveX = Dependent(address: p.reserveX, role: "reserve x")
+        reserveY = Dependent(address: p.reserveY, role: "reserve y")
+        mintX = Dependent(address: p.tokenXMint, role: "token x mint")
+        mintY = Dependent(address: p.tokenYMint, role: "token y mint")
+        refreshWatchedArrays()
+    }
+
+    /// The bin array PDA for `index`, from the cache when derived before.
+    public func binArrayAddress(_ index: Int64) -> Pubkey {
+        pdaCache[index] ?? MeteoraDlmm.binArrayAddress(pool: address, index: index)
+    }
+
+    private mutating func cachedAddress(_ index: Int64) -> Pubkey {
+        if let k = pdaCache[index] { return k }
+        let k = MeteoraDlmm.binArrayAddress(pool: address, index: index)
+        pdaCache[index] = k
+        return k
+    }
+
+    /// LbPair bitmap inside ±512, the extension beyond (nil = extension needed but not applied).
+    func arrayHasLiquidity(_ index: Int32) -> Bool? {
+        if index >= -MeteoraDlmm.bitmapSize && index < MeteoraDlmm.bitmapSize { return pair.bitmapHasLiquidity(index) }
+        guard let ext = bitmapExtension else { return nil }
+        return ext.hasLiquidity(index)
+    }
+
+    enum NextArray: Equatable { case found(Int32), none, needsExtension }
+
+    /// `get_bin_array_pubkeys_for_swap(take_count: 1)` (quote.rs): the first array index with
+    /// liquidity from `start` (inclusive) in the swap direction — LbPair bitmap, then the
+    /// extension past ±512 — within the extension's range −6656…6655.
+    func nextArrayWithLiquidity(from start: Int32, swapForY: Bool) -> NextArray {
+        var i = start
+        let step: Int32 = swapForY ? -1 : 1
+        while MeteoraDlmm.extensionRange.contains(i) {
+            guard let has = arrayHasLiquidity(i) else { return .needsExtension }
+            if has { return .found(i) }
+            i += step
+        }
+        return .none
+    }
+
+    private mutating func refreshWatchedArrays() {
+        let active = MeteoraDlmm.arrayIndex(ofBin: pair.activeId)
+        var indexes: [Int64] = [Int64(active)]
+        for swapForY in [true, false] {
+            var start = active + (swapForY ? -1 : 1)
+            for _ in 0..<Self.arraysEachSide {
+                guard case .found(let i) = nextArrayWithLiquidity(from: start, swapForY: swapForY) else { break }
+                indexes.append(Int64(i))
+                start = i + (swapForY ? -1 : 1)
+            }
+        }
+        indexes.sort()
+        for i in indexes { _ = cachedAddress(i) }
+        watchedArrayIndexes = indexes
+    }
+
+    /// Reserves (display), both mints (DLMM keeps no decimals in the pool; also the Token-2022
+    /// transfer-fee config), the bitmap extension and the bin arrays around the active bin.
+    public func accountsToWatch() -> [Pubkey] {
+        [pair.reserveX, pair.reserveY, pair.tokenXMint, pair.tokenYMint, bitmapExtensionAddress]
+            + watchedArrayIndexes.map { pdaCache[$0] ?? binArrayAddress($0) }
+    }
+
+    public mutating func apply(_ account: AccountData) throws -> Bool {
+        if account.address == address {
+            let p = try MeteoraDlmmLbPair(account)
+            guard p.reserveX == pair.reserveX, p.reserveY == pair.reserveY,
+                  p.tokenXMint == pair.tokenXMint, p.tokenYMint == pair.tokenYMint else {
+                throw QuoteError.invalidAccount(role: "lb pair", address: address, reason: "mints or reserves changed")
+            }
+            pair = p
+            refreshWatchedArrays()
+            return true
+        }
+        if try reserveX.apply(account) || reserveY.apply(account) || mintX.apply(account) || mintY.apply(account) { return true }
+        if account.address == bitmapExtensionAddress {
+            let ext: MeteoraDlmmBitmapExtension
+            do { ext = try MeteoraDlmmBitmapExtension(account) } catch let e as DecodeError {
+                throw QuoteError.invalidAccount(role: "bin array bitmap extension", address: account.address, reason: e.description)
+            }
+            guard ext.lbPair == address else {
+                throw QuoteError.invalidAccount(role: "bin array bitmap extension", address: account.address,
+                                                reason: "belongs to pool \(ext.lbPair), not \(address)")
+            }
+            bitmapExtension = ext
+            refreshWatchedArrays()
+            return true
+        }
+        if account.owner == ProgramIds.meteoraDlmm && LayoutCheck.hasDiscriminator(account, MeteoraDlmmBinArray.discriminator) {
+            try applyBinArray(account)
+            return true
+        }
+        return false
+    }
+
+    private mutating func applyBinArray(_ account: AccountData) throws {
+        let array: MeteoraDlmmBinArray
+        do { array = try MeteoraDlmmBinArray(account) } catch let e as DecodeError {
+            throw QuoteError.invalidAccount(role: "bin array", address: account.address, reason: e.description)
+        }
+        guard array.lbPair == address else {
+            throw QuoteError.invalidAccount(role: "bin array", address: account.address,
+                                            reason: "belongs to pool \(array.lbPair), not \(address)")
+        }
+        guard let range = array.binRange, range.lowerBound >= MeteoraDlmm.minBinId - MeteoraDlmm.binsPerArray,
+              range.upperBound <= MeteoraDlmm.maxBinId + MeteoraDlmm.binsPerArray else {
+            throw QuoteError.invalidAccount(role: "bin array", address: account.address,
+                                            reason: "index \(array.index) is outside the bin id range")
+        }
+        // The array's address is the PDA of (pool, index): an index that does not match its
+        // address is misplaced data, never stored.
+        guard cachedAddress(array.index) == account.address else {
+            throw QuoteError.invalidAccount(role: "bin array", address: account.address,
+                                            reason: "index \(array.index) does not match the address (not the PDA of this pool and index)")
+        }
+        binArrays[array.index] = array
+    }
+
+    // MARK: price
+
+    /// Q64.64 price of a bin: the stored price when the bin is in an applied array and the
+    /// program has stored it, else `get_price_from_id` (what `get_or_store_bin_price` returns).
+    func binPrice(_ id: Int32) throws -> UInt128 {
+        if let b = binArrays[Int64(MeteoraDlmm.arrayIndex(ofBin: id))]?.bin(id), b.price != 0 { return b.price }
+        guard let p = DlmmMath.priceFromId(id, binStep: pair.binStep) else {
+            throw QuoteError.mathOverflow("get_price_from_id(\(id), \(pair.binStep))")
+        }
+        return p
+    }
+
+    /// Y per X in human units from a Q64.64 raw price.
+    func humanPriceYPerX(_ price: UInt128, dx: UInt8, dy: UInt8) -> Ratio {
+        Ratio(num: BigNat(price), den: BigNat(DlmmMath.one)).scaled(byPow10: Int(dx) - Int(dy))
+    }
+
+    public func price(context: QuoteContext) throws -> PoolPrice {
+        let mx = try mintX.get(), my = try mintY.get()
+        return PoolPrice(mintA: pair.tokenXMint, mintB: pair.tokenYMint, decimalsA: mx.decimals, decimalsB: my.decimals,
+                         reserveA: reserveX.value?.amount, reserveB: reserveY.value?.amount,
+                         priceBPerA: humanPriceYPerX(try binPrice(pair.activeId), dx: mx.decimals, dy: my.decimals))
+    }
+
+    // MARK: quote
+
+    /// `validate_swap_activation` (quote.rs): status must be Enabled; Permission (1) and
+    /// CustomizablePermissionless (2) pairs also need the clock (slot or unix time per
+    /// activation_type) at or past `activation_point`. Permissionless pairs ignore it.
+    func validateSwapActivation(_ context: QuoteContext) throws {
+        guard pair.status == 0 else { throw QuoteError.swapDisabled("pair status \(pair.status)") }
+        guard pair.pairType <= 3 else { throw QuoteError.unsupported("pair type \(pair.pairType)") }
+        if pair.pairType == 1 || pair.pairType == 2 {
+            let current: UInt64
+            switch pair.activationType {
+            case 0: current = context.slot
+            case 1: current = UInt64(bitPattern: context.now)   // `clock.unix_timestamp as u64`
+            default: throw QuoteError.unsupported("activation type \(pair.activationType)")
+            }
+            guard current >= pair.activationPoint else {
+                throw QuoteError.notOpenYet("activation point \(pair.activationPoint) (\(pair.activationType == 0 ? "slot" : "unix time")), now \(current)")
+            }
+        }
+    }
+
+    /// `is_support_limit_order`: LimitOrder pairs, or Undetermined pairs without reward mints.
+    public var supportsLimitOrders: Bool {
+        switch pair.functionType {
+        case 2: return true
+        case 0: return pair.rewardMints.allSatisfy { $0 == .zero }
+        default: return false
+        }
+    }
+
+    /// `fee_on_input`: InputOnly (0, and unknown modes) charges the input; OnlyY (1) charges Y.
+    func feeOnInput(swapForY: Bool) -> Bool { pair.collectFeeMode == 1 ? !swapForY : true }
+
+    /// Result of one bin (`swap_exact_in_quote_at_bin`).
+    struct BinFill { var amountIn: UInt64; var amountOut: UInt64; var fee: UInt64 }
+
+    /// `calculate_exact_in_fill_amount`: fill `amount` against one liquidity layer of `maxOut`.
+    static func fillLayer(price: UInt128, amount: UInt64, maxOut: UInt64, swapForY: Bool) throws -> (used: UInt64, left: UInt64, out: UInt64) {
+        if maxOut == 0 { return (0, amount, 0) }
+        guard let maxIn = DlmmMath.amountIn(forOut: maxOut, price: price, swapForY: swapForY, roundUp: true) else {
+            throw QuoteError.mathOverflow("get_amount_in")
+        }
+        if amount >= maxIn { return (maxIn, amount - maxIn, maxOut) }
+        guard let out = DlmmMath.amountOut(forIn: amount, price: price, swapForY: swapForY, roundUp: false) else {
+            throw QuoteError.mathOverflow("get_amount_out")
+        }
+        return (amount, 0, out)
+    }
+
+    /// `swap_exact_in_quote_at_bin` with `get_exact_in_fill_amount_result`: fee from the
+    /// fee-inclusive amount, fill MM → processed orders → open orders, and when input is left
+    /// over recompute the fee on top of what was used (`compute_fee`); OnlyY output fees come
+    /// off the output.
+    static func swapAtBin(_ bin: MeteoraDlmmBin, price: UInt128, rate: DlmmFeeRate, amountIn: UInt64,
+                          swapForY: Bool, supportLimitOrder: Bool, feeOnInput: Bool) throws -> BinFill {
+        var fee: UInt64 = 0
+        var excluded = amountIn
+        if feeOnInput {
+            guard let f = rate.feeFromAmount(amountIn), f <= amountIn else { throw QuoteError.mathOverflow("compute_fee_from_amount") }
+            fee = f
+            excluded = amountIn - f
+        }
+        let mm = try fillLayer(price: price, amount: excluded, maxOut: swapForY ? bin.amountY : bin.amountX, swapForY: swapForY)
+        var used = mm.used, out = mm.out
+        if supportLimitOrder && mm.left > 0 {
+            let lo = bin.limitOrderAmounts(swapForY: swapForY)
+            let processed = try fillLayer(price: price, amount: mm.left, maxOut: lo.processed, swapForY: swapForY)
+            var (u, o1) = used.addingReportingOverflow(processed.used)
+            var (v, o2) = out.addingReportingOverflow(processed.out)
+            guard !o1, !o2 else { throw QuoteError.mathOverflow("limit order fill") }
+            if processed.left > 0 {
+                let open = try fillLayer(price: price, amount: processed.left, maxOut: lo.open, swapForY: swapForY)
+                (u, o1) = u.addingReportingOverflow(open.used)
+                (v, o2) = v.addingReportingOverflow(open.out)
+                guard !o1, !o2 else { throw QuoteError.mathOverflow("limit order fill") }
+            }
+            used = u; out = v
+        }
+        guard used <= excluded else { throw QuoteError.mathOverflow("bin fill") }
+        let left = excluded - used
+        var included = amountIn
+        if left > 0 {
+            excluded -= left
+            if feeOnInput {
+                guard let f = rate.feeOnTop(excluded) else { throw QuoteError.mathOverflow("compute_fee") }
+                fee = f
+                let (s, o) = excluded.addingReportingOverflow(f)
+                guard !o else { throw QuoteError.mathOverflow("compute_fee") }
+                included = s
+            } else {
+                included = excluded
+            }
+        }
+        if !feeOnInput {
+            guard let f = rate.feeFromAmount(out), f <= out else { throw QuoteError.mathOverflow("compute_fee_from_amount") }
+            fee = f
+            out -= f
+        }
+        return BinFill(amountIn: included, amountOut: out, fee: fee)
+    }
+
+    public func quote(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
+        guard amountIn > 0 else { throw QuoteError.zeroAmount }
+        let swapForY = try isAToB(inputMint)
+        try validateSwapActivation(context)
+        let mx = try mintX.get(), my = try mintY.get()
+        let (inMint, outMint) = swapForY ? (mx, my) : (my, mx)
+
+        // update_references(now) (extensions/lb_pair.rs) on a copy of the variable parameters.
+        var activeId = pair.activeId
+        var indexReference = pair.indexReference
+        var volatilityReference = pair.volatilityReference
+        let (elapsed, eo) = context.now.subtractingReportingOverflow(pair.lastUpdateTimestamp)
+        guard !eo else { throw QuoteError.mathOverflow("update_references elapsed") }
+        if elapsed >= Int64(pair.filterPeriod) {
+            indexReference = activeId
+            if elapsed < Int64(pair.decayPeriod) {
+                let (m, o) = pair.volatilityAccumulator.multipliedReportingOverflow(by: UInt32(pair.reductionFactor))
+                guard !o else { throw QuoteError.mathOverflow("update_references volatility_reference") }
+                volatilityReference = m / 10_000
+            } else {
+                volatilityReference = 0
+            }
+        }
+
+        let supportLimitOrder = supportsLimitOrders
+        let feeOnInput = feeOnInput(swapForY: swapForY)
+        // Token-2022 transfer fee on the way in (calculate_transfer_fee_excluded_amount).
+        let inputTransferFee = inMint.transferFee(on: amountIn, epoch: context.epoch)
+        guard inputTransferFee <= amountIn else { throw QuoteError.mathOverflow("input transfer fee") }
+        let poolIn = amountIn - inputTransferFee
+        var amountLeft = poolIn
+        var totalOut: UInt64 = 0
+        var totalFee: UInt64 = 0
+        var partial: PartialFill?
+        let priceBefore = try binPrice(activeId)
+
+        walk: while amountLeft > 0 {
+            let start = MeteoraDlmm.arrayIndex(ofBin: activeId)
+            let next: Int32
+            switch nextArrayWithLiquidity(from: start, swapForY: swapForY) {
+            case .found(let i): next = i
+            case .none:
+                partial = PartialFill(filledIn: 0, nextMissingAccount: nil, reason: "pool out of liquidity")
+                break walk
+            case .needsExtension:
+                partial = PartialFill(filledIn: 0, nextMissingAccount: bitmapExtensionAddress,
+                                      reason: "bin array bitmap extension not provided: liquidity beyond array ±512 unknown")
+                break walk
+            }
+            guard let array = binArrays[Int64(next)], let range = array.binRange else {
+                partial = PartialFill(filledIn: 0, nextMissingAccount: binArrayAddress(Int64(next)),
+                                      reason: "bin array \(next) not provided")
+                break walk
+            }
+            // shift_active_bin_if_empty_gap: jump to the edge of the array found.
+            if start != next { activeId = swapForY ? range.upperBound : range.lowerBound }
+            while range.contains(activeId) && amountLeft > 0 {
+                let bin = array.bins[Int(activeId - range.lowerBound)]
+                if bin.maxAmountOut(swapForY: swapForY, supportLimitOrder: supportLimitOrder) > 0 {
+                    // update_volatility_accumulator: min(vr + |index_reference − active_id| * 10000, max).
+                    let delta = UInt64((Int64(indexReference) - Int64(activeId)).magnitude)
+                    let va = min(UInt64(volatilityReference) + delta * 10_000, UInt64(pair.maxVolatilityAccumulator))
+                    guard let rate = DlmmFeeRate(baseFactor: pair.baseFactor, binStep: pair.binStep,
+                                                 baseFeePowerFactor: pair.baseFeePowerFactor,
+                                                 variableFeeControl: pair.variableFeeControl,
+                                                 volatilityAccumulator: UInt32(va)) else {
+                        throw QuoteError.mathOverflow("fee rate")
+                    }
+                    let price: UInt128
+                    if bin.price != 0 { price = bin.price } else {
+                        guard let p = DlmmMath.priceFromId(activeId, binStep: pair.binStep) else {
+                            throw QuoteError.mathOverflow("get_price_from_id(\(activeId))")
+                        }
+                        price = p
+                    }
+                    let r = try Self.swapAtBin(bin, price: price, rate: rate, amountIn: amountLeft, swapForY: swapForY,
+                                               supportLimitOrder: supportLimitOrder, feeOnInput: feeOnInput)
+                    if r.amountIn > 0 {
+                        guard r.amountIn <= amountLeft else { throw QuoteError.mathOverflow("bin amount in") }
+                        amountLeft -= r.amountIn
+                        let (o, o1) = totalOut.addingReportingOverflow(r.amountOut)
+                        let (f, o2) = totalFee.addingReportingOverflow(r.fee)
+                        guard !o1, !o2 else { throw QuoteError.mathOverflow("swap totals") }
+                        totalOut = o; totalFee = f
+                    }
+                }
+                if amountLeft > 0 {
+                    // advance_active_bin: the program errors past MIN/MAX_BIN_ID.
+                    let nextId = swapForY ? activeId - 1 : activeId + 1
+                    guard nextId >= MeteoraDlmm.minBinId && nextId <= MeteoraDlmm.maxBinId else {
+                        partial = PartialFill(filledIn: 0, nextMissingAccount: nil, reason: "insufficient liquidity: bin id limit reached")
+                        break walk
+                    }
+                    activeId = nextId
+                }
+            }
+        }
+        // filledIn = pool-side input consumed plus the input transfer fee charged on amountIn.
+        if var p = partial { p.filledIn = poolIn - amountLeft + inputTransferFee; partial = p }
+
+        // Token-2022 transfer fee on the way out.
+        let outputTransferFee = outMint.transferFee(on: totalOut, epoch: context.epoch)
+        let amountOut = totalOut >= outputTransferFee ? totalOut - outputTransferFee : 0
+        let priceAfter = try binPrice(activeId)
+        func human(_ p: UInt128) -> Ratio {
+            let yPerX = humanPriceYPerX(p, dx: mx.decimals, dy: my.decimals)
+            return swapForY ? yPerX : yPerX.inverted
+        }
+        return Quote(pool: address, dex: .meteoraDlmm, inputMint: inputMint,
+                     outputMint: swapForY ? pair.tokenYMint : pair.tokenXMint,
+                     amountIn: amountIn, amountOut: amountOut, feeAmount: totalFee,
+                     feeMint: feeOnInput ? inputMint : pair.tokenYMint,
+                     priceBefore: human(priceBefore), priceAfter: human(priceAfter), partial: partial)
+    }
+}
