@@ -476,10 +476,25 @@ public struct MeteoraDammV1Pool: PoolModel {
         }
     }
 
+    /// Token decimals from the mints; for stable pools without the mints applied, from the pool itself:
+    /// `token_x_multiplier` = 10^(precision_factor − decimals_x) (curve_type.rs `TokenMultiplier` doc).
+    func decimals() throws -> (UInt8, UInt8) {
+        if let a = tokenMintA.value, let b = tokenMintB.value { return (a.decimals, b.decimals) }
+        if case let .stable(_, ma, mb, pf, _) = state.curve {
+            func digits(_ m: UInt64) -> UInt8? {
+                var m = m, n: UInt8 = 0
+                while m > 1 && m % 10 == 0 { m /= 10; n += 1 }
+                return m == 1 && n <= pf ? pf - n : nil
+            }
+            if let a = digits(ma), let b = digits(mb) { return (a, b) }
+        }
+        return (try tokenMintA.get().decimals, try tokenMintB.get().decimals)
+    }
+
     public func price(context: QuoteContext) throws -> PoolPrice {
         let now = try Self.unixNow(context)
         let (ra, rb) = try reserves(now: now)
-        let da = try tokenMintA.get().decimals, db = try tokenMintB.get().decimals
+        let (da, db) = try decimals()
         let raw = try Self.rawPriceBPerA(try effectiveCurve(now: now), reserveA: ra, reserveB: rb)
         return PoolPrice(mintA: mintA, mintB: mintB, decimalsA: da, decimalsB: db, reserveA: ra, reserveB: rb,
                          priceBPerA: raw.scaled(byPow10: Int(da) - Int(db)))
@@ -545,7 +560,7 @@ public struct MeteoraDammV1Pool: PoolModel {
             throw QuoteError.insufficientLiquidity("out amount \(out) ≥ vault token balance \(outSide.vaultTokenAmount)")
         }
 
-        let da = try tokenMintA.get().decimals, db = try tokenMintB.get().decimals
+        let (da, db) = try decimals()
         let before = try Self.rawPriceBPerA(curve, reserveA: tokenA, reserveB: tokenB)
         let (newIn, o4) = inTotal.addingReportingOverflow(actualIn)
         let newOut = outTotal >= swapped ? outTotal - swapped : 0
