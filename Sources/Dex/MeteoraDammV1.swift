@@ -140,6 +140,8 @@ public struct MeteoraVault: AccountLayout, Equatable {
     public var feeVault: Pubkey
     public var tokenMint: Pubkey
     public var lpMint: Pubkey
+    /// Seed of the vault PDA ["vault", token_mint, base] (dynamic-vault seed.rs VAULT_PREFIX).
+    public var base: Pubkey
     public var lastUpdatedLockedProfit: UInt64
     public var lastReport: UInt64
     public var lockedProfitDegradation: UInt64
@@ -158,6 +160,7 @@ public struct MeteoraVault: AccountLayout, Equatable {
         feeVault = try r.pubkey(51)
         tokenMint = try r.pubkey(83)
         lpMint = try r.pubkey(115)
+        base = try r.pubkey(1107)
         lastUpdatedLockedProfit = try r.u64(1203)
         lastReport = try r.u64(1211)
         lockedProfitDegradation = try r.u64(1219)
@@ -166,7 +169,7 @@ public struct MeteoraVault: AccountLayout, Equatable {
     public var fields: Fields {
         [("enabled", .u(enabled)), ("total_amount", .u(totalAmount)), ("token_vault", .pubkey(tokenVault)),
          ("fee_vault", .pubkey(feeVault)), ("token_mint", .pubkey(tokenMint)), ("lp_mint", .pubkey(lpMint)),
-         ("last_updated_locked_profit", .u(lastUpdatedLockedProfit)), ("last_report", .u(lastReport)),
+         ("base", .pubkey(base)), ("last_updated_locked_profit", .u(lastUpdatedLockedProfit)), ("last_report", .u(lastReport)),
          ("locked_profit_degradation", .u(lockedProfitDegradation))]
     }
 

@@ -331,7 +331,7 @@ public struct MeteoraDammV2Pool: PoolModel {
             // apply_swap_result: input side += excluded-fee input; output side −= output incl. fees; the
             // compounding share of the fee stays in token B.
             let split = splitFees(feeAmount)
-            let outWithFees = feesOnInput ? result.outputAmount : result.outputAmount
+            let outWithFees = result.outputAmount  // before any output-side fee
             var ra = s.tokenAAmount, rb = s.tokenBAmount
             if aToB {
                 ra = ra.addingReportingOverflow(actualIn - (result.amountLeft)).partialValue

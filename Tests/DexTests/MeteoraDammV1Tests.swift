@@ -180,3 +180,28 @@ extension MeteoraDammV1PoolState {
         return nil
     }
 }
+
+/// PDA derivations of the DAMM v1 accounts present in the fixtures.
+final class MeteoraDammV1PdaTests: XCTestCase {
+    func testVaultAndPoolLpPdasReproduce() throws {
+        var all = try Fixtures.set(MeteoraDammV1Tests.setName).accounts
+        for (k, v) in try MeteoraDammV1Tests.depegAccounts() { all[k] = v }
+        for key in [MeteoraDammV1Tests.stablePool, MeteoraDammV1Tests.depegPool] {
+            let s = try MeteoraDammV1PoolState(all[key]!)
+            // dynamic-amm: the pool's vault-LP token account is the PDA [vault, pool]; bump stored for A.
+            let aLp = ProgramAddress.find(seeds: [s.aVault.bytes, key.bytes], programId: ProgramIds.meteoraDammV1)
+            XCTAssertEqual(aLp?.0, s.aVaultLp)
+            XCTAssertEqual(aLp?.1, s.aVaultLpBump)
+            XCTAssertEqual(ProgramAddress.find(seeds: [s.bVault.bytes, key.bytes], programId: ProgramIds.meteoraDammV1)?.0,
+                           s.bVaultLp)
+            for vaultKey in [s.aVault, s.bVault] {
+                let v = try MeteoraVault(all[vaultKey]!)
+                // dynamic-vault seed.rs: vault = ["vault", token_mint, base], token_vault = ["token_vault", vault].
+                XCTAssertEqual(ProgramAddress.find(seeds: [Array("vault".utf8), v.tokenMint.bytes, v.base.bytes],
+                                                   programId: ProgramIds.meteoraVault)?.0, vaultKey)
+                XCTAssertEqual(ProgramAddress.find(seeds: [Array("token_vault".utf8), vaultKey.bytes],
+                                                   programId: ProgramIds.meteoraVault)?.0, v.tokenVault)
+            }
+        }
+    }
+}
