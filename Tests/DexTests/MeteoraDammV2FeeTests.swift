@@ -82,3 +82,38 @@ final class MeteoraDammV2FeeTests: XCTestCase {
                                                       maxFeeNumerator: 990_000_000), 10_004_685)
     }
 }
+
+/// Token-2022 transfer fees (token_b_flag = 1): excluded from the input before the swap and from the
+/// output after it (swap_exact_in.rs calculate_transfer_fee_excluded_amount).
+final class MeteoraDammV2Token2022Tests: XCTestCase {
+    /// A Token-2022 mint with a TransferFeeConfig (token-2022 extension/transfer_fee/mod.rs layout).
+    private static func feeMint(address: Pubkey, decimals: UInt8, bps: UInt16, maxFee: UInt64) -> AccountData {
+        var w = ByteWriter([UInt8](repeating: 0, count: 166 + 4 + 108))
+        w.put(1_000_000_000, at: 36)
+        w.bytes[44] = decimals
+        w.bytes[45] = 1
+        w.bytes[165] = 1  // AccountType::Mint
+        w.put(1, at: 166, width: 2)  // ExtensionType::TransferFeeConfig
+        w.put(108, at: 168, width: 2)
+        let v = 170
+        w.put(maxFee, at: v + 80); w.put(UInt64(bps), at: v + 88, width: 2)   // older
+        w.put(maxFee, at: v + 98); w.put(UInt64(bps), at: v + 106, width: 2)  // newer (epoch 0)
+        return AccountData(address: address, owner: ProgramIds.token2022, data: w.bytes)
+    }
+
+    func testTransferFeeOnTokenB() throws {
+        var all = try MeteoraDammV2Tests.accounts()
+        let key = MeteoraDammV2Tests.concentrated, ctx = MeteoraDammV2Tests.context
+        let baseline = try SnapshotQuoter.pool(address: key, accounts: all)
+        all[key]!.data[483] = 1  // token_b_flag: Token-2022
+        all[baseline.mintB] = Self.feeMint(address: baseline.mintB, decimals: 6, bps: 100, maxFee: 1 << 40)
+        let t22 = try SnapshotQuoter.pool(address: key, accounts: all)
+        // b→a: 1 % of 100 USDC is withheld before the pool sees the input.
+        XCTAssertEqual(try t22.quote(amountIn: 100_000_000, inputMint: t22.mintB, context: ctx).amountOut,
+                       try baseline.quote(amountIn: 99_000_000, inputMint: baseline.mintB, context: ctx).amountOut)
+        // a→b: the output transfer loses ceil(out × 1 %).
+        let gross = try baseline.quote(amountIn: 1_000_000_000, inputMint: baseline.mintA, context: ctx).amountOut
+        XCTAssertEqual(try t22.quote(amountIn: 1_000_000_000, inputMint: t22.mintA, context: ctx).amountOut,
+                       gross - (gross * 100 + 9_999) / 10_000)
+    }
+}
