@@ -10,7 +10,7 @@ public enum AccountRegistry {
         // @layouts-raydium-clmm
         // @layouts-orca-whirlpool
         MeteoraDlmmLbPair.self, MeteoraDlmmBinArray.self, MeteoraDlmmBitmapExtension.self, MeteoraDlmmOracle.self, // @layouts-meteora-dlmm
-        // @layouts-meteora-damm-v2
+        MeteoraDammV2PoolState.self, MeteoraDammV1PoolState.self, MeteoraVault.self, MarinadeState.self, // @layouts-meteora-damm-v2
     ]
 
     public static let poolModels: [any PoolModel.Type] = [
@@ -18,7 +18,7 @@ public enum AccountRegistry {
         // @pools-raydium-clmm
         // @pools-orca-whirlpool
         MeteoraDlmmPool.self, // @pools-meteora-dlmm
-        // @pools-meteora-damm-v2
+        MeteoraDammV2Pool.self, MeteoraDammV1Pool.self, // @pools-meteora-damm-v2
     ]
 
     /// Decodes any supported account; the error says which check failed for the closest layout.

@@ -1,0 +1,628 @@
+import PoolMath
+import SolanaCore
+
+// Meteora DAMM v2 (cp-amm, `cpamdpZC…`). dex-layouts.md §8.
+// Sources (MeteoraAg/damm-v2 @a3d3827, programs/cp-amm/src/): state/pool.rs (`Pool`, zero_copy, 1104 B + 8),
+// state/fee.rs (`PoolFeesStruct`, `DynamicFeeStruct`, `FeeMode::get_fee_mode`), base_fee/*.rs (schedulers,
+// rate limiter), liquidity_handler/{concentrated,compounding}_liquidity.rs, math/fee_math.rs, constants.rs,
+// instructions/swap/{ix_p_swap.rs, swap_exact_in.rs}, pool_action_access/permissionless.rs.
+
+/// The cp-amm `Pool` account (1112 bytes), decoded.
+///
+/// ```swift
+/// let pool = try MeteoraDammV2PoolState(account)
+/// print(pool.sqrtPrice, pool.collectFeeMode)
+/// ```
+public struct MeteoraDammV2PoolState: AccountLayout, Equatable {
+    public static let program = "meteora-damm-v2"
+    public static let kind = "Pool"
+    public static let size = 1112
+    /// sha256("account:Pool")[..8]; shared with DAMM v1 and PumpSwap, so owner + size tell them apart.
+    public static let discriminator = "f19a6d0411b16dbc"
+
+    public var address: Pubkey
+    /// `BaseFeeInfo.data` (32 bytes @8): a scheduler / rate limiter, read by `baseFeeMode`.
+    public var baseFeeData: [UInt8]
+    public var cliffFeeNumerator: UInt64
+    public var baseFeeMode: UInt8
+    /// Time/market-cap scheduler view of the base fee data (fee_time_scheduler.rs, fee_market_cap_scheduler.rs).
+    public var numberOfPeriod: UInt16
+    public var periodFrequency: UInt64
+    public var reductionFactor: UInt64
+    public var protocolFeePercent: UInt8
+    public var referralFeePercent: UInt8
+    public var compoundingFeeBps: UInt16
+    public var dynamicFee: DynamicFee
+    public var initSqrtPrice: UInt128
+    public var tokenAMint: Pubkey
+    public var tokenBMint: Pubkey
+    public var tokenAVault: Pubkey
+    public var tokenBVault: Pubkey
+    public var whitelistedVault: Pubkey
+    public var liquidity: UInt128
+    public var protocolAFee: UInt64
+    public var protocolBFee: UInt64
+    public var sqrtMinPrice: UInt128
+    public var sqrtMaxPrice: UInt128
+    public var sqrtPrice: UInt128
+    public var activationPoint: UInt64
+    public var activationType: UInt8
+    public var poolStatus: UInt8
+    /// 0 = SPL Token, 1 = Token-2022 (utils/token.rs `TokenProgramFlags`).
+    public var tokenAFlag: UInt8
+    public var tokenBFlag: UInt8
+    /// 0 BothToken, 1 OnlyB, 2 Compounding.
+    public var collectFeeMode: UInt8
+    public var poolType: UInt8
+    /// 0 → fee capped at 50 %, 1 → 99 % (constants.rs `get_max_fee_numerator`).
+    public var feeVersion: UInt8
+    public var permanentLockLiquidity: UInt128
+    public var creator: Pubkey
+    /// Tracked reserves (layout_version 1); the compounding curve trades on these.
+    public var tokenAAmount: UInt64
+    public var tokenBAmount: UInt64
+    public var layoutVersion: UInt8
+
+    /// `DynamicFeeStruct` (state/fee.rs), 96 bytes @56.
+    public struct DynamicFee: Sendable, Equatable {
+        public var initialized: UInt8
+        public var maxVolatilityAccumulator: UInt32
+        public var variableFeeControl: UInt32
+        public var binStep: UInt16
+        public var filterPeriod: UInt16
+        public var decayPeriod: UInt16
+        public var reductionFactor: UInt16
+        public var lastUpdateTimestamp: UInt64
+        public var binStepU128: UInt128
+        public var sqrtPriceReference: UInt128
+        public var volatilityAccumulator: UInt128
+        public var volatilityReference: UInt128
+    }
+
+    public static func matches(_ a: AccountData) -> Bool {
+        a.owner == ProgramIds.meteoraDammV2 && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
+    }
+
+    public init(_ a: AccountData) throws {
+        try LayoutCheck.anchor(a, owner: ProgramIds.meteoraDammV2, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        let r = ByteReader(a.data)
+        address = a.address
+        baseFeeData = Array(try r.slice(8, 32))
+        cliffFeeNumerator = try r.u64(8)
+        baseFeeMode = try r.u8(16)
+        numberOfPeriod = try r.u16(22)
+        periodFrequency = try r.u64(24)
+        reductionFactor = try r.u64(32)
+        protocolFeePercent = try r.u8(48)
+        referralFeePercent = try r.u8(50)
+        compoundingFeeBps = try r.u16(54)
+        dynamicFee = DynamicFee(
+            initialized: try r.u8(56), maxVolatilityAccumulator: try r.u32(64), variableFeeControl: try r.u32(68),
+            binStep: try r.u16(72), filterPeriod: try r.u16(74), decayPeriod: try r.u16(76),
+            reductionFactor: try r.u16(78), lastUpdateTimestamp: try r.u64(80), binStepU128: try r.u128(88),
+            sqrtPriceReference: try r.u128(104), volatilityAccumulator: try r.u128(120),
+            volatilityReference: try r.u128(136))
+        initSqrtPrice = try r.u128(152)
+        tokenAMint = try r.pubkey(168)
+        tokenBMint = try r.pubkey(200)
+        tokenAVault = try r.pubkey(232)
+        tokenBVault = try r.pubkey(264)
+        whitelistedVault = try r.pubkey(296)
+        liquidity = try r.u128(360)
+        protocolAFee = try r.u64(392)
+        protocolBFee = try r.u64(400)
+        sqrtMinPrice = try r.u128(424)
+        sqrtMaxPrice = try r.u128(440)
+        sqrtPrice = try r.u128(456)
+        activationPoint = try r.u64(472)
+        activationType = try r.u8(480)
+        poolStatus = try r.u8(481)
+        tokenAFlag = try r.u8(482)
+        tokenBFlag = try r.u8(483)
+        collectFeeMode = try r.u8(484)
+        poolType = try r.u8(485)
+        feeVersion = try r.u8(486)
+        permanentLockLiquidity = try r.u128(552)
+        creator = try r.pubkey(648)
+        tokenAAmount = try r.u64(680)
+        tokenBAmount = try r.u64(688)
+        layoutVersion = try r.u8(696)
+    }
+
+    public var fields: Fields {
+        let d = dynamicFee
+        return [
+            ("base_fee_data", .string(Hex.encode(baseFeeData))), ("cliff_fee_numerator", .u(cliffFeeNumerator)),
+            ("base_fee_mode", .u(baseFeeMode)), ("number_of_period", .u(numberOfPeriod)),
+            ("period_frequency", .u(periodFrequency)), ("reduction_factor", .u(reductionFactor)),
+            ("protocol_fee_percent", .u(protocolFeePercent)), ("referral_fee_percent", .u(referralFeePercent)),
+            ("compounding_fee_bps", .u(compoundingFeeBps)), ("dyn_initialized", .u(d.initialized)),
+            ("max_volatility_accumulator", .u(d.maxVolatilityAccumulator)),
+            ("variable_fee_control", .u(d.variableFeeControl)), ("dyn_bin_step", .u(d.binStep)),
+            ("filter_period", .u(d.filterPeriod)), ("decay_period", .u(d.decayPeriod)),
+            ("dyn_reduction_factor", .u(d.reductionFactor)), ("dyn_last_update_timestamp", .u(d.lastUpdateTimestamp)),
+            ("volatility_accumulator", .u(d.volatilityAccumulator)), ("volatility_reference", .u(d.volatilityReference)),
+            ("init_sqrt_price", .u(initSqrtPrice)),
+            ("token_a_mint", .pubkey(tokenAMint)), ("token_b_mint", .pubkey(tokenBMint)),
+            ("token_a_vault", .pubkey(tokenAVault)), ("token_b_vault", .pubkey(tokenBVault)),
+            ("whitelisted_vault", .pubkey(whitelistedVault)), ("liquidity", .u(liquidity)),
+            ("protocol_a_fee", .u(protocolAFee)), ("protocol_b_fee", .u(protocolBFee)),
+            ("sqrt_min_price", .u(sqrtMinPrice)), ("sqrt_max_price", .u(sqrtMaxPrice)), ("sqrt_price", .u(sqrtPrice)),
+            ("activation_point", .u(activationPoint)), ("activation_type", .u(activationType)),
+            ("pool_status", .u(poolStatus)), ("token_a_flag", .u(tokenAFlag)), ("token_b_flag", .u(tokenBFlag)),
+            ("collect_fee_mode", .u(collectFeeMode)), ("pool_type", .u(poolType)), ("fee_version", .u(feeVersion)),
+            ("permanent_lock_liquidity", .u(permanentLockLiquidity)), ("creator", .pubkey(creator)),
+            ("token_a_amount", .u(tokenAAmount)), ("token_b_amount", .u(tokenBAmount)),
+            ("layout_version", .u(layoutVersion)),
+        ]
+    }
+}
+
+/// Quoting model of one DAMM v2 pool: concentrated (single price range, `collect_fee_mode` 0/1) or
+/// compounding (constant product on tracked reserves, mode 2). No tick arrays: it watches the two
+/// vaults (display reserves) and the two mints (decimals — the pool state has none — and Token-2022
+/// transfer fees when `token_x_flag` is 1).
+///
+/// ```swift
+/// var pool = try MeteoraDammV2Pool(pool: account)
+/// for key in pool.accountsToWatch() { if let a = store[key] { _ = try pool.apply(a) } }
+/// let q = try pool.quote(amountIn: 1_000_000_000, inputMint: pool.mintA, context: QuoteContext(now: now))
+/// ```
+public struct MeteoraDammV2Pool: PoolModel {
+    public static let dex = DexKind.meteoraDammV2
+    /// constants.rs `fee::FEE_DENOMINATOR`.
+    static let feeDenominator: UInt64 = 1_000_000_000
+    static let maxBasisPoint: UInt64 = 10_000
+
+    public private(set) var state: MeteoraDammV2PoolState
+    public private(set) var vaultA: Dependent<TokenAccount>
+    public private(set) var vaultB: Dependent<TokenAccount>
+    public private(set) var mintAAccount: Dependent<TokenMint>
+    public private(set) var mintBAccount: Dependent<TokenMint>
+
+    public var address: Pubkey { state.address }
+    public var mintA: Pubkey { state.tokenAMint }
+    public var mintB: Pubkey { state.tokenBMint }
+
+    public static func isPool(_ account: AccountData) -> Bool { MeteoraDammV2PoolState.matches(account) }
+
+    public init(pool: AccountData) throws {
+        let s = try MeteoraDammV2PoolState(pool)
+        state = s
+        vaultA = Dependent(address: s.tokenAVault, role: "token A vault")
+        vaultB = Dependent(address: s.tokenBVault, role: "token B vault")
+        mintAAccount = Dependent(address: s.tokenAMint, role: "token A mint")
+        mintBAccount = Dependent(address: s.tokenBMint, role: "token B mint")
+    }
+
+    public func accountsToWatch() -> [Pubkey] {
+        [state.tokenAVault, state.tokenBVault, state.tokenAMint, state.tokenBMint]
+    }
+
+    public mutating func apply(_ account: AccountData) throws -> Bool {
+        if account.address == state.address {
+            let s = try MeteoraDammV2PoolState(account)
+            guard s.tokenAVault == state.tokenAVault, s.tokenBVault == state.tokenBVault,
+                  s.tokenAMint == state.tokenAMint, s.tokenBMint == state.tokenBMint else {
+                throw QuoteError.invalidAccount(role: "pool", address: account.address, reason: "vaults or mints changed")
+            }
+            state = s
+            return true
+        }
+        // Copies first, so a rejected account leaves the model unchanged.
+        var va = vaultA, vb = vaultB, ma = mintAAccount, mb = mintBAccount
+        if try va.apply(account) {
+            guard va.value?.mint == state.tokenAMint else {
+                throw QuoteError.invalidAccount(role: va.role, address: account.address, reason: "mint is not token A")
+            }
+            vaultA = va; return true
+        }
+        if try vb.apply(account) {
+            guard vb.value?.mint == state.tokenBMint else {
+                throw QuoteError.invalidAccount(role: vb.role, address: account.address, reason: "mint is not token B")
+            }
+            vaultB = vb; return true
+        }
+        if try ma.apply(account) { mintAAccount = ma; return true }
+        if try mb.apply(account) { mintBAccount = mb; return true }
+        return false
+    }
+
+    var isCompounding: Bool { state.collectFeeMode == 2 }
+
+    /// Spot price B per A in raw units: (sqrt_price / 2^64)^2 for concentrated pools; the reserve ratio
+    /// for compounding pools (their curve is x*y=k on the tracked amounts).
+    func rawPriceBPerA(sqrtPrice: UInt128, reserveA: UInt64, reserveB: UInt64) -> Ratio {
+        if isCompounding { return Ratio(reserveB, reserveA) }
+        let sp = BigNat(sqrtPrice)
+        return Ratio(num: sp * sp, den: BigNat(limbs: [0, 0, 1]))
+    }
+
+    func decimals() throws -> (UInt8, UInt8) {
+        (try mintAAccount.get().decimals, try mintBAccount.get().decimals)
+    }
+
+    public func price(context: QuoteContext) throws -> PoolPrice {
+        let (da, db) = try decimals()
+        let raw = rawPriceBPerA(sqrtPrice: state.sqrtPrice, reserveA: state.tokenAAmount, reserveB: state.tokenBAmount)
+        return PoolPrice(mintA: mintA, mintB: mintB, decimalsA: da, decimalsB: db,
+                         reserveA: vaultA.value?.amount, reserveB: vaultB.value?.amount,
+                         priceBPerA: raw.scaled(byPow10: Int(da) - Int(db)))
+    }
+
+    // MARK: - Quote
+
+    public func quote(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
+        let aToB = try isAToB(inputMint)
+        guard amountIn > 0 else { throw QuoteError.zeroAmount }
+        let s = state
+        // pool_action_access/permissionless.rs `can_swap` (non-whitelisted sender).
+        guard s.poolStatus == 0 else { throw QuoteError.swapDisabled("pool_status \(s.poolStatus)") }
+        let currentPoint = try Self.currentPoint(activationType: s.activationType, context: context)
+        guard currentPoint >= s.activationPoint else {
+            throw QuoteError.notOpenYet("activation point \(s.activationPoint), now \(currentPoint)")
+        }
+        guard s.collectFeeMode <= 2 else { throw QuoteError.unsupported("collect_fee_mode \(s.collectFeeMode)") }
+        // constants.rs get_max_fee_numerator.
+        let maxFeeNumerator: UInt64
+        switch s.feeVersion {
+        case 0: maxFeeNumerator = 500_000_000
+        case 1: maxFeeNumerator = 990_000_000
+        default: throw QuoteError.unsupported("fee_version \(s.feeVersion)")
+        }
+        let (da, db) = try decimals()
+        let inMint = aToB ? mintAAccount : mintBAccount, outMint = aToB ? mintBAccount : mintAAccount
+        let inIs2022 = (aToB ? s.tokenAFlag : s.tokenBFlag) != 0, outIs2022 = (aToB ? s.tokenBFlag : s.tokenAFlag) != 0
+
+        // swap_exact_in.rs: the Token-2022 transfer fee is taken off the input before the swap.
+        var inTransferFee: UInt64 = 0
+        if inIs2022 { inTransferFee = try inMint.get().transferFee(on: amountIn, epoch: context.epoch) }
+        guard inTransferFee < amountIn else { throw QuoteError.zeroAmount }
+        let excludedIn = amountIn - inTransferFee
+
+        // state/fee.rs FeeMode::get_fee_mode: fees on input only for b→a in OnlyB / Compounding.
+        let feesOnInput = !aToB && s.collectFeeMode != 0
+        let tradeFeeNumerator = try totalTradingFeeNumerator(currentPoint: currentPoint, includedFeeAmount: excludedIn,
+                                                             aToB: aToB, maxFeeNumerator: maxFeeNumerator)
+        // pool.rs get_swap_result_from_exact_input.
+        var feeAmount: UInt64 = 0
+        var actualIn = excludedIn
+        if feesOnInput {
+            feeAmount = try Self.feeOn(excludedIn, numerator: tradeFeeNumerator)
+            actualIn = excludedIn - feeAmount
+        }
+        var step = try swapStep(amountIn: actualIn, aToB: aToB, partial: false)
+        var partial: PartialFill?
+        if step == nil {
+            // The program rejects the exact-in swap (PriceRangeViolation); report what a partial fill
+            // (pool.rs get_swap_result_from_partial_input) would take, with no missing account.
+            guard let p = try swapStep(amountIn: actualIn, aToB: aToB, partial: true) else {
+                throw QuoteError.insufficientLiquidity("price range exhausted")
+            }
+            step = p
+            let consumed = actualIn - p.amountLeft
+            var includedIn = consumed
+            if feesOnInput {
+                // get_included_fee_amount: ceil(excluded * 1e9 / (1e9 - fee)).
+                let den = Self.feeDenominator - tradeFeeNumerator
+                includedIn = try Self.mulDivU64(consumed, Self.feeDenominator, den, roundUp: true, "partial included fee")
+                feeAmount = includedIn - consumed
+            }
+            var filled = includedIn
+            if inIs2022, let fee = try? inMint.get().transferFeeConfig?.fee(forEpoch: context.epoch) {
+                filled = includedIn.addingReportingOverflow(fee.inverseFee(forNet: includedIn)).partialValue
+            }
+            partial = PartialFill(filledIn: filled, nextMissingAccount: nil,
+                                  reason: "price reaches the pool's \(aToB ? "sqrt_min_price" : "sqrt_max_price")")
+        }
+        guard let result = step else { throw QuoteError.insufficientLiquidity("no swap") }
+        var out = result.outputAmount
+        if !feesOnInput {
+            feeAmount = try Self.feeOn(out, numerator: tradeFeeNumerator)
+            out -= feeAmount
+        }
+        // Transfer fee on the way out (swap_exact_in.rs excluded_transfer_fee_amount_out).
+        if outIs2022 { out -= min(out, try outMint.get().transferFee(on: out, epoch: context.epoch)) }
+
+        // Prices: output per input in human units, before and after.
+        let before = rawPriceBPerA(sqrtPrice: s.sqrtPrice, reserveA: s.tokenAAmount, reserveB: s.tokenBAmount)
+        let after: Ratio
+        if isCompounding {
+            // apply_swap_result: input side += excluded-fee input; output side −= output incl. fees; the
+            // compounding share of the fee stays in token B.
+            let split = splitFees(feeAmount)
+            let outWithFees = result.outputAmount  // before any output-side fee
+            var ra = s.tokenAAmount, rb = s.tokenBAmount
+            if aToB {
+                ra = ra.addingReportingOverflow(actualIn - (result.amountLeft)).partialValue
+                rb = (rb >= outWithFees ? rb - outWithFees : 0).addingReportingOverflow(split.compounding).partialValue
+            } else {
+                rb = rb.addingReportingOverflow(actualIn - result.amountLeft).partialValue
+                    .addingReportingOverflow(split.compounding).partialValue
+                ra = ra >= outWithFees ? ra - outWithFees : 0
+            }
+            after = ra == 0 ? Ratio(num: BigNat(0), den: BigNat(1)) : Ratio(rb, ra)
+        } else {
+            after = rawPriceBPerA(sqrtPrice: result.nextSqrtPrice, reserveA: 0, reserveB: 0)
+        }
+        let scale = Int(da) - Int(db)
+        func human(_ r: Ratio) -> Ratio { aToB ? r.scaled(byPow10: scale) : r.scaled(byPow10: scale).inverted }
+        return Quote(pool: address, dex: Self.dex, inputMint: inputMint, outputMint: aToB ? mintB : mintA,
+                     amountIn: amountIn, amountOut: out, feeAmount: feeAmount,
+                     feeMint: feesOnInput ? inputMint : (aToB ? mintB : mintA),
+                     priceBefore: human(before), priceAfter: human(after), partial: partial)
+    }
+
+    /// activation_handler.rs get_current_point: slot or unix timestamp.
+    static func currentPoint(activationType: UInt8, context: QuoteContext) throws -> UInt64 {
+        switch activationType {
+        case 0: return context.slot
+        case 1: return context.now < 0 ? 0 : UInt64(context.now)
+        default: throw QuoteError.unsupported("activation_type \(activationType)")
+        }
+    }
+
+    /// `PoolFeesStruct::get_excluded_fee_amount`: fee = ceil(amount * numerator / 1e9).
+    static func feeOn(_ amount: UInt64, numerator: UInt64) throws -> UInt64 {
+        let fee = try mulDivU64(amount, numerator, feeDenominator, roundUp: true, "trading fee")
+        guard fee <= amount else { throw QuoteError.mathOverflow("trading fee") }
+        return fee
+    }
+
+    /// utils_math.rs safe_mul_div_cast_u64 (u128 intermediate).
+    static func mulDivU64(_ x: UInt64, _ y: UInt64, _ d: UInt64, roundUp: Bool, _ what: String) throws -> UInt64 {
+        guard d > 0 else { throw QuoteError.mathOverflow(what) }
+        let p = UInt128(x) * UInt128(y)
+        let q = roundUp ? (p + UInt128(d) - 1) / UInt128(d) : p / UInt128(d)
+        guard q <= UInt128(UInt64.max) else { throw QuoteError.mathOverflow(what) }
+        return UInt64(q)
+    }
+
+    /// state/fee.rs split_fees (no referral): protocol = fee * pct / 100, compounding = rest * bps / 10000.
+    func splitFees(_ fee: UInt64) -> (protocol: UInt64, compounding: UInt64, claiming: UInt64) {
+        let protocolFee = UInt64(UInt128(fee) * UInt128(state.protocolFeePercent) / 100)
+        let trading = fee - min(fee, protocolFee)
+        let compounding = UInt64(UInt128(trading) * UInt128(state.compoundingFeeBps) / 10_000)
+        return (protocolFee, compounding, trading - min(trading, compounding))
+    }
+
+    // MARK: Fees
+
+    /// `PoolFeesStruct::get_total_trading_fee_from_included_fee_amount`: base fee (scheduler / rate
+    /// limiter) + variable fee, capped at the version's max.
+    func totalTradingFeeNumerator(currentPoint: UInt64, includedFeeAmount: UInt64, aToB: Bool,
+                                  maxFeeNumerator: UInt64) throws -> UInt64 {
+        let base = try baseFeeNumerator(currentPoint: currentPoint, includedFeeAmount: includedFeeAmount, aToB: aToB)
+        let variable = try variableFee()
+        let (total, o) = variable.addingReportingOverflow(UInt128(base))
+        guard !o, total <= UInt128(UInt64.max) else { throw QuoteError.mathOverflow("total fee numerator") }
+        return min(UInt64(total), maxFeeNumerator)
+    }
+
+    /// `DynamicFeeStruct::get_variable_fee`: ceil((va * bin_step)^2 * vfc / 1e11) when initialized.
+    /// The accumulator is only updated after a swap, so the quote uses the stored value.
+    func variableFee() throws -> UInt128 {
+        let d = state.dynamicFee
+        guard d.initialized != 0 else { return 0 }
+        let (vb, o1) = d.volatilityAccumulator.multipliedReportingOverflow(by: UInt128(d.binStep))
+        let (sq, o2) = vb.multipliedReportingOverflow(by: vb)
+        let (v, o3) = sq.multipliedReportingOverflow(by: UInt128(d.variableFeeControl))
+        let (v2, o4) = v.addingReportingOverflow(99_999_999_999)
+        guard !(o1 || o2 || o3 || o4) else { throw QuoteError.mathOverflow("variable fee") }
+        return v2 / 100_000_000_000
+    }
+
+    /// Base fee numerator from `base_fee_info` (base_fee/base_fee_serde.rs get_base_fee_handler).
+    func baseFeeNumerator(currentPoint: UInt64, includedFeeAmount: UInt64, aToB: Bool) throws -> UInt64 {
+        let r = ByteReader([UInt8](repeating: 0, count: 8) + state.baseFeeData)  // same offsets as the account
+        let cliff = try r.u64(8)
+        let activation = state.activationPoint
+        switch state.baseFeeMode {
+        case 0, 1:
+            // fee_time_scheduler.rs PodAlignedFeeTimeScheduler::get_base_fee_numerator.
+            let periods = UInt64(try r.u16(22)), frequency = try r.u64(24), reduction = try r.u64(32)
+            if frequency == 0 { return cliff }
+            let period = currentPoint < activation ? periods : min((currentPoint - activation) / frequency, periods)
+            return try Self.scheduledFee(cliff: cliff, reduction: reduction, period: period,
+                                         exponential: state.baseFeeMode == 1)
+        case 2:
+            return try rateLimiterFee(r, cliff: cliff, currentPoint: currentPoint, amount: includedFeeAmount, aToB: aToB)
+        case 3, 4:
+            // fee_market_cap_scheduler.rs get_base_fee_numerator: periods passed = price move in steps.
+            let periods = UInt64(try r.u16(22)), stepBps = UInt64(try r.u32(24)), expiration = UInt64(try r.u32(28))
+            let reduction = try r.u64(32)
+            let (expiry, o) = activation.addingReportingOverflow(expiration)
+            guard !o else { throw QuoteError.mathOverflow("market cap scheduler expiration") }
+            var period: UInt64
+            if currentPoint > expiry || currentPoint < activation {
+                period = periods
+            } else if state.sqrtPrice <= state.initSqrtPrice {
+                period = 0
+            } else {
+                guard state.initSqrtPrice > 0, stepBps > 0 else { throw QuoteError.mathOverflow("market cap scheduler") }
+                let num = UInt256(state.sqrtPrice - state.initSqrtPrice) * UInt256(UInt64(10_000))
+                let passed = num / UInt256(state.initSqrtPrice) / UInt256(stepBps)
+                period = passed > UInt256(periods) ? periods : (passed.asUInt64 ?? periods)
+            }
+            period = min(period, periods)
+            return try Self.scheduledFee(cliff: cliff, reduction: reduction, period: period,
+                                         exponential: state.baseFeeMode == 4)
+        default:
+            throw QuoteError.unsupported("base_fee_mode \(state.baseFeeMode)")
+        }
+    }
+
+    /// Linear: cliff − reduction × period; exponential: cliff × (1 − reduction/10⁴)^period in Q64
+    /// (math/fee_math.rs get_fee_in_period).
+    static func scheduledFee(cliff: UInt64, reduction: UInt64, period: UInt64, exponential: Bool) throws -> UInt64 {
+        if !exponential {
+            let (cut, o) = reduction.multipliedReportingOverflow(by: period)
+            guard !o, cut <= cliff else { throw QuoteError.mathOverflow("fee scheduler") }
+            return cliff - cut
+        }
+        if reduction == 0 { return cliff }
+        guard period <= UInt64(UInt16.max) else { throw QuoteError.mathOverflow("fee scheduler period") }
+        let bps = (UInt128(reduction) << 64) / 10_000
+        let one: UInt128 = 1 << 64
+        guard bps <= one, let factor = powQ64(one - bps, Int(period)) else {
+            throw QuoteError.mathOverflow("fee scheduler pow")
+        }
+        let (p, o) = factor.multipliedReportingOverflow(by: UInt128(cliff))
+        guard !o, (p >> 64) <= UInt128(UInt64.max) else { throw QuoteError.mathOverflow("fee scheduler") }
+        return UInt64(p >> 64)
+    }
+
+    /// math/fee_math.rs `pow` (Q64.64, non-negative exponent < 2^19), bit for bit.
+    static func powQ64(_ base: UInt128, _ exp: Int) -> UInt128? {
+        let one: UInt128 = 1 << 64
+        if exp == 0 { return one }
+        guard exp < 0x80000 else { return nil }
+        var invert = false
+        var squared = base
+        var result = one
+        if squared >= result {
+            squared = UInt128.max / squared
+            invert = true
+        }
+        func mulShift(_ a: UInt128, _ b: UInt128) -> UInt128? {
+            let (p, o) = a.multipliedReportingOverflow(by: b)
+            return o ? nil : p >> 64
+        }
+        var bit = 1
+        while bit <= 0x40000 {
+            if bit > 1 { guard let s = mulShift(squared, squared) else { return nil }; squared = s }
+            if exp & bit != 0 { guard let r = mulShift(result, squared) else { return nil }; result = r }
+            bit <<= 1
+        }
+        if result == 0 { return nil }
+        if invert { result = UInt128.max / result }
+        return result
+    }
+
+    /// fee_rate_limiter.rs: only for b→a after activation within max_limiter_duration; fee grows with
+    /// the amount above reference_amount (get_fee_numerator_from_included_fee_amount).
+    func rateLimiterFee(_ r: ByteReader, cliff: UInt64, currentPoint: UInt64, amount: UInt64, aToB: Bool) throws -> UInt64 {
+        let feeIncrementBps = UInt64(try r.u16(22)), maxDuration = UInt64(try r.u32(24))
+        let maxFeeBps = UInt64(try r.u32(28)), reference = try r.u64(32)
+        let isZero = reference == 0 && maxDuration == 0 && maxFeeBps == 0 && feeIncrementBps == 0
+        // is_rate_limiter_applied
+        if isZero || aToB || currentPoint < state.activationPoint { return cliff }
+        if UInt128(currentPoint) > UInt128(state.activationPoint) + UInt128(maxDuration) { return cliff }
+        if amount <= reference { return cliff }
+        let d = UInt64(Self.feeDenominator)
+        let maxFeeNumerator = maxFeeBps * d / Self.maxBasisPoint        // to_numerator
+        let increment = feeIncrementBps * d / Self.maxBasisPoint
+        guard maxFeeNumerator >= cliff, increment > 0, reference > 0 else { throw QuoteError.mathOverflow("rate limiter") }
+        let maxIndex = UInt256((maxFeeNumerator - cliff) / increment)
+        let c = UInt256(cliff), i = UInt256(increment), x0 = UInt256(reference)
+        let excess = amount - reference
+        let a = UInt256(excess / reference), b = UInt256(excess % reference)
+        let one = UInt256(UInt64(1)), two = UInt256(UInt64(2))
+        let total: UInt256
+        if a < maxIndex {
+            let n1 = c + c * a + i * a * (a + one) / two
+            let n2 = c + i * (a + one)
+            total = x0 * n1 + b * n2
+        } else {
+            let n1 = c + c * maxIndex + i * maxIndex * (maxIndex + one) / two
+            let left = (a - maxIndex) * x0 + b
+            total = x0 * n1 + left * UInt256(maxFeeNumerator)
+        }
+        let den = UInt256(d)
+        guard let tradingFee = ((total + den - one) / den).asUInt64 else { throw QuoteError.mathOverflow("rate limiter fee") }
+        return try Self.mulDivU64(tradingFee, d, amount, roundUp: true, "rate limiter numerator")
+    }
+
+    // MARK: Curves
+
+    struct StepResult { var outputAmount: UInt64; var nextSqrtPrice: UInt128; var amountLeft: UInt64 }
+
+    /// One swap on the pool's liquidity handler. Returns nil when the exact-in swap would cross the
+    /// price range (`PoolError::PriceRangeViolation`) and `partial` is false.
+    func swapStep(amountIn: UInt64, aToB: Bool, partial: Bool) throws -> StepResult? {
+        let s = state
+        if isCompounding {
+            // compounding_liquidity.rs: out = reserve_out * in / (reserve_in + in), floor.
+            let (rin, rout) = aToB ? (s.tokenAAmount, s.tokenBAmount) : (s.tokenBAmount, s.tokenAAmount)
+            let (den, o) = rin.addingReportingOverflow(amountIn)
+            guard !o else { throw QuoteError.mathOverflow("compounding reserve") }
+            let out = try Self.mulDivU64(rout, amountIn, den, roundUp: false, "compounding swap")
+            return StepResult(outputAmount: out, nextSqrtPrice: 0, amountLeft: 0)
+        }
+        let L = s.liquidity, sp = s.sqrtPrice
+        guard L > 0, sp > 0 else { throw QuoteError.insufficientLiquidity("zero liquidity or price") }
+        if amountIn == 0 { return StepResult(outputAmount: 0, nextSqrtPrice: sp, amountLeft: 0) }
+        if aToB {
+            var consumed = amountIn
+            var next: UInt128
+            if partial {
+                guard s.sqrtMinPrice > 0, s.sqrtMinPrice <= sp else { throw QuoteError.mathOverflow("sqrt_min_price") }
+                let maxIn = try Self.deltaA(s.sqrtMinPrice, sp, L, roundUp: true)
+                if UInt256(amountIn) >= maxIn {
+                    guard let m = maxIn.asUInt64 else { throw QuoteError.mathOverflow("max amount in") }
+                    consumed = m; next = s.sqrtMinPrice
+                } else {
+                    next = try Self.nextSqrtPriceFromAInput(sp, L, amountIn)
+                }
+            } else {
+                next = try Self.nextSqrtPriceFromAInput(sp, L, amountIn)
+                if next < s.sqrtMinPrice { return nil }
+            }
+            // get_delta_amount_b_unsigned(next, sp, L, Down) = L * (sp − next) >> 128.
+            guard next <= sp else { throw QuoteError.mathOverflow("next sqrt price") }
+            let prod = UInt256(L) * UInt256(sp - next)  // < 2^256
+            guard let out = (prod >> 128).asUInt64 else { throw QuoteError.mathOverflow("delta b") }
+            return StepResult(outputAmount: out, nextSqrtPrice: next, amountLeft: amountIn - consumed)
+        } else {
+            var consumed = amountIn
+            var next: UInt128
+            if partial {
+                guard s.sqrtMaxPrice >= sp else { throw QuoteError.mathOverflow("sqrt_max_price") }
+                // get_delta_amount_b_unsigned_unchecked(sp, max, L, Up) = ceil(L * Δ / 2^128).
+                let prod = UInt256(L) * UInt256(s.sqrtMaxPrice - sp)
+                let maxIn = (prod >> 128) + ((prod.low128 == 0) ? .zero : UInt256(UInt64(1)))
+                if UInt256(amountIn) >= maxIn {
+                    guard let m = maxIn.asUInt64 else { throw QuoteError.mathOverflow("max amount in") }
+                    consumed = m; next = s.sqrtMaxPrice
+                } else {
+                    next = try Self.nextSqrtPriceFromBInput(sp, L, amountIn)
+                }
+            } else {
+                next = try Self.nextSqrtPriceFromBInput(sp, L, amountIn)
+                if next > s.sqrtMaxPrice { return nil }
+            }
+            let delta = try Self.deltaA(sp, next, L, roundUp: false)
+            guard let out = delta.asUInt64 else { throw QuoteError.mathOverflow("delta a") }
+            return StepResult(outputAmount: out, nextSqrtPrice: next, amountLeft: amountIn - consumed)
+        }
+    }
+
+    /// get_next_sqrt_price_from_amount_in_a_rounding_up: ceil(L * sp / (L + in * sp)).
+    static func nextSqrtPriceFromAInput(_ sp: UInt128, _ L: UInt128, _ amount: UInt64) throws -> UInt128 {
+        let product = UInt256(amount) * UInt256(sp)  // < 2^192
+        guard let den = UInt256(L).adding(product),
+              let r = UInt256.mulDiv(UInt256(L), UInt256(sp), den, roundUp: true), let v = r.asUInt128 else {
+            throw QuoteError.mathOverflow("next sqrt price (a in)")
+        }
+        return v
+    }
+
+    /// get_next_sqrt_price_from_amount_in_b_rounding_down: sp + (in << 128) / L.
+    static func nextSqrtPriceFromBInput(_ sp: UInt128, _ L: UInt128, _ amount: UInt64) throws -> UInt128 {
+        let q = (UInt256(amount) << 128) / UInt256(L)
+        guard let sum = UInt256(sp).adding(q), let v = sum.asUInt128 else {
+            throw QuoteError.mathOverflow("next sqrt price (b in)")
+        }
+        return v
+    }
+
+    /// get_delta_amount_a_unsigned_unchecked: L * (upper − lower) / (lower * upper).
+    static func deltaA(_ lower: UInt128, _ upper: UInt128, _ L: UInt128, roundUp: Bool) throws -> UInt256 {
+        guard upper >= lower, lower > 0 else { throw QuoteError.mathOverflow("delta a range") }
+        let den = UInt256(lower) * UInt256(upper)
+        guard let r = UInt256.mulDiv(UInt256(L), UInt256(upper - lower), den, roundUp: roundUp) else {
+            throw QuoteError.mathOverflow("delta a")
+        }
+        return r
+    }
+}
