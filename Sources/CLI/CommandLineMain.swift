@@ -1,4 +1,5 @@
 import Foundation
+import Simulator
 import SolanaCore
 
 /// `solana-pool-cache <command> …` dispatch. Returns the process exit code.
@@ -11,9 +12,23 @@ public enum CommandLineMain {
                                            exact-in quote from account snapshots
       price  --accounts PATH... --pool ADDRESS [--now UNIX_TS]
                                            reserves, decimals and spot price both ways
+      simulate [--port P] [--seed N] [--pools N] [--slot-ms N] [--rps N] [--host H]
+                                           local Solana cluster: JSON-RPC on P (default 8899), PubSub on P+1,
+                                           serving the bundled mainnet snapshots with simulated swaps
     """
 
-    public static func run(_ args: [String]) -> Int32 {
+    public static func run(_ args: [String]) async -> Int32 {
+        if args.first == "simulate" {
+            do { try await SimulateCommand.run(Array(args.dropFirst())); return 0 } catch let e as CommandError {
+                FileHandle.standardError.write(Data((e.description + "\n").utf8)); return e.exitCode
+            } catch {
+                FileHandle.standardError.write(Data(("error: \(error)\n").utf8)); return 1
+            }
+        }
+        return runOffline(args)
+    }
+
+    static func runOffline(_ args: [String]) -> Int32 {
         guard let command = args.first else {
             FileHandle.standardError.write(Data((usage + "\n").utf8))
             return 2

@@ -1,0 +1,176 @@
+import Dex
+import Foundation
+import SolanaCore
+
+/// SplitMix64: a tiny deterministic generator, so `--seed` reproduces the same swap sequence.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// What changed in one slot: every account written in it (one entry per account).
+public struct SlotEvent: Sendable {
+    public let slot: UInt64
+    public let changed: [AccountData]
+}
+
+/// One simulated swap, as applied to the cluster (for tests and logs).
+public struct SimulatedSwap: Sendable {
+    public let pool: Pubkey
+    public let slot: UInt64
+    public let quote: Quote
+}
+
+/// The state of the local cluster: accounts, slot clock, and simulated swaps applied with the
+/// exact quoters (each swap rewrites the pool and vault bytes as the program would).
+/// Thread-safe; every mutation happens under one lock and is published as a `SlotEvent`.
+///
+/// ```swift
+/// let cluster = try Cluster.bundled(seed: 7)
+/// let event = cluster.advance()        // next slot: a few swaps, changed accounts
+/// ```
+public final class Cluster: @unchecked Sendable {
+    private let lock = NSLock()
+    private var accounts: [Pubkey: AccountData]
+    /// Previous versions of recently changed accounts (for the "older slot after newer" fault).
+    private var previous: [Pubkey: AccountData] = [:]
+    private var models: [Pubkey: any PoolModel] = [:]
+    private var subscribers: [UUID: AsyncStream<SlotEvent>.Continuation] = [:]
+    private var rng: SplitMix64
+    private var _slot: UInt64
+    private var _paused = false
+    public private(set) var swapLog: [SimulatedSwap] = []
+    /// Swaps per slot (0 disables random trading).
+    public var swapsPerSlot: Int
+    /// Unix time of the first slot; advances 400 ms per slot, like mainnet.
+    public let genesisTime: Int64
+
+    public init(accounts: [AccountData], seed: UInt64 = 1, startSlot: UInt64 = 431_198_953, swapsPerSlot: Int = 2,
+                genesisTime: Int64 = 1_783_355_400) {
+        self.accounts = Dictionary(accounts.map { ($0.address, $0) }, uniquingKeysWith: { a, b in a.slot >= b.slot ? a : b })
+        for k in self.accounts.keys { self.accounts[k]!.slot = startSlot }
+        rng = SplitMix64(seed: seed)
+        _slot = startSlot
+        self.swapsPerSlot = swapsPerSlot
+        self.genesisTime = genesisTime
+        let snapshot = self.accounts
+        for (key, account) in snapshot where (AccountRegistry.poolModels.contains { $0.isPool(account) }) {
+            if let model = try? SnapshotQuoter.pool(address: key, accounts: snapshot),
+               (try? model.price(context: QuoteContext(now: genesisTime))) != nil {
+                models[key] = model
+            }
+        }
+    }
+
+    public var slot: UInt64 { lock.withLock { _slot } }
+    public var isPaused: Bool { lock.withLock { _paused } }
+    public var now: Int64 { lock.withLock { genesisTime + Int64((_slot - 431_198_953) * 400 / 1000) } }
+    public var poolAddresses: [Pubkey] { lock.withLock { models.keys.sorted() } }
+    public var accountCount: Int { lock.withLock { accounts.count } }
+
+    public func account(_ key: Pubkey) -> AccountData? { lock.withLock { accounts[key] } }
+    public func accounts(_ keys: [Pubkey]) -> [AccountData?] { lock.withLock { keys.map { accounts[$0] } } }
+    public func previousVersion(_ key: Pubkey) -> AccountData? { lock.withLock { previous[key] } }
+    public func allAccounts() -> [AccountData] { lock.withLock { Array(accounts.values) } }
+    public func model(_ pool: Pubkey) -> (any PoolModel)? { lock.withLock { models[pool] } }
+
+    /// getProgramAccounts: owner match plus `dataSize` / `memcmp` filters.
+    public func programAccounts(owner: Pubkey, dataSize: Int?, memcmp: [(offset: Int, bytes: [UInt8])]) -> [AccountData] {
+        lock.withLock {
+            accounts.values.filter { a in
+                guard a.owner == owner else { return false }
+                if let n = dataSize, a.data.count != n { return false }
+                for m in memcmp {
+                    guard m.offset >= 0, m.offset + m.bytes.count <= a.data.count else { return false }
+                    if Array(a.data[m.offset..<(m.offset + m.bytes.count)]) != m.bytes { return false }
+                }
+                return true
+            }.sorted { $0.address < $1.address }
+        }
+    }
+
+    public func pause() { lock.withLock { _paused = true } }
+    public func resume() { lock.withLock { _paused = false } }
+
+    public func subscribe() -> (UUID, AsyncStream<SlotEvent>) {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream<SlotEvent>.makeStream(bufferingPolicy: .bufferingNewest(256))
+        lock.withLock { subscribers[id] = continuation }
+        return (id, stream)
+    }
+
+    public func unsubscribe(_ id: UUID) {
+        let c = lock.withLock { subscribers.removeValue(forKey: id) }
+        c?.finish()
+    }
+
+    /// Moves to the next slot and applies `swapsPerSlot` random swaps (nothing when paused unless `force`).
+    @discardableResult
+    public func advance(force: Bool = false) -> SlotEvent? {
+        let (event, subs): (SlotEvent?, [AsyncStream<SlotEvent>.Continuation]) = lock.withLock {
+            if _paused && !force { return (nil, []) }
+            _slot += 1
+            var changed: [Pubkey: AccountData] = [:]
+            let pools = models.keys.sorted()
+            if !pools.isEmpty {
+                for _ in 0..<swapsPerSlot {
+                    let pool = pools[Int(rng.next() % UInt64(pools.count))]
+                    if let written = randomSwapLocked(pool: pool) { for a in written { changed[a.address] = a } }
+                }
+            }
+            return (SlotEvent(slot: _slot, changed: changed.values.sorted { $0.address < $1.address }), Array(subscribers.values))
+        }
+        if let event { for s in subs { s.yield(event) } }
+        return event
+    }
+
+    /// Applies one swap of `amountIn` on `pool` now (tests and arbitrage scenarios), publishing the slot.
+    public func swap(pool: Pubkey, inputMint: Pubkey, amountIn: UInt64) throws -> SimulatedSwap {
+        let (result, event, subs): (SimulatedSwap, SlotEvent, [AsyncStream<SlotEvent>.Continuation]) = try lock.withLock {
+            _slot += 1
+            let (swap, written) = try applySwapLocked(pool: pool, inputMint: inputMint, amountIn: amountIn)
+            return (swap, SlotEvent(slot: _slot, changed: written), Array(subscribers.values))
+        }
+        for s in subs { s.yield(event) }
+        return result
+    }
+
+    private func randomSwapLocked(pool: Pubkey) -> [AccountData]? {
+        guard let model = models[pool], let price = try? model.price(context: QuoteContext(now: nowLocked)) else { return nil }
+        let aToB = rng.next() & 1 == 0
+        let reserve = (aToB ? price.reserveA : price.reserveB) ?? 0
+        guard reserve > 1_000 else { return nil }
+        // 0.001 % … 0.2 % of the input-side reserve: prices drift the way flow moves them.
+        let bps = 1 + rng.next() % 200
+        let amount = max(1, reserve / 100_000 * bps)
+        return try? applySwapLocked(pool: pool, inputMint: aToB ? model.mintA : model.mintB, amountIn: amount).1
+    }
+
+    var nowLocked: Int64 { genesisTime + Int64((_slot - min(_slot, 431_198_953)) * 400 / 1000) }
+
+    private func applySwapLocked(pool: Pubkey, inputMint: Pubkey, amountIn: UInt64) throws -> (SimulatedSwap, [AccountData]) {
+        guard let model = models[pool] else { throw QuoteError.missingAccount(role: "pool", address: pool) }
+        let ctx = QuoteContext(now: nowLocked, epoch: 0, slot: _slot)
+        let quote = try model.quote(amountIn: amountIn, inputMint: inputMint, context: ctx)
+        var written = try SwapWriter.write(model: model, quote: quote, accounts: accounts)
+        for i in written.indices { written[i].slot = _slot }
+        var updated = model
+        for a in written {
+            if let old = accounts[a.address] { previous[a.address] = old }
+            accounts[a.address] = a
+            _ = try? updated.apply(a)
+        }
+        models[pool] = updated
+        let swap = SimulatedSwap(pool: pool, slot: _slot, quote: quote)
+        swapLog.append(swap)
+        if swapLog.count > 10_000 { swapLog.removeFirst(5_000) }
+        return (swap, written)
+    }
+}
