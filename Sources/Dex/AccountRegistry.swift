@@ -7,7 +7,7 @@ public enum AccountRegistry {
         TokenAccount.self, TokenMint.self,
         // @layouts-vault-dexes
         // @layouts-raydium-clmm
-        // @layouts-orca-whirlpool
+        OrcaWhirlpoolState.self, OrcaWhirlpoolTickArray.self, OrcaWhirlpoolFeeTier.self, OrcaWhirlpoolsConfig.self, OrcaWhirlpoolOracle.self, // @layouts-orca-whirlpool
         // @layouts-meteora-dlmm
         // @layouts-meteora-damm-v2
     ]
@@ -15,7 +15,7 @@ public enum AccountRegistry {
     public static let poolModels: [any PoolModel.Type] = [
         // @pools-vault-dexes
         // @pools-raydium-clmm
-        // @pools-orca-whirlpool
+        OrcaWhirlpoolPool.self, // @pools-orca-whirlpool
         // @pools-meteora-dlmm
         // @pools-meteora-damm-v2
     ]

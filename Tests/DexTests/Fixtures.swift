@@ -73,7 +73,7 @@ func assertFixtureFilesDecode(kind: String, file: StaticString = #filePath, line
     XCTAssertFalse(entries.isEmpty, "no fixtures of kind \(kind)", file: file, line: line)
     for entry in entries {
         let path = entry["file"] as! String
-        let account = try Fixtures.account("accounts/" + path)
+        let account = try Fixtures.account(path)
         let decoded = try AccountRegistry.decode(account)
         let fields = Dictionary(decoded.fields.map { ($0.0, $0.1.text) }, uniquingKeysWith: { a, _ in a })
         for (name, value) in entry["decoded"] as! [String: Any] {
