@@ -594,7 +594,9 @@ public struct OrcaWhirlpoolPool: PoolModel {
         if result.amountRemaining > 0 {
             let consumed = swapInput - result.amountRemaining
             // The program charges the transfer fee on what it actually pulls (transfer-fee-included amount).
-            let filled = consumed == 0 ? 0 : consumed + (inMint.transferFeeConfig?.fee(forEpoch: context.epoch).inverseFee(forNet: consumed) ?? 0)
+            let inverseFee = consumed == 0 ? 0 : inMint.transferFeeConfig?.fee(forEpoch: context.epoch).inverseFee(forNet: consumed) ?? 0
+            let (filled, overflow) = consumed.addingReportingOverflow(inverseFee)
+            guard !overflow else { throw QuoteError.mathOverflow("transfer fee included input") }
             partial = PartialFill(filledIn: filled, nextMissingAccount: result.nextMissingArray, reason: result.stopReason)
         }
 

@@ -14,8 +14,8 @@ final class OrcaWhirlpoolTests: XCTestCase {
         try Fixtures.set(Self.setName)
     }
 
-    func model(_ accounts: [Pubkey: AccountData]) throws -> OrcaWhirlpoolPool {
-        let m = try SnapshotQuoter.pool(address: poolKey, accounts: accounts)
+    func model(_ accounts: [Pubkey: AccountData], pool: Pubkey? = nil) throws -> OrcaWhirlpoolPool {
+        let m = try SnapshotQuoter.pool(address: pool ?? poolKey, accounts: accounts)
         return try XCTUnwrap(m as? OrcaWhirlpoolPool)
     }
 
@@ -102,5 +102,235 @@ final class OrcaWhirlpoolTests: XCTestCase {
         }
         XCTAssertEqual(pool.windowStarts, (-3...3).map { -25344 + $0 * 352 })
         for s in starts { XCTAssertNotNil(pool.tickArrays[s], "array \(s) applied") }
+    }
+
+    // MARK: 4. properties on the real fixtures
+
+    static let sweepAToB: [UInt64] = (0...15).flatMap { e -> [UInt64] in
+        let p = (0..<e).reduce(UInt64(1)) { a, _ in a * 10 }
+        return [p, p * 3]
+    }
+
+    func testOutputMonotoneAndBoundedByVault() throws {
+        let (_, _, accounts) = try loadSet()
+        let pool = try model(accounts)
+        let price = try pool.price(context: QuoteContext())
+        var crossedArrays = false
+        for aToB in [true, false] {
+            var previous: UInt64 = 0
+            var previousFilled: UInt64 = 0
+            for amount in Self.sweepAToB {
+                let q = try pool.quote(amountIn: amount, inputMint: aToB ? pool.mintA : pool.mintB, context: QuoteContext())
+                XCTAssertGreaterThanOrEqual(q.amountOut, previous, "monotone at \(amount) aToB=\(aToB)")
+                previous = q.amountOut
+                let filled = q.partial?.filledIn ?? amount
+                XCTAssertGreaterThanOrEqual(filled, previousFilled)
+                previousFilled = filled
+                XCTAssertLessThanOrEqual(q.amountOut, try XCTUnwrap(aToB ? price.reserveB : price.reserveA), "vault bound at \(amount)")
+                let r = try pool.swap(amount: amount, aToB: aToB)
+                if (aToB ? r.tick < -25344 : r.tick >= -24992) { crossedArrays = true }
+            }
+        }
+        XCTAssertTrue(crossedArrays, "the sweep must include swaps that leave the current tick array")
+    }
+
+    func testRoundTripNeverReturnsMore() throws {
+        let (_, _, accounts) = try loadSet()
+        let pool = try model(accounts)
+        for amount: UInt64 in [1, 7, 1_000, 999_999, 1_000_000_000, 77_000_000_000, 1_000_000_000_000, 5_000_000_000_000] {
+            for aToB in [true, false] {
+                let there = try pool.quote(amountIn: amount, inputMint: aToB ? pool.mintA : pool.mintB, context: QuoteContext())
+                guard there.partial == nil, there.amountOut > 0 else { continue }
+                let back = try pool.quote(amountIn: there.amountOut, inputMint: aToB ? pool.mintB : pool.mintA, context: QuoteContext())
+                XCTAssertLessThanOrEqual(back.amountOut, amount, "round trip of \(amount) aToB=\(aToB)")
+            }
+        }
+    }
+
+    // MARK: 5. partial fills, bad arrays, fuzz
+
+    func testMissingArrayGivesPartialNamingIt() throws {
+        let (_, _, all) = try loadSet()
+        var accounts = all
+        let next = try XCTUnwrap(OrcaWhirlpoolPool.tickArrayAddress(pool: poolKey, start: -25696))
+        accounts[next] = nil
+        let pool = try model(accounts)
+        let big: UInt64 = 100_000_000_000_000
+        let q = try pool.quote(amountIn: big, inputMint: pool.mintA, context: QuoteContext())
+        let partial = try XCTUnwrap(q.partial)
+        XCTAssertEqual(partial.nextMissingAccount, next)
+        XCTAssertGreaterThan(partial.filledIn, 0)
+        XCTAssertLessThan(partial.filledIn, big)
+        XCTAssertGreaterThan(q.amountOut, 0)
+        // With every array present the walk ends at the first array outside the fixtures (-26400).
+        let full = try model(all).quote(amountIn: big, inputMint: pool.mintA, context: QuoteContext())
+        XCTAssertEqual(full.partial?.nextMissingAccount, OrcaWhirlpoolPool.tickArrayAddress(pool: poolKey, start: -26400))
+        XCTAssertGreaterThan(full.amountOut, q.amountOut)
+        // b→a: -24288 is the first array not in the fixtures.
+        let up = try model(all).quote(amountIn: big, inputMint: pool.mintB, context: QuoteContext())
+        XCTAssertEqual(up.partial?.nextMissingAccount, OrcaWhirlpoolPool.tickArrayAddress(pool: poolKey, start: -24288))
+        // A never-created array (empty system account) is walked through as empty (sparse swap).
+        var sparse = try model(all)
+        let empty = try XCTUnwrap(OrcaWhirlpoolPool.tickArrayAddress(pool: poolKey, start: -26400))
+        XCTAssertTrue(try sparse.apply(AccountData(address: empty, owner: .zero, data: [])))
+        let further = try sparse.quote(amountIn: big, inputMint: pool.mintA, context: QuoteContext())
+        XCTAssertEqual(further.partial?.nextMissingAccount, OrcaWhirlpoolPool.tickArrayAddress(pool: poolKey, start: -26752))
+        // No tick is crossed in it, so the in-range liquidity keeps trading across its whole width.
+        XCTAssertGreaterThan(further.amountOut, full.amountOut)
+        XCTAssertGreaterThan(try XCTUnwrap(further.partial).filledIn, try XCTUnwrap(full.partial).filledIn)
+        let walked = try sparse.swap(amount: big, aToB: true)
+        XCTAssertEqual(walked.tick, -26400 - 1, "stops after the empty array's lower edge")
+        XCTAssertThrowsError(try pool.quote(amountIn: 0, inputMint: pool.mintA, context: QuoteContext())) { e in
+            XCTAssertEqual(e as? QuoteError, .zeroAmount)
+        }
+        XCTAssertThrowsError(try pool.quote(amountIn: 1, inputMint: KnownMints.usdt, context: QuoteContext()))
+    }
+
+    func testForeignOrMisalignedArrayIsRejected() throws {
+        let (_, _, accounts) = try loadSet()
+        var pool = try model(accounts)
+        let key = try XCTUnwrap(OrcaWhirlpoolPool.tickArrayAddress(pool: poolKey, start: -25696))
+        let original = try XCTUnwrap(accounts[key])
+        let before = pool.tickArrays[-25696]
+
+        var foreign = original
+        for i in 0..<32 { foreign.data[9956 + i] = KnownMints.usdc.bytes[i] }
+        XCTAssertThrowsError(try pool.apply(foreign)) { e in
+            guard case QuoteError.invalidAccount(let role, let address, _)? = e as? QuoteError else { return XCTFail("\(e)") }
+            XCTAssertEqual(role, "tick array"); XCTAssertEqual(address, key)
+        }
+        var misaligned = original
+        withUnsafeBytes(of: Int32(-25695).littleEndian) { for i in 0..<4 { misaligned.data[8 + i] = $0[i] } }
+        XCTAssertThrowsError(try pool.apply(misaligned)) { e in
+            guard case QuoteError.invalidAccount? = e as? QuoteError else { return XCTFail("\(e)") }
+        }
+        // Aligned, but not the start index its address stands for.
+        var moved = original
+        withUnsafeBytes(of: Int32(-26048).littleEndian) { for i in 0..<4 { moved.data[8 + i] = $0[i] } }
+        XCTAssertThrowsError(try pool.apply(moved))
+        XCTAssertEqual(pool.tickArrays[-25696], before, "rejected arrays are never stored")
+        // An array of another pool at an unrelated address is simply not ours.
+        var other = original; other.address = KnownMints.usdt
+        for i in 0..<32 { other.data[9956 + i] = KnownMints.usdc.bytes[i] }
+        XCTAssertFalse(try pool.apply(other))
+    }
+
+    /// Full-range ("splash") pool from the carbon fixtures: one tick array covers the lower
+    /// half of the range, so a big a→b swap runs out of liquidity at the minimum price and the
+    /// partial result names no missing array.
+    func testPriceLimitPartialOnSplashPool() throws {
+        var whirlpool = try Fixtures.account("accounts/orca-whirlpool/carbon-decoder-fixtures/carbon-whirlpool.json")
+        var array = try Fixtures.account("accounts/orca-whirlpool/carbon-decoder-fixtures/carbon-tick_array.json")
+        let decodedArray = try OrcaWhirlpoolTickArray(array)
+        whirlpool.address = decodedArray.whirlpool
+        let state = try OrcaWhirlpoolState(whirlpool)
+        XCTAssertEqual(state.liquidity, 141_421_356)
+        array.address = try XCTUnwrap(OrcaWhirlpoolPool.tickArrayAddress(pool: whirlpool.address, start: -2_894_848))
+        func mint(_ key: Pubkey, _ decimals: UInt8) -> AccountData {
+            var d = [UInt8](repeating: 0, count: 82); d[44] = decimals; d[45] = 1
+            return AccountData(address: key, owner: ProgramIds.splToken, data: d)
+        }
+        let current = try XCTUnwrap(OrcaWhirlpoolPool.tickArrayAddress(pool: whirlpool.address, start: 0))
+        let accounts: [Pubkey: AccountData] = [
+            whirlpool.address: whirlpool, array.address: array,
+            current: AccountData(address: current, owner: .zero, data: []),
+            state.tokenMintA: mint(state.tokenMintA, 9), state.tokenMintB: mint(state.tokenMintB, 6),
+        ]
+        let pool = try model(accounts, pool: whirlpool.address)
+        let q = try pool.quote(amountIn: UInt64.max / 2, inputMint: state.tokenMintA, context: QuoteContext())
+        let partial = try XCTUnwrap(q.partial)
+        XCTAssertNil(partial.nextMissingAccount)
+        XCTAssertGreaterThan(q.amountOut, 0)
+        XCTAssertLessThan(partial.filledIn, UInt64.max / 2)
+        let r = try pool.swap(amount: UInt64.max / 2, aToB: true)
+        XCTAssertEqual(r.sqrtPrice, WhirlpoolMath.minSqrtPrice)
+        // Small trades fill completely.
+        XCTAssertNil(try pool.quote(amountIn: 1_000_000, inputMint: state.tokenMintA, context: QuoteContext()).partial)
+    }
+
+    func testAdaptiveFeePoolIsUnsupportedNotWrong() throws {
+        let (_, _, all) = try loadSet()
+        var accounts = all
+        var data = try XCTUnwrap(accounts[poolKey]).data
+        data[43] = 5  // fee_tier_index_seed != tick_spacing → adaptive-fee pool
+        accounts[poolKey]?.data = data
+        let oracleKey = try XCTUnwrap(ProgramAddress.find(seeds: [Array("oracle".utf8), poolKey.bytes], programId: ProgramIds.orcaWhirlpool)?.0)
+        var oracle = [UInt8](repeating: 0, count: OrcaWhirlpoolOracle.size)
+        for (i, b) in Hex.decode(OrcaWhirlpoolOracle.discriminator)!.enumerated() { oracle[i] = b }
+        for (i, b) in poolKey.bytes.enumerated() { oracle[8 + i] = b }
+        accounts[oracleKey] = AccountData(address: oracleKey, owner: ProgramIds.orcaWhirlpool, data: oracle)
+        let pool = try model(accounts)
+        XCTAssertTrue(pool.accountsToWatch().contains(oracleKey))
+        XCTAssertThrowsError(try pool.quote(amountIn: 1_000_000, inputMint: pool.mintA, context: QuoteContext())) { e in
+            XCTAssertEqual(e as? QuoteError, .unsupported("adaptive fee"))
+        }
+        // Trading not yet enabled → swap disabled.
+        oracle[40] = 0xff
+        accounts[oracleKey]?.data = oracle
+        XCTAssertThrowsError(try model(accounts).quote(amountIn: 1_000_000, inputMint: pool.mintA, context: QuoteContext())) { e in
+            guard case QuoteError.swapDisabled? = e as? QuoteError else { return XCTFail("\(e)") }
+        }
+    }
+
+    /// Deterministic xorshift so failures reproduce.
+    struct Rng { var s: UInt64; mutating func next() -> UInt64 { s ^= s << 13; s ^= s >> 7; s ^= s << 17; return s } }
+
+    func exercise(_ model: OrcaWhirlpoolPool) {
+        for amount: UInt64 in [1, 81_000_000_000, UInt64.max] {
+            for mint in [model.mintA, model.mintB] { _ = try? model.quote(amountIn: amount, inputMint: mint, context: QuoteContext()) }
+        }
+        _ = try? model.price(context: QuoteContext())
+    }
+
+    func testTruncatedAndBitFlippedAccountsNeverTrap() throws {
+        let (_, _, accounts) = try loadSet()
+        let base = try model(accounts)
+        let poolAccount = try XCTUnwrap(accounts[poolKey])
+        // Pool: every truncation length.
+        for n in 0..<poolAccount.data.count {
+            var a = poolAccount; a.data = Array(a.data.prefix(n))
+            XCTAssertThrowsError(try AccountRegistry.decode(a))
+            XCTAssertThrowsError(try SnapshotQuoter.pool(address: poolKey, accounts: accounts.merging([poolKey: a]) { $1 }))
+            var m = base
+            XCTAssertThrowsError(try m.apply(a))
+        }
+        // Arrays (fixed and dynamic): a sample of truncation lengths.
+        var arrays = accounts.values.filter { OrcaWhirlpoolTickArray.matches($0) }
+        arrays.append(try Fixtures.account("accounts/orca-whirlpool/carbon-decoder-fixtures/carbon-dynamic_tick_array.json"))
+        for array in arrays {
+            let lengths = Array(stride(from: 0, to: array.data.count, by: 97)) + [array.data.count - 1, 147, 148, 59, 60, 61]
+            for n in lengths where n < array.data.count {
+                var a = array; a.data = Array(a.data.prefix(n))
+                XCTAssertThrowsError(try AccountRegistry.decode(a))
+                var m = base
+                XCTAssertNotEqual(try? m.apply(a), true, "a truncated array is never stored")
+            }
+        }
+        // Random bit flips in the pool, the arrays, the vaults and mints.
+        var rng = Rng(s: 0x9E37_79B9_7F4A_7C15)
+        let keys = accounts.keys.sorted()
+        for round in 0..<160 {
+            let key = round % 4 == 0 ? poolKey : keys[Int(rng.next() % UInt64(keys.count))]
+            var a = accounts[key]!
+            for _ in 0..<(1 + Int(rng.next() % 4)) {
+                let bit = Int(rng.next() % UInt64(a.data.count * 8))
+                a.data[bit / 8] ^= UInt8(1 << (bit % 8))
+            }
+            _ = try? AccountRegistry.decode(a)
+            // Rebuilding derives PDAs (slow in debug builds): only for pool flips, which move the window.
+            if key == poolKey, let m = try? SnapshotQuoter.pool(address: poolKey, accounts: accounts.merging([key: a]) { $1 }) as? OrcaWhirlpoolPool {
+                exercise(m)
+            }
+            var m = base
+            if (try? m.apply(a)) == true { exercise(m) }
+        }
+        // Dynamic array bit flips.
+        let dyn = try Fixtures.account("accounts/orca-whirlpool/carbon-decoder-fixtures/carbon-dynamic_tick_array.json")
+        for _ in 0..<300 {
+            var a = dyn
+            let bit = Int(rng.next() % UInt64(a.data.count * 8))
+            a.data[bit / 8] ^= UInt8(1 << (bit % 8))
+            _ = try? AccountRegistry.decode(a)
+        }
     }
 }
