@@ -375,6 +375,8 @@ public struct OrcaWhirlpoolPool: PoolModel {
     public static let dex = DexKind.orcaWhirlpool
     /// Arrays watched on each side of the current one.
     public static let arraysEachSide = 3
+    /// Far more swap steps than any real walk (7 arrays × 88 ticks × tick groups) can take.
+    static let maxSwapSteps = 200_000
 
     enum TickArraySlot: Sendable, Equatable {
         case loaded(OrcaWhirlpoolTickArray)
@@ -562,18 +564,16 @@ public struct OrcaWhirlpoolPool: PoolModel {
         let ma = try mintAccountA.get(), mb = try mintAccountB.get()
         let (inMint, outMint) = aToB ? (ma, mb) : (mb, ma)
 
-        // Adaptive-fee pools: the Oracle gates trading and feeds the fee manager.
-        var adaptive: OrcaWhirlpoolAdaptiveFee?
-        if let o = oracle {
-            if !oracleUninitialized {
-                let info = try o.get()
-                guard info.tradeEnableTimestamp <= UInt64(max(context.now, 0)) else {
-                    throw QuoteError.swapDisabled("trading starts at \(info.tradeEnableTimestamp)")
-                }
-                adaptive = OrcaWhirlpoolAdaptiveFee(oracle: info)
+        // Adaptive-fee pools: the Oracle gates trading (OracleAccessor::is_trade_enabled) and
+        // feeds the fee manager; an uninitialized oracle means a static fee.
+        var adaptiveOracle: OrcaWhirlpoolOracle?
+        if let o = oracle, !oracleUninitialized {
+            let info = try o.get()
+            guard info.tradeEnableTimestamp <= UInt64(max(context.now, 0)) else {
+                throw QuoteError.swapDisabled("trading starts at \(info.tradeEnableTimestamp)")
             }
+            adaptiveOracle = info
         }
-        if adaptive != nil { throw QuoteError.unsupported("adaptive fee") }
 
         // swap_with_transfer_fee_extension (ExactIn): the pool only receives the input net of
         // the Token-2022 transfer fee; the user receives the output net of the output mint's fee.
@@ -583,7 +583,9 @@ public struct OrcaWhirlpoolPool: PoolModel {
         guard swapInput > 0 else { throw QuoteError.zeroOutput }
 
         let result: SwapResult
-        do { result = try swap(amount: swapInput, aToB: aToB) } catch let e as WhirlpoolMathError {
+        do {
+            result = try swap(amount: swapInput, aToB: aToB, timestamp: UInt64(max(context.now, 0)), oracle: adaptiveOracle)
+        } catch let e as WhirlpoolMathError {
             throw QuoteError.mathOverflow(e.description)
         }
 
@@ -638,7 +640,7 @@ public struct OrcaWhirlpoolPool: PoolModel {
     /// arrays in the swap direction for as long as they have been applied. The program itself
     /// receives 3 arrays; within those the walk is identical, and further arrays extend it the
     /// way a longer `SwapTickSequence` would.
-    func swap(amount: UInt64, aToB: Bool) throws -> SwapResult {
+    func swap(amount: UInt64, aToB: Bool, timestamp: UInt64 = 0, oracle: OrcaWhirlpoolOracle? = nil) throws -> SwapResult {
         let ts = tickSpacing, tia = ticksInArray
         let first = firstArrayStart(aToB)
         let step = aToB ? -tia : tia
@@ -667,7 +669,11 @@ public struct OrcaWhirlpoolPool: PoolModel {
         }
         var liquidity = state.liquidity
         var arrayIndex = 0
-        let feeRate = UInt32(state.feeRate)
+        var steps = 0
+        var feeManager = try oracle.map {
+            try OrcaWhirlpoolFeeRateManager(aToB: aToB, currentTick: Int(state.tickCurrentIndex), timestamp: timestamp,
+                                            staticFeeRate: state.feeRate, oracle: $0)
+        }
 
         while result.amountRemaining > 0 && result.sqrtPrice != priceLimit {
             guard view(arrayIndex) != nil else {
@@ -681,32 +687,49 @@ public struct OrcaWhirlpoolPool: PoolModel {
             let nextTickPrice = WhirlpoolMath.sqrtPrice(atTick: nextTick)
             let target = aToB ? max(priceLimit, nextTickPrice) : min(priceLimit, nextTickPrice)
 
-            let s = try WhirlpoolMath.computeSwapExactIn(amountRemaining: result.amountRemaining, feeRate: feeRate, liquidity: liquidity,
-                                                         sqrtPriceCurrent: result.sqrtPrice, sqrtPriceTarget: target, aToB: aToB)
-            guard result.amountRemaining >= s.amountIn, result.amountRemaining - s.amountIn >= s.feeAmount else {
-                throw WhirlpoolMathError.overflow("swap amount_remaining (AmountRemainingOverflow)")
-            }
-            result.amountRemaining -= s.amountIn + s.feeAmount
-            let (out, o1) = result.amountOut.addingReportingOverflow(s.amountOut)
-            let (fees, o2) = result.feeTotal.addingReportingOverflow(s.feeAmount)
-            guard !o1, !o2 else { throw WhirlpoolMathError.overflow("swap amount_calculated (AmountCalcOverflow)") }
-            result.amountOut = out
-            result.feeTotal = fees
-
-            if s.nextSqrtPrice == nextTickPrice {
-                // Cross the tick if it is initialized (get_tick errors count as "not initialized").
-                if case .loaded(let arr)? = view(nextArrayIndex), let t = Self.tick(in: arr, at: nextTick, spacing: ts) {
-                    liquidity = try WhirlpoolMath.addLiquidityDelta(liquidity, aToB ? -t.liquidityNet : t.liquidityNet)
+            // Inner loop: adaptive pools stop at each tick-group edge to recompute the fee.
+            while true {
+                // Every step moves the price or exhausts the input on sane data; bound the loop so
+                // corrupt state cannot hang the cache (the chain would hit its compute limit).
+                steps += 1
+                guard steps <= Self.maxSwapSteps else { throw WhirlpoolMathError.overflow("swap did not converge") }
+                feeManager?.updateVolatilityAccumulator()
+                let feeRate = try feeManager?.totalFeeRate() ?? UInt32(state.feeRate)
+                let (bounded, skipped) = feeManager?.boundedTarget(target, liquidity: liquidity) ?? (target, false)
+                let s = try WhirlpoolMath.computeSwapExactIn(amountRemaining: result.amountRemaining, feeRate: feeRate, liquidity: liquidity,
+                                                             sqrtPriceCurrent: result.sqrtPrice, sqrtPriceTarget: bounded, aToB: aToB)
+                guard result.amountRemaining >= s.amountIn, result.amountRemaining - s.amountIn >= s.feeAmount else {
+                    throw WhirlpoolMathError.overflow("swap amount_remaining (AmountRemainingOverflow)")
                 }
-                let arrStart = view(nextArrayIndex)?.start ?? 0
-                let offset = WhirlpoolMath.floorDivision(nextTick - arrStart, ts)
-                arrayIndex = (aToB && offset == 0) || (!aToB && offset == OrcaWhirlpoolIds.ticksPerArray - 1)
-                    ? nextArrayIndex + 1 : nextArrayIndex
-                result.tick = aToB ? nextTick - 1 : nextTick
-            } else if s.nextSqrtPrice != result.sqrtPrice {
-                result.tick = WhirlpoolMath.tickIndex(fromSqrtPrice: s.nextSqrtPrice)
+                result.amountRemaining -= s.amountIn + s.feeAmount
+                let (out, o1) = result.amountOut.addingReportingOverflow(s.amountOut)
+                let (fees, o2) = result.feeTotal.addingReportingOverflow(s.feeAmount)
+                guard !o1, !o2 else { throw WhirlpoolMathError.overflow("swap amount_calculated (AmountCalcOverflow)") }
+                result.amountOut = out
+                result.feeTotal = fees
+
+                if s.nextSqrtPrice == nextTickPrice {
+                    // Cross the tick if it is initialized (get_tick errors count as "not initialized").
+                    if case .loaded(let arr)? = view(nextArrayIndex), let t = Self.tick(in: arr, at: nextTick, spacing: ts) {
+                        liquidity = try WhirlpoolMath.addLiquidityDelta(liquidity, aToB ? -t.liquidityNet : t.liquidityNet)
+                    }
+                    let arrStart = view(nextArrayIndex)?.start ?? 0
+                    let offset = WhirlpoolMath.floorDivision(nextTick - arrStart, ts)
+                    arrayIndex = (aToB && offset == 0) || (!aToB && offset == OrcaWhirlpoolIds.ticksPerArray - 1)
+                        ? nextArrayIndex + 1 : nextArrayIndex
+                    result.tick = aToB ? nextTick - 1 : nextTick
+                } else if s.nextSqrtPrice != result.sqrtPrice {
+                    result.tick = WhirlpoolMath.tickIndex(fromSqrtPrice: s.nextSqrtPrice)
+                }
+                result.sqrtPrice = s.nextSqrtPrice
+
+                if skipped {
+                    feeManager?.advanceTickGroupAfterSkip(sqrtPrice: result.sqrtPrice, nextTickSqrtPrice: nextTickPrice, nextTickIndex: nextTick)
+                } else {
+                    feeManager?.advanceTickGroup()
+                }
+                if result.amountRemaining == 0 || result.sqrtPrice == target { break }
             }
-            result.sqrtPrice = s.nextSqrtPrice
         }
         if result.amountRemaining > 0 {
             result.stopReason = "price limit reached: no liquidity left in this direction"
@@ -755,8 +778,129 @@ public struct OrcaWhirlpoolPool: PoolModel {
     }
 }
 
-/// Adaptive fee inputs from the Oracle (`fee_rate_manager.rs`); quoting with them is not
-/// implemented yet, so adaptive pools throw `unsupported` instead of returning a wrong number.
-struct OrcaWhirlpoolAdaptiveFee {
-    var oracle: OrcaWhirlpoolOracle
+/// `FeeRateManager::Adaptive` (manager/fee_rate_manager.rs) with the Oracle's
+/// `AdaptiveFeeConstants` / `AdaptiveFeeVariables` (state/oracle.rs): a volatility fee on top of
+/// the static rate, recomputed per tick group the price crosses. Static pools use no manager.
+struct OrcaWhirlpoolFeeRateManager {
+    static let volatilityScale: UInt64 = 10_000  // VOLATILITY_ACCUMULATOR_SCALE_FACTOR
+    static let reductionDenominator: UInt64 = 10_000  // REDUCTION_FACTOR_DENOMINATOR
+    static let controlDenominator: UInt128 = 100_000  // ADAPTIVE_FEE_CONTROL_FACTOR_DENOMINATOR
+    static let maxReferenceAge: UInt64 = 3_600  // MAX_REFERENCE_AGE
+    static let feeRateHardLimit: UInt32 = 100_000  // FEE_RATE_HARD_LIMIT
+
+    let aToB: Bool
+    var tickGroupIndex: Int
+    let staticFeeRate: UInt16
+    let tickGroupSize: Int
+    let controlFactor: UInt32
+    let maxVolatilityAccumulator: UInt32
+    var volatilityReference: UInt32
+    var tickGroupIndexReference: Int
+    var volatilityAccumulator: UInt32
+    var coreLower: (index: Int, sqrtPrice: UInt128)?
+    var coreUpper: (index: Int, sqrtPrice: UInt128)?
+
+    /// `FeeRateManager::new` including `AdaptiveFeeVariables::update_reference`.
+    init(aToB: Bool, currentTick: Int, timestamp: UInt64, staticFeeRate: UInt16, oracle o: OrcaWhirlpoolOracle) throws {
+        guard o.tickGroupSize > 0 else { throw WhirlpoolMathError.overflow("oracle tick_group_size is 0") }
+        self.aToB = aToB
+        self.staticFeeRate = staticFeeRate
+        tickGroupSize = Int(o.tickGroupSize)
+        controlFactor = o.adaptiveFeeControlFactor
+        maxVolatilityAccumulator = o.maxVolatilityAccumulator
+        tickGroupIndex = WhirlpoolMath.floorDivision(currentTick, tickGroupSize)
+        volatilityReference = o.volatilityReference
+        tickGroupIndexReference = Int(o.tickGroupIndexReference)
+        volatilityAccumulator = o.volatilityAccumulator
+
+        // update_reference
+        let maxTimestamp = max(o.lastReferenceUpdateTimestamp, o.lastMajorSwapTimestamp)
+        guard timestamp >= maxTimestamp else { throw WhirlpoolMathError.overflow("oracle timestamps are in the future (InvalidTimestamp)") }
+        let referenceAge = timestamp - o.lastReferenceUpdateTimestamp
+        if referenceAge > Self.maxReferenceAge {
+            tickGroupIndexReference = tickGroupIndex
+            volatilityReference = 0
+        } else {
+            let elapsed = timestamp - maxTimestamp
+            if elapsed < UInt64(o.filterPeriod) {
+                // high-frequency trading: keep the reference
+            } else if elapsed < UInt64(o.decayPeriod) {
+                tickGroupIndexReference = tickGroupIndex
+                volatilityReference = UInt32(truncatingIfNeeded: UInt64(volatilityAccumulator) * UInt64(o.reductionFactor) / Self.reductionDenominator)
+            } else {
+                tickGroupIndexReference = tickGroupIndex
+                volatilityReference = 0
+            }
+        }
+
+        // Core range: outside it the accumulator is pinned at its maximum, so steps may skip groups.
+        guard maxVolatilityAccumulator >= volatilityReference else {
+            throw WhirlpoolMathError.overflow("volatility reference above max_volatility_accumulator")
+        }
+        let span = UInt64(maxVolatilityAccumulator - volatilityReference)
+        let delta = Int((span + Self.volatilityScale - 1) / Self.volatilityScale)  // ceil_division_u32
+        let lowerIndex = tickGroupIndexReference - delta
+        let upperIndex = tickGroupIndexReference + delta
+        let lowerTick = lowerIndex * tickGroupSize
+        let upperTick = upperIndex * tickGroupSize + tickGroupSize
+        coreLower = lowerTick > WhirlpoolMath.minTick ? (lowerIndex, WhirlpoolMath.sqrtPrice(atTick: lowerTick)) : nil
+        coreUpper = upperTick < WhirlpoolMath.maxTick ? (upperIndex, WhirlpoolMath.sqrtPrice(atTick: upperTick)) : nil
+    }
+
+    /// `AdaptiveFeeVariables::update_volatility_accumulator`.
+    mutating func updateVolatilityAccumulator() {
+        let indexDelta = UInt64((tickGroupIndexReference - tickGroupIndex).magnitude)
+        let (scaled, o1) = indexDelta.multipliedReportingOverflow(by: Self.volatilityScale)
+        let (acc, o2) = UInt64(volatilityReference).addingReportingOverflow(scaled)
+        volatilityAccumulator = (o1 || o2) ? maxVolatilityAccumulator : UInt32(min(acc, UInt64(maxVolatilityAccumulator)))
+    }
+
+    /// `get_total_fee_rate` + `compute_adaptive_fee_rate`: ceil(control · (acc·group)² / (1e5·1e4·1e4)), capped.
+    func totalFeeRate() throws -> UInt32 {
+        let crossed = UInt64(volatilityAccumulator) * UInt64(tickGroupSize)
+        guard crossed <= UInt64(UInt32.max) else { throw WhirlpoolMathError.overflow("compute_adaptive_fee_rate crossed (u32)") }
+        let squared = UInt128(crossed * crossed)
+        let numerator = UInt128(controlFactor) * squared
+        let denominator = Self.controlDenominator * 10_000 * 10_000
+        let adaptive = numerator / denominator + (numerator % denominator == 0 ? 0 : 1)
+        let adaptiveRate = UInt32(min(adaptive, UInt128(Self.feeRateHardLimit)))
+        return min(UInt32(staticFeeRate) + adaptiveRate, Self.feeRateHardLimit)
+    }
+
+    /// `get_bounded_sqrt_price_target`: stop at the current tick group's edge so the fee can be
+    /// recomputed; the Bool says the per-group update is skipped (outside the core range).
+    func boundedTarget(_ sqrtPrice: UInt128, liquidity: UInt128) -> (UInt128, Bool) {
+        if controlFactor == 0 || liquidity == 0 { return (sqrtPrice, true) }
+        if let lower = coreLower, tickGroupIndex < lower.index {
+            return aToB ? (sqrtPrice, true) : (min(sqrtPrice, lower.sqrtPrice), true)
+        }
+        if let upper = coreUpper, tickGroupIndex > upper.index {
+            return aToB ? (max(sqrtPrice, upper.sqrtPrice), true) : (sqrtPrice, true)
+        }
+        let boundaryTick = aToB ? tickGroupIndex * tickGroupSize : tickGroupIndex * tickGroupSize + tickGroupSize
+        let boundary = WhirlpoolMath.sqrtPrice(atTick: boundaryTick)  // clamped to [MIN, MAX] as in the program
+        return aToB ? (max(sqrtPrice, boundary), false) : (min(sqrtPrice, boundary), false)
+    }
+
+    /// `advance_tick_group`.
+    mutating func advanceTickGroup() { tickGroupIndex += aToB ? -1 : 1 }
+
+    /// `advance_tick_group_after_skip`: jump to the group the price actually reached.
+    mutating func advanceTickGroupAfterSkip(sqrtPrice: UInt128, nextTickSqrtPrice: UInt128, nextTickIndex: Int) {
+        let tickIndex: Int
+        let onBoundary: Bool
+        if sqrtPrice == nextTickSqrtPrice {
+            tickIndex = nextTickIndex
+            onBoundary = nextTickIndex % tickGroupSize == 0
+        } else {
+            tickIndex = WhirlpoolMath.tickIndex(fromSqrtPrice: sqrtPrice)
+            onBoundary = tickIndex % tickGroupSize == 0 && sqrtPrice == WhirlpoolMath.sqrtPrice(atTick: tickIndex)
+        }
+        let lastTraversed = onBoundary && !aToB ? tickIndex / tickGroupSize - 1 : WhirlpoolMath.floorDivision(tickIndex, tickGroupSize)
+        if (aToB && lastTraversed < tickGroupIndex) || (!aToB && lastTraversed > tickGroupIndex) {
+            tickGroupIndex = lastTraversed
+            updateVolatilityAccumulator()
+        }
+        tickGroupIndex += aToB ? -1 : 1
+    }
 }

@@ -45,7 +45,7 @@ public enum WhirlpoolMath {
         ]
         for (bit, c) in constants where tick & bit != 0 {
             // mul_u256(ratio, c).shift_right(96): fits in u128 for every tick <= MAX_TICK_INDEX.
-            ratio = (UInt256(ratio) * UInt256(c) >> 96).low128
+            ratio = ((UInt256(ratio) * UInt256(c)) >> 96).low128
         }
         return ratio >> 32
     }

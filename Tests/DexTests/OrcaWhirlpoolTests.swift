@@ -248,7 +248,125 @@ final class OrcaWhirlpoolTests: XCTestCase {
         XCTAssertNil(try pool.quote(amountIn: 1_000_000, inputMint: state.tokenMintA, context: QuoteContext()).partial)
     }
 
-    func testAdaptiveFeePoolIsUnsupportedNotWrong() throws {
+    // MARK: Orca rust-sdk pinned quotes (rust-sdk/core/src/quote/swap.rs tests @630c0e01)
+
+    /// Synthetic accounts exactly as the SDK's test facades describe them.
+    struct SyntheticPool {
+        let key = Pubkey(bytes: [UInt8](repeating: 7, count: 32))!
+        let mintA = Pubkey(bytes: [UInt8](repeating: 1, count: 32))!
+        let mintB = Pubkey(bytes: [UInt8](repeating: 2, count: 32))!
+        var accounts: [Pubkey: AccountData] = [:]
+
+        static func put<T: FixedWidthInteger>(_ v: T, _ d: inout [UInt8], _ o: Int) {
+            withUnsafeBytes(of: v.littleEndian) { for (i, b) in $0.enumerated() { d[o + i] = b } }
+        }
+
+        init(tickSpacing: UInt16, feeTierIndexSeed: UInt16, feeRate: UInt16, liquidity: UInt128, sqrtPrice: UInt128) {
+            var d = [UInt8](repeating: 0, count: OrcaWhirlpoolState.size)
+            for (i, b) in Hex.decode(OrcaWhirlpoolState.discriminator)!.enumerated() { d[i] = b }
+            Self.put(tickSpacing, &d, 41); Self.put(feeTierIndexSeed, &d, 43); Self.put(feeRate, &d, 45)
+            Self.put(liquidity, &d, 49); Self.put(sqrtPrice, &d, 65)
+            Self.put(Int32(WhirlpoolMath.tickIndex(fromSqrtPrice: sqrtPrice)), &d, 81)
+            for i in 0..<32 { d[101 + i] = mintA.bytes[i]; d[181 + i] = mintB.bytes[i]; d[133 + i] = 3; d[213 + i] = 4 }
+            accounts[key] = AccountData(address: key, owner: ProgramIds.orcaWhirlpool, data: d)
+            for m in [mintA, mintB] {
+                var md = [UInt8](repeating: 0, count: 82); md[44] = 6; md[45] = 1
+                accounts[m] = AccountData(address: m, owner: ProgramIds.splToken, data: md)
+            }
+        }
+
+        mutating func addArray(start: Int32, ticks: [Int: Int128]) {
+            var d = [UInt8](repeating: 0, count: OrcaWhirlpoolTickArray.fixedSize)
+            for (i, b) in Hex.decode(OrcaWhirlpoolTickArray.fixedDiscriminator)!.enumerated() { d[i] = b }
+            Self.put(start, &d, 8)
+            for (offset, net) in ticks { d[12 + 113 * offset] = 1; Self.put(net, &d, 12 + 113 * offset + 1) }
+            for i in 0..<32 { d[9956 + i] = key.bytes[i] }
+            let address = OrcaWhirlpoolPool.tickArrayAddress(pool: key, start: Int(start))!
+            accounts[address] = AccountData(address: address, owner: ProgramIds.orcaWhirlpool, data: d)
+        }
+
+        mutating func addOracle(tradeEnable: UInt64, lastReference: UInt64, lastMajor: UInt64,
+                                volatilityReference: UInt32, tickGroupIndexReference: Int32, volatilityAccumulator: UInt32) {
+            var d = [UInt8](repeating: 0, count: OrcaWhirlpoolOracle.size)
+            for (i, b) in Hex.decode(OrcaWhirlpoolOracle.discriminator)!.enumerated() { d[i] = b }
+            for i in 0..<32 { d[8 + i] = key.bytes[i] }
+            Self.put(tradeEnable, &d, 40)
+            // filter 30, decay 600, reduction 500, control 5_000, max acc 88·3·10_000, group 64, major 64
+            Self.put(UInt16(30), &d, 48); Self.put(UInt16(600), &d, 50); Self.put(UInt16(500), &d, 52)
+            Self.put(UInt32(5_000), &d, 54); Self.put(UInt32(88 * 3 * 10_000), &d, 58)
+            Self.put(UInt16(64), &d, 62); Self.put(UInt16(64), &d, 64)
+            Self.put(lastReference, &d, 82); Self.put(lastMajor, &d, 90); Self.put(volatilityReference, &d, 98)
+            Self.put(tickGroupIndexReference, &d, 102); Self.put(volatilityAccumulator, &d, 106)
+            let address = ProgramAddress.find(seeds: [Array("oracle".utf8), key.bytes], programId: ProgramIds.orcaWhirlpool)!.0
+            accounts[address] = AccountData(address: address, owner: ProgramIds.orcaWhirlpool, data: d)
+        }
+    }
+
+    /// `test_tick_arrays()`: arrays 0, ±176, ±352 (ts=2), every tick initialized with
+    /// liquidity_net +1000 below 0 and −1000 from 0 up; fee 3000, tick 0.
+    func staticSdkPool(sufficient: Bool) throws -> OrcaWhirlpoolPool {
+        var p = SyntheticPool(tickSpacing: 2, feeTierIndexSeed: 2, feeRate: 3000,
+                              liquidity: sufficient ? 100_000_000 : 265_000, sqrtPrice: UInt128(1) << 64)
+        for start: Int32 in [0, 176, 352, -176, -352] {
+            p.addArray(start: start, ticks: Dictionary(uniqueKeysWithValues: (0..<88).map { ($0, start < 0 ? Int128(1000) : -1000) }))
+        }
+        return try model(p.accounts, pool: p.key)
+    }
+
+    func testOrcaSdkStaticFeeQuotes() throws {
+        let cases: [(Bool, Bool, UInt64, UInt64)] = [  // (aToB, sufficient, est_out, trade_fee)
+            (true, true, 996, 3), (true, false, 920, 38), (false, true, 996, 3), (false, false, 918, 39),
+        ]
+        for (aToB, sufficient, out, fee) in cases {
+            let pool = try staticSdkPool(sufficient: sufficient)
+            let q = try pool.quote(amountIn: 1000, inputMint: aToB ? pool.mintA : pool.mintB, context: QuoteContext())
+            XCTAssertEqual(q.amountOut, out, "aToB=\(aToB) sufficient=\(sufficient)")
+            XCTAssertEqual(q.feeAmount, fee, "aToB=\(aToB) sufficient=\(sufficient)")
+            XCTAssertNil(q.partial)
+        }
+        // test_swap_quote_throws_if_tick_array_sequence_holds_insufficient_liquidity: 3428 fills
+        // within arrays 0, −176, −352; 3429 needs the next array (−528), which we report as missing.
+        let pool = try staticSdkPool(sufficient: false)
+        XCTAssertNil(try pool.quote(amountIn: 3428, inputMint: pool.mintA, context: QuoteContext()).partial)
+        let q = try pool.quote(amountIn: 3429, inputMint: pool.mintA, context: QuoteContext())
+        XCTAssertEqual(q.partial?.nextMissingAccount, OrcaWhirlpoolPool.tickArrayAddress(pool: pool.address, start: -528))
+    }
+
+    /// `mod adaptive_fee` tests: ts=64, static fee 1000, fee_tier_index_seed 192, oracle constants
+    /// (30, 600, 500, 5_000, 2_640_000, 64, 64), empty arrays 0, ±5632, ±11264.
+    func testOrcaSdkAdaptiveFeeQuotes() throws {
+        let now: UInt64 = 1_750_000_000
+        func pool(liquidity: UInt128, oracle: (UInt64, UInt64, UInt32, UInt32), tick22: Int128?) throws -> OrcaWhirlpoolPool {
+            var p = SyntheticPool(tickSpacing: 64, feeTierIndexSeed: 192, feeRate: 1000, liquidity: liquidity,
+                                  sqrtPrice: WhirlpoolMath.sqrtPrice(atTick: 0))
+            for start: Int32 in [0, 5632, 11264, -5632, -11264] {
+                p.addArray(start: start, ticks: start == 0 && tick22 != nil ? [22: tick22!] : [:])
+            }
+            p.addOracle(tradeEnable: now, lastReference: oracle.0, lastMajor: oracle.1, volatilityReference: oracle.2,
+                        tickGroupIndexReference: 0, volatilityAccumulator: oracle.3)
+            return try model(p.accounts, pool: p.key)
+        }
+        let ctx = QuoteContext(now: Int64(now))
+        // test_exact_in_a_to_b_simple / _decay: 150_000 → 122_534, fee 10_312.
+        for oracle in [(now, now, UInt32(0), UInt32(0)), (now - 600, now - 600, UInt32(100_000), UInt32(100_000))] {
+            let p = try pool(liquidity: 1_000_000, oracle: oracle, tick22: nil)
+            let q = try p.quote(amountIn: 150_000, inputMint: p.mintA, context: ctx)
+            XCTAssertEqual(q.amountOut, 122_534)
+            XCTAssertEqual(q.feeAmount, 10_312)
+            XCTAssertNil(q.partial)
+        }
+        // test_exact_in_b_to_a_simple: tick 1408 (offset 22) with liquidity_net −500_000, L = 1.5e6.
+        let p = try pool(liquidity: 1_500_000, oracle: (now, now, 0, 0), tick22: -500_000)
+        let q = try p.quote(amountIn: 150_000, inputMint: p.mintB, context: ctx)
+        XCTAssertEqual(q.amountOut, 129_866)
+        XCTAssertEqual(q.feeAmount, 7_456)
+        // Trading not enabled yet → swap disabled.
+        XCTAssertThrowsError(try p.quote(amountIn: 150_000, inputMint: p.mintB, context: QuoteContext(now: Int64(now) - 1))) { e in
+            guard case QuoteError.swapDisabled? = e as? QuoteError else { return XCTFail("\(e)") }
+        }
+    }
+
+    func testAdaptiveFeePoolNeedsItsOracle() throws {
         let (_, _, all) = try loadSet()
         var accounts = all
         var data = try XCTUnwrap(accounts[poolKey]).data
@@ -261,14 +379,15 @@ final class OrcaWhirlpoolTests: XCTestCase {
         accounts[oracleKey] = AccountData(address: oracleKey, owner: ProgramIds.orcaWhirlpool, data: oracle)
         let pool = try model(accounts)
         XCTAssertTrue(pool.accountsToWatch().contains(oracleKey))
+        // An all-zero oracle (tick_group_size 0) is rejected rather than quoted with a made-up fee.
         XCTAssertThrowsError(try pool.quote(amountIn: 1_000_000, inputMint: pool.mintA, context: QuoteContext())) { e in
-            XCTAssertEqual(e as? QuoteError, .unsupported("adaptive fee"))
+            guard case QuoteError.mathOverflow? = e as? QuoteError else { return XCTFail("\(e)") }
         }
-        // Trading not yet enabled → swap disabled.
-        oracle[40] = 0xff
-        accounts[oracleKey]?.data = oracle
+        // Without the oracle account the quote says which account is missing.
+        accounts[oracleKey] = nil
         XCTAssertThrowsError(try model(accounts).quote(amountIn: 1_000_000, inputMint: pool.mintA, context: QuoteContext())) { e in
-            guard case QuoteError.swapDisabled? = e as? QuoteError else { return XCTFail("\(e)") }
+            guard case QuoteError.missingAccount(let role, let address)? = e as? QuoteError else { return XCTFail("\(e)") }
+            XCTAssertEqual(role, "oracle"); XCTAssertEqual(address, oracleKey)
         }
     }
 
