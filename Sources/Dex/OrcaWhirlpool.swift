@@ -365,6 +365,11 @@ public struct OrcaWhirlpoolOracle: AccountLayout, Equatable {
 
 /// A Whirlpool's quoting model: the pool, its vaults and mints (decimals, Token-2022 transfer
 /// fees), the tick arrays around the current tick, and (adaptive-fee pools) the Oracle.
+/// Mints are always watched because the Whirlpool account holds no decimals; the
+/// WhirlpoolsConfig/FeeTier are not, since the live fee rates are stored in the pool itself.
+/// The on-chain swap walks at most 3 arrays; this model keeps walking into further applied
+/// arrays (identically to a longer `SwapTickSequence`) and reports a partial fill naming the
+/// first array it lacks. A never-created array is applied as an empty system-owned account.
 ///
 /// ```swift
 /// var pool = try OrcaWhirlpoolPool(pool: whirlpoolAccount)

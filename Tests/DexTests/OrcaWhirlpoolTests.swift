@@ -248,6 +248,39 @@ final class OrcaWhirlpoolTests: XCTestCase {
         XCTAssertNil(try pool.quote(amountIn: 1_000_000, inputMint: state.tokenMintA, context: QuoteContext()).partial)
     }
 
+    /// swap_v2 with a Token-2022 transfer fee on mint A: the pool swaps the input net of the fee
+    /// (a→b), and the trader receives the output net of the fee (b→a).
+    func testToken2022TransferFeeExcludedFromInputAndOutput() throws {
+        let (_, _, plainAccounts) = try loadSet()
+        let plain = try model(plainAccounts)
+        var accounts = plainAccounts
+        let sol = KnownMints.wsol
+        var d = Array(try XCTUnwrap(accounts[sol]).data.prefix(82)) + [UInt8](repeating: 0, count: 165 - 82)
+        d += [1]  // account_type = Mint
+        d += [1, 0, 108, 0]  // TLV: TransferFeeConfig, 108 bytes
+        var v = [UInt8](repeating: 0, count: 108)
+        let bps: UInt16 = 150, maxFee: UInt64 = 1 << 62
+        for at in [72, 90] {  // older and newer TransferFee: epoch 0, maximum_fee, basis points
+            withUnsafeBytes(of: maxFee.littleEndian) { for i in 0..<8 { v[at + 8 + i] = $0[i] } }
+            withUnsafeBytes(of: bps.littleEndian) { for i in 0..<2 { v[at + 16 + i] = $0[i] } }
+        }
+        d += v
+        accounts[sol] = AccountData(address: sol, owner: ProgramIds.token2022, data: d)
+        let taxed = try model(accounts)
+        let fee = TransferFee(epoch: 0, maximumFee: maxFee, basisPoints: bps)
+
+        let amount: UInt64 = 10_000_000_000
+        let qa = try taxed.quote(amountIn: amount, inputMint: sol, context: QuoteContext())
+        let netIn = amount - fee.fee(on: amount)
+        XCTAssertEqual(qa.amountOut, try plain.quote(amountIn: netIn, inputMint: sol, context: QuoteContext()).amountOut)
+
+        let usdc: UInt64 = 500_000_000
+        let qb = try taxed.quote(amountIn: usdc, inputMint: KnownMints.usdc, context: QuoteContext())
+        let gross = try plain.quote(amountIn: usdc, inputMint: KnownMints.usdc, context: QuoteContext()).amountOut
+        XCTAssertEqual(qb.amountOut, gross - fee.fee(on: gross))
+        XCTAssertLessThan(qb.amountOut, gross)
+    }
+
     // MARK: Orca rust-sdk pinned quotes (rust-sdk/core/src/quote/swap.rs tests @630c0e01)
 
     /// Synthetic accounts exactly as the SDK's test facades describe them.
@@ -442,6 +475,28 @@ final class OrcaWhirlpoolTests: XCTestCase {
             }
             var m = base
             if (try? m.apply(a)) == true { exercise(m) }
+        }
+        // Adaptive-fee pool: flips in the Oracle (and its pool) must throw or quote, never trap.
+        let now: UInt64 = 1_750_000_000
+        var synthetic = SyntheticPool(tickSpacing: 64, feeTierIndexSeed: 192, feeRate: 1000, liquidity: 1_000_000,
+                                      sqrtPrice: WhirlpoolMath.sqrtPrice(atTick: 0))
+        for start: Int32 in [0, -5632, 5632] { synthetic.addArray(start: start, ticks: [3: 1_000, 40: -2_000]) }
+        synthetic.addOracle(tradeEnable: now, lastReference: now - 40, lastMajor: now - 40, volatilityReference: 5_000,
+                            tickGroupIndexReference: -3, volatilityAccumulator: 20_000)
+        let adaptiveBase = try model(synthetic.accounts, pool: synthetic.key)
+        let oracleKey = try XCTUnwrap(adaptiveBase.oracle?.address)
+        for _ in 0..<200 {
+            var a = try XCTUnwrap(synthetic.accounts[oracleKey])
+            for _ in 0..<(1 + Int(rng.next() % 3)) {
+                let bit = Int(rng.next() % UInt64(a.data.count * 8))
+                a.data[bit / 8] ^= UInt8(1 << (bit % 8))
+            }
+            var m = adaptiveBase
+            if (try? m.apply(a)) == true {
+                for amount: UInt64 in [1, 150_000, UInt64.max] {
+                    for mint in [m.mintA, m.mintB] { _ = try? m.quote(amountIn: amount, inputMint: mint, context: QuoteContext(now: Int64(now))) }
+                }
+            }
         }
         // Dynamic array bit flips.
         let dyn = try Fixtures.account("accounts/orca-whirlpool/carbon-decoder-fixtures/carbon-dynamic_tick_array.json")
