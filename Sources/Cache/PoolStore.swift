@@ -1,0 +1,216 @@
+import Dex
+import Foundation
+import PoolMath
+import SolanaCore
+
+/// One cached pool: its model (decoded state + dependents), health and freshness.
+public struct PoolEntry: Sendable {
+    public var config: PoolConfig
+    public var status: PoolStatus
+    public var model: (any PoolModel)?
+    /// Last computed price (nil until the pool's accounts are complete).
+    public var price: PoolPrice?
+    /// Highest slot among the pool's applied accounts, and the lowest (their spread says how consistent the set is).
+    public var lastSlot: UInt64 = 0
+    public var oldestSlot: UInt64 = 0
+    /// Wall-clock time (unix seconds, fractional) of the last applied update to any of its accounts.
+    public var lastUpdate: Double?
+    public var updates: UInt64 = 0
+    /// Accounts this pool depends on (besides itself), as last planned.
+    public var watched: [Pubkey] = []
+
+    public var address: Pubkey { config.address }
+    public var dex: DexKind? { model?.dex }
+    public var slotSpread: UInt64 { lastSlot >= oldestSlot ? lastSlot - oldestSlot : 0 }
+}
+
+/// What `apply` did with one update.
+public struct ApplyResult: Sendable, Equatable {
+    /// Pools re-priced by this update.
+    public var changedPools: [Pubkey] = []
+    /// The update was older than (or as old as) what we hold and was ignored.
+    public var ignoredAsOlder = false
+    /// The update was for an account no pool uses.
+    public var unknownAccount = false
+    /// The set of accounts to watch changed (e.g. the price moved to another tick array).
+    public var watchSetChanged = false
+}
+
+/// A pool whose state changed, for the arbitrage engine and the live stream.
+public struct PoolChange: Sendable {
+    public let pool: Pubkey
+    public let slot: UInt64
+}
+
+/// The slot-ordered account store and the pool models built on it. Pure and synchronous
+/// (no sockets, no clocks: `receivedAt` is passed in); thread-safe behind one lock.
+///
+/// ```swift
+/// let store = PoolStore()
+/// store.addPool(PoolConfig(address: pool))
+/// store.apply(account, receivedAt: Date().timeIntervalSince1970)   // pool, vaults, arrays… in any order
+/// store.entry(pool)?.price
+/// ```
+public final class PoolStore: @unchecked Sendable {
+    private let lock = NSLock()
+    private var accounts: [Pubkey: AccountData] = [:]
+    private var pools: [Pubkey: PoolEntry] = [:]
+    /// account → pools that read it (the pool account itself included).
+    private var readers: [Pubkey: Set<Pubkey>] = [:]
+    private var listeners: [UUID: AsyncStream<PoolChange>.Continuation] = [:]
+    /// Clock used for time-dependent prices (fee schedulers, DLMM references).
+    public var context: @Sendable () -> QuoteContext
+
+    public init(context: @escaping @Sendable () -> QuoteContext = { QuoteContext(now: Int64(Date().timeIntervalSince1970)) }) {
+        self.context = context
+    }
+
+    // MARK: pools
+
+    public func addPool(_ config: PoolConfig) {
+        lock.withLock {
+            guard pools[config.address] == nil else { return }
+            pools[config.address] = PoolEntry(config: config, status: .pending)
+            readers[config.address, default: []].insert(config.address)
+            if let existing = accounts[config.address] { _ = applyLocked(existing, receivedAt: nil, force: true) }
+        }
+    }
+
+    public func removePool(_ address: Pubkey) -> Bool {
+        lock.withLock {
+            guard let entry = pools.removeValue(forKey: address) else { return false }
+            for key in entry.watched + [address] {
+                readers[key]?.remove(address)
+                if readers[key]?.isEmpty == true { readers.removeValue(forKey: key); accounts.removeValue(forKey: key) }
+            }
+            return true
+        }
+    }
+
+    /// Marks a pool's status from outside (validation: not found, wrong owner, stale…).
+    public func setStatus(_ address: Pubkey, _ status: PoolStatus) {
+        lock.withLock { pools[address]?.status = status }
+    }
+
+    public func entry(_ address: Pubkey) -> PoolEntry? { lock.withLock { pools[address] } }
+    public func entries() -> [PoolEntry] { lock.withLock { pools.values.sorted { $0.address < $1.address } } }
+    public var poolCount: Int { lock.withLock { pools.count } }
+    public func account(_ key: Pubkey) -> AccountData? { lock.withLock { accounts[key] } }
+
+    /// Every account to subscribe to: pools and their dependents.
+    public func watchedAccounts() -> Set<Pubkey> { lock.withLock { Set(readers.keys) } }
+    /// The configured pool addresses.
+    public func poolAddresses() -> [Pubkey] { lock.withLock { pools.keys.sorted() } }
+
+    // MARK: updates
+
+    /// Applies one account update (slot-ordered: an update not newer than the held one is ignored).
+    @discardableResult
+    public func apply(_ update: AccountData, receivedAt: Double) -> ApplyResult {
+        let (result, listeners): (ApplyResult, [AsyncStream<PoolChange>.Continuation]) = lock.withLock {
+            (applyLocked(update, receivedAt: receivedAt, force: false), Array(self.listeners.values))
+        }
+        for pool in result.changedPools {
+            for l in listeners { l.yield(PoolChange(pool: pool, slot: update.slot)) }
+        }
+        return result
+    }
+
+    private func applyLocked(_ update: AccountData, receivedAt: Double?, force: Bool) -> ApplyResult {
+        var result = ApplyResult()
+        guard let poolKeys = readers[update.address], !poolKeys.isEmpty else {
+            result.unknownAccount = true
+            return result
+        }
+        if !force, let held = accounts[update.address], held.slot >= update.slot, !(held.slot == 0 && update.slot == 0) {
+            result.ignoredAsOlder = true
+            return result
+        }
+        accounts[update.address] = update
+        for poolKey in poolKeys.sorted() {
+            guard var entry = pools[poolKey] else { continue }
+            let before = entry.watched
+            if update.address == poolKey && entry.model == nil {
+                do {
+                    let model = try AccountRegistry.poolModel(for: update)
+                    if let wanted = entry.config.poolType.flatMap(PoolConfig.dex(forPoolType:)), wanted != model.dex {
+                        entry.status = .unsupported("configured as \(entry.config.poolType!) but the account is a \(model.dex.rawValue) pool")
+                        pools[poolKey] = entry
+                        continue
+                    }
+                    entry.model = model
+                } catch {
+                    entry.status = (error as? DecodeError).map(Self.status(for:)) ?? .error("\(error)")
+                    pools[poolKey] = entry
+                    continue
+                }
+            }
+            guard var model = entry.model else { continue }
+            do {
+                _ = try model.apply(update)
+            } catch {
+                entry.status = .error("\(update.address): \(error)")
+                pools[poolKey] = entry
+                continue
+            }
+            // Offer every held dependent the model may have just started to need (new arrays, mints).
+            for _ in 0..<4 {
+                let wanted = model.accountsToWatch().filter { !entry.watched.contains($0) }
+                if wanted.isEmpty { break }
+                entry.watched += wanted
+                for key in wanted {
+                    readers[key, default: []].insert(poolKey)
+                    if let held = accounts[key] { _ = try? model.apply(held) }
+                }
+            }
+            let now = model.accountsToWatch()
+            if Set(now) != Set(entry.watched) {
+                // Accounts no longer needed (array set moved): stop reading them.
+                for key in Set(entry.watched).subtracting(now) {
+                    readers[key]?.remove(poolKey)
+                    if readers[key]?.isEmpty == true { readers.removeValue(forKey: key); accounts.removeValue(forKey: key) }
+                }
+                entry.watched = now
+            }
+            result.watchSetChanged = result.watchSetChanged || Set(before) != Set(entry.watched)
+            entry.model = model
+            entry.updates += 1
+            if let receivedAt { entry.lastUpdate = receivedAt }
+            let slots = ([poolKey] + entry.watched).compactMap { accounts[$0]?.slot }
+            entry.lastSlot = slots.max() ?? 0
+            entry.oldestSlot = slots.min() ?? 0
+            do {
+                entry.price = try model.price(context: context())
+                entry.status = .ok
+                result.changedPools.append(poolKey)
+            } catch QuoteError.missingAccount {
+                if entry.status == .ok { entry.status = .pending }
+            } catch {
+                entry.status = .error("\(error)")
+            }
+            pools[poolKey] = entry
+        }
+        return result
+    }
+
+    static func status(for e: DecodeError) -> PoolStatus {
+        switch e {
+        case .wrongOwner(_, _, let got), .unknownAccount(let got, _, _): return .wrongOwner(got)
+        default: return .unsupported(e.description)
+        }
+    }
+
+    // MARK: change stream
+
+    public func changes() -> (UUID, AsyncStream<PoolChange>) {
+        let id = UUID()
+        let (stream, c) = AsyncStream<PoolChange>.makeStream(bufferingPolicy: .bufferingNewest(4_096))
+        lock.withLock { listeners[id] = c }
+        return (id, stream)
+    }
+
+    public func stopChanges(_ id: UUID) {
+        let c = lock.withLock { listeners.removeValue(forKey: id) }
+        c?.finish()
+    }
+}
