@@ -7,7 +7,7 @@ public enum AccountRegistry {
         TokenAccount.self, TokenMint.self,
         RaydiumAmmV4Info.self, RaydiumCpmmPoolState.self, RaydiumCpmmAmmConfig.self, RaydiumCpmmObservationState.self, OrcaTokenSwapState.self,
         PumpSwapPoolState.self, PumpSwapGlobalConfig.self, PumpFeeConfig.self,  // @layouts-vault-dexes
-        // @layouts-raydium-clmm
+        RaydiumClmmPoolState.self, RaydiumClmmAmmConfig.self, RaydiumClmmTickArray.self, RaydiumClmmTickArrayBitmapExtension.self, RaydiumClmmObservationState.self, // @layouts-raydium-clmm
         OrcaWhirlpoolState.self, OrcaWhirlpoolTickArray.self, OrcaWhirlpoolFeeTier.self, OrcaWhirlpoolsConfig.self, OrcaWhirlpoolOracle.self, // @layouts-orca-whirlpool
         MeteoraDlmmLbPair.self, MeteoraDlmmBinArray.self, MeteoraDlmmBitmapExtension.self, MeteoraDlmmOracle.self, // @layouts-meteora-dlmm
         MeteoraDammV2PoolState.self, MeteoraDammV1PoolState.self, MeteoraVault.self, MarinadeState.self, // @layouts-meteora-damm-v2
@@ -15,7 +15,7 @@ public enum AccountRegistry {
 
     public static let poolModels: [any PoolModel.Type] = [
         RaydiumAmmV4Pool.self, RaydiumCpmmPool.self, OrcaTokenSwapPool.self, PumpSwapPool.self,  // @pools-vault-dexes
-        // @pools-raydium-clmm
+        RaydiumClmmPool.self, // @pools-raydium-clmm
         OrcaWhirlpoolPool.self, // @pools-orca-whirlpool
         MeteoraDlmmPool.self, // @pools-meteora-dlmm
         MeteoraDammV2Pool.self, MeteoraDammV1Pool.self, // @pools-meteora-damm-v2

@@ -1,0 +1,1050 @@
+import Foundation
+import PoolMath
+import SolanaCore
+
+// Raydium CLMM (CAMMCzo5…): account decoders and the exact-in quoting model.
+// Source of truth: raydium-io/raydium-clmm @03b44b7f, programs/amm/src/
+//   states/{pool.rs, config.rs, tick_array.rs, tickarray_bitmap_extension.rs, pool_fee.rs, oracle.rs},
+//   libraries/{tick_math, sqrt_price_math, liquidity_math, swap_math, tick_array_bit_map}.rs (ported in
+//   PoolMath/ClmmMath.swift), instructions/swap.rs (`swap_internal`) and swap_v2.rs (transfer fees).
+// Offsets: dex-layouts.md §5 (zero_copy packed structs, 8-byte Anchor discriminator first).
+
+/// Tick-array geometry shared by the decoders and the model (`TickArrayState::get_array_start_index`,
+/// `check_is_valid_start_index`, `tick_array_bit_map::max_tick_in_tickarray_bitmap`). All in Int64 so
+/// corrupted ticks/spacings cannot overflow.
+enum ClmmGeometry {
+    static let ticksPerArray: Int64 = 60
+    static let bitmapArrays: Int64 = 512
+
+    static func ticksInArray(_ ts: UInt16) -> Int64 { ticksPerArray * Int64(ts) }
+
+    /// Start index of the array holding `tick` (floor division).
+    static func arrayStart(_ tick: Int64, _ ts: UInt16) -> Int64 {
+        let n = ticksInArray(ts)
+        var start = tick / n
+        if tick < 0 && tick % n != 0 { start -= 1 }
+        return start * n
+    }
+
+    static func isValidStart(_ start: Int64, _ ts: UInt16) -> Bool {
+        guard ts > 0 else { return false }
+        if start < Int64(ClmmMath.minTick) || start > Int64(ClmmMath.maxTick) {
+            if start > Int64(ClmmMath.maxTick) { return false }
+            return start == arrayStart(Int64(ClmmMath.minTick), ts)
+        }
+        return start % ticksInArray(ts) == 0
+    }
+
+    /// Ticks covered by the pool's own 1024-bit bitmap on each side of 0.
+    static func maxTickInBitmap(_ ts: UInt16) -> Int64 { Int64(ts) * ticksPerArray * bitmapArrays }
+
+    /// `tick_spacing_index_from_tick` (pool_fee.rs).
+    static func spacingIndex(_ tick: Int64, _ ts: UInt16) -> Int64 {
+        let s = Int64(ts)
+        return (tick % s == 0 || tick >= 0) ? tick / s : tick / s - 1
+    }
+}
+
+// MARK: - PoolState
+
+/// Raydium CLMM `PoolState` (1544 bytes): mints, vaults, price, liquidity, tick bitmap, fee mode.
+///
+/// ```swift
+/// let pool = try RaydiumClmmPoolState(account)
+/// print(pool.sqrtPriceX64, pool.tickCurrent)
+/// ```
+public struct RaydiumClmmPoolState: AccountLayout, Equatable {
+    public static let program = "raydium-clmm"
+    public static let kind = "PoolState"
+    public static let size = 1544
+    public static let discriminator = "f7ede3f5d7c3de46"
+
+    public var bump: UInt8
+    public var ammConfig: Pubkey
+    public var owner: Pubkey
+    public var tokenMint0: Pubkey
+    public var tokenMint1: Pubkey
+    public var tokenVault0: Pubkey
+    public var tokenVault1: Pubkey
+    public var observationKey: Pubkey
+    public var mintDecimals0: UInt8
+    public var mintDecimals1: UInt8
+    public var tickSpacing: UInt16
+    public var liquidity: UInt128
+    public var sqrtPriceX64: UInt128
+    public var tickCurrent: Int32
+    public var protocolFeesToken0: UInt64
+    public var protocolFeesToken1: UInt64
+    /// Bit 4 set = swaps disabled (`PoolStatusBitIndex::Swap`).
+    public var status: UInt8
+    /// 0 FromInput, 1 Token0Only, 2 Token1Only (pool_fee.rs `CollectFeeOn`).
+    public var feeOn: UInt8
+    /// `tick_array_bitmap: [u64; 16]`, bit = start/(60·ts) + 512.
+    public var tickArrayBitmap: [UInt64]
+    public var fundFeesToken0: UInt64
+    public var fundFeesToken1: UInt64
+    public var openTime: UInt64
+    public var recentEpoch: UInt64
+    /// nil when all 80 bytes are zero (`get_dynamic_fee_info` returns None).
+    public var dynamicFeeInfo: RaydiumClmmDynamicFeeInfo?
+
+    public static func matches(_ a: AccountData) -> Bool {
+        a.owner == ProgramIds.raydiumClmm && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
+    }
+
+    public init(_ a: AccountData) throws {
+        try LayoutCheck.anchor(a, owner: ProgramIds.raydiumClmm, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        let r = ByteReader(a.data)
+        bump = try r.u8(8)
+        ammConfig = try r.pubkey(9)
+        owner = try r.pubkey(41)
+        tokenMint0 = try r.pubkey(73)
+        tokenMint1 = try r.pubkey(105)
+        tokenVault0 = try r.pubkey(137)
+        tokenVault1 = try r.pubkey(169)
+        observationKey = try r.pubkey(201)
+        mintDecimals0 = try r.u8(233)
+        mintDecimals1 = try r.u8(234)
+        tickSpacing = try r.u16(235)
+        liquidity = try r.u128(237)
+        sqrtPriceX64 = try r.u128(253)
+        tickCurrent = try r.i32(269)
+        protocolFeesToken0 = try r.u64(309)
+        protocolFeesToken1 = try r.u64(317)
+        status = try r.u8(389)
+        feeOn = try r.u8(390)
+        tickArrayBitmap = try (0..<16).map { try r.u64(904 + 8 * $0) }
+        fundFeesToken0 = try r.u64(1064)
+        fundFeesToken1 = try r.u64(1072)
+        openTime = try r.u64(1080)
+        recentEpoch = try r.u64(1088)
+        let dyn = try r.slice(1096, 80)
+        dynamicFeeInfo = dyn.allSatisfy({ $0 == 0 }) ? nil : try RaydiumClmmDynamicFeeInfo(r, at: 1096)
+    }
+
+    /// `PoolState::is_fee_on_input` (pool_fee.rs); unknown modes default to FromInput as the program does.
+    public func isFeeOnInput(zeroForOne: Bool) -> Bool {
+        switch feeOn { case 1: return zeroForOne; case 2: return !zeroForOne; default: return true }
+    }
+    /// `PoolState::is_fee_on_token0`.
+    public func isFeeOnToken0(zeroForOne: Bool) -> Bool {
+        switch feeOn { case 1: return true; case 2: return false; default: return zeroForOne }
+    }
+    public var swapDisabled: Bool { status & (1 << 4) != 0 }
+
+    public var fields: Fields {
+        var f: Fields = [
+            ("bump", .u(bump)), ("amm_config", .pubkey(ammConfig)), ("owner", .pubkey(owner)),
+            ("token_mint_0", .pubkey(tokenMint0)), ("token_mint_1", .pubkey(tokenMint1)),
+            ("token_vault_0", .pubkey(tokenVault0)), ("token_vault_1", .pubkey(tokenVault1)),
+            ("observation_key", .pubkey(observationKey)),
+            ("mint_decimals_0", .u(mintDecimals0)), ("mint_decimals_1", .u(mintDecimals1)),
+            ("tick_spacing", .u(tickSpacing)), ("liquidity", .u(liquidity)), ("sqrt_price_x64", .u(sqrtPriceX64)),
+            ("tick_current", .u(tickCurrent)),
+            ("protocol_fees_token_0", .u(protocolFeesToken0)), ("protocol_fees_token_1", .u(protocolFeesToken1)),
+            ("status", .u(status)), ("fee_on", .u(feeOn)),
+            ("fund_fees_token_0", .u(fundFeesToken0)), ("fund_fees_token_1", .u(fundFeesToken1)),
+            ("open_time", .u(openTime)), ("recent_epoch", .u(recentEpoch)),
+            ("tick_array_bitmap_nonzero_words", .u(tickArrayBitmap.filter { $0 != 0 }.count)),
+            ("dynamic_fee_info_all_zero", .bool(dynamicFeeInfo == nil)),
+        ]
+        if let d = dynamicFeeInfo {
+            f += [("dynamic_fee_control", .u(d.dynamicFeeControl)), ("volatility_accumulator", .u(d.volatilityAccumulator)),
+                  ("max_volatility_accumulator", .u(d.maxVolatilityAccumulator))]
+        }
+        return f
+    }
+}
+
+/// `DynamicFeeInfo` (pool_fee.rs, 80 bytes at PoolState @1096) plus its update rules.
+///
+/// ```swift
+/// var info = pool.dynamicFeeInfo!
+/// info.updateReference(spacingIndex: -25038, now: 1_783_355_400)
+/// ```
+public struct RaydiumClmmDynamicFeeInfo: Sendable, Equatable {
+    public var filterPeriod: UInt16
+    public var decayPeriod: UInt16
+    public var reductionFactor: UInt16
+    public var dynamicFeeControl: UInt32
+    public var maxVolatilityAccumulator: UInt32
+    public var tickSpacingIndexReference: Int32
+    public var volatilityReference: UInt32
+    public var volatilityAccumulator: UInt32
+    public var lastUpdateTimestamp: UInt64
+
+    init(_ r: ByteReader, at o: Int) throws {
+        filterPeriod = try r.u16(o)
+        decayPeriod = try r.u16(o + 2)
+        reductionFactor = try r.u16(o + 4)
+        dynamicFeeControl = try r.u32(o + 6)
+        maxVolatilityAccumulator = try r.u32(o + 10)
+        tickSpacingIndexReference = try r.i32(o + 14)
+        volatilityReference = try r.u32(o + 18)
+        volatilityAccumulator = try r.u32(o + 22)
+        lastUpdateTimestamp = try r.u64(o + 26)
+    }
+
+    /// `update_volatility_accumulator`: reference + |Δ spacing index|·10_000, capped.
+    mutating func updateVolatilityAccumulator(spacingIndex: Int64) {
+        let delta = UInt64((Int64(tickSpacingIndexReference) - spacingIndex).magnitude)
+        let (prod, o1) = delta.multipliedReportingOverflow(by: 10_000)
+        let (acc, o2) = UInt64(volatilityReference).addingReportingOverflow(prod)
+        volatilityAccumulator = (o1 || o2) ? maxVolatilityAccumulator : UInt32(min(acc, UInt64(maxVolatilityAccumulator)))
+    }
+
+    /// `update_reference`: no change inside the filter period, decay inside the decay period, else reset.
+    mutating func updateReference(spacingIndex: Int64, now: UInt64) {
+        let elapsed = now >= lastUpdateTimestamp ? now - lastUpdateTimestamp : 0
+        if elapsed < UInt64(filterPeriod) { return }
+        tickSpacingIndexReference = Int32(truncatingIfNeeded: spacingIndex)
+        volatilityReference = elapsed < UInt64(decayPeriod)
+            ? UInt32(truncatingIfNeeded: UInt64(volatilityAccumulator) * UInt64(reductionFactor) / 10_000) : 0
+        lastUpdateTimestamp = now
+    }
+
+    /// `SwapState::compute_dynamic_fee_rate`: ceil(control · (acc·ts)² / (1e5·1e4·1e4)), capped at 100_000.
+    func dynamicFeeRate(tickSpacing: UInt16) throws -> UInt32 {
+        let (crossed, o) = volatilityAccumulator.multipliedReportingOverflow(by: UInt32(tickSpacing))
+        guard !o else { throw QuoteError.mathOverflow("dynamic fee: volatility_accumulator * tick_spacing") }
+        let squared = UInt128(crossed) * UInt128(crossed)
+        let den: UInt128 = 100_000 * 10_000 * 10_000
+        let rate = (UInt128(dynamicFeeControl) * squared + den - 1) / den
+        return rate > 100_000 ? 100_000 : UInt32(rate)
+    }
+}
+
+// MARK: - AmmConfig
+
+/// Raydium CLMM `AmmConfig` (117 bytes): trade fee rate (per 1e6) and the protocol/fund shares of it.
+///
+/// ```swift
+/// let config = try RaydiumClmmAmmConfig(account)
+/// config.tradeFeeRate   // 400 = 0.04 %
+/// ```
+public struct RaydiumClmmAmmConfig: AccountLayout, Equatable {
+    public static let program = "raydium-clmm"
+    public static let kind = "AmmConfig"
+    public static let size = 117
+    public static let discriminator = "daf42168cbcb2b6f"
+
+    public var bump: UInt8
+    public var index: UInt16
+    public var owner: Pubkey
+    public var protocolFeeRate: UInt32
+    public var tradeFeeRate: UInt32
+    public var tickSpacing: UInt16
+    public var fundFeeRate: UInt32
+    public var fundOwner: Pubkey
+
+    public static func matches(_ a: AccountData) -> Bool {
+        a.owner == ProgramIds.raydiumClmm && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
+    }
+
+    public init(_ a: AccountData) throws {
+        try LayoutCheck.anchor(a, owner: ProgramIds.raydiumClmm, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        let r = ByteReader(a.data)
+        bump = try r.u8(8)
+        index = try r.u16(9)
+        owner = try r.pubkey(11)
+        protocolFeeRate = try r.u32(43)
+        tradeFeeRate = try r.u32(47)
+        tickSpacing = try r.u16(51)
+        fundFeeRate = try r.u32(53)
+        fundOwner = try r.pubkey(61)
+    }
+
+    public var fields: Fields {
+        [("bump", .u(bump)), ("index", .u(index)), ("owner", .pubkey(owner)), ("protocol_fee_rate", .u(protocolFeeRate)),
+         ("trade_fee_rate", .u(tradeFeeRate)), ("tick_spacing", .u(tickSpacing)), ("fund_fee_rate", .u(fundFeeRate)),
+         ("fund_owner", .pubkey(fundOwner))]
+    }
+}
+
+// MARK: - TickArrayState
+
+/// One tick of a tick array: the fields the swap reads (tick_array.rs `TickState`, 168 bytes).
+public struct RaydiumClmmTick: Sendable, Equatable {
+    public var tick: Int32
+    public var liquidityNet: Int128
+    public var liquidityGross: UInt128
+    public var ordersAmount: UInt64
+    public var partFilledOrdersRemaining: UInt64
+
+    public var hasLiquidity: Bool { liquidityGross > 0 }
+    public var hasLimitOrders: Bool { ordersAmount > 0 || partFilledOrdersRemaining > 0 }
+    /// `TickState::is_initialized`: liquidity or unfilled limit orders.
+    public var isInitialized: Bool { hasLiquidity || hasLimitOrders }
+    /// `limit_order_unfilled_amount` (checked add).
+    func unfilledAmount() throws -> UInt64 {
+        let (s, o) = ordersAmount.addingReportingOverflow(partFilledOrdersRemaining)
+        guard !o else { throw QuoteError.mathOverflow("limit_order_unfilled_amount") }
+        return s
+    }
+}
+
+/// Raydium CLMM `TickArrayState` (10240 bytes): 60 ticks starting at `startTickIndex`.
+/// PDA `["tick_array", pool, start_tick_index as 4-byte big-endian]`.
+///
+/// ```swift
+/// let array = try RaydiumClmmTickArray(account)
+/// let next = array.nextInitializedTick(from: -25038, tickSpacing: 1, zeroForOne: true)
+/// ```
+public struct RaydiumClmmTickArray: AccountLayout, Equatable {
+    public static let program = "raydium-clmm"
+    public static let kind = "TickArrayState"
+    public static let size = 10240
+    public static let discriminator = "c09b55cd31f9812a"
+    static let tickSize = 168
+
+    public var address: Pubkey
+    public var poolId: Pubkey
+    public var startTickIndex: Int32
+    public var ticks: [RaydiumClmmTick]
+    public var initializedTickCount: UInt8
+    public var recentEpoch: UInt64
+
+    public static func matches(_ a: AccountData) -> Bool {
+        a.owner == ProgramIds.raydiumClmm && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
+    }
+
+    public init(_ a: AccountData) throws {
+        try LayoutCheck.anchor(a, owner: ProgramIds.raydiumClmm, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        let r = ByteReader(a.data)
+        address = a.address
+        poolId = try r.pubkey(8)
+        startTickIndex = try r.i32(40)
+        ticks = try (0..<60).map { i in
+            let o = 44 + i * Self.tickSize
+            return RaydiumClmmTick(tick: try r.i32(o), liquidityNet: try r.i128(o + 4), liquidityGross: try r.u128(o + 20),
+                                   ordersAmount: try r.u64(o + 124), partFilledOrdersRemaining: try r.u64(o + 132))
+        }
+        initializedTickCount = try r.u8(10124)
+        recentEpoch = try r.u64(10125)
+    }
+
+    /// `TickArrayState::next_initialized_tick`: the nearest initialized tick at or below (0→1) / above (1→0)
+    /// `current`, only when `current` lies in this array.
+    public func nextInitializedTick(from current: Int32, tickSpacing ts: UInt16, zeroForOne: Bool) -> RaydiumClmmTick? {
+        guard ts > 0, ClmmGeometry.arrayStart(Int64(current), ts) == Int64(startTickIndex) else { return nil }
+        let offset = Int((Int64(current) - Int64(startTickIndex)) / Int64(ts))
+        guard offset >= 0 && offset < 60 else { return nil }
+        if zeroForOne {
+            for i in stride(from: offset, through: 0, by: -1) where ticks[i].isInitialized { return ticks[i] }
+        } else {
+            for i in (offset + 1)..<60 where ticks[i].isInitialized { return ticks[i] }
+        }
+        return nil
+    }
+
+    /// `TickArrayState::first_initialized_tick`: highest (0→1) / lowest (1→0) initialized tick; the program
+    /// errors `InvalidTickArray` when there is none.
+    func firstInitializedTick(zeroForOne: Bool) throws -> RaydiumClmmTick {
+        let found = zeroForOne ? ticks.last(where: \.isInitialized) : ticks.first(where: \.isInitialized)
+        guard let t = found else {
+            throw QuoteError.invalidAccount(role: "tick array", address: address,
+                                            reason: "marked initialized in the bitmap but holds no initialized tick")
+        }
+        return t
+    }
+
+    public var fields: Fields {
+        var sum: Int128 = 0
+        var overflow = false
+        for t in ticks {
+            let (s, o) = sum.addingReportingOverflow(t.liquidityNet)
+            sum = s; overflow = overflow || o
+        }
+        return [("pool_id", .pubkey(poolId)), ("start_tick_index", .u(startTickIndex)),
+                ("initialized_tick_count", .u(initializedTickCount)),
+                ("ticks_with_liquidity", .u(ticks.filter(\.hasLiquidity).count)),
+                ("ticks_with_limit_orders", .u(ticks.filter(\.hasLimitOrders).count)),
+                ("sum_liquidity_net", overflow ? .string("overflow") : .u(sum)), ("recent_epoch", .u(recentEpoch))]
+    }
+}
+
+// MARK: - TickArrayBitmapExtension
+
+/// Raydium CLMM `TickArrayBitmapExtension` (1832 bytes): initialized-array bits beyond the pool's own
+/// bitmap (|start| ≥ 512·60·ts), 14 × 512 bits per side. PDA `["pool_tick_array_bitmap_extension", pool]`.
+///
+/// ```swift
+/// let ext = try RaydiumClmmTickArrayBitmapExtension(account)
+/// ext.poolId
+/// ```
+public struct RaydiumClmmTickArrayBitmapExtension: AccountLayout, Equatable {
+    public static let program = "raydium-clmm"
+    public static let kind = "TickArrayBitmapExtension"
+    public static let size = 1832
+    public static let discriminator = "3c9624db61808b99"
+
+    public var poolId: Pubkey
+    /// 14 bitmaps of 8 little-endian u64 words each.
+    public var positive: [[UInt64]]
+    public var negative: [[UInt64]]
+
+    public static func matches(_ a: AccountData) -> Bool {
+        a.owner == ProgramIds.raydiumClmm && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
+    }
+
+    public init(_ a: AccountData) throws {
+        try LayoutCheck.anchor(a, owner: ProgramIds.raydiumClmm, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        let r = ByteReader(a.data)
+        poolId = try r.pubkey(8)
+        positive = try (0..<14).map { b in try (0..<8).map { w in try r.u64(40 + b * 64 + w * 8) } }
+        negative = try (0..<14).map { b in try (0..<8).map { w in try r.u64(936 + b * 64 + w * 8) } }
+    }
+
+    public var fields: Fields {
+        let count = (positive + negative).flatMap { $0 }.reduce(0) { $0 + $1.nonzeroBitCount }
+        return [("pool_id", .pubkey(poolId)), ("initialized_tick_arrays", .u(count))]
+    }
+
+    // tickarray_bitmap_extension.rs, in Int64.
+
+    /// `get_bitmap_offset` + `get_bitmap`: which of the 14 bitmaps holds `start`.
+    func bitmap(for start: Int64, _ ts: UInt16) throws -> [UInt64] {
+        guard ClmmGeometry.isValidStart(start, ts) else { throw QuoteError.mathOverflow("bitmap extension: invalid start \(start)") }
+        let tb = ClmmGeometry.maxTickInBitmap(ts)
+        // check_extension_boundary
+        guard Int64(ClmmMath.maxTick) > tb, -tb > Int64(ClmmMath.minTick), start < -tb || start >= tb else {
+            throw QuoteError.mathOverflow("bitmap extension: start \(start) is inside the default bitmap")
+        }
+        var offset = start.magnitude / UInt64(tb) - 1
+        if start < 0 && start.magnitude % UInt64(tb) == 0 { offset = offset &- 1 }
+        guard offset < 14 else { throw QuoteError.mathOverflow("bitmap extension: offset \(offset)") }
+        return start < 0 ? negative[Int(offset)] : positive[Int(offset)]
+    }
+
+    static func offsetInBitmap(_ start: Int64, _ ts: UInt16) -> Int {
+        let m = Int64(start.magnitude) % ClmmGeometry.maxTickInBitmap(ts)
+        var off = m / ClmmGeometry.ticksInArray(ts)
+        if start < 0 && m != 0 { off = 512 - off }
+        return Int(off)
+    }
+
+    static func bit(_ words: [UInt64], _ i: Int) -> Bool { i >= 0 && i < 512 && (words[i >> 6] >> UInt64(i & 63)) & 1 == 1 }
+
+    /// `check_tick_array_is_initialized`.
+    func isInitialized(start: Int64, _ ts: UInt16) throws -> Bool {
+        Self.bit(try bitmap(for: start, ts), Self.offsetInBitmap(start, ts))
+    }
+
+    /// `next_initialized_tick_array_from_one_bitmap`: (found, start or boundary).
+    func nextInOneBitmap(after last: Int64, _ ts: UInt16, zeroForOne: Bool) throws -> (Bool, Int64) {
+        let n = ClmmGeometry.ticksInArray(ts)
+        let next = zeroForOne ? last - n : last + n
+        let minStart = ClmmGeometry.arrayStart(Int64(ClmmMath.minTick), ts)
+        let maxStart = ClmmGeometry.arrayStart(Int64(ClmmMath.maxTick), ts)
+        if next < minStart || next > maxStart { return (false, next) }
+        let words = try bitmap(for: next, ts)
+        // get_bitmap_tick_boundary
+        let tb = ClmmGeometry.maxTickInBitmap(ts)
+        var m = Int64(next.magnitude) / tb
+        if next < 0 && Int64(next.magnitude) % tb != 0 { m += 1 }
+        let minValue = tb * m
+        let (lo, hi) = next < 0 ? (-minValue, -minValue + tb) : (minValue, minValue + tb)
+        let off = Self.offsetInBitmap(next, ts)
+        if zeroForOne {
+            for b in stride(from: off, through: 0, by: -1) where Self.bit(words, b) { return (true, next - Int64(off - b) * n) }
+            return (false, lo)
+        }
+        for b in off..<512 where Self.bit(words, b) { return (true, next + Int64(b - off) * n) }
+        return (false, hi - n)
+    }
+}
+
+// MARK: - ObservationState
+
+/// Raydium CLMM `ObservationState` (4483 bytes, oracle.rs): checked and identified only; quotes do not read it.
+///
+/// ```swift
+/// let obs = try RaydiumClmmObservationState(account)
+/// obs.poolId
+/// ```
+public struct RaydiumClmmObservationState: AccountLayout, Equatable {
+    public static let program = "raydium-clmm"
+    public static let kind = "ObservationState"
+    public static let size = 4483
+    public static let discriminator = "7aaec5358109a584"
+
+    public var initialized: Bool
+    public var observationIndex: UInt16
+    public var poolId: Pubkey
+
+    public static func matches(_ a: AccountData) -> Bool {
+        a.owner == ProgramIds.raydiumClmm && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
+    }
+
+    public init(_ a: AccountData) throws {
+        try LayoutCheck.anchor(a, owner: ProgramIds.raydiumClmm, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        let r = ByteReader(a.data)
+        initialized = try r.bool(8)
+        observationIndex = try r.u16(17)
+        poolId = try r.pubkey(19)
+    }
+
+    public var fields: Fields {
+        [("initialized", .bool(initialized)), ("observation_index", .u(observationIndex)), ("pool_id", .pubkey(poolId))]
+    }
+}
+
+// MARK: - Pool model
+
+/// Memo of Raydium CLMM PDA derivations (SHA-256 + curve check per bump are the expensive part).
+final class RaydiumClmmPDACache: @unchecked Sendable {
+    static let shared = RaydiumClmmPDACache()
+    private let lock = NSLock()
+    private var found: [[UInt8]: Pubkey] = [:]
+
+    func find(seeds: [[UInt8]]) -> Pubkey? {
+        let key = seeds.flatMap { [UInt8($0.count)] + $0 }
+        lock.lock()
+        if let k = found[key] { lock.unlock(); return k }
+        lock.unlock()
+        guard let k = ProgramAddress.find(seeds: seeds, programId: ProgramIds.raydiumClmm)?.0 else { return nil }
+        lock.lock()
+        if found.count > 100_000 { found.removeAll() }
+        found[key] = k
+        lock.unlock()
+        return k
+    }
+}
+
+/// Quoting model for one Raydium CLMM pool: walks initialized ticks across the applied tick arrays
+/// exactly as `swap_internal` does (classic path, dynamic fee, fee on output, limit orders), with
+/// Token-2022 transfer fees as `swap_v2`.
+///
+/// ```swift
+/// var pool = try RaydiumClmmPool(pool: poolAccount)
+/// for key in pool.accountsToWatch() { if let a = store[key] { _ = try pool.apply(a) } }
+/// let q = try pool.quote(amountIn: 1_000_000_000, inputMint: KnownMints.wsol, context: QuoteContext(now: now))
+/// ```
+public struct RaydiumClmmPool: PoolModel {
+    public static let dex = DexKind.raydiumClmm
+    /// Arrays watched on each side of the current one.
+    public static let arraysEachSide = 3
+
+    public let address: Pubkey
+    public private(set) var state: RaydiumClmmPoolState
+    public var mintA: Pubkey { state.tokenMint0 }
+    public var mintB: Pubkey { state.tokenMint1 }
+
+    var ammConfig: Dependent<RaydiumClmmAmmConfig>
+    var vault0: Dependent<TokenAccount>
+    var vault1: Dependent<TokenAccount>
+    var mint0: Dependent<TokenMint>
+    var mint1: Dependent<TokenMint>
+    var bitmapExtension: Dependent<RaydiumClmmTickArrayBitmapExtension>
+    /// Applied tick arrays by start index.
+    public private(set) var tickArrays: [Int32: RaydiumClmmTickArray] = [:]
+    /// PDA cache: start index → tick array address.
+    private var arrayAddresses: [Int32: Pubkey] = [:]
+    private var watchedArrays: [Pubkey] = []
+
+    public static func isPool(_ account: AccountData) -> Bool { RaydiumClmmPoolState.matches(account) }
+
+    public init(pool account: AccountData) throws {
+        let s = try RaydiumClmmPoolState(account)
+        try Self.validate(s)
+        address = account.address
+        state = s
+        ammConfig = Dependent(address: s.ammConfig, role: "amm config")
+        vault0 = Dependent(address: s.tokenVault0, role: "token vault 0")
+        vault1 = Dependent(address: s.tokenVault1, role: "token vault 1")
+        mint0 = Dependent(address: s.tokenMint0, role: "token mint 0")
+        mint1 = Dependent(address: s.tokenMint1, role: "token mint 1")
+        let ext = RaydiumClmmPDACache.shared.find(seeds: [Array("pool_tick_array_bitmap_extension".utf8), account.address.bytes]) ?? .zero
+        bitmapExtension = Dependent(address: ext, role: "tick array bitmap extension")
+        refreshWatchedArrays()
+    }
+
+    /// The program divides by tick_spacing (≤ MAX_TICK_SPACING 1000, config.rs); a pool outside that cannot be quoted.
+    static func validate(_ s: RaydiumClmmPoolState) throws {
+        guard s.tickSpacing > 0 && s.tickSpacing <= 1000 else {
+            throw DecodeError.invalidField(kind: RaydiumClmmPoolState.kind, field: "tick_spacing", reason: "\(s.tickSpacing) not in 1...1000")
+        }
+    }
+
+    /// Tick array PDA (tick_array.rs `TickArrayState::key`): seeds "tick_array", pool, start as i32 big-endian.
+    /// Derivations are memoized process-wide (a model is rebuilt on every pool re-subscription).
+    public static func tickArrayAddress(pool: Pubkey, startTickIndex: Int32) -> Pubkey? {
+        let be = withUnsafeBytes(of: startTickIndex.bigEndian) { Array($0) }
+        return RaydiumClmmPDACache.shared.find(seeds: [Array("tick_array".utf8), pool.bytes, be])
+    }
+
+    /// The bitmap extension PDA (`TickArrayBitmapExtension::key`).
+    public var bitmapExtensionAddress: Pubkey { bitmapExtension.address }
+
+    func arrayAddress(_ start: Int32) -> Pubkey? {
+        arrayAddresses[start] ?? Self.tickArrayAddress(pool: address, startTickIndex: start)
+    }
+
+    public func accountsToWatch() -> [Pubkey] {
+        var keys = [ammConfig.address, vault0.address, vault1.address]
+        if vault0.value?.isToken2022 == true { keys.append(mint0.address) }
+        if vault1.value?.isToken2022 == true { keys.append(mint1.address) }
+        // The default 1024-bit bitmap covers the whole tick range from tick_spacing 15 up (pool.rs).
+        if state.tickSpacing < 15 { keys.append(bitmapExtension.address) }
+        return keys + watchedArrays
+    }
+
+    /// Current array (when initialized) and the next `arraysEachSide` initialized arrays in each direction,
+    /// found through the bitmap(s) as the swap finds them; PDAs cached per start index.
+    private mutating func refreshWatchedArrays() {
+        var starts: [Int64] = []
+        let ts = state.tickSpacing
+        let tick = Int64(state.tickCurrent)
+        guard tick >= Int64(ClmmMath.minTick) && tick <= Int64(ClmmMath.maxTick) else { watchedArrays = []; return }
+        let currentStart = ClmmGeometry.arrayStart(tick, ts)
+        if (try? isArrayInitialized(currentStart)) == true { starts.append(currentStart) }
+        for zeroForOne in [true, false] {
+            var last = currentStart
+            for _ in 0..<Self.arraysEachSide {
+                guard case .found(let s)? = try? nextInitializedArray(after: last, zeroForOne: zeroForOne) else { break }
+                starts.append(s); last = s
+            }
+        }
+        var keys: [Pubkey] = []
+        for s64 in starts {
+            let s = Int32(truncatingIfNeeded: s64)
+            if arrayAddresses[s] == nil { arrayAddresses[s] = Self.tickArrayAddress(pool: address, startTickIndex: s) }
+            if let k = arrayAddresses[s] { keys.append(k) }
+        }
+        watchedArrays = keys
+    }
+
+    public mutating func apply(_ account: AccountData) throws -> Bool {
+        if account.address == address {
+            let s: RaydiumClmmPoolState
+            do { s = try RaydiumClmmPoolState(account); try Self.validate(s) } catch let e as DecodeError {
+                throw QuoteError.invalidAccount(role: "pool", address: address, reason: e.description)
+            }
+            // Dependents are re-keyed only if the pool points elsewhere (never on mainnet; keeps the model coherent).
+            if s.ammConfig != ammConfig.address { ammConfig = Dependent(address: s.ammConfig, role: ammConfig.role) }
+            if s.tokenVault0 != vault0.address { vault0 = Dependent(address: s.tokenVault0, role: vault0.role) }
+            if s.tokenVault1 != vault1.address { vault1 = Dependent(address: s.tokenVault1, role: vault1.role) }
+            if s.tokenMint0 != mint0.address { mint0 = Dependent(address: s.tokenMint0, role: mint0.role) }
+            if s.tokenMint1 != mint1.address { mint1 = Dependent(address: s.tokenMint1, role: mint1.role) }
+            state = s
+            refreshWatchedArrays()
+            return true
+        }
+        if try ammConfig.apply(account) { return true }
+        if try vault0.apply(account) || vault1.apply(account) || mint0.apply(account) || mint1.apply(account) { return true }
+        if account.address == bitmapExtension.address {
+            let ext = try Self.decodeOwned(RaydiumClmmTickArrayBitmapExtension.self, account, role: "tick array bitmap extension")
+            guard ext.poolId == address else {
+                throw QuoteError.invalidAccount(role: "tick array bitmap extension", address: account.address,
+                                                reason: "belongs to pool \(ext.poolId), not \(address)")
+            }
+            bitmapExtension = Dependent(address: account.address, role: bitmapExtension.role, value: ext)
+            refreshWatchedArrays()
+            return true
+        }
+        if RaydiumClmmTickArray.matches(account) {
+            let array = try Self.decodeOwned(RaydiumClmmTickArray.self, account, role: "tick array")
+            guard array.poolId == address else {
+                throw QuoteError.invalidAccount(role: "tick array", address: account.address,
+                                                reason: "belongs to pool \(array.poolId), not \(address)")
+            }
+            guard ClmmGeometry.isValidStart(Int64(array.startTickIndex), state.tickSpacing) else {
+                throw QuoteError.invalidAccount(role: "tick array", address: account.address,
+                                                reason: "start tick index \(array.startTickIndex) is not aligned to 60 × tick spacing \(state.tickSpacing)")
+            }
+            let start = array.startTickIndex
+            if arrayAddresses[start] == nil { arrayAddresses[start] = Self.tickArrayAddress(pool: address, startTickIndex: start) }
+            guard arrayAddresses[start] == account.address else {
+                throw QuoteError.invalidAccount(role: "tick array", address: account.address,
+                                                reason: "not the PDA of start tick index \(start)")
+            }
+            tickArrays[start] = array
+            return true
+        }
+        return false
+    }
+
+    private static func decodeOwned<T: AccountLayout>(_ t: T.Type, _ a: AccountData, role: String) throws -> T {
+        do { return try T(a) } catch let e as DecodeError {
+            throw QuoteError.invalidAccount(role: role, address: a.address, reason: e.description)
+        }
+    }
+
+    // MARK: Bitmap search (pool.rs / tick_array_bit_map.rs)
+
+    enum ArraySearch: Equatable { case found(Int64), exhausted, needsExtension }
+
+    /// Range of starts the pool's own bitmap represents (`tick_array_start_index_range`).
+    private func defaultBitmapRange() -> (Int64, Int64) {
+        let ts = state.tickSpacing
+        var maxB = ClmmGeometry.maxTickInBitmap(ts)
+        var minB = -maxB
+        if maxB > Int64(ClmmMath.maxTick) { maxB = ClmmGeometry.arrayStart(Int64(ClmmMath.maxTick), ts) + ClmmGeometry.ticksInArray(ts) }
+        if minB < Int64(ClmmMath.minTick) { minB = ClmmGeometry.arrayStart(Int64(ClmmMath.minTick), ts) }
+        return (minB, maxB)
+    }
+
+    private func defaultBit(_ pos: Int64) -> Bool {
+        guard pos >= 0 && pos < 1024 else { return false }
+        return (state.tickArrayBitmap[Int(pos >> 6)] >> UInt64(pos & 63)) & 1 == 1
+    }
+
+    /// Whether the array starting at `start` is initialized; nil when the extension is needed but absent.
+    func isArrayInitialized(_ start: Int64) throws -> Bool? {
+        let (minB, maxB) = defaultBitmapRange()
+        if start >= maxB || start < minB {
+            guard let ext = bitmapExtension.value else { return nil }
+            return try ext.isInitialized(start: start, state.tickSpacing)
+        }
+        // check_current_tick_array_is_initialized
+        let compressed = start / ClmmGeometry.ticksInArray(state.tickSpacing) + 512
+        return defaultBit(compressed)
+    }
+
+    /// `tick_array_bit_map::next_initialized_tick_array_start_index` on the pool's own bitmap.
+    private func nextInDefaultBitmap(after last: Int64, zeroForOne: Bool) throws -> (Bool, Int64) {
+        let ts = state.tickSpacing
+        guard ClmmGeometry.isValidStart(last, ts) else { throw QuoteError.mathOverflow("InvalidTickArrayBoundary \(last)") }
+        let tb = ClmmGeometry.maxTickInBitmap(ts)
+        let n = ClmmGeometry.ticksInArray(ts)
+        let next = zeroForOne ? last - n : last + n
+        if next < -tb || next >= tb { return (false, last) }
+        var compressed = next / n + 512
+        if next < 0 && next % n != 0 { compressed -= 1 }
+        let pos = compressed.magnitude
+        if zeroForOne {
+            for b in stride(from: Int64(pos), through: 0, by: -1) where defaultBit(b) { return (true, (b - 512) * n) }
+            return (false, -tb)
+        }
+        for b in Int64(pos)..<1024 where defaultBit(b) { return (true, (b - 512) * n) }
+        return (false, tb - n)
+    }
+
+    /// `next_tick_array_index_with_extension_info`: the next initialized array after `last` in the swap direction.
+    func nextInitializedArray(after lastIn: Int64, zeroForOne: Bool) throws -> ArraySearch {
+        let ts = state.tickSpacing
+        var last = ClmmGeometry.arrayStart(lastIn, ts)
+        for _ in 0..<64 {
+            let (found, s) = try nextInDefaultBitmap(after: last, zeroForOne: zeroForOne)
+            if found { return .found(s) }
+            if ts >= 15 { return .exhausted }
+            last = s
+            guard let ext = bitmapExtension.value else { return .needsExtension }
+            let (found2, s2) = try ext.nextInOneBitmap(after: last, ts, zeroForOne: zeroForOne)
+            if found2 { return .found(s2) }
+            last = s2
+            if last < Int64(ClmmMath.minTick) || last > Int64(ClmmMath.maxTick) { return .exhausted }
+        }
+        return .exhausted
+    }
+
+    // MARK: Price
+
+    static func humanPrice(sqrtPriceX64: UInt128, decimals0: UInt8, decimals1: UInt8) -> Ratio {
+        let sp = BigNat(sqrtPriceX64)
+        return Ratio(num: sp * sp, den: BigNat(limbs: [0, 0, 1])).scaled(byPow10: Int(decimals0) - Int(decimals1))
+    }
+
+    public func price(context: QuoteContext) throws -> PoolPrice {
+        PoolPrice(mintA: mintA, mintB: mintB, decimalsA: state.mintDecimals0, decimalsB: state.mintDecimals1,
+                  reserveA: vault0.value?.amount, reserveB: vault1.value?.amount,
+                  priceBPerA: Self.humanPrice(sqrtPriceX64: state.sqrtPriceX64, decimals0: state.mintDecimals0, decimals1: state.mintDecimals1))
+    }
+
+    // MARK: Quote
+
+    public func quote(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
+        guard amountIn > 0 else { throw QuoteError.zeroAmount }
+        let zeroForOne = try isAToB(inputMint)
+        if state.swapDisabled { throw QuoteError.swapDisabled("pool status \(state.status) has bit 4 (swap) set") }
+        let config = try ammConfig.get()
+        let (inVault, outVault) = zeroForOne ? (try vault0.get(), try vault1.get()) : (try vault1.get(), try vault0.get())
+        let inMint = inVault.isToken2022 ? try (zeroForOne ? mint0 : mint1).get() : nil
+        let outMint = outVault.isToken2022 ? try (zeroForOne ? mint1 : mint0).get() : nil
+        // exact_internal / swap_v2: require_gt!(block_timestamp, open_time); a zero clock means "unknown".
+        if context.now > 0 && UInt64(context.now) <= state.openTime {
+            throw QuoteError.notOpenYet("open_time \(state.openTime) >= now \(context.now)")
+        }
+        // swap_v2: the transfer fee on the input is excluded before the swap.
+        let inFee = inMint?.transferFee(on: amountIn, epoch: context.epoch) ?? 0
+        guard inFee < amountIn else { throw QuoteError.zeroAmount }
+        let netIn = amountIn - inFee
+        let blockTimestamp = UInt64(UInt32(truncatingIfNeeded: context.now))  // oracle::block_timestamp() is u32
+        let run = try swap(amountSpecified: netIn, zeroForOne: zeroForOne, config: config, now: blockTimestamp)
+
+        let consumed = netIn - run.remaining
+        let outFee = outMint?.transferFee(on: run.amountOut, epoch: context.epoch) ?? 0
+        let out = run.amountOut - min(outFee, run.amountOut)
+        var filledIn = amountIn
+        if run.partial != nil {
+            let inverse = inMint?.transferFeeConfig?.fee(forEpoch: context.epoch).inverseFee(forNet: consumed) ?? 0
+            let (f, o) = consumed.addingReportingOverflow(inverse)
+            filledIn = o ? consumed : min(f, amountIn)
+        } else if consumed == 0 || run.amountOut == 0 {
+            throw QuoteError.zeroOutput  // TooSmallInputOrOutputAmount
+        }
+        let (d0, d1) = (state.mintDecimals0, state.mintDecimals1)
+        func directional(_ sp: UInt128) -> Ratio {
+            let p = Self.humanPrice(sqrtPriceX64: sp, decimals0: d0, decimals1: d1)
+            return zeroForOne ? p : p.inverted
+        }
+        return Quote(pool: address, dex: .raydiumClmm, inputMint: inputMint, outputMint: zeroForOne ? mintB : mintA,
+                     amountIn: amountIn, amountOut: out, feeAmount: run.fee,
+                     feeMint: state.isFeeOnToken0(zeroForOne: zeroForOne) ? mintA : mintB,
+                     priceBefore: directional(state.sqrtPriceX64), priceAfter: directional(run.sqrtPrice),
+                     partial: run.partial.map { PartialFill(filledIn: filledIn, nextMissingAccount: $0.account, reason: $0.reason) })
+    }
+
+    struct SwapRun {
+        var remaining: UInt64
+        var amountOut: UInt64
+        var fee: UInt64
+        var sqrtPrice: UInt128
+        var partial: (account: Pubkey?, reason: String)?
+    }
+
+    private static func math<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as ClmmMath.MathError { throw QuoteError.mathOverflow(e.description) }
+    }
+
+    private static func checkedAdd(_ a: UInt64, _ b: UInt64, _ what: String) throws -> UInt64 {
+        let (s, o) = a.addingReportingOverflow(b)
+        guard !o else { throw QuoteError.mathOverflow(what) }
+        return s
+    }
+
+    /// `swap_internal` for exact input with `sqrt_price_limit_x64 = 0` (MIN+1 / MAX−1), reading only applied arrays.
+    func swap(amountSpecified: UInt64, zeroForOne: Bool, config: RaydiumClmmAmmConfig, now: UInt64) throws -> SwapRun {
+        let ts = state.tickSpacing
+        let limit = zeroForOne ? ClmmMath.minSqrtPrice + 1 : ClmmMath.maxSqrtPrice - 1
+        var run = SwapRun(remaining: amountSpecified, amountOut: 0, fee: 0, sqrtPrice: state.sqrtPriceX64, partial: nil)
+        guard zeroForOne ? (limit < state.sqrtPriceX64) : (limit > state.sqrtPriceX64) else {
+            run.partial = (nil, "pool price is already at the price limit (SqrtPriceLimitOverflow)")
+            return run
+        }
+        let tickCurrent = Int64(state.tickCurrent)
+        guard tickCurrent >= Int64(ClmmMath.minTick) && tickCurrent <= Int64(ClmmMath.maxTick) else {
+            throw QuoteError.mathOverflow("tick_current \(tickCurrent) out of range (InvalidTickIndex)")
+        }
+        func missing(_ start: Int64) -> SwapRun {
+            var r = run
+            let s = Int32(truncatingIfNeeded: start)
+            r.partial = (arrayAddress(s), "tick array \(s) not provided")
+            return r
+        }
+        func needExtension() -> SwapRun {
+            var r = run
+            r.partial = (bitmapExtension.address, "tick array bitmap extension not provided")
+            return r
+        }
+        func exhausted() -> SwapRun {
+            var r = run
+            r.partial = (nil, "no more liquidity in the swap direction (LiquidityInsufficient)")
+            return r
+        }
+
+        // first_tick_array_index_with_extension_info
+        let currentStart = ClmmGeometry.arrayStart(tickCurrent, ts)
+        guard let currentInitialized = try isArrayInitialized(currentStart) else { return needExtension() }
+        var containsPoolTick = currentInitialized
+        var validStart = currentStart
+        if !currentInitialized {
+            switch try nextInitializedArray(after: currentStart, zeroForOne: zeroForOne) {
+            case .found(let s): validStart = s
+            case .exhausted: return exhausted()
+            case .needsExtension: return needExtension()
+            }
+        }
+        guard var array = tickArrays[Int32(truncatingIfNeeded: validStart)] else { return missing(validStart) }
+
+        let feeOnInput = state.isFeeOnInput(zeroForOne: zeroForOne)
+        var sp = state.sqrtPriceX64
+        var tick = tickCurrent
+        var liquidity = state.liquidity
+        var dyn = state.dynamicFeeInfo
+        var spacingIndex: Int64 = 0
+        if dyn != nil {
+            spacingIndex = ClmmGeometry.spacingIndex(tick, ts)
+            dyn!.updateReference(spacingIndex: spacingIndex, now: now)
+        }
+        func totalFeeRate() throws -> UInt32 {
+            guard let d = dyn else { return config.tradeFeeRate }
+            let (sum, o) = config.tradeFeeRate.addingReportingOverflow(try d.dynamicFeeRate(tickSpacing: ts))
+            guard !o else { throw QuoteError.mathOverflow("total fee rate") }
+            return min(sum, 100_000)
+        }
+        func applyAmounts(_ amountIn: UInt64, _ amountOut: UInt64, _ fee: UInt64) throws {
+            let consumed = feeOnInput ? try Self.checkedAdd(amountIn, fee, "amount_in + fee") : amountIn
+            guard run.remaining >= consumed else { throw QuoteError.mathOverflow("amount_specified_remaining") }
+            run.remaining -= consumed
+            run.amountOut = try Self.checkedAdd(run.amountOut, amountOut, "amount_calculated")
+            run.fee = try Self.checkedAdd(run.fee, fee, "trade fee")
+        }
+
+        var steps = 0
+        while run.remaining != 0 && sp != limit {
+            // Find the next initialized tick (swap.rs main loop).
+            var next: RaydiumClmmTick
+            if let t = array.nextInitializedTick(from: Int32(truncatingIfNeeded: tick), tickSpacing: ts, zeroForOne: zeroForOne) {
+                next = t
+            } else if !containsPoolTick {
+                containsPoolTick = true
+                next = try array.firstInitializedTick(zeroForOne: zeroForOne)
+            } else {
+                switch try nextInitializedArray(after: validStart, zeroForOne: zeroForOne) {
+                case .found(let s):
+                    guard let a = tickArrays[Int32(truncatingIfNeeded: s)] else { run.sqrtPrice = sp; return missing(s) }
+                    array = a; validStart = s
+                    next = try array.firstInitializedTick(zeroForOne: zeroForOne)
+                case .exhausted: run.sqrtPrice = sp; return exhausted()
+                case .needsExtension: run.sqrtPrice = sp; return needExtension()
+                }
+            }
+
+            // get_target_price_based_on_next_tick
+            let tickNext = min(max(Int64(next.tick), Int64(ClmmMath.minTick)), Int64(ClmmMath.maxTick))
+            let sqrtNext = try Self.math { try ClmmMath.sqrtPriceAtTick(Int32(tickNext)) }
+            let target = (zeroForOne && sqrtNext < limit) || (!zeroForOne && sqrtNext > limit) ? limit : sqrtNext
+            if zeroForOne {
+                guard tick >= tickNext, sp >= sqrtNext, sp >= target else { throw QuoteError.mathOverflow("swap direction check (0→1)") }
+            } else {
+                guard tickNext > tick, sqrtNext >= sp, target >= sp else { throw QuoteError.mathOverflow("swap direction check (1→0)") }
+            }
+
+            var liquidityNext = liquidity
+            while true {
+                steps += 1
+                guard steps < 200_000 else { throw QuoteError.unsupported("swap did not converge") }
+                dyn?.updateVolatilityAccumulator(spacingIndex: spacingIndex)
+                let feeRate = try totalFeeRate()
+                // get_spacing_bounded_price: with dynamic fee each step stays inside one tick-spacing group.
+                var skipped = true
+                var bounded = target
+                var boundedTick: Int64? = nil
+                if let d = dyn, liquidity != 0, d.volatilityAccumulator != d.maxVolatilityAccumulator {
+                    skipped = false
+                    let bt = zeroForOne ? spacingIndex * Int64(ts) : (spacingIndex + 1) * Int64(ts)
+                    let clamped = min(max(bt, Int64(ClmmMath.minTick)), Int64(ClmmMath.maxTick))
+                    let bsp = try Self.math { try ClmmMath.sqrtPriceAtTick(Int32(clamped)) }
+                    if zeroForOne ? !(target > bsp) : !(target < bsp) { bounded = bsp; boundedTick = clamped }
+                }
+                var step = ClmmMath.SwapStep(sqrtPriceNext: bounded, amountIn: 0, amountOut: 0, feeAmount: 0)
+                if sp != bounded {
+                    step = try Self.math {
+                        try ClmmMath.computeSwapExactIn(current: sp, target: bounded, liquidity: liquidity, amountRemaining: run.remaining,
+                                                        feeRate: feeRate, zeroForOne: zeroForOne, feeOnInput: feeOnInput)
+                    }
+                    try applyAmounts(step.amountIn, step.amountOut, step.feeAmount)
+                }
+                let unfilledBefore = try next.unfilledAmount()
+                if sqrtNext == step.sqrtPriceNext {
+                    // Limit orders on the boundary tick fill before its liquidity is crossed.
+                    let lo = try Self.matchLimitOrder(&next, swapAmount: run.remaining, zeroForOne: zeroForOne, feeRate: feeRate,
+                                                      feeOnInput: feeOnInput, sqrtPrice: sqrtNext)
+                    if lo.amountIn != 0 || lo.amountOut != 0 || lo.fee != 0 { try applyAmounts(lo.amountIn, lo.amountOut, lo.fee) }
+                    if next.hasLiquidity && !next.hasLimitOrders {
+                        var net = next.liquidityNet
+                        if zeroForOne {
+                            guard net != .min else { throw QuoteError.mathOverflow("liquidity_net negation") }
+                            net = -net
+                        }
+                        liquidityNext = try Self.math { try ClmmMath.addDelta(liquidity, net) }
+                    }
+                    // update_tick_state: the tick must belong to the current array (get_tick_offset_in_array).
+                    guard ClmmGeometry.arrayStart(Int64(next.tick), ts) == Int64(array.startTickIndex) else {
+                        throw QuoteError.invalidAccount(role: "tick array", address: array.address,
+                                                        reason: "tick \(next.tick) is not in array \(array.startTickIndex)")
+                    }
+                    tick = (zeroForOne && !next.hasLimitOrders) || (!zeroForOne && next.hasLimitOrders) ? tickNext - 1 : tickNext
+                } else if sp != step.sqrtPriceNext {
+                    if let bt = boundedTick, step.sqrtPriceNext == bounded {
+                        tick = bt
+                    } else {
+                        tick = Int64(try Self.math { try ClmmMath.tickAtSqrtPrice(step.sqrtPriceNext) })
+                    }
+                }
+                sp = step.sqrtPriceNext
+                // update_dynamic_fee_index
+                if dyn != nil {
+                    if skipped {
+                        let tickIndex = sp == sqrtNext ? tickNext : tick
+                        var idx = ClmmGeometry.spacingIndex(tickIndex, ts)
+                        if !zeroForOne && tickIndex % Int64(ts) == 0 { idx -= 1 }
+                        spacingIndex = idx
+                        if dyn!.volatilityAccumulator != dyn!.maxVolatilityAccumulator {
+                            dyn!.updateVolatilityAccumulator(spacingIndex: spacingIndex)
+                        }
+                    }
+                    spacingIndex += zeroForOne ? -1 : 1
+                }
+                if run.remaining == 0 || sp == target {
+                    let unfilledAfter = try next.unfilledAmount()
+                    if run.remaining != 0 && unfilledAfter != unfilledBefore && unfilledAfter != 0 {
+                        throw QuoteError.mathOverflow("limit order left unfilled while input remains")
+                    }
+                    break
+                }
+            }
+            liquidity = liquidityNext
+        }
+        run.sqrtPrice = sp
+        if run.remaining != 0 && sp == limit {
+            run.partial = (nil, "price limit reached before the input was used")
+        }
+        return run
+    }
+
+    /// `TickState::match_limit_order_with_sqrt_price` (tick_array.rs), exact input. Mutates the tick's order
+    /// amounts as the program does, because the caller then decides crossing from `has_limit_orders`.
+    static func matchLimitOrder(_ t: inout RaydiumClmmTick, swapAmount: UInt64, zeroForOne: Bool, feeRate: UInt32,
+                                feeOnInput: Bool, sqrtPrice: UInt128) throws -> (amountIn: UInt64, amountOut: UInt64, fee: UInt64) {
+        let total = try t.unfilledAmount()
+        if swapAmount == 0 || total == 0 { return (0, 0, 0) }
+        guard feeRate <= ClmmMath.feeRateDenominator else { throw QuoteError.mathOverflow("fee rate above 1e6") }
+        let den = UInt64(ClmmMath.feeRateDenominator)
+        return try math {
+            let price = try ClmmMath.priceFromSqrtPrice(sqrtPrice, roundUp: !zeroForOne)
+            var amountIn = swapAmount, amountOut: UInt64 = 0, fee: UInt64 = 0
+            if feeOnInput {
+                guard let f = ClmmMath.mulDivCeil(swapAmount, UInt64(feeRate), den), f <= swapAmount else {
+                    throw ClmmMath.MathError.overflow("limit order fee")
+                }
+                fee = f; amountIn = swapAmount - f
+            }
+            let matched = try ClmmMath.limitOrderOutput(amountIn: amountIn, token0PriceX64: price, zeroForOne: zeroForOne)
+            if matched > UInt128(total) {
+                amountOut = total
+                amountIn = try ClmmMath.limitOrderInput(amountOut: total, token0PriceX64: price, zeroForOne: !zeroForOne)
+                if feeOnInput {
+                    guard let f = ClmmMath.mulDivCeil(amountIn, UInt64(feeRate), den - UInt64(feeRate)) else {
+                        throw ClmmMath.MathError.overflow("limit order fee")
+                    }
+                    fee = f
+                }
+            } else {
+                amountOut = UInt64(matched)
+            }
+            // FIFO: partially filled cohort first, then a new phase from orders_amount.
+            var fromPart: UInt64 = 0
+            if t.partFilledOrdersRemaining > 0 {
+                fromPart = min(t.partFilledOrdersRemaining, amountOut)
+                t.partFilledOrdersRemaining -= fromPart
+            }
+            let rest = amountOut - fromPart
+            if rest > 0 {
+                guard t.partFilledOrdersRemaining == 0, t.ordersAmount >= rest else {
+                    throw ClmmMath.MathError.overflow("InvalidLimitOrderAmount")
+                }
+                t.partFilledOrdersRemaining = t.ordersAmount - rest
+                t.ordersAmount = 0
+            }
+            if !feeOnInput {
+                guard let f = ClmmMath.mulDivCeil(amountOut, UInt64(feeRate), den), f <= amountOut else {
+                    throw ClmmMath.MathError.overflow("limit order output fee")
+                }
+                fee = f; amountOut -= f
+            }
+            return (amountIn, amountOut, fee)
+        }
+    }
+}
