@@ -11,7 +11,7 @@ import XCTest
 /// `Tests/DexTests/Vectors/README.md`. Accounts are synthesized byte-for-byte in the on-chain
 /// layouts and quoted through the same model as the CLI.
 final class RaydiumClmmReferenceTests: XCTestCase {
-    static let vectorsURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let vectorsURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Vectors/raydium-clmm-swap-vectors.json")
     static let pool = Pubkey("3ucNos4NbumPLZNWztqGHNFFgkHeRMBQAVemeeomsUxv")
     static let config = Pubkey("3h2e43PunVA5K34vwKCLHWhZF4aZpyaC9RmxvshGAQpL")
