@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The README's main command: release build, then price and quote every bundled mainnet pool
-# (offline, from Sources/Simulator/Snapshots/) with the exact on-chain math.
+# (offline, from the bundled snapshots in Sources/Simulator/Snapshots) with the exact on-chain math.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product solana-pool-cache >&2
 bin=.build/release/solana-pool-cache
 SOL=So11111111111111111111111111111111111111112
 USDC=EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v
-# Clock of the Sources/Simulator/Snapshots (2026-07-04), so time-dependent fees are those of the dump.
+# Clock of the snapshots (2026-07-04), so time-dependent fees are those of the dump.
 NOW=1783355400
 pools=(
   58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2   # Raydium AMM v4 SOL/USDC

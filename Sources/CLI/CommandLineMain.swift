@@ -12,6 +12,7 @@ public enum CommandLineMain {
                                            exact-in quote from account snapshots
       price  --accounts PATH... --pool ADDRESS [--now UNIX_TS]
                                            reserves, decimals and spot price both ways
+      bench [--quick] [--json]             measure the hot paths (use a release build)
       simulate [--port P] [--seed N] [--pools N] [--slot-ms N] [--rps N] [--host H]
                                            local Solana cluster: JSON-RPC on P (default 8899), PubSub on P+1,
                                            serving the bundled mainnet snapshots with simulated swaps
@@ -40,6 +41,7 @@ public enum CommandLineMain {
             case "decode": out = try SnapshotCommands.decode(rest)
             case "quote": out = try SnapshotCommands.quote(rest)
             case "price": out = try SnapshotCommands.price(rest)
+            case "bench": out = try BenchCommand.run(rest)
             case "-h", "--help", "help": out = usage
             default: throw CommandError.usage("unknown command '\(command)' (try --help)")
             }

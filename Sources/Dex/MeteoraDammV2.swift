@@ -234,8 +234,7 @@ public struct MeteoraDammV2Pool: PoolModel {
     /// for compounding pools (their curve is x*y=k on the tracked amounts).
     func rawPriceBPerA(sqrtPrice: UInt128, reserveA: UInt64, reserveB: UInt64) -> Ratio {
         if isCompounding { return Ratio(reserveB, reserveA) }
-        let sp = BigNat(sqrtPrice)
-        return Ratio(num: sp * sp, den: BigNat(limbs: [0, 0, 1]))
+        return Ratio.squaredQ64(sqrtPrice)
     }
 
     func decimals() throws -> (UInt8, UInt8) {
@@ -341,7 +340,7 @@ public struct MeteoraDammV2Pool: PoolModel {
                     .addingReportingOverflow(split.compounding).partialValue
                 ra = ra >= outWithFees ? ra - outWithFees : 0
             }
-            after = ra == 0 ? Ratio(num: BigNat(0), den: BigNat(1)) : Ratio(rb, ra)
+            after = ra == 0 ? Ratio(0, 1) : Ratio(rb, ra)
         } else {
             after = rawPriceBPerA(sqrtPrice: result.nextSqrtPrice, reserveA: 0, reserveB: 0)
         }

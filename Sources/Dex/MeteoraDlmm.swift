@@ -502,7 +502,7 @@ public struct MeteoraDlmmPool: PoolModel {
 
     /// Y per X in human units from a Q64.64 raw price.
     func humanPriceYPerX(_ price: UInt128, dx: UInt8, dy: UInt8) -> Ratio {
-        Ratio(num: BigNat(price), den: BigNat(DlmmMath.one)).scaled(byPow10: Int(dx) - Int(dy))
+        Ratio.q64(price).scaled(byPow10: Int(dx) - Int(dy))
     }
 
     public func price(context: QuoteContext) throws -> PoolPrice {

@@ -550,8 +550,7 @@ public struct OrcaWhirlpoolPool: PoolModel {
 
     /// B per A in human units from a Q64.64 sqrt price: sp² / 2^128 · 10^(decA − decB).
     static func priceBPerA(sqrtPrice: UInt128, decimalsA: UInt8, decimalsB: UInt8) -> Ratio {
-        let sp = BigNat(sqrtPrice)
-        return Ratio(num: sp * sp, den: BigNat(limbs: [0, 0, 1])).scaled(byPow10: Int(decimalsA) - Int(decimalsB))
+        Ratio.squaredQ64(sqrtPrice).scaled(byPow10: Int(decimalsA) - Int(decimalsB))
     }
 
     public func price(context: QuoteContext) throws -> PoolPrice {

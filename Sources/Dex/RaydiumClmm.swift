@@ -741,8 +741,7 @@ public struct RaydiumClmmPool: PoolModel {
     // MARK: Price
 
     static func humanPrice(sqrtPriceX64: UInt128, decimals0: UInt8, decimals1: UInt8) -> Ratio {
-        let sp = BigNat(sqrtPriceX64)
-        return Ratio(num: sp * sp, den: BigNat(limbs: [0, 0, 1])).scaled(byPow10: Int(decimals0) - Int(decimals1))
+        Ratio.squaredQ64(sqrtPriceX64).scaled(byPow10: Int(decimals0) - Int(decimals1))
     }
 
     public func price(context: QuoteContext) throws -> PoolPrice {
