@@ -24,6 +24,7 @@ let package = Package(
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
         ], resources: [.copy("Snapshots")]),
         .target(name: "Cache", dependencies: ["Dex", "SolanaCore", "PoolMath"]),
+        .target(name: "FuzzTargets", dependencies: ["Dex", "SolanaCore"]),
         .target(name: "Bench", dependencies: ["Dex", "SolanaCore", "PoolMath", "Simulator", "Cache"]),
         .target(name: "CLI", dependencies: ["Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Bench"]),
         .executableTarget(name: "solana-pool-cache", dependencies: ["CLI"]),
@@ -31,6 +32,7 @@ let package = Package(
         .testTarget(name: "PoolMathTests", dependencies: ["PoolMath"]),
         .testTarget(name: "DexTests", dependencies: ["Dex", "SolanaCore", "PoolMath"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Dex", "SolanaCore"]),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "CacheTests", dependencies: ["Cache", "Dex", "SolanaCore", "Simulator"]),
         .testTarget(name: "SimulatorTests", dependencies: [
             "Simulator", "Dex", "SolanaCore",
