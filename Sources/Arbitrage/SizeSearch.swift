@@ -2,7 +2,7 @@
 ///
 /// Profit is concave in size (each pool's output is concave and increasing) but step-wise, so the
 /// search is a golden-section search on the integer domain, reusing one interior point per step,
-/// followed by an exhaustive look at the last few integers. Quote failures count as losing the
+/// followed by an exhaustive look at the last few integers and at both ends of the domain. Quote failures count as losing the
 /// whole input (`−x`): at tiny sizes (zero output) and past the liquidity the pools can fill, which
 /// keeps the function unimodal. Cost: about 1.44·log2(range) + 8 evaluations.
 ///
@@ -55,13 +55,20 @@ public enum SizeSearch {
                 }
             }
         }
-        var best = Result(size: a, profit: f(a), evaluations: 0)
-        var x = a
-        while x < b {
-            x += 1
+        // The low end first so that ties keep the smaller size; the domain's ends are tried too,
+        // because near a bound the curve can rise so slowly that golden-section ties drift away from it.
+        var best = Result(size: lo, profit: f(lo), evaluations: 0)
+        func consider(_ x: UInt64) {
             let p = f(x)
-            if p > best.profit { best.size = x; best.profit = p }
+            if p > best.profit || (p == best.profit && x < best.size) { best.size = x; best.profit = p }
         }
+        var x = a
+        while true {
+            if x != lo && x != hi { consider(x) }
+            if x >= b { break }
+            x += 1
+        }
+        if hi != lo { consider(hi) }
         best.evaluations = evaluations
         return best
     }

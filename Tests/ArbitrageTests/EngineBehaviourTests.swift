@@ -111,7 +111,7 @@ final class EngineBehaviourTests: XCTestCase {
         for key in ["pool_a_id", "pool_a_dex", "pool_a_price", "pool_b_id", "pool_b_dex", "pool_b_price", "pair",
                     "price_diff_pct", "estimated_profit_pct", "age_ms"] { XCTAssertNotNil(l[key], key) }
         XCTAssertEqual(l["pair"] as? String, "SOL/USDC")
-        XCTAssertEqual(l["age_ms"] as? Int, 250)
+        XCTAssertEqual((l["age_ms"] as? NSNumber)?.intValue, 250)
         // Net profit percentage never exceeds the raw price gap (fees and impact only take away).
         let diff = try XCTUnwrap(l["price_diff_pct"] as? NSNumber).decimalValue
         let est = try XCTUnwrap(l["estimated_profit_pct"] as? NSNumber).decimalValue
