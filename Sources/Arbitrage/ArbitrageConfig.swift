@@ -36,6 +36,11 @@ public struct ArbitrageConfig: Sendable {
     public var fullScanIntervalMs: Int64
     /// At most this many opportunities per answer, best first.
     public var maxResults: Int
+    /// Budget of size searches per mint cycle and call, spent on pool combinations in order of
+    /// their rate bound (best first). With hundreds of pools on one pair a dislocated pool can
+    /// trade against every other one; this caps the work. `Int.max` searches every combination
+    /// that survives pruning (what the brute-force tests compare against).
+    public var maxSearchesPerCycle: Int
 
     public init(startMints: [Pubkey] = [KnownMints.wsol, KnownMints.usdc, KnownMints.usdt],
                 maxHops: Int = 3,
@@ -48,7 +53,8 @@ public struct ArbitrageConfig: Sendable {
                 outlierThresholdBps: UInt64 = 1_000,
                 skipOutliers: Bool = false,
                 fullScanIntervalMs: Int64 = 5_000,
-                maxResults: Int = 100) {
+                maxResults: Int = 100,
+                maxSearchesPerCycle: Int = 32) {
         self.startMints = startMints
         self.maxHops = min(4, max(2, maxHops))
         self.maxInput = maxInput
@@ -60,5 +66,6 @@ public struct ArbitrageConfig: Sendable {
         self.skipOutliers = skipOutliers
         self.fullScanIntervalMs = fullScanIntervalMs
         self.maxResults = maxResults
+        self.maxSearchesPerCycle = max(1, maxSearchesPerCycle)
     }
 }

@@ -165,14 +165,17 @@ public final class ArbitrageEngine {
         for i in stride(from: k - 1, through: 0, by: -1) { suffix[i] = RateBound.mulUp(suffix[i + 1], lists[i][0].bound) }
         if suffix[0] <= RateBound.one { return }
         var chosen = [Candidate](repeating: lists[0][0], count: k)
+        var budget = config.maxSearchesPerCycle
         func walk(_ i: Int, _ product: UInt128) {
             for c in lists[i] {
+                if budget == 0 { return }
                 let p = RateBound.mulUp(product, c.bound)
                 // Lists are sorted by bound, best first: once the bound fails, the rest fail too.
                 if RateBound.mulUp(p, suffix[i + 1]) <= RateBound.one { break }
                 if (0..<i).contains(where: { chosen[$0].address == c.address }) { continue }
                 chosen[i] = c
                 if i == k - 1 {
+                    budget -= 1
                     if let o = sizeAndPrice(cycle, chosen, maxIn: maxIn, costs: costs, scan: scan) { found.append(o) }
                 } else {
                     walk(i + 1, p)

@@ -2,9 +2,10 @@
 ///
 /// Profit is concave in size (each pool's output is concave and increasing) but step-wise, so the
 /// search is a golden-section search on the integer domain, reusing one interior point per step,
-/// followed by an exhaustive look at the last few integers and at both ends of the domain. Quote failures count as losing the
+/// followed by an exhaustive look at the last few integers, at both ends of the domain, and at ±2^k
+/// (k < 8) around the best point. Quote failures count as losing the
 /// whole input (`−x`): at tiny sizes (zero output) and past the liquidity the pools can fill, which
-/// keeps the function unimodal. Cost: about 1.44·log2(range) + 8 evaluations.
+/// keeps the function unimodal. Cost: about 1.44·log2(range) + 26 evaluations.
 ///
 /// ```swift
 /// let best = SizeSearch.maximise(lo: 1, hi: 10_000_000_000) { x in Int128(cycleOut(x)) - Int128(x) }
@@ -19,6 +20,8 @@ public enum SizeSearch {
 
     /// The width at which the golden section stops and every remaining integer is tried.
     static let finalWidth: UInt64 = 6
+    /// Offsets ±1, ±2, … ±2^(refineSteps−1) tried around the best point at the end.
+    static let refineSteps = 8
 
     public static func maximise(lo: UInt64, hi: UInt64, _ profit: (UInt64) -> Int128) -> Result {
         precondition(lo <= hi)
@@ -69,6 +72,15 @@ public enum SizeSearch {
             x += 1
         }
         if hi != lo { consider(hi) }
+        // Local refinement: floor rounding at every hop makes the curve concave only up to a few
+        // units, which can strand the bracket next to the true best; probe ±2^k around it.
+        var step: UInt64 = 1
+        for _ in 0..<refineSteps {
+            let centre = best.size
+            if centre - lo >= step { consider(centre - step) }
+            if hi - centre >= step { consider(centre + step) }
+            step <<= 1
+        }
         best.evaluations = evaluations
         return best
     }

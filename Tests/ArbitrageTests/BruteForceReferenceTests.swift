@@ -57,7 +57,8 @@ final class BruteForceReferenceTests: XCTestCase {
             let models = chosen.map { cluster.model($0)! }
             let time = ArbSupport.time(cluster)
             let context = time.quoteContext
-            var config = ArbitrageConfig(maxHops: 3, txCostLamports: 0, maxAgeMs: .max / 2, maxResults: 1_000_000)
+            var config = ArbitrageConfig(maxHops: 3, txCostLamports: 0, maxAgeMs: .max / 2, maxResults: 1_000_000,
+                                         maxSearchesPerCycle: .max)
             config.maxInput = [KnownMints.wsol: 20_000_000_000, KnownMints.usdc: 2_000_000_000, KnownMints.usdt: 2_000_000_000]
             let engine = ArbitrageEngine(config: config)
             for p in chosen { engine.upsert(ArbSupport.snapshot(cluster, p)) }
