@@ -24,8 +24,9 @@ let package = Package(
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
         ], resources: [.copy("Snapshots")]),
         .target(name: "Cache", dependencies: ["Dex", "SolanaCore", "PoolMath"]),
+        .target(name: "Arbitrage", dependencies: ["Dex", "SolanaCore", "PoolMath"]),
         .target(name: "FuzzTargets", dependencies: ["Dex", "SolanaCore"]),
-        .target(name: "Bench", dependencies: ["Dex", "SolanaCore", "PoolMath", "Simulator", "Cache"]),
+        .target(name: "Bench", dependencies: ["Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Arbitrage"]),
         .target(name: "CLI", dependencies: ["Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Bench"]),
         .executableTarget(name: "solana-pool-cache", dependencies: ["CLI"]),
         .testTarget(name: "SolanaCoreTests", dependencies: ["SolanaCore"]),
@@ -34,6 +35,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["CLI", "Dex", "SolanaCore"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "CacheTests", dependencies: ["Cache", "Dex", "SolanaCore", "Simulator"]),
+        .testTarget(name: "ArbitrageTests", dependencies: ["Arbitrage", "Simulator", "Dex", "SolanaCore", "PoolMath"]),
         .testTarget(name: "SimulatorTests", dependencies: [
             "Simulator", "Dex", "SolanaCore",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
