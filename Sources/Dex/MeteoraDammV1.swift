@@ -571,7 +571,11 @@ public struct MeteoraDammV1Pool: PoolModel {
         let (da, db) = try decimals()
         let before = try Self.rawPriceBPerA(curve, reserveA: tokenA, reserveB: tokenB)
         let (newIn, o4) = inTotal.addingReportingOverflow(actualIn)
-        let newOut = outTotal >= swapped ? outTotal - swapped : 0
+        // The pool's output reserve after the withdrawal: its remaining LP share of the drained vault.
+        var drained = outSide.vault
+        drained.totalAmount -= min(out, drained.totalAmount)
+        let newOut = outSide.poolLp >= outLp && outSide.lpSupply > outLp
+            ? try drained.amount(byShare: outSide.poolLp - outLp, totalSupply: outSide.lpSupply - outLp, now: now) : 0
         let after = o4 || newOut == 0 ? before
             : try Self.rawPriceBPerA(curve, reserveA: aToB ? newIn : newOut, reserveB: aToB ? newOut : newIn)
         let scale = Int(da) - Int(db)

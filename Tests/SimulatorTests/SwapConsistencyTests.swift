@@ -41,6 +41,9 @@ final class SwapConsistencyTests: XCTestCase {
         let cluster = try Cluster.bundled(seed: 3, swapsPerSlot: 0)
         var checked: [DexKind: Int] = [:]
         var refused: [String] = []
+        var crossed: Set<DexKind> = []
+        // Small trades, then trades of 1/40 of the input reserve that cross ticks and bins.
+        for divisor: UInt64 in [3_000, 40] {
         for pool in cluster.poolAddresses {
             for aToB in [true, false] {
                 let model = try XCTUnwrap(cluster.model(pool))
@@ -48,7 +51,9 @@ final class SwapConsistencyTests: XCTestCase {
                 let ctx = QuoteContext(now: cluster.now)
                 let reserves = try model.price(context: ctx)
                 let reserveIn = (aToB ? reserves.reserveA : reserves.reserveB) ?? 0
-                let amountIn = max(1_000, reserveIn / 3_000)
+                let amountIn = max(1_000, reserveIn / divisor)
+                let tickBefore = (model as? RaydiumClmmPool)?.state.tickCurrent ?? (model as? OrcaWhirlpoolPool)?.state.tickCurrentIndex
+                let binBefore = (model as? MeteoraDlmmPool)?.pair.activeId
                 let swap: SimulatedSwap
                 do {
                     swap = try cluster.swap(pool: pool, inputMint: aToB ? model.mintA : model.mintB, amountIn: amountIn)
@@ -105,8 +110,16 @@ final class SwapConsistencyTests: XCTestCase {
                     if let a, let b { XCTAssertTrue(Self.sameValue(a.priceAfter, b.priceAfter), "\(label): requote price") }
                 }
                 checked[model.dex, default: 0] += 1
+                // Did this trade leave the starting tick spacing / bin? (covers crossing paths)
+                if let t = tickBefore, let after = q.stateAfter?.tickCurrent {
+                    let spacing = Int32((model as? RaydiumClmmPool)?.state.tickSpacing ?? (model as? OrcaWhirlpoolPool)?.state.tickSpacing ?? 1)
+                    if abs(Int64(after) - Int64(t)) > Int64(spacing) { crossed.insert(model.dex) }
+                }
+                if let b = binBefore, q.stateAfter?.activeBinId != b { crossed.insert(model.dex) }
             }
         }
+        }
+        XCTAssertEqual(crossed, [.raydiumClmm, .orcaWhirlpool, .meteoraDlmm], "large trades crossed ticks and bins")
         for kind in DexKind.allCases {
             XCTAssertGreaterThan(checked[kind] ?? 0, 0, "no simulated swap checked for \(kind.rawValue); refused: \(refused)")
         }
