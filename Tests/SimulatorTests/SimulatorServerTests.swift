@@ -169,7 +169,7 @@ final class SimulatorServerTests: XCTestCase {
 
         try rpc("simulatorFault", #"[{"kind":"refuse","durationMs":800}]"#)
         XCTAssertThrowsError(try RawWebSocket(port: wsPort)) { error in
-            XCTAssertEqual((error as? RawWebSocket.UpgradeRefused)?.status, 503)
+            XCTAssertEqual((error as? RawWebSocket.UpgradeRefused)?.status, 400, "\(error)")
         }
         try await Task.sleep(for: .milliseconds(1_000))
         XCTAssertNoThrow(try RawWebSocket(port: wsPort), "connections are accepted again after the refusal window")
