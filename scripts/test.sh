@@ -2,5 +2,9 @@
 # The project's test command (README, .ci/run): builds everything and runs every test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The simulator interop test drives the cluster with an independent client (solana-py).
+# (Debian's system python refuses plain pip installs: PEP 668, hence the fallback.)
+python3 -c "import solana.rpc.websocket_api" 2>/dev/null || python3 -m pip install --quiet solana \
+  || python3 -m pip install --quiet --break-system-packages solana
 swift build --build-tests
 swift test --skip-build --parallel --num-workers 2

@@ -42,6 +42,9 @@ public struct MeteoraDammV1PoolState: AccountLayout, Equatable {
     public var bVaultLp: Pubkey
     public var aVaultLpBump: UInt8
     public var enabled: Bool
+    /// Admin token accounts the protocol share of the trade fee is sent to.
+    public var protocolTokenAFee: Pubkey
+    public var protocolTokenBFee: Pubkey
     public var tradeFeeNumerator: UInt64
     public var tradeFeeDenominator: UInt64
     public var protocolTradeFeeNumerator: UInt64
@@ -72,6 +75,8 @@ public struct MeteoraDammV1PoolState: AccountLayout, Equatable {
         bVaultLp = try r.pubkey(200)
         aVaultLpBump = try r.u8(232)
         enabled = try r.bool(233)
+        protocolTokenAFee = try r.pubkey(234)
+        protocolTokenBFee = try r.pubkey(266)
         tradeFeeNumerator = try r.u64(330)
         tradeFeeDenominator = try r.u64(338)
         protocolTradeFeeNumerator = try r.u64(346)
@@ -566,13 +571,31 @@ public struct MeteoraDammV1Pool: PoolModel {
         let (da, db) = try decimals()
         let before = try Self.rawPriceBPerA(curve, reserveA: tokenA, reserveB: tokenB)
         let (newIn, o4) = inTotal.addingReportingOverflow(actualIn)
-        let newOut = outTotal >= swapped ? outTotal - swapped : 0
+        // The pool's output reserve after the withdrawal: its remaining LP share of the drained vault.
+        var drained = outSide.vault
+        drained.totalAmount -= min(out, drained.totalAmount)
+        let newOut = outSide.poolLp >= outLp && outSide.lpSupply > outLp
+            ? try drained.amount(byShare: outSide.poolLp - outLp, totalSupply: outSide.lpSupply - outLp, now: now) : 0
         let after = o4 || newOut == 0 ? before
             : try Self.rawPriceBPerA(curve, reserveA: aToB ? newIn : newOut, reserveB: aToB ? newOut : newIn)
         let scale = Int(da) - Int(db)
         func human(_ r: Ratio) -> Ratio { aToB ? r.scaled(byPow10: scale) : r.scaled(byPow10: scale).inverted }
+        // swap: deposit into the input vault (LP minted to the pool), withdraw from the output vault
+        // (pool LP burned), protocol fee straight to the admin fee account of the input token.
+        var stateAfter = PoolStateAfter()
+        let (inPoolLp, outPoolLp) = aToB ? (s.aVaultLp, s.bVaultLp) : (s.bVaultLp, s.aVaultLp)
+        let outVault = outSide.vault
+        stateAfter.move(inSide.vault.tokenVault, by: Int128(inAfterProtocolFee))
+        stateAfter.move(inPoolLp, by: Int128(inLp))
+        stateAfter.mintSupplyDeltas[inSide.vault.lpMint] = Int128(inLp)
+        stateAfter.meteoraVaultTotals[inSide.vault.address] = newTotal
+        stateAfter.move(outVault.tokenVault, by: -Int128(out))
+        stateAfter.move(outPoolLp, by: -Int128(outLp))
+        stateAfter.mintSupplyDeltas[outVault.lpMint] = -Int128(outLp)
+        stateAfter.meteoraVaultTotals[outVault.address] = outVault.totalAmount - min(out, outVault.totalAmount)
+        if protocolFee > 0 { stateAfter.feeAccountDeltas[aToB ? s.protocolTokenAFee : s.protocolTokenBFee] = Int128(protocolFee) }
         return Quote(pool: address, dex: Self.dex, inputMint: inputMint, outputMint: aToB ? mintB : mintA,
                      amountIn: amountIn, amountOut: out, feeAmount: totalTradeFee, feeMint: inputMint,
-                     priceBefore: human(before), priceAfter: human(after))
+                     priceBefore: human(before), priceAfter: human(after), stateAfter: stateAfter)
     }
 }

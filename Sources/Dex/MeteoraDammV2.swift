@@ -320,12 +320,24 @@ public struct MeteoraDammV2Pool: PoolModel {
             feeAmount = try Self.feeOn(out, numerator: tradeFeeNumerator)
             out -= feeAmount
         }
+        let outFromVault = out  // what leaves the pool's vault (before the output transfer fee)
         // Transfer fee on the way out (swap_exact_in.rs excluded_transfer_fee_amount_out).
         if outIs2022 { out -= min(out, try outMint.get().transferFee(on: out, epoch: context.epoch)) }
 
         // Prices: output per input in human units, before and after.
         let before = rawPriceBPerA(sqrtPrice: s.sqrtPrice, reserveA: s.tokenAAmount, reserveB: s.tokenBAmount)
         let after: Ratio
+        var stateAfter = PoolStateAfter()
+        let usedIn = actualIn - result.amountLeft
+        // Input vault receives the fee-inclusive input actually used (net of the transfer fee).
+        let vaultIn = feesOnInput ? usedIn + feeAmount : usedIn
+        stateAfter.move(aToB ? s.tokenAVault : s.tokenBVault, by: Int128(vaultIn))
+        stateAfter.move(aToB ? s.tokenBVault : s.tokenAVault, by: -Int128(outFromVault))
+        stateAfter.sqrtPrice = isCompounding ? nil : result.nextSqrtPrice  // compounding pools price by reserves
+        stateAfter.liquidity = s.liquidity
+        // split_fees: the protocol share accrues in protocol_a_fee / protocol_b_fee of the fee token.
+        let feeInA = !feesOnInput && !aToB  // fees on input only happen b→a, so token A pays only as output
+        if feeInA { stateAfter.protocolFeeA = splitFees(feeAmount).protocol } else { stateAfter.protocolFeeB = splitFees(feeAmount).protocol }
         if isCompounding {
             // apply_swap_result: input side += excluded-fee input; output side −= output incl. fees; the
             // compounding share of the fee stays in token B.
@@ -341,6 +353,8 @@ public struct MeteoraDammV2Pool: PoolModel {
                 ra = ra >= outWithFees ? ra - outWithFees : 0
             }
             after = ra == 0 ? Ratio(0, 1) : Ratio(rb, ra)
+            stateAfter.poolTokenAmountA = ra
+            stateAfter.poolTokenAmountB = rb
         } else {
             after = rawPriceBPerA(sqrtPrice: result.nextSqrtPrice, reserveA: 0, reserveB: 0)
         }
@@ -349,7 +363,7 @@ public struct MeteoraDammV2Pool: PoolModel {
         return Quote(pool: address, dex: Self.dex, inputMint: inputMint, outputMint: aToB ? mintB : mintA,
                      amountIn: amountIn, amountOut: out, feeAmount: feeAmount,
                      feeMint: feesOnInput ? inputMint : (aToB ? mintB : mintA),
-                     priceBefore: human(before), priceAfter: human(after), partial: partial)
+                     priceBefore: human(before), priceAfter: human(after), partial: partial, stateAfter: stateAfter)
     }
 
     /// activation_handler.rs get_current_point: slot or unix timestamp.

@@ -190,8 +190,8 @@ public struct MeteoraDlmmBinArray: AccountLayout, Equatable {
     public static let kind = "BinArray"
     public static let size = 10136
     public static let discriminator = "5c8e5cdc059446b5"
-    static let binsOffset = 56
-    static let binSize = 144
+    public static let binsOffset = 56
+    public static let binSize = 144
 
     public var address: Pubkey
     public var index: Int64
@@ -546,7 +546,12 @@ public struct MeteoraDlmmPool: PoolModel {
     func feeOnInput(swapForY: Bool) -> Bool { pair.collectFeeMode == 1 ? !swapForY : true }
 
     /// Result of one bin (`swap_exact_in_quote_at_bin`).
-    struct BinFill { var amountIn: UInt64; var amountOut: UInt64; var fee: UInt64 }
+    struct BinFill {
+        var amountIn: UInt64; var amountOut: UInt64; var fee: UInt64
+        /// Market-maker layer output and whether limit-order layers were filled (the bin write needs both).
+        var mmOut: UInt64 = 0
+        var usedLimitOrders = false
+    }
 
     /// `calculate_exact_in_fill_amount`: fill `amount` against one liquidity layer of `maxOut`.
     static func fillLayer(price: UInt128, amount: UInt64, maxOut: UInt64, swapForY: Bool) throws -> (used: UInt64, left: UInt64, out: UInt64) {
@@ -576,17 +581,20 @@ public struct MeteoraDlmmPool: PoolModel {
         }
         let mm = try fillLayer(price: price, amount: excluded, maxOut: swapForY ? bin.amountY : bin.amountX, swapForY: swapForY)
         var used = mm.used, out = mm.out
+        var usedLimitOrders = false
         if supportLimitOrder && mm.left > 0 {
             let lo = bin.limitOrderAmounts(swapForY: swapForY)
             let processed = try fillLayer(price: price, amount: mm.left, maxOut: lo.processed, swapForY: swapForY)
             var (u, o1) = used.addingReportingOverflow(processed.used)
             var (v, o2) = out.addingReportingOverflow(processed.out)
             guard !o1, !o2 else { throw QuoteError.mathOverflow("limit order fill") }
+            usedLimitOrders = processed.used > 0
             if processed.left > 0 {
                 let open = try fillLayer(price: price, amount: processed.left, maxOut: lo.open, swapForY: swapForY)
                 (u, o1) = u.addingReportingOverflow(open.used)
                 (v, o2) = v.addingReportingOverflow(open.out)
                 guard !o1, !o2 else { throw QuoteError.mathOverflow("limit order fill") }
+                usedLimitOrders = usedLimitOrders || open.used > 0
             }
             used = u; out = v
         }
@@ -610,7 +618,7 @@ public struct MeteoraDlmmPool: PoolModel {
             fee = f
             out -= f
         }
-        return BinFill(amountIn: included, amountOut: out, fee: fee)
+        return BinFill(amountIn: included, amountOut: out, fee: fee, mmOut: mm.out, usedLimitOrders: usedLimitOrders)
     }
 
     public func quote(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
@@ -648,6 +656,11 @@ public struct MeteoraDlmmPool: PoolModel {
         var totalFee: UInt64 = 0
         var partial: PartialFill?
         let priceBefore = try binPrice(activeId)
+        // What the swap writes back (bin amounts, protocol fee, v_parameters); nil once a fill is
+        // one we cannot write exactly (limit-order layers, fee taken from the output).
+        var after: PoolStateAfter? = PoolStateAfter()
+        var lastVolatility = pair.volatilityAccumulator
+        var protocolFee: UInt64 = 0
 
         walk: while amountLeft > 0 {
             let start = MeteoraDlmm.arrayIndex(ofBin: activeId)
@@ -690,6 +703,26 @@ public struct MeteoraDlmmPool: PoolModel {
                     }
                     let r = try Self.swapAtBin(bin, price: price, rate: rate, amountIn: amountLeft, swapForY: swapForY,
                                                supportLimitOrder: supportLimitOrder, feeOnInput: feeOnInput)
+                    lastVolatility = UInt32(va)
+                    if r.amountIn > 0, after != nil {
+                        if r.usedLimitOrders || !feeOnInput {
+                            after = nil
+                        } else {
+                            // Bin::swap: amount_into_bin = amount_in_with_fees − protocol_fee; the MM output leaves.
+                            let share = UInt64(UInt128(r.fee) * UInt128(pair.protocolShare) / 10_000)
+                            protocolFee &+= share
+                            let into = r.amountIn - min(share, r.amountIn)
+                            var amounts = DlmmBinAmounts(amountX: bin.amountX, amountY: bin.amountY, price: price)
+                            if swapForY {
+                                amounts.amountX = amounts.amountX.addingReportingOverflow(into).partialValue
+                                amounts.amountY -= min(r.mmOut, amounts.amountY)
+                            } else {
+                                amounts.amountY = amounts.amountY.addingReportingOverflow(into).partialValue
+                                amounts.amountX -= min(r.mmOut, amounts.amountX)
+                            }
+                            after?.binAmounts[activeId] = amounts
+                        }
+                    }
                     if r.amountIn > 0 {
                         guard r.amountIn <= amountLeft else { throw QuoteError.mathOverflow("bin amount in") }
                         amountLeft -= r.amountIn
@@ -721,10 +754,19 @@ public struct MeteoraDlmmPool: PoolModel {
             let yPerX = humanPriceYPerX(p, dx: mx.decimals, dy: my.decimals)
             return swapForY ? yPerX : yPerX.inverted
         }
+        if var a = after {
+            a.move(swapForY ? pair.reserveX : pair.reserveY, by: Int128(poolIn - amountLeft))
+            a.move(swapForY ? pair.reserveY : pair.reserveX, by: -Int128(totalOut))
+            a.activeBinId = activeId
+            if swapForY { a.protocolFeeA = protocolFee } else { a.protocolFeeB = protocolFee }
+            a.dlmmVolatility = DlmmVolatilityAfter(volatilityAccumulator: lastVolatility, volatilityReference: volatilityReference,
+                                                   indexReference: indexReference, lastUpdateTimestamp: context.now)
+            after = a
+        }
         return Quote(pool: address, dex: .meteoraDlmm, inputMint: inputMint,
                      outputMint: swapForY ? pair.tokenYMint : pair.tokenXMint,
                      amountIn: amountIn, amountOut: amountOut, feeAmount: totalFee,
                      feeMint: feeOnInput ? inputMint : pair.tokenYMint,
-                     priceBefore: human(priceBefore), priceAfter: human(priceAfter), partial: partial)
+                     priceBefore: human(priceBefore), priceAfter: human(priceAfter), partial: partial, stateAfter: after)
     }
 }

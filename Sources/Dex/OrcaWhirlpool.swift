@@ -396,6 +396,8 @@ public struct OrcaWhirlpoolPool: PoolModel {
     var mintAccountA: Dependent<TokenMint>
     var mintAccountB: Dependent<TokenMint>
     var oracle: Dependent<OrcaWhirlpoolOracle>?
+    /// The adaptive-fee oracle PDA, when the pool has one.
+    public var oracleAddress: Pubkey? { oracle?.address }
     var oracleUninitialized = false
     /// Tick arrays by start tick index.
     var tickArrays: [Int: TickArraySlot] = [:]
@@ -608,9 +610,37 @@ public struct OrcaWhirlpoolPool: PoolModel {
 
         let before = Self.priceBPerA(sqrtPrice: state.sqrtPrice, decimalsA: ma.decimals, decimalsB: mb.decimals)
         let after = Self.priceBPerA(sqrtPrice: result.sqrtPrice, decimalsA: ma.decimals, decimalsB: mb.decimals)
+        // swap + post_swap_update: vaults move by the pool-side amounts; the protocol share of each
+        // step's fee accrues in protocol_fee_owed of the input token; adaptive pools update the oracle.
+        var stateAfter = PoolStateAfter()
+        let consumed = swapInput - result.amountRemaining
+        stateAfter.move(aToB ? state.tokenVaultA : state.tokenVaultB, by: Int128(consumed))
+        stateAfter.move(aToB ? state.tokenVaultB : state.tokenVaultA, by: -Int128(result.amountOut))
+        stateAfter.sqrtPrice = result.sqrtPrice
+        stateAfter.tickCurrent = Int32(truncatingIfNeeded: result.tick)
+        stateAfter.liquidity = result.liquidity
+        if aToB { stateAfter.protocolFeeA = result.protocolFee } else { stateAfter.protocolFeeB = result.protocolFee }
+        if let o = adaptiveOracle, let m = result.feeManager {
+            let now = UInt64(max(context.now, 0))
+            stateAfter.whirlpoolAdaptiveFee = WhirlpoolAdaptiveFeeAfter(
+                lastReferenceUpdateTimestamp: m.referenceUpdated ? now : o.lastReferenceUpdateTimestamp,
+                lastMajorSwapTimestamp: Self.isMajorSwap(state.sqrtPrice, result.sqrtPrice, thresholdTicks: o.majorSwapThresholdTicks)
+                    ? now : o.lastMajorSwapTimestamp,
+                volatilityReference: m.volatilityReference, tickGroupIndexReference: Int32(truncatingIfNeeded: m.tickGroupIndexReference),
+                volatilityAccumulator: m.volatilityAccumulator)
+        }
         return Quote(pool: address, dex: .orcaWhirlpool, inputMint: inputMint, outputMint: aToB ? mintB : mintA,
                      amountIn: amountIn, amountOut: amountOut, feeAmount: result.feeTotal, feeMint: inputMint,
-                     priceBefore: aToB ? before : before.inverted, priceAfter: aToB ? after : after.inverted, partial: partial)
+                     priceBefore: aToB ? before : before.inverted, priceAfter: aToB ? after : after.inverted, partial: partial,
+                     stateAfter: stateAfter)
+    }
+
+    /// oracle.rs `is_major_swap`: the price moved by at least `major_swap_threshold_ticks`.
+    static func isMajorSwap(_ pre: UInt128, _ post: UInt128, thresholdTicks: UInt16) -> Bool {
+        let (smaller, larger) = pre < post ? (pre, post) : (post, pre)
+        let factor = WhirlpoolMath.sqrtPrice(atTick: Int(thresholdTicks))
+        let target = BigNat(smaller) * BigNat(factor) / BigNat(limbs: [0, 1])  // mul_shr(…, 64)
+        return !(BigNat(larger) < target)
     }
 
     struct SwapResult {
@@ -621,6 +651,10 @@ public struct OrcaWhirlpoolPool: PoolModel {
         var tick: Int
         var nextMissingArray: Pubkey?
         var stopReason: String
+        /// After a completed swap: active liquidity, protocol fee accrued, the adaptive fee manager.
+        var liquidity: UInt128 = 0
+        var protocolFee: UInt64 = 0
+        var feeManager: OrcaWhirlpoolFeeRateManager?
     }
 
     /// A tick array as the swap sees it (`ProxiedTickArray`): loaded, or zeroed (sparse).
@@ -711,6 +745,8 @@ public struct OrcaWhirlpoolPool: PoolModel {
                 guard !o1, !o2 else { throw WhirlpoolMathError.overflow("swap amount_calculated (AmountCalcOverflow)") }
                 result.amountOut = out
                 result.feeTotal = fees
+                // calculate_fees: protocol share of each step's fee (protocol_fee_rate per 10_000).
+                result.protocolFee &+= UInt64(UInt128(s.feeAmount) * UInt128(state.protocolFeeRate) / 10_000)
 
                 if s.nextSqrtPrice == nextTickPrice {
                     // Cross the tick if it is initialized (get_tick errors count as "not initialized").
@@ -738,6 +774,8 @@ public struct OrcaWhirlpoolPool: PoolModel {
         if result.amountRemaining > 0 {
             result.stopReason = "price limit reached: no liquidity left in this direction"
         }
+        result.liquidity = liquidity
+        result.feeManager = feeManager
         return result
     }
 
@@ -803,6 +841,8 @@ struct OrcaWhirlpoolFeeRateManager {
     var volatilityAccumulator: UInt32
     var coreLower: (index: Int, sqrtPrice: UInt128)?
     var coreUpper: (index: Int, sqrtPrice: UInt128)?
+    /// True when `update_reference` moved the reference (the oracle then records the timestamp).
+    var referenceUpdated = false
 
     /// `FeeRateManager::new` including `AdaptiveFeeVariables::update_reference`.
     init(aToB: Bool, currentTick: Int, timestamp: UInt64, staticFeeRate: UInt16, oracle o: OrcaWhirlpoolOracle) throws {
@@ -824,6 +864,7 @@ struct OrcaWhirlpoolFeeRateManager {
         if referenceAge > Self.maxReferenceAge {
             tickGroupIndexReference = tickGroupIndex
             volatilityReference = 0
+            referenceUpdated = true
         } else {
             let elapsed = timestamp - maxTimestamp
             if elapsed < UInt64(o.filterPeriod) {
@@ -831,9 +872,11 @@ struct OrcaWhirlpoolFeeRateManager {
             } else if elapsed < UInt64(o.decayPeriod) {
                 tickGroupIndexReference = tickGroupIndex
                 volatilityReference = UInt32(truncatingIfNeeded: UInt64(volatilityAccumulator) * UInt64(o.reductionFactor) / Self.reductionDenominator)
+                referenceUpdated = true
             } else {
                 tickGroupIndexReference = tickGroupIndex
                 volatilityReference = 0
+                referenceUpdated = true
             }
         }
 

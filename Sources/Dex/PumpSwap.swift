@@ -269,8 +269,13 @@ public struct PumpSwapPool: PoolModel {
                           : ConstantProduct.spot(reserveIn: rq, reserveOut: rb, decimalsIn: dq, decimalsOut: db)
         let after = sell ? ConstantProduct.spot(reserveIn: UInt64(clamping: newBase), reserveOut: UInt64(clamping: newQuote), decimalsIn: dIn, decimalsOut: dOut)
                          : ConstantProduct.spot(reserveIn: UInt64(clamping: newQuote), reserveOut: UInt64(clamping: newBase), decimalsIn: dIn, decimalsOut: dOut)
+        // The pool's vaults end at the new reserves (the LP fee stays in; protocol and creator fees
+        // go to accounts outside the pool).
+        var stateAfter = PoolStateAfter()
+        stateAfter.move(baseVault.address, by: Int128(newBase) - Int128(rb))
+        stateAfter.move(quoteVault.address, by: Int128(newQuote) - Int128(rq))
         return Quote(pool: address, dex: Self.dex, inputMint: inputMint, outputMint: sell ? mintB : mintA, amountIn: amountIn,
                      amountOut: UInt64(out), feeAmount: UInt64(clamping: fee), feeMint: mintB,
-                     priceBefore: before, priceAfter: after)
+                     priceBefore: before, priceAfter: after, stateAfter: stateAfter)
     }
 }

@@ -154,7 +154,9 @@ public struct RaydiumAmmV4Pool: PoolModel {
         return Quote(pool: address, dex: Self.dex, inputMint: inputMint, outputMint: coinToPc ? info.pcMint : info.coinMint,
                      amountIn: amountIn, amountOut: UInt64(out), feeAmount: UInt64(fee), feeMint: inputMint,
                      priceBefore: ConstantProduct.spot(reserveIn: rIn, reserveOut: rOut, decimalsIn: decIn, decimalsOut: decOut),
-                     priceAfter: ConstantProduct.spot(reserveIn: UInt64(UInt128(rIn) + net), reserveOut: UInt64(UInt128(rOut) - out),
+                     // The whole amount_in (fee included) lands in the vault and need_take_pnl only moves at the
+                     // next take-pnl, so the pool's next spot price reads rIn + amount_in.
+                     priceAfter: ConstantProduct.spot(reserveIn: UInt64(clamping: UInt128(rIn) + UInt128(amountIn)), reserveOut: UInt64(UInt128(rOut) - out),
                                                       decimalsIn: decIn, decimalsOut: decOut))
     }
 }

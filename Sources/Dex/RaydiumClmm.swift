@@ -787,11 +787,27 @@ public struct RaydiumClmmPool: PoolModel {
             let p = Self.humanPrice(sqrtPriceX64: sp, decimals0: d0, decimals1: d1)
             return zeroForOne ? p : p.inverted
         }
+        // swap_v2 writes back: input vault += consumed (net of the input transfer fee), output vault −=
+        // amount_calculated; price, tick, liquidity, dynamic fee state and fee counters in the pool.
+        var after = PoolStateAfter()
+        after.move(zeroForOne ? state.tokenVault0 : state.tokenVault1, by: Int128(consumed))
+        after.move(zeroForOne ? state.tokenVault1 : state.tokenVault0, by: -Int128(run.amountOut))
+        after.sqrtPrice = run.sqrtPrice
+        after.tickCurrent = Int32(truncatingIfNeeded: run.tick)
+        after.liquidity = run.liquidity
+        after.clmmDynamicFee = run.dynamicFee
+        after.clmmTicks = run.touchedTicks.keys.sorted().compactMap { run.touchedTicks[$0] }
+        if state.isFeeOnToken0(zeroForOne: zeroForOne) {
+            after.protocolFeeA = run.protocolFee; after.fundFeeA = run.fundFee
+        } else {
+            after.protocolFeeB = run.protocolFee; after.fundFeeB = run.fundFee
+        }
         return Quote(pool: address, dex: .raydiumClmm, inputMint: inputMint, outputMint: zeroForOne ? mintB : mintA,
                      amountIn: amountIn, amountOut: out, feeAmount: run.fee,
                      feeMint: state.isFeeOnToken0(zeroForOne: zeroForOne) ? mintA : mintB,
                      priceBefore: directional(state.sqrtPriceX64), priceAfter: directional(run.sqrtPrice),
-                     partial: run.partial.map { PartialFill(filledIn: filledIn, nextMissingAccount: $0.account, reason: $0.reason) })
+                     partial: run.partial.map { PartialFill(filledIn: filledIn, nextMissingAccount: $0.account, reason: $0.reason) },
+                     stateAfter: after)
     }
 
     struct SwapRun {
@@ -800,6 +816,14 @@ public struct RaydiumClmmPool: PoolModel {
         var fee: UInt64
         var sqrtPrice: UInt128
         var partial: (account: Pubkey?, reason: String)?
+        /// State the swap leaves (valid when the run completed): tick, active liquidity, dynamic fee,
+        /// the protocol/fund shares split off each step's fee, ticks whose limit orders were filled.
+        var tick: Int64 = 0
+        var liquidity: UInt128 = 0
+        var dynamicFee: RaydiumClmmDynamicFeeInfo?
+        var protocolFee: UInt64 = 0
+        var fundFee: UInt64 = 0
+        var touchedTicks: [Int32: RaydiumClmmTick] = [:]
     }
 
     private static func math<T>(_ body: () throws -> T) throws -> T {
@@ -878,6 +902,12 @@ public struct RaydiumClmmPool: PoolModel {
             run.remaining -= consumed
             run.amountOut = try Self.checkedAdd(run.amountOut, amountOut, "amount_calculated")
             run.fee = try Self.checkedAdd(run.fee, fee, "trade fee")
+            // swap.rs: the protocol share is split off each step's fee, then the fund share off the rest.
+            let protocolDelta = UInt64(UInt128(fee) * UInt128(config.protocolFeeRate) / UInt128(ClmmMath.feeRateDenominator))
+            let rest = fee - min(fee, protocolDelta)
+            let fundDelta = UInt64(UInt128(rest) * UInt128(config.fundFeeRate) / UInt128(ClmmMath.feeRateDenominator))
+            run.protocolFee = try Self.checkedAdd(run.protocolFee, protocolDelta, "protocol fee")
+            run.fundFee = try Self.checkedAdd(run.fundFee, fundDelta, "fund fee")
         }
 
         var steps = 0
@@ -941,6 +971,7 @@ public struct RaydiumClmmPool: PoolModel {
                     let lo = try Self.matchLimitOrder(&next, swapAmount: run.remaining, zeroForOne: zeroForOne, feeRate: feeRate,
                                                       feeOnInput: feeOnInput, sqrtPrice: sqrtNext)
                     if lo.amountIn != 0 || lo.amountOut != 0 || lo.fee != 0 { try applyAmounts(lo.amountIn, lo.amountOut, lo.fee) }
+                    if try next.unfilledAmount() != unfilledBefore { run.touchedTicks[next.tick] = next }
                     if next.hasLiquidity && !next.hasLimitOrders {
                         var net = next.liquidityNet
                         if zeroForOne {
@@ -987,6 +1018,9 @@ public struct RaydiumClmmPool: PoolModel {
             liquidity = liquidityNext
         }
         run.sqrtPrice = sp
+        run.tick = tick
+        run.liquidity = liquidity
+        run.dynamicFee = dyn
         if run.remaining != 0 && sp == limit {
             run.partial = (nil, "price limit reached before the input was used")
         }

@@ -42,6 +42,8 @@ public final class Cluster: @unchecked Sendable {
     /// Previous versions of recently changed accounts (for the "older slot after newer" fault).
     private var previous: [Pubkey: AccountData] = [:]
     private var models: [Pubkey: any PoolModel] = [:]
+    /// Which pools read an account (shared Meteora vaults, configs): a write reaches all of them.
+    private var watchers: [Pubkey: [Pubkey]] = [:]
     private var subscribers: [UUID: AsyncStream<SlotEvent>.Continuation] = [:]
     private var rng: SplitMix64
     private var _slot: UInt64
@@ -52,8 +54,11 @@ public final class Cluster: @unchecked Sendable {
     /// Unix time of the first slot; advances 400 ms per slot, like mainnet.
     public let genesisTime: Int64
 
+    /// Unix time of the bundled snapshots' era, used as the clock of slot `startSlot`.
+    public static let defaultGenesisTime: Int64 = 1_783_355_400
+
     public init(accounts: [AccountData], seed: UInt64 = 1, startSlot: UInt64 = 431_198_953, swapsPerSlot: Int = 2,
-                genesisTime: Int64 = 1_783_355_400) {
+                genesisTime: Int64 = Cluster.defaultGenesisTime) {
         self.accounts = Dictionary(accounts.map { ($0.address, $0) }, uniquingKeysWith: { a, b in a.slot >= b.slot ? a : b })
         for k in self.accounts.keys { self.accounts[k]!.slot = startSlot }
         rng = SplitMix64(seed: seed)
@@ -65,6 +70,7 @@ public final class Cluster: @unchecked Sendable {
             if let model = try? SnapshotQuoter.pool(address: key, accounts: snapshot),
                (try? model.price(context: QuoteContext(now: genesisTime))) != nil {
                 models[key] = model
+                for k in model.accountsToWatch() { watchers[k, default: []].append(key) }
             }
         }
     }
@@ -135,7 +141,11 @@ public final class Cluster: @unchecked Sendable {
     public func swap(pool: Pubkey, inputMint: Pubkey, amountIn: UInt64) throws -> SimulatedSwap {
         let (result, event, subs): (SimulatedSwap, SlotEvent, [AsyncStream<SlotEvent>.Continuation]) = try lock.withLock {
             _slot += 1
-            let (swap, written) = try applySwapLocked(pool: pool, inputMint: inputMint, amountIn: amountIn)
+            let swap: SimulatedSwap, written: [AccountData]
+            do { (swap, written) = try applySwapLocked(pool: pool, inputMint: inputMint, amountIn: amountIn) } catch {
+                _slot -= 1  // a refused swap does not make a slot
+                throw error
+            }
             return (swap, SlotEvent(slot: _slot, changed: written), Array(subscribers.values))
         }
         for s in subs { s.yield(event) }
@@ -161,13 +171,25 @@ public final class Cluster: @unchecked Sendable {
         let quote = try model.quote(amountIn: amountIn, inputMint: inputMint, context: ctx)
         var written = try SwapWriter.write(model: model, quote: quote, accounts: accounts)
         for i in written.indices { written[i].slot = _slot }
+        // The model takes the new bytes first: if it rejects them, nothing is committed.
         var updated = model
+        for a in written { _ = try updated.apply(a) }
         for a in written {
             if let old = accounts[a.address] { previous[a.address] = old }
             accounts[a.address] = a
-            _ = try? updated.apply(a)
+        }
+        // A moved price can bring new tick/bin arrays into the model's window: feed them too.
+        let writtenKeys = Set(written.map(\.address))
+        for key in updated.accountsToWatch() where !writtenKeys.contains(key) {
+            if let a = accounts[key] { _ = try? updated.apply(a) }
         }
         models[pool] = updated
+        // Other pools reading a written account (a DAMM v1 vault shared by many pools) see it too.
+        for a in written {
+            for other in watchers[a.address] ?? [] where other != pool {
+                if var m = models[other], (try? m.apply(a)) == true { models[other] = m }
+            }
+        }
         let swap = SimulatedSwap(pool: pool, slot: _slot, quote: quote)
         swapLog.append(swap)
         if swapLog.count > 10_000 { swapLog.removeFirst(5_000) }

@@ -16,7 +16,7 @@ public final class FaultState: @unchecked Sendable {
         case duplicate
         /// After each notification, the account's previous (older-slot) version is sent too, for `durationMs`.
         case olderSlot = "older_slot"
-        /// New PubSub connections are refused (HTTP 503 on upgrade) for `durationMs`.
+        /// New PubSub connections are refused (upgrade answered HTTP 400, connection closed) for `durationMs`.
         case refuse
         /// The next `count` HTTP requests get 429 with Retry-After.
         case http429

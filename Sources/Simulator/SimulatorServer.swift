@@ -77,9 +77,12 @@ public final class SimulatorServer: Sendable {
         }
         let wsApp = Application(
             router: wsRouter,
-            server: .http1WebSocketUpgrade(configuration: .init(maxFrameSize: options.maxClientFrameBytes, autoPing: .disabled),
-                                           additionalChannelHandlers: [StallHandler(faults: faults)]) { _, _, _ in
+            server: .http1WebSocketUpgrade(configuration: .init(maxFrameSize: options.maxClientFrameBytes, autoPing: .disabled)) { _, channel, _ in
+                // Hummingbird answers a refused upgrade with 400 and closes the connection.
                 if faults.active(.refuse) { return .dontUpgrade }
+                // At the head of the pipeline, so it sees the encoded bytes of every frame (pongs too)
+                // and stays there after the upgrade replaces the HTTP handlers.
+                try channel.pipeline.syncOperations.addHandler(StallHandler(faults: faults), position: .first)
                 return .upgrade([:]) { inbound, outbound, _ in
                     try await Self.serve(inbound: inbound, outbound: outbound, cluster: cluster, faults: faults, maxSubscriptions: maxSubs)
                 }
@@ -183,11 +186,12 @@ struct SlotClock {
     }
 }
 
-/// Stall fault: while active, every frame the server would write (notifications, replies and
-/// pongs) is silently discarded, so the client sees a connection that is open but dead.
+/// Stall fault: while active, every byte the server would write on a PubSub connection
+/// (notifications, replies and pongs) is silently discarded, so the client sees a connection that
+/// is open but dead. Sits first in the pipeline, where writes are already encoded bytes.
 final class StallHandler: ChannelOutboundHandler, RemovableChannelHandler, @unchecked Sendable {
-    typealias OutboundIn = WebSocketFrame
-    typealias OutboundOut = WebSocketFrame
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
     let faults: FaultState
     init(faults: FaultState) { self.faults = faults }
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

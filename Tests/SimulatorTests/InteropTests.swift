@@ -1,0 +1,131 @@
+import Dex
+import Foundation
+import SolanaCore
+import XCTest
+
+/// An independent client (solana-py) against `solana-pool-cache simulate` run as a process: its HTTP
+/// client reads accounts, its websocket API subscribes and receives a notification, and the bytes it
+/// returns decode with the foundation decoders to the fixtures' values.
+final class InteropTests: XCTestCase {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let fixtures = repo.appendingPathComponent("../shared/fixtures").standardizedFileURL
+
+    /// The fixture entry (expected decoded fields) of an address.
+    static func expected(_ address: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: fixtures.appendingPathComponent("expected.json"))
+        let files = try XCTUnwrap((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["files"] as? [[String: Any]])
+        let entry = try XCTUnwrap(files.first { ($0["address"] as? String) == address && !(($0["file"] as? String) ?? "").contains("mocks") })
+        return try XCTUnwrap(entry["decoded"] as? [String: Any])
+    }
+
+    static func text(_ v: Any) -> String {
+        if let n = v as? NSNumber {
+            if String(cString: n.objCType) == "c" { return n.boolValue ? "true" : "false" }
+            return n.stringValue
+        }
+        return v as? String ?? "\(v)"
+    }
+
+    static func decodedFields(_ a: AccountData) throws -> [String: String] {
+        let d = try AccountRegistry.decode(a)
+        return Dictionary(d.fields.map { name, value -> (String, String) in
+            switch value {
+            case .int(let s), .string(let s): return (name, s)
+            case .pubkey(let k): return (name, k.base58)
+            case .bool(let b): return (name, b ? "true" : "false")
+            default: return (name, "\(value)")
+            }
+        }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Two consecutive free loopback ports (RPC on P, PubSub on P+1).
+    static func freePortPair() throws -> Int {
+        for _ in 0..<50 {
+            let p = Int.random(in: 20_000...60_000)
+            if (try? LoopbackSocket(port: p, timeoutMs: 100)) == nil, (try? LoopbackSocket(port: p + 1, timeoutMs: 100)) == nil { return p }
+        }
+        throw XCTSkip("no free port pair")
+    }
+
+    func testSolanaPyReadsAccountsAndReceivesNotifications() throws {
+        let binary = Self.repo.appendingPathComponent(".build/debug/solana-pool-cache")
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: binary.path), "build the executable first (swift build)")
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = ["python3", "-c", "import solana.rpc.websocket_api"]
+        try check.run(); check.waitUntilExit()
+        XCTAssertEqual(check.terminationStatus, 0, "solana-py missing: scripts/test.sh installs it (pip install solana)")
+
+        let port = try Self.freePortPair()
+        let sim = Process()
+        sim.executableURL = binary
+        sim.arguments = ["simulate", "--port", String(port), "--seed", "1", "--swaps-per-slot", "0"]
+        sim.standardOutput = Pipe()
+        try sim.run()
+        defer { sim.terminate(); sim.waitUntilExit() }
+        var healthy = false
+        for _ in 0..<100 where !healthy {
+            if let r = try? httpPost(port: port, body: #"{"jsonrpc":"2.0","id":1,"method":"getHealth"}"#), r.status == 200 { healthy = true } else {
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+        }
+        XCTAssertTrue(healthy, "simulator answered getHealth")
+
+        // Read a pool nobody trades here, and subscribe to the coin vault of a pool the test trades.
+        let readPool = "7JuwJuNU88gurFnyWeiyGKbFmExMWcmRZntn9imEzdny"  // Raydium CPMM fixture
+        let tradedPool = try Pubkey(base58: "58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2")  // Raydium AMM v4 fixture
+        let info = try httpPost(port: port, body: #"{"jsonrpc":"2.0","id":1,"method":"getAccountInfo","params":["\#(tradedPool.base58)",{"encoding":"base64"}]}"#)
+        let poolBytes = try XCTUnwrap(Data(base64Encoded: try XCTUnwrap(((((try JSONSerialization.jsonObject(with: Data(info.body.utf8)) as? [String: Any])?["result"] as? [String: Any])?["value"] as? [String: Any])?["data"] as? [String])?[0])))
+        let amm = try RaydiumAmmV4Info(AccountData(address: tradedPool, owner: ProgramIds.raydiumAmmV4, data: Array(poolBytes)))
+        let vault = amm.coinVault
+
+        let py = Process()
+        py.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        py.arguments = ["python3", Self.repo.appendingPathComponent("Tests/interop/solana_py_client.py").path,
+                        "http://127.0.0.1:\(port)", "ws://127.0.0.1:\(port + 1)", readPool, vault.base58]
+        let out = Pipe(), err = Pipe()
+        py.standardOutput = out
+        py.standardError = err
+        try py.run()
+        // Keep trading the pool until the client has its notification (it subscribes after reading).
+        let deadline = Date().addingTimeInterval(60)
+        while py.isRunning && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.3)
+            _ = try? httpPost(port: port, body: #"{"jsonrpc":"2.0","id":1,"method":"simulatorSwap","params":[{"pool":"\#(tradedPool.base58)","inputMint":"\#(amm.coinMint.base58)","amountIn":"100000000"}]}"#)
+        }
+        if py.isRunning { py.terminate() }
+        py.waitUntilExit()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(py.terminationStatus, 0, "solana-py client failed: \(stderr)")
+        let result = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any], stdout)
+
+        // get_multiple_accounts: the untouched pool decodes to exactly the fixture's values.
+        let accounts = try XCTUnwrap(result["accounts"] as? [[String: Any]])
+        XCTAssertEqual(accounts.count, 2)
+        func account(_ j: [String: Any]) throws -> AccountData {
+            AccountData(address: try Pubkey(base58: try XCTUnwrap(j["address"] as? String)), owner: try Pubkey(base58: try XCTUnwrap(j["owner"] as? String)),
+                        data: Array(try XCTUnwrap(Data(base64Encoded: try XCTUnwrap(j["data_base64"] as? String)))))
+        }
+        let pool = try account(accounts[0])
+        let poolFields = try Self.decodedFields(pool)
+        let poolExpected = try Self.expected(readPool)
+        XCTAssertGreaterThan(poolExpected.count, 5, "fixture has decoded pool fields to compare")
+        for (name, value) in poolExpected {
+            XCTAssertEqual(poolFields[name], Self.text(value), "pool field \(name)")
+        }
+        // The vault decodes as the fixture's token account (its amount moves with the trades).
+        let vaultRead = try Self.decodedFields(try account(accounts[1]))
+        let vaultExpected = try Self.expected(vault.base58)
+        for name in ["mint", "owner", "state"] { XCTAssertEqual(vaultRead[name], vaultExpected[name].map(Self.text), "vault field \(name)") }
+
+        // account_subscribe: the notification decodes too, and shows a traded (bigger) coin vault.
+        let note = try XCTUnwrap(result["notification"] as? [String: Any])
+        let noted = try Self.decodedFields(AccountData(address: vault, owner: try Pubkey(base58: try XCTUnwrap(note["owner"] as? String)),
+                                                        data: Array(try XCTUnwrap(Data(base64Encoded: try XCTUnwrap(note["data_base64"] as? String))))))
+        XCTAssertEqual(noted["mint"], vaultExpected["mint"].map(Self.text))
+        XCTAssertGreaterThan(UInt64(noted["amount"] ?? "0") ?? 0, UInt64(vaultExpected["amount"].map(Self.text) ?? "") ?? .max,
+                             "the notification carries the vault after a simulated buy")
+        XCTAssertGreaterThan((note["slot"] as? NSNumber)?.uint64Value ?? 0, 0)
+    }
+}
