@@ -53,7 +53,8 @@ public final class IngestEngine: IngestControl, @unchecked Sendable {
                 throw IngestError.badConfig("tls CA file \(ca): \(error)")
             }
         }
-        dialer = try Dialer(proxy: config.proxy.map(Self.proxySettings), connectTimeoutSeconds: config.connectTimeoutSeconds, tls: tls)
+        let dialer = try Dialer(proxy: config.proxy.map(Self.proxySettings), connectTimeoutSeconds: config.connectTimeoutSeconds, tls: tls)
+        self.dialer = dialer
         rpcs = try config.endpoints.map { e in
             do {
                 return try JSONRPCClient(url: e.httpURL, dialer: dialer,

@@ -45,7 +45,8 @@ final class RPCIntegrationTests: XCTestCase {
             XCTAssertEqual(account?.data, sim.data, "\(key)")
             XCTAssertEqual(account?.owner, sim.owner)
         }
-        XCTAssertEqual(try await rpc.getSlot(commitment: "confirmed"), sim.cluster.slot)
+        let rpcSlot = try await rpc.getSlot(commitment: "confirmed")
+        XCTAssertEqual(rpcSlot, sim.cluster.slot)
         // getProgramAccounts with dataSize + memcmp: the Raydium AMM v4 pools whose coin mint is SOL.
         let sol = Pubkey("So11111111111111111111111111111111111111112")
         let (_, found) = try await rpc.getProgramAccounts(Pubkey("675kPX9MHTjS2zt1qfr1NYHuzeLXfQM9H24wFSUt1Mp8"),

@@ -27,6 +27,10 @@ public struct AccountNotification: Sendable, Equatable {
     public var lamports: UInt64
     public var data: [UInt8]
 
+    public init(subscription: UInt64, slot: UInt64, owner: Pubkey, lamports: UInt64, data: [UInt8]) {
+        self.subscription = subscription; self.slot = slot; self.owner = owner; self.lamports = lamports; self.data = data
+    }
+
     public func account(address: Pubkey) -> AccountData {
         AccountData(address: address, owner: owner, data: data, lamports: lamports, slot: slot)
     }
