@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["CLI", "Dex", "SolanaCore"]),
         .testTarget(name: "CacheTests", dependencies: ["Cache", "Dex", "SolanaCore", "Simulator"]),
         .testTarget(name: "RPCTests", dependencies: [
-            "RPC", "SolanaCore", "Simulator", "IngestTestSupport",
+            "RPC", "SolanaCore", "Simulator", "IngestTestSupport", "Dex",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -77,9 +77,11 @@ public final class SimulatorServer: Sendable {
         }
         let wsApp = Application(
             router: wsRouter,
-            server: .http1WebSocketUpgrade(configuration: .init(maxFrameSize: options.maxClientFrameBytes, autoPing: .disabled),
-                                           additionalChannelHandlers: [StallHandler(faults: faults)]) { _, _, _ in
+            server: .http1WebSocketUpgrade(configuration: .init(maxFrameSize: options.maxClientFrameBytes, autoPing: .disabled)) { _, channel, _ in
                 if faults.active(.refuse) { return .dontUpgrade }
+                // Next to the socket, so a stall also swallows the pongs the WebSocket layer sends by itself
+                // (additionalChannelHandlers only live in the HTTP/1 pipeline, before the upgrade).
+                try await channel.pipeline.addHandler(StallHandler(faults: faults), position: .first).get()
                 return .upgrade([:]) { inbound, outbound, _ in
                     try await Self.serve(inbound: inbound, outbound: outbound, cluster: cluster, faults: faults, maxSubscriptions: maxSubs)
                 }
@@ -183,11 +185,11 @@ struct SlotClock {
     }
 }
 
-/// Stall fault: while active, every frame the server would write (notifications, replies and
+/// Stall fault: while active, every byte the server would write (notifications, replies and
 /// pongs) is silently discarded, so the client sees a connection that is open but dead.
 final class StallHandler: ChannelOutboundHandler, RemovableChannelHandler, @unchecked Sendable {
-    typealias OutboundIn = WebSocketFrame
-    typealias OutboundOut = WebSocketFrame
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
     let faults: FaultState
     init(faults: FaultState) { self.faults = faults }
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

@@ -62,6 +62,7 @@ public final class LocalProxy: @unchecked Sendable {
             DisableViaHeader Yes
 
             """
+            // tinyproxy's config grammar takes [-A-Za-z0-9._] in BasicAuth user and password.
             if let username { conf += "BasicAuth \(username) \(password ?? "")\n" }
             let confURL = dir.appendingPathComponent("tinyproxy.conf")
             try conf.write(to: confURL, atomically: true, encoding: .utf8)
@@ -89,7 +90,8 @@ public final class LocalProxy: @unchecked Sendable {
 
     public func stop() {
         if process.isRunning {
-            process.terminate()
+            // microsocks ignores SIGTERM; SIGKILL ends either proxy at once.
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: directory)

@@ -49,11 +49,11 @@ final class IngestIntegrationTests: XCTestCase {
         switch route {
         case .direct: break
         case .httpConnect:
-            proxy = try LocalProxy.start(.httpConnect, username: "cache", password: "t0p:secret")
-            config.proxy = .init(kind: .http, host: "127.0.0.1", port: proxy!.port, username: "cache", password: "t0p:secret")
+            proxy = try LocalProxy.start(.httpConnect, username: "cache", password: "t0p-secret")
+            config.proxy = .init(kind: .http, host: "127.0.0.1", port: proxy!.port, username: "cache", password: "t0p-secret")
         case .socks5:
-            proxy = try LocalProxy.start(.socks5, username: "cache", password: "t0p:secret")
-            config.proxy = .init(kind: .socks5, host: "127.0.0.1", port: proxy!.port, username: "cache", password: "t0p:secret")
+            proxy = try LocalProxy.start(.socks5, username: "cache", password: "t0p-secret")
+            config.proxy = .init(kind: .socks5, host: "127.0.0.1", port: proxy!.port, username: "cache", password: "t0p-secret")
         }
         return (config, proxy)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Dex
 import IngestTestSupport
 import RPC
 import Simulator
@@ -10,7 +11,7 @@ import XCTest
 final class RPCIntegrationTests: XCTestCase {
     func route(_ kind: LocalProxy.Kind?, auth: Bool = true) throws -> (Dialer, LocalProxy?) {
         guard let kind else { return (try Dialer(connectTimeoutSeconds: 5), nil) }
-        let proxy = try LocalProxy.start(kind, username: auth ? "cache" : nil, password: auth ? "pa55:word" : nil)
+        let proxy = try LocalProxy.start(kind, username: auth ? "cache" : nil, password: auth ? "pa55-word" : nil)
         let settings = ProxySettings(kind: kind == .httpConnect ? .httpConnect : .socks5, host: "127.0.0.1", port: proxy.port,
                                      username: proxy.username, password: proxy.password)
         return (try Dialer(proxy: settings, connectTimeoutSeconds: 5), proxy)
@@ -25,7 +26,7 @@ final class RPCIntegrationTests: XCTestCase {
     func testPubSubThroughSOCKS5ProxyWithoutCredentials() async throws { try await checkPubSub(.socks5, auth: false) }
 
     func checkHTTP(_ kind: LocalProxy.Kind?) async throws {
-        let sim = try await SimulatorHarness.start()
+        let sim = try await SimulatorHarness.start(pools: 60)
         defer { sim.stop() }
         let (dialer, proxy) = try route(kind)
         defer { proxy?.stop() }
@@ -101,8 +102,10 @@ final class RPCIntegrationTests: XCTestCase {
         let ws = try await PubSubConnection.connect(url: sim.wsURL, dialer: dialer,
                                                     options: .init(pingIntervalSeconds: 0.2, silenceDeadlineSeconds: 1, connectTimeoutSeconds: 5))
         defer { ws.close() }
-        let pools = sim.cluster.poolAddresses
-        guard let pool = pools.first, let model = sim.cluster.model(pool) else { return XCTFail("no pools") }
+        // A pool whose swaps the simulator writes (vault-reserve pools).
+        let writable: Set<DexKind> = [.raydiumAmmV4, .raydiumCpmm, .orcaTokenSwapV2]
+        guard let pool = sim.cluster.poolAddresses.first(where: { sim.cluster.model($0).map { writable.contains($0.dex) } ?? false }),
+              let model = sim.cluster.model(pool) else { return XCTFail("no pools") }
         let vault = model.accountsToWatch().first { sim.cluster.account($0)?.data.count == 165 } ?? model.accountsToWatch()[0]
         try await ws.slotSubscribe()
         try await ws.subscribe(account: vault, commitment: "confirmed")
@@ -139,7 +142,7 @@ final class RPCIntegrationTests: XCTestCase {
     }
 
     func testSubscriptionLimitIsATypedError() async throws {
-        let sim = try await SimulatorHarness.start()
+        let sim = try await SimulatorHarness.start(pools: 60)
         defer { sim.stop() }
         let ws = try await PubSubConnection.connect(url: sim.wsURL, dialer: try Dialer(), options: .init())
         defer { ws.close() }
