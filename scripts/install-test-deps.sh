@@ -8,8 +8,8 @@ command -v tinyproxy >/dev/null 2>&1 || missing+=(tinyproxy)
 command -v microsocks >/dev/null 2>&1 || missing+=(microsocks)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
-    echo "install-test-deps: need root to apt-get install ${missing[*]} (proxy tests will be skipped)" >&2
-    exit 0
+    echo "install-test-deps: need root to apt-get install ${missing[*]} (the proxy tests need them)" >&2
+    exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq || true

@@ -37,6 +37,8 @@ public final class IngestEngine: IngestControl, @unchecked Sendable {
     private var poolDecodeErrors: [Pubkey: UInt64] = [:]
     private var newShardSink: AsyncStream<Int>.Continuation?
     private let replanSignal = Signal()
+    /// The HTTP endpoint that answered last: tried first next time.
+    private var lastGoodHTTP = 0
 
     /// Creates the engine; throws only on a config that cannot work at all (no endpoint, bad URL, bad CA file).
     public init(store: PoolStore, config: IngestConfig, logger: Logger = Logger(label: "ingest")) throws {
@@ -165,6 +167,15 @@ public final class IngestEngine: IngestControl, @unchecked Sendable {
             default: break
             }
         }
+        // A skipped pool keeps its entry and status (for the API) but not its bytes: nothing keeps
+        // them live, and the cache never serves state it does not follow. (Bytes another pool
+        // reads, e.g. a vault configured as a pool, stay: removePool keeps accounts with readers.)
+        for address in skip {
+            guard let e = store.entry(address) else { continue }
+            _ = store.removePool(address)
+            store.addPool(e.config)
+            store.setStatus(address, e.status)
+        }
         lock.withLock {
             skipped.formUnion(skip)
             skipped.subtract(addresses.filter { !skip.contains($0) })
@@ -173,12 +184,19 @@ public final class IngestEngine: IngestControl, @unchecked Sendable {
         }
     }
 
-    /// Runs `body` on the endpoints in order until one succeeds.
-    func withFailover<T>(preferred: Int = 0, _ body: (JSONRPCClient) async throws -> T) async throws -> T {
+    /// Runs `body` on the endpoints in order, starting with `preferred` (default: the last one
+    /// that answered), until one succeeds.
+    func withFailover<T>(preferred: Int? = nil, _ body: (JSONRPCClient) async throws -> T) async throws -> T {
         var lastError: Error = IngestError.badConfig("no endpoints")
+        let first = preferred ?? lock.withLock { lastGoodHTTP }
         for i in 0..<rpcs.count {
-            let rpc = rpcs[(preferred + i) % rpcs.count]
-            do { return try await body(rpc) } catch is CancellationError { throw CancellationError() } catch {
+            let index = (first + i) % rpcs.count
+            let rpc = rpcs[index]
+            do {
+                let result = try await body(rpc)
+                lock.withLock { lastGoodHTTP = index }
+                return result
+            } catch is CancellationError { throw CancellationError() } catch {
                 lastError = error
                 if rpcs.count > 1 { logger.info("ingest: \(rpc.url) failed (\(error)); trying the next endpoint") }
             }
@@ -188,10 +206,16 @@ public final class IngestEngine: IngestControl, @unchecked Sendable {
 
     // MARK: planning
 
-    /// The accounts to subscribe: every pool's and dependent's, minus pools reported bad.
+    /// The accounts to subscribe: every pool's and dependent's, except pools reported bad
+    /// (an address skipped as a pool may still be another pool's vault or mint: kept then).
     func wantedAccounts() -> Set<Pubkey> {
         let skip = lock.withLock { skipped }
-        return store.watchedAccounts().subtracting(skip)
+        var wanted = Set<Pubkey>()
+        for e in store.entries() where !skip.contains(e.address) {
+            wanted.insert(e.address)
+            wanted.formUnion(e.watched)
+        }
+        return wanted
     }
 
     /// Re-plans the shards from the store's watch set and wakes the affected connections.
@@ -304,7 +328,7 @@ public final class IngestEngine: IngestControl, @unchecked Sendable {
     }
 
     /// Reads `keys` over HTTP and applies whatever is newer than the cache.
-    func resnapshot(_ keys: [Pubkey], endpoint: Int) async throws {
+    func resnapshot(_ keys: [Pubkey], endpoint: Int?) async throws {
         let (_, accounts) = try await withFailover(preferred: endpoint) { rpc in try await rpc.getMultipleAccounts(keys, commitment: self.config.commitment) }
         let now = Date().timeIntervalSince1970
         var repaired: UInt64 = 0, changedWatch = false
@@ -418,7 +442,7 @@ public final class IngestEngine: IngestControl, @unchecked Sendable {
         guard !quiet.isEmpty else { return }
         let keys = Array(Set(quiet.flatMap { [$0.address] + $0.watched })).sorted()
         do {
-            try await resnapshot(keys, endpoint: 0)
+            try await resnapshot(keys, endpoint: nil)
         } catch {
             for e in quiet { store.setStatus(e.address, .stale) }
             logger.warning("ingest: \(quiet.count) quiet pool(s) could not be re-read (\(error)); marked stale")

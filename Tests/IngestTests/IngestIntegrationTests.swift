@@ -243,8 +243,15 @@ final class IngestIntegrationTests: XCTestCase {
         // The good pools are served, and the bad ones are not subscribed.
         let good = rig.sim.cluster.poolAddresses.filter { $0 != mistyped }
         XCTAssertTrue(good.allSatisfy { rig.store.entry($0)?.status == .ok })
-        let subscribed = rig.engine.connections().map(\.subscriptions).reduce(0, +) - rig.engine.connections().count
-        XCTAssertEqual(subscribed, rig.store.watchedAccounts().subtracting(rig.engine.skippedPools).count)
+        // Bad pools are not subscribed, but a skipped address that is also a good pool's vault or mint is.
+        var wanted = Set<Pubkey>()
+        for e in rig.store.entries() where !rig.engine.skippedPools.contains(e.address) { wanted.insert(e.address); wanted.formUnion(e.watched) }
+        XCTAssertTrue(wanted.contains(vault) && wanted.contains(KnownMints.wsol))
+        XCTAssertFalse(wanted.contains(dead) || wanted.contains(truncated) || wanted.contains(foreignOwner))
+        let settled = await SimulatorHarness.eventually(timeout: 5) {
+            rig.engine.connections().map(\.subscriptions).reduce(0, +) - rig.engine.connections().count == wanted.count
+        }
+        XCTAssertTrue(settled, "subscribed: \(rig.engine.connections().map(\.subscriptions)), wanted \(wanted.count)")
         try await assertCacheEqualsChain(rig)
     }
 
@@ -266,7 +273,8 @@ final class IngestIntegrationTests: XCTestCase {
         })
         defer { rig.stop() }
         await waitLive(rig, timeout: 40)
-        XCTAssertTrue(rig.engine.connections().allSatisfy { $0.endpoint.contains("localhost") }, "\(rig.engine.connections().map(\.endpoint))")
+        XCTAssertTrue(rig.engine.connections().allSatisfy { $0.endpoint == "ws://127.0.0.1:\(rig.sim.wsPort)" }, "\(rig.engine.connections().map(\.endpoint))")
+        XCTAssertGreaterThan(rig.engine.counters().reconnects, 0)
         try await assertCacheEqualsChain(rig)
     }
 
@@ -275,9 +283,12 @@ final class IngestIntegrationTests: XCTestCase {
         defer { sim.stop() }
         let (config, _) = try makeConfig(sim: sim, route: .direct)
         let store = PoolStore()
+        // `later` must be a pool the simulator can trade (vault-reserve pools).
+        let writable: Set<DexKind> = [.raydiumAmmV4, .raydiumCpmm, .orcaTokenSwapV2]
         let pools = sim.cluster.poolAddresses
-        let later = pools[0], gone = pools[1]
-        for p in pools.dropFirst() { store.addPool(PoolConfig(address: p)) }
+        let later = try XCTUnwrap(pools.first { sim.cluster.model($0).map { writable.contains($0.dex) } ?? false })
+        let gone = try XCTUnwrap(pools.first { $0 != later })
+        for p in pools where p != later { store.addPool(PoolConfig(address: p)) }
         let engine = try IngestEngine(store: store, config: config)
         let task = Task { try await engine.run() }
         defer { task.cancel() }
