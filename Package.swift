@@ -13,6 +13,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .target(name: "SolanaCore"),
@@ -24,10 +27,23 @@ let package = Package(
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
         ], resources: [.copy("Snapshots")]),
         .target(name: "Cache", dependencies: ["Dex", "SolanaCore", "PoolMath"]),
+        .target(name: "RPC", dependencies: [
+            "SolanaCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Ingest", dependencies: [
+            "Cache", "RPC", "Dex", "SolanaCore",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "Arbitrage", dependencies: ["Dex", "SolanaCore", "PoolMath"]),
         .target(name: "FuzzTargets", dependencies: ["Dex", "SolanaCore"]),
         .target(name: "Bench", dependencies: ["Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Arbitrage"]),
-        .target(name: "CLI", dependencies: ["Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Bench"]),
+        .target(name: "CLI", dependencies: ["Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Bench", "Ingest", "Arbitrage"]),
         .executableTarget(name: "solana-pool-cache", dependencies: ["CLI"]),
         .testTarget(name: "SolanaCoreTests", dependencies: ["SolanaCore"]),
         .testTarget(name: "PoolMathTests", dependencies: ["PoolMath"]),
@@ -36,6 +52,18 @@ let package = Package(
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "CacheTests", dependencies: ["Cache", "Dex", "SolanaCore", "Simulator"]),
         .testTarget(name: "ArbitrageTests", dependencies: ["Arbitrage", "Simulator", "Dex", "SolanaCore", "PoolMath"]),
+        .testTarget(name: "RPCTests", dependencies: [
+            "RPC", "SolanaCore", "Simulator", "IngestTestSupport", "Dex",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
+        // Test-only helpers: real proxies from Debian packages, the in-process simulator, the invariant.
+        .target(name: "IngestTestSupport", dependencies: [
+            "RPC", "Cache", "Simulator", "SolanaCore", .product(name: "Logging", package: "swift-log"),
+        ], path: "Tests/IngestTestSupport"),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "RPC", "Cache", "Dex", "SolanaCore", "Simulator", "IngestTestSupport"]),
         .testTarget(name: "SimulatorTests", dependencies: [
             "Simulator", "Dex", "SolanaCore",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

@@ -2,6 +2,7 @@
 # The project's test command (README, .ci/run): builds everything and runs every test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+./scripts/install-test-deps.sh
 # The simulator interop test drives the cluster with an independent client (solana-py).
 # (Debian's system python refuses plain pip installs: PEP 668, hence the fallback.)
 python3 -c "import solana.rpc.websocket_api" 2>/dev/null || python3 -m pip install --quiet solana \

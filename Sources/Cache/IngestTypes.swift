@@ -48,8 +48,13 @@ public struct IngestConfig: Sendable, Equatable {
     public var requestTimeoutSeconds: Double = 10
     public var backoffInitialSeconds: Double = 0.25
     public var backoffMaxSeconds: Double = 30
-    /// A pool with no update for this long (while its connection is up) is marked `stale`.
+    /// A pool with no update for this long is re-read with `getMultipleAccounts`; when that
+    /// fails too (or its connection has been down that long) it is marked `stale`.
     public var staleAfterSeconds: Double = 120
+    /// Consecutive failed connects/disconnects on one endpoint before a connection fails over to the next.
+    public var failoverAfterFailures = 3
+    /// PEM file of extra trusted CA certificates for `wss://`/`https://` (private CAs, tests); nil = system roots.
+    public var tlsCAFile: String?
 
     public init(endpoints: [Endpoint]) { self.endpoints = endpoints }
 }
@@ -97,5 +102,46 @@ public struct IngestCounters: Sendable, Equatable {
     public var http429: UInt64 = 0
     /// Receive-to-visible latency samples (seconds), recent window.
     public var latencySamples: [Double] = []
+    /// Receive-to-visible latency (frame read → store updated), all samples.
+    public var latency = LatencyHistogram()
+    /// Frames or replies that could not be read (malformed JSON, bad base64…).
+    public var malformedFrames: UInt64 = 0
+    /// Accounts whose re-snapshot brought bytes that differed from the cache (a gap repaired).
+    public var gapsRepaired: UInt64 = 0
     public init() {}
+}
+
+/// A fixed-bucket latency histogram (seconds), Prometheus-style cumulative on export.
+///
+/// ```swift
+/// var h = LatencyHistogram(); h.record(0.0004)
+/// h.quantile(0.99)   // upper bound of the bucket holding the 99th percentile
+/// ```
+public struct LatencyHistogram: Sendable, Equatable {
+    /// Upper bounds of the buckets; one more bucket (+Inf) follows.
+    public static let bounds: [Double] = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
+    public private(set) var counts = [UInt64](repeating: 0, count: LatencyHistogram.bounds.count + 1)
+    public private(set) var sum: Double = 0
+    public private(set) var count: UInt64 = 0
+    public init() {}
+
+    public mutating func record(_ seconds: Double) {
+        let s = seconds.isFinite ? max(0, seconds) : 0
+        let i = Self.bounds.firstIndex { s <= $0 } ?? Self.bounds.count
+        counts[i] += 1
+        sum += s
+        count += 1
+    }
+
+    /// The bucket bound at or above the q-quantile (+Inf bucket reports the last bound).
+    public func quantile(_ q: Double) -> Double {
+        guard count > 0 else { return 0 }
+        let target = UInt64((Double(count) * min(1, max(0, q))).rounded(.up))
+        var seen: UInt64 = 0
+        for (i, c) in counts.enumerated() {
+            seen += c
+            if seen >= max(1, target) { return i < Self.bounds.count ? Self.bounds[i] : Self.bounds.last! }
+        }
+        return Self.bounds.last!
+    }
 }

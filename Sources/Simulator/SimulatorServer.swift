@@ -78,11 +78,10 @@ public final class SimulatorServer: Sendable {
         let wsApp = Application(
             router: wsRouter,
             server: .http1WebSocketUpgrade(configuration: .init(maxFrameSize: options.maxClientFrameBytes, autoPing: .disabled)) { _, channel, _ in
-                // Hummingbird answers a refused upgrade with 400 and closes the connection.
                 if faults.active(.refuse) { return .dontUpgrade }
-                // At the head of the pipeline, so it sees the encoded bytes of every frame (pongs too)
-                // and stays there after the upgrade replaces the HTTP handlers.
-                try channel.pipeline.syncOperations.addHandler(StallHandler(faults: faults), position: .first)
+                // Next to the socket, so a stall also swallows the pongs the WebSocket layer sends by itself
+                // (additionalChannelHandlers only live in the HTTP/1 pipeline, before the upgrade).
+                try await channel.pipeline.addHandler(StallHandler(faults: faults), position: .first).get()
                 return .upgrade([:]) { inbound, outbound, _ in
                     try await Self.serve(inbound: inbound, outbound: outbound, cluster: cluster, faults: faults, maxSubscriptions: maxSubs)
                 }
@@ -186,12 +185,11 @@ struct SlotClock {
     }
 }
 
-/// Stall fault: while active, every byte the server would write on a PubSub connection
-/// (notifications, replies and pongs) is silently discarded, so the client sees a connection that
-/// is open but dead. Sits first in the pipeline, where writes are already encoded bytes.
+/// Stall fault: while active, every byte the server would write (notifications, replies and
+/// pongs) is silently discarded, so the client sees a connection that is open but dead.
 final class StallHandler: ChannelOutboundHandler, RemovableChannelHandler, @unchecked Sendable {
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
     let faults: FaultState
     init(faults: FaultState) { self.faults = faults }
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

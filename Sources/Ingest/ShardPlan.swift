@@ -1,0 +1,60 @@
+import SolanaCore
+
+/// Which connection (shard) carries which accounts: at most `capacity` account subscriptions
+/// per shard, shards spread round-robin over endpoints. Sticky: accounts that stay wanted keep
+/// their shard (no resubscribe churn); new accounts fill the emptiest shards first.
+///
+/// ```swift
+/// var plan = ShardPlan(capacity: 99, endpointCount: 2)
+/// let delta = plan.update(wanted: store.watchedAccounts())
+/// delta.added[shard]     // accounts to subscribe on that shard
+/// ```
+public struct ShardPlan: Sendable, Equatable {
+    public let capacity: Int
+    public let endpointCount: Int
+    public private(set) var shards: [Set<Pubkey>] = []
+    public private(set) var shardOf: [Pubkey: Int] = [:]
+
+    public struct Delta: Sendable, Equatable {
+        public var added: [Int: [Pubkey]] = [:]
+        public var removed: [Int: [Pubkey]] = [:]
+        /// Shards created by this update (need a connection).
+        public var newShards: [Int] = []
+        public var isEmpty: Bool { added.isEmpty && removed.isEmpty && newShards.isEmpty }
+    }
+
+    public init(capacity: Int, endpointCount: Int) {
+        self.capacity = max(1, capacity)
+        self.endpointCount = max(1, endpointCount)
+    }
+
+    /// The endpoint a new shard starts on.
+    public func initialEndpoint(shard: Int) -> Int { shard % endpointCount }
+
+    public mutating func update(wanted: Set<Pubkey>) -> Delta {
+        var delta = Delta()
+        for (key, shard) in shardOf where !wanted.contains(key) {
+            shards[shard].remove(key)
+            shardOf.removeValue(forKey: key)
+            delta.removed[shard, default: []].append(key)
+        }
+        let fresh = wanted.filter { shardOf[$0] == nil }.sorted()
+        for key in fresh {
+            // The emptiest shard with room, else a new one.
+            var target: Int?
+            for (i, s) in shards.enumerated() where s.count < capacity {
+                if target == nil || s.count < shards[target!].count { target = i }
+            }
+            if target == nil {
+                shards.append([])
+                target = shards.count - 1
+                delta.newShards.append(target!)
+            }
+            shards[target!].insert(key)
+            shardOf[key] = target!
+            delta.added[target!, default: []].append(key)
+        }
+        for k in delta.removed.keys { delta.removed[k]?.sort() }
+        return delta
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// Opens TCP connections to an endpoint: directly or through the configured proxy (HTTP CONNECT
+/// or SOCKS5, on every connect and reconnect), then TLS for `wss://` / `https://`. The returned
+/// channel is ready for the protocol handlers (HTTP/1.1 or WebSocket).
+///
+/// ```swift
+/// let dialer = try Dialer(group: .singletonMultiThreadedEventLoopGroup, proxy: proxy)
+/// let channel = try await dialer.connect(to: try EndpointURL("wss://rpc.example.com"))
+/// ```
+public final class Dialer: Sendable {
+    public let group: any EventLoopGroup
+    public let proxy: ProxySettings?
+    public let connectTimeout: TimeAmount
+    let sslContext: NIOSSLContext
+
+    /// `tls` defaults to the system trust store with full verification.
+    public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, proxy: ProxySettings? = nil,
+                connectTimeoutSeconds: Double = 10, tls: TLSConfiguration = .makeClientConfiguration()) throws {
+        self.group = group
+        self.proxy = proxy
+        self.connectTimeout = .milliseconds(Int64(max(0.05, connectTimeoutSeconds) * 1000))
+        var tls = tls
+        // HTTP/1.1 only: the JSON-RPC client and the WebSocket upgrade both speak it.
+        tls.applicationProtocols = ["http/1.1"]
+        self.sslContext = try NIOSSLContext(configuration: tls)
+    }
+
+    /// A connected channel to `url`'s host (through the proxy when set), TLS added when needed.
+    public func connect(to url: EndpointURL) async throws -> any Channel {
+        let (host, port) = proxy.map { ($0.host, $0.port) } ?? (url.host, url.port)
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: group)
+                .connectTimeout(connectTimeout)
+                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+                .connect(host: host, port: port).get()
+        } catch let e as ChannelError {
+            if case .connectTimeout = e { throw TransportError.connectTimeout(proxy == nil ? url.description : "proxy \(host):\(port)") }
+            throw e
+        }
+        do {
+            if let proxy { try await tunnel(channel, through: proxy, to: url) }
+            if url.tls {
+                // SNI only for names, never for IP literals (RFC 6066 §3).
+                let sni = (SOCKS5Handshake.ipv4(url.host) != nil || url.host.contains(":")) ? nil : url.host
+                let handler = try NIOSSLClientHandler(context: sslContext, serverHostname: sni)
+                try await channel.pipeline.addHandler(handler, position: .first).get()
+            }
+            return channel
+        } catch {
+            channel.close(promise: nil)
+            throw error
+        }
+    }
+
+    private func tunnel(_ channel: any Channel, through proxy: ProxySettings, to url: EndpointURL) async throws {
+        let handshake: any ProxyHandshake
+        switch proxy.kind {
+        case .httpConnect:
+            handshake = HTTPConnectHandshake(targetHost: url.host, targetPort: url.port, username: proxy.username, password: proxy.password)
+        case .socks5:
+            handshake = SOCKS5Handshake(targetHost: url.host, targetPort: url.port, username: proxy.username, password: proxy.password)
+        }
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        // Routed through the handler (which completes the promise exactly once).
+        let timeout = channel.eventLoop.scheduleTask(in: connectTimeout) {
+            channel.pipeline.fireErrorCaught(TransportError.connectTimeout("proxy handshake with \(proxy.host):\(proxy.port)"))
+        }
+        promise.futureResult.whenComplete { _ in timeout.cancel() }
+        try await channel.pipeline.addHandler(ProxyHandshakeHandler(handshake: handshake, promise: promise)).get()
+        try await promise.futureResult.get()
+    }
+}

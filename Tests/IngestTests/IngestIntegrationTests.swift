@@ -1,0 +1,331 @@
+import Cache
+import Dex
+import Foundation
+import Ingest
+import IngestTestSupport
+import Logging
+import RPC
+import Simulator
+import SolanaCore
+import XCTest
+
+/// Issue 6's must-show scenarios against the in-process simulator over real loopback sockets,
+/// each directly, through tinyproxy (HTTP CONNECT) and through microsocks (SOCKS5 with
+/// credentials). Every scenario ends with the invariant: every cached account equals the
+/// simulator's current bytes, at a slot no older than its last write.
+final class IngestIntegrationTests: XCTestCase {
+    enum Route { case direct, httpConnect, socks5 }
+
+    /// A running engine over a running simulator (and proxy).
+    struct Rig {
+        let sim: SimulatorHarness
+        let store: PoolStore
+        let engine: IngestEngine
+        let task: Task<Void, Error>
+        let proxy: LocalProxy?
+        func stop() {
+            task.cancel()
+            sim.stop()
+            proxy?.stop()
+        }
+    }
+
+    func makeConfig(sim: SimulatorHarness, route: Route, endpoints: Int = 2) throws -> (IngestConfig, LocalProxy?) {
+        // Two spellings of the same node count as two endpoints (loopback by address and by name).
+        let urls = ["127.0.0.1", "localhost"].prefix(endpoints).map { host in
+            IngestConfig.Endpoint(websocketURL: "ws://\(host):\(sim.wsPort)", httpURL: "http://\(host):\(sim.rpcPort)", requestsPerSecond: 200)
+        }
+        var config = IngestConfig(endpoints: Array(urls))
+        config.commitment = "confirmed"
+        config.maxSubscriptionsPerConnection = 100
+        config.pingIntervalSeconds = 0.25
+        config.silenceDeadlineSeconds = 1.5
+        config.connectTimeoutSeconds = 3
+        config.requestTimeoutSeconds = 5
+        config.backoffInitialSeconds = 0.1
+        config.backoffMaxSeconds = 1
+        config.staleAfterSeconds = 60
+        var proxy: LocalProxy?
+        switch route {
+        case .direct: break
+        case .httpConnect:
+            proxy = try LocalProxy.start(.httpConnect, username: "cache", password: "t0p-secret")
+            config.proxy = .init(kind: .http, host: "127.0.0.1", port: proxy!.port, username: "cache", password: "t0p-secret")
+        case .socks5:
+            proxy = try LocalProxy.start(.socks5, username: "cache", password: "t0p-secret")
+            config.proxy = .init(kind: .socks5, host: "127.0.0.1", port: proxy!.port, username: "cache", password: "t0p-secret")
+        }
+        return (config, proxy)
+    }
+
+    func start(route: Route, pools: Int? = nil, configure: (inout IngestConfig) -> Void = { _ in }, beforeRun: (SimulatorHarness) async throws -> Void = { _ in },
+               extraPools: [PoolConfig] = [], extraAccounts: [AccountData] = []) async throws -> Rig {
+        let sim = try await SimulatorHarness.start(pools: pools, slotMillis: 40, swapsPerSlot: 6, extraAccounts: extraAccounts)
+        var (config, proxy) = try makeConfig(sim: sim, route: route)
+        configure(&config)
+        let store = PoolStore()
+        for pool in sim.cluster.poolAddresses { store.addPool(PoolConfig(address: pool)) }
+        for p in extraPools { store.addPool(p) }
+        var logger = Logger(label: "ingest-test")
+        logger.logLevel = ProcessInfo.processInfo.environment["INGEST_TEST_LOG"] == nil ? .error : .debug
+        let engine = try IngestEngine(store: store, config: config, logger: logger)
+        try await beforeRun(sim)
+        let task = Task { try await engine.run() }
+        return Rig(sim: sim, store: store, engine: engine, task: task, proxy: proxy)
+    }
+
+    /// Waits until every pool is validated and every connection is live.
+    func waitLive(_ rig: Rig, timeout: Double = 30, file: StaticString = #filePath, line: UInt = #line) async {
+        let ok = await SimulatorHarness.eventually(timeout: timeout) {
+            let conns = rig.engine.connections()
+            return !conns.isEmpty && conns.allSatisfy { $0.state == .live }
+                && rig.store.entries().allSatisfy { $0.status != .pending }
+        }
+        XCTAssertTrue(ok, "not live: \(rig.engine.connections().map { "\($0.id):\($0.state.rawValue) \($0.lastError ?? "")" })", file: file, line: line)
+    }
+
+    /// Freezes the cluster and waits for the cache to equal it.
+    func assertCacheEqualsChain(_ rig: Rig, file: StaticString = #filePath, line: UInt = #line) async throws {
+        try await rig.sim.control("simulatorPause")
+        var last: [String] = []
+        let ok = await SimulatorHarness.eventually(timeout: 15) {
+            last = SimulatorHarness.mismatches(store: rig.store, cluster: rig.sim.cluster)
+            return last.isEmpty
+        }
+        XCTAssertTrue(ok, "cache differs from the chain: \(last)", file: file, line: line)
+        let okPools = rig.store.entries().filter { $0.status == .ok }.count
+        XCTAssertGreaterThan(okPools, 0, file: file, line: line)
+    }
+
+    func sleep(_ s: Double) async { try? await Task.sleep(nanoseconds: UInt64(s * 1e9)) }
+
+    // MARK: steady stream over 100+ pools, several connections, cap 100
+
+    func steadyStream(_ route: Route) async throws {
+        let rig = try await start(route: route, pools: 120)
+        defer { rig.stop() }
+        await waitLive(rig)
+        XCTAssertGreaterThanOrEqual(rig.store.poolCount, 120)
+        let conns = rig.engine.connections()
+        XCTAssertGreaterThanOrEqual(conns.count, 2, "several connections")
+        XCTAssertTrue(conns.allSatisfy { $0.subscriptions <= 100 }, "cap of 100 per connection: \(conns.map(\.subscriptions))")
+        XCTAssertEqual(Set(conns.map(\.endpoint)).count, 2, "spread over both endpoints")
+        let subscribed = conns.map(\.subscriptions).reduce(0, +) - conns.count  // minus one slotSubscribe each
+        XCTAssertEqual(subscribed, rig.store.watchedAccounts().count)
+        let before = rig.engine.counters().notifications
+        await sleep(2)
+        let c = rig.engine.counters()
+        XCTAssertGreaterThan(c.notifications - before, 100, "a steady stream of swaps arrived")
+        XCTAssertGreaterThan(c.latency.count, 0)
+        XCTAssertEqual(c.reconnects, 0)
+        XCTAssertTrue(rig.store.entries().allSatisfy { $0.status == .ok }, "\(rig.store.entries().filter { $0.status != .ok }.map { "\($0.address): \($0.status)" })")
+        try await assertCacheEqualsChain(rig)
+    }
+
+    func testSteadyStream() async throws { try await steadyStream(.direct) }
+    func testSteadyStreamThroughHTTPConnectProxy() async throws { try await steadyStream(.httpConnect) }
+    func testSteadyStreamThroughSOCKS5Proxy() async throws { try await steadyStream(.socks5) }
+
+    // MARK: connection dropped mid-stream
+
+    func droppedMidStream(_ route: Route) async throws {
+        let rig = try await start(route: route)
+        defer { rig.stop() }
+        await waitLive(rig)
+        let before = rig.engine.counters()
+        // Refuse new connections for a while, then drop the live ones: swaps go on during the gap.
+        try await rig.sim.fault("refuse", durationMs: 800)
+        try await rig.sim.fault("drop")
+        await sleep(1.2)
+        await waitLive(rig)
+        let after = rig.engine.counters()
+        XCTAssertGreaterThan(after.reconnects, before.reconnects)
+        XCTAssertGreaterThan(after.resnapshots, before.resnapshots)
+        XCTAssertGreaterThan(after.gapsRepaired, 0, "updates missed during the gap were repaired by the re-snapshot")
+        await sleep(0.5)
+        try await assertCacheEqualsChain(rig)
+    }
+
+    func testDroppedMidStream() async throws { try await droppedMidStream(.direct) }
+    func testDroppedMidStreamThroughHTTPConnectProxy() async throws { try await droppedMidStream(.httpConnect) }
+    func testDroppedMidStreamThroughSOCKS5Proxy() async throws { try await droppedMidStream(.socks5) }
+
+    // MARK: stalled connection (no pongs)
+
+    func stalled(_ route: Route) async throws {
+        let rig = try await start(route: route)
+        defer { rig.stop() }
+        await waitLive(rig)
+        let before = rig.engine.counters().reconnects
+        try await rig.sim.fault("stall", durationMs: 2_500)
+        let detected = await SimulatorHarness.eventually(timeout: 5) {
+            rig.engine.connections().contains { ($0.lastError ?? "").contains("no frame") }
+        }
+        XCTAssertTrue(detected, "silence detected: \(rig.engine.connections().map { $0.lastError ?? "-" })")
+        await sleep(2)
+        await waitLive(rig)
+        XCTAssertGreaterThan(rig.engine.counters().reconnects, before)
+        try await assertCacheEqualsChain(rig)
+    }
+
+    func testStalledConnectionReplaced() async throws { try await stalled(.direct) }
+    func testStalledConnectionReplacedThroughHTTPConnectProxy() async throws { try await stalled(.httpConnect) }
+    func testStalledConnectionReplacedThroughSOCKS5Proxy() async throws { try await stalled(.socks5) }
+
+    // MARK: duplicated and out-of-order notifications
+
+    func duplicatedAndOutOfOrder(_ route: Route) async throws {
+        let rig = try await start(route: route)
+        defer { rig.stop() }
+        await waitLive(rig)
+        try await rig.sim.fault("duplicate", durationMs: 1_500)
+        try await rig.sim.fault("older_slot", durationMs: 1_500)
+        try await rig.sim.fault("delay", durationMs: 1_500)
+        await sleep(2)
+        let c = rig.engine.counters()
+        XCTAssertGreaterThan(c.ignoredOlder, 0, "duplicates and older versions were ignored")
+        try await assertCacheEqualsChain(rig)
+    }
+
+    func testDuplicatedAndOutOfOrder() async throws { try await duplicatedAndOutOfOrder(.direct) }
+    func testDuplicatedAndOutOfOrderThroughHTTPConnectProxy() async throws { try await duplicatedAndOutOfOrder(.httpConnect) }
+    func testDuplicatedAndOutOfOrderThroughSOCKS5Proxy() async throws { try await duplicatedAndOutOfOrder(.socks5) }
+
+    // MARK: 429 storm during startup validation
+
+    func storm429(_ route: Route) async throws {
+        let rig = try await start(route: route, beforeRun: { sim in try await sim.fault("http429", count: 4, retryAfterSeconds: 1) })
+        defer { rig.stop() }
+        await waitLive(rig)
+        let c = rig.engine.counters()
+        XCTAssertEqual(c.http429, 4, "every 429 was seen and waited out")
+        XCTAssertTrue(rig.store.entries().allSatisfy { $0.status == .ok }, "\(rig.store.entries().map { "\($0.status)" })")
+        try await assertCacheEqualsChain(rig)
+    }
+
+    func test429StormDuringStartup() async throws { try await storm429(.direct) }
+    func test429StormDuringStartupThroughHTTPConnectProxy() async throws { try await storm429(.httpConnect) }
+    func test429StormDuringStartupThroughSOCKS5Proxy() async throws { try await storm429(.socks5) }
+
+    // MARK: dead, foreign and malformed pools
+
+    func badPools(_ route: Route) async throws {
+        let amm = Pubkey("675kPX9MHTjS2zt1qfr1NYHuzeLXfQM9H24wFSUt1Mp8")
+        let dead = Pubkey(bytes: [UInt8](repeating: 0xDE, count: 32))!
+        let truncated = Pubkey(bytes: [UInt8](repeating: 0xA1, count: 32))!
+        let foreignOwner = Pubkey(bytes: [UInt8](repeating: 0xA2, count: 32))!
+        let accounts = try Cluster.bundledAccounts()
+        let template = try XCTUnwrap(accounts.first { RaydiumAmmV4Info.matches($0) })
+        let extra = [
+            // An AMM v4 pool cut short: right owner, wrong size.
+            AccountData(address: truncated, owner: amm, data: Array(template.data.prefix(300)), lamports: 1),
+            // A well-formed AMM v4 layout owned by some other program.
+            AccountData(address: foreignOwner, owner: Pubkey("11111111111111111111111111111111"), data: template.data, lamports: 1),
+        ]
+        let vault = try XCTUnwrap(accounts.first { $0.data.count == 165 && $0.owner == ProgramIds.splToken }).address
+        let mistyped = try XCTUnwrap(accounts.first { RaydiumCpmmPoolState.matches($0) }).address
+        let bad = [PoolConfig(address: dead, name: "dead"), PoolConfig(address: truncated, name: "malformed"),
+                   PoolConfig(address: foreignOwner, name: "foreign-owner"), PoolConfig(address: vault, name: "a token account"),
+                   PoolConfig(address: KnownMints.wsol, name: "a mint")]
+        let rig = try await start(route: route, extraPools: bad, extraAccounts: extra)
+        defer { rig.stop() }
+        // Run-time add of a pool whose configured type disagrees with its account.
+        await waitLive(rig)
+        _ = await rig.engine.removePool(mistyped)
+        await rig.engine.addPool(PoolConfig(address: mistyped, name: "mistyped", poolType: "whirlpool"))
+        XCTAssertEqual(rig.store.entry(dead)?.status, .notFound)
+        XCTAssertEqual(rig.store.entry(truncated)?.status.label, "unsupported")
+        XCTAssertEqual(rig.store.entry(foreignOwner)?.status, .wrongOwner(Pubkey("11111111111111111111111111111111")))
+        XCTAssertEqual(rig.store.entry(vault)?.status.label, "unsupported")
+        XCTAssertEqual(rig.store.entry(KnownMints.wsol)?.status.label, "unsupported")
+        XCTAssertEqual(rig.store.entry(mistyped)?.status.label, "unsupported")
+        XCTAssertEqual(rig.engine.skippedPools, [dead, truncated, foreignOwner, vault, KnownMints.wsol, mistyped])
+        // The good pools are served, and the bad ones are not subscribed.
+        let good = rig.sim.cluster.poolAddresses.filter { $0 != mistyped }
+        XCTAssertTrue(good.allSatisfy { rig.store.entry($0)?.status == .ok })
+        // Bad pools are not subscribed, but a skipped address that is also a good pool's vault or mint is.
+        var wanted = Set<Pubkey>()
+        for e in rig.store.entries() where !rig.engine.skippedPools.contains(e.address) { wanted.insert(e.address); wanted.formUnion(e.watched) }
+        XCTAssertTrue(wanted.contains(vault) && wanted.contains(KnownMints.wsol))
+        XCTAssertFalse(wanted.contains(dead) || wanted.contains(truncated) || wanted.contains(foreignOwner))
+        let settled = await SimulatorHarness.eventually(timeout: 5) {
+            rig.engine.connections().map(\.subscriptions).reduce(0, +) - rig.engine.connections().count == wanted.count
+        }
+        XCTAssertTrue(settled, "subscribed: \(rig.engine.connections().map(\.subscriptions)), wanted \(wanted.count)")
+        try await assertCacheEqualsChain(rig)
+    }
+
+    func testBadPoolsAreReportedAndSkipped() async throws { try await badPools(.direct) }
+    func testBadPoolsAreReportedAndSkippedThroughHTTPConnectProxy() async throws { try await badPools(.httpConnect) }
+    func testBadPoolsAreReportedAndSkippedThroughSOCKS5Proxy() async throws { try await badPools(.socks5) }
+
+    // MARK: failover, run-time add/remove, discovery
+
+    func testFailoverFromADeadEndpoint() async throws {
+        let silent = try SilentListener()
+        let rig = try await start(route: .direct, configure: { config in
+            // Endpoint 0 accepts TCP and never answers (no upgrade, no HTTP reply).
+            config.endpoints.insert(.init(websocketURL: "ws://127.0.0.1:\(silent.port)", httpURL: "http://127.0.0.1:\(silent.port)", requestsPerSecond: 100), at: 0)
+            config.endpoints.removeLast()
+            config.connectTimeoutSeconds = 0.5
+            config.requestTimeoutSeconds = 0.5
+            config.failoverAfterFailures = 2
+        })
+        defer { rig.stop() }
+        await waitLive(rig, timeout: 40)
+        XCTAssertTrue(rig.engine.connections().allSatisfy { $0.endpoint == "ws://127.0.0.1:\(rig.sim.wsPort)" }, "\(rig.engine.connections().map(\.endpoint))")
+        XCTAssertGreaterThan(rig.engine.counters().reconnects, 0)
+        try await assertCacheEqualsChain(rig)
+    }
+
+    func testAddAndRemovePoolsAtRunTime() async throws {
+        let sim = try await SimulatorHarness.start(slotMillis: 40, swapsPerSlot: 6)
+        defer { sim.stop() }
+        let (config, _) = try makeConfig(sim: sim, route: .direct)
+        let store = PoolStore()
+        // `later` must be a pool the simulator can trade (vault-reserve pools).
+        let writable: Set<DexKind> = [.raydiumAmmV4, .raydiumCpmm, .orcaTokenSwapV2]
+        let pools = sim.cluster.poolAddresses
+        let later = try XCTUnwrap(pools.first { sim.cluster.model($0).map { writable.contains($0.dex) } ?? false })
+        let gone = try XCTUnwrap(pools.first { $0 != later })
+        for p in pools where p != later { store.addPool(PoolConfig(address: p)) }
+        let engine = try IngestEngine(store: store, config: config)
+        let task = Task { try await engine.run() }
+        defer { task.cancel() }
+        let rig = Rig(sim: sim, store: store, engine: engine, task: task, proxy: nil)
+        await waitLive(rig)
+        let goneAccounts = Set([gone] + (store.entry(gone)?.watched ?? []))
+        let removed = await engine.removePool(gone)
+        XCTAssertTrue(removed)
+        await engine.addPool(PoolConfig(address: later))
+        XCTAssertEqual(store.entry(later)?.status, .ok)
+        XCTAssertNil(store.entry(gone))
+        let settled = await SimulatorHarness.eventually(timeout: 5) {
+            let subscribed = engine.connections().map(\.subscriptions).reduce(0, +) - engine.connections().count
+            return subscribed == store.watchedAccounts().count
+        }
+        XCTAssertTrue(settled, "subscriptions follow the pool set")
+        XCTAssertTrue(goneAccounts.subtracting(store.watchedAccounts()).count > 0)
+        let updatesBefore = store.entry(later)?.updates ?? 0
+        try await sim.control("simulatorPause")
+        let model = try XCTUnwrap(sim.cluster.model(later))
+        try await sim.control("simulatorSwap", .array([.object([("pool", .string(later.base58)), ("inputMint", .string(model.mintA.base58)), ("amountIn", .string("1000"))])]))
+        let updated = await SimulatorHarness.eventually(timeout: 5) { (store.entry(later)?.updates ?? 0) > updatesBefore }
+        XCTAssertTrue(updated, "the pool added at run time receives live updates")
+        try await assertCacheEqualsChain(rig)
+    }
+
+    func testDiscoveryByMintPair() async throws {
+        let sim = try await SimulatorHarness.start()
+        defer { sim.stop() }
+        let (config, _) = try makeConfig(sim: sim, route: .direct)
+        let engine = try IngestEngine(store: PoolStore(), config: config)
+        let found = try await engine.discoverPools(mintA: KnownMints.usdc, mintB: KnownMints.wsol)
+        let expected = sim.cluster.poolAddresses.filter { key in
+            guard let m = sim.cluster.model(key) else { return false }
+            return Set([m.mintA, m.mintB]) == Set([KnownMints.usdc, KnownMints.wsol])
+        }
+        XCTAssertFalse(expected.isEmpty)
+        XCTAssertEqual(Set(found.map(\.1)), Set(expected))
+    }
+}

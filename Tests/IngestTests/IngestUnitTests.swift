@@ -1,0 +1,74 @@
+import Cache
+import Dex
+@testable import Ingest
+import SolanaCore
+import XCTest
+
+/// The pure parts of ingestion: backoff, shard planning, discovery filters, latency histogram.
+final class IngestUnitTests: XCTestCase {
+    func key(_ i: Int) -> Pubkey { Pubkey(w0: UInt64(i), w1: 1, w2: 2, w3: 3) }
+
+    func testBackoffGrowsWithJitterUnderTheCap() {
+        let b = Backoff(initial: 0.25, max: 30)
+        XCTAssertEqual(b.ceiling(attempt: 1), 0.25)
+        XCTAssertEqual(b.ceiling(attempt: 2), 0.5)
+        XCTAssertEqual(b.ceiling(attempt: 4), 2)
+        XCTAssertEqual(b.ceiling(attempt: 8), 30)       // 32 capped
+        XCTAssertEqual(b.ceiling(attempt: 10_000), 30)  // no overflow
+        var rng = SystemRandomNumberGenerator()
+        var distinct = Set<Double>()
+        for attempt in 1...12 {
+            for _ in 0..<50 {
+                let d = b.delay(attempt: attempt, using: &rng)
+                XCTAssertGreaterThanOrEqual(d, b.ceiling(attempt: attempt) * 0.5)
+                XCTAssertLessThanOrEqual(d, b.ceiling(attempt: attempt))
+                distinct.insert(d)
+            }
+        }
+        XCTAssertGreaterThan(distinct.count, 100, "jitter spreads reconnects")
+    }
+
+    func testShardPlanRespectsCapacityAndIsSticky() {
+        var plan = ShardPlan(capacity: 99, endpointCount: 3)
+        let first = plan.update(wanted: Set((0..<450).map(key)))
+        XCTAssertEqual(first.newShards, [0, 1, 2, 3, 4])
+        XCTAssertTrue(plan.shards.allSatisfy { $0.count <= 99 })
+        XCTAssertEqual(plan.shards.map(\.count).reduce(0, +), 450)
+        XCTAssertEqual((0..<5).map(plan.initialEndpoint), [0, 1, 2, 0, 1])
+        let before = plan.shardOf
+        // Remove 50, add 60: survivors keep their shard; the freed room is reused first.
+        let wanted = Set((50..<510).map(key))
+        let delta = plan.update(wanted: wanted)
+        XCTAssertEqual(delta.removed.values.map(\.count).reduce(0, +), 50)
+        XCTAssertEqual(delta.added.values.map(\.count).reduce(0, +), 60)
+        for i in 50..<450 { XCTAssertEqual(plan.shardOf[key(i)], before[key(i)]) }
+        XCTAssertTrue(plan.shards.allSatisfy { $0.count <= 99 })
+        XCTAssertEqual(Set(plan.shardOf.keys), wanted)
+        XCTAssertEqual(plan.shards.count, 5, "reused freed capacity before opening a connection")
+        XCTAssertTrue(plan.update(wanted: wanted).isEmpty)
+    }
+
+    func testDiscoveryQueriesCoverBothOrders() {
+        let sol = KnownMints.wsol, usdc = KnownMints.usdc
+        let qs = PoolDiscovery.queries(mintA: sol, mintB: usdc, dexes: [.raydiumAmmV4, .pumpSwap])
+        XCTAssertEqual(qs.count, 4)
+        XCTAssertEqual(qs[0].filters, [.dataSize(752), .memcmp(offset: 400, bytes: sol.bytes), .memcmp(offset: 432, bytes: usdc.bytes)])
+        XCTAssertEqual(qs[1].filters, [.dataSize(752), .memcmp(offset: 400, bytes: usdc.bytes), .memcmp(offset: 432, bytes: sol.bytes)])
+        XCTAssertEqual(qs[2].filters, [.memcmp(offset: 43, bytes: sol.bytes), .memcmp(offset: 75, bytes: usdc.bytes)])
+        XCTAssertEqual(Set(PoolDiscovery.layouts.map(\.dex)), Set(DexKind.allCases))
+    }
+
+    func testLatencyHistogram() {
+        var h = LatencyHistogram()
+        XCTAssertEqual(h.quantile(0.5), 0)
+        for _ in 0..<98 { h.record(0.0003) }
+        h.record(0.02)
+        h.record(7)
+        XCTAssertEqual(h.count, 100)
+        XCTAssertEqual(h.quantile(0.5), 0.0005)
+        XCTAssertEqual(h.quantile(0.99), 0.025)
+        XCTAssertEqual(h.counts.last, 1)
+        h.record(-.infinity)
+        XCTAssertEqual(h.counts.first, 1)
+    }
+}
