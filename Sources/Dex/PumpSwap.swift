@@ -256,7 +256,11 @@ public struct PumpSwapPool: PoolModel {
         } else {
             var eff = x * 10_000 / (10_000 + UInt128(f.lpFeeBps + f.protocolFeeBps + f.creatorFeeBps))
             fee = Self.ceilBps(eff, f.lpFeeBps) + Self.ceilBps(eff, f.protocolFeeBps) + Self.ceilBps(eff, f.creatorFeeBps)
-            if eff + fee > x { eff -= eff + fee - x }
+            if eff + fee > x {
+                // Tiny amounts: the per-component ceilings can exceed the input itself.
+                guard fee < x else { throw QuoteError.zeroOutput }
+                eff = x - fee
+            }
             guard eff > 1 else { throw QuoteError.zeroOutput }
             out = try ConstantProduct.outFloor(reserveIn: rq, reserveOut: rb, netIn: eff - 1)
             fee = x - eff

@@ -183,3 +183,23 @@ final class VaultDexTests: XCTestCase {
         XCTAssertEqual(try withFee.quote(amountIn: 1_000_000, inputMint: sol, context: ctx).amountOut, gross - (gross * 100 + 9_999) / 10_000)
     }
 }
+
+extension VaultDexTests {
+    /// Every tiny amount both ways on both PumpSwap pools: a result or a typed error, never a trap
+    /// (found by the arbitrage size search: fee ceilings larger than a 2-unit input).
+    func testPumpSwapTinyAmountsNeverTrap() throws {
+        for name in ["pumpswap pool 2uF4Xh61", "pumpswap pool GseMAnND"] {
+            let set = try Fixtures.set(name)
+            var accounts = set.accounts
+            for m in ["ADyA8hdefvWN2dbGGWFotbzWxrAvLW83WG6QCVXvJKqw", "5PHirr8joyTMp9JMm6nW7hNDVyEYdkzDqazxPD7RaTjx"] {
+                let a = try Fixtures.account("accounts/pumpswap/\(m).json"); accounts[a.address] = a
+            }
+            let pool = try SnapshotQuoter.pool(address: set.accounts.keys.first { set.accounts[$0]!.owner == ProgramIds.pumpSwap }!, accounts: accounts)
+            for amount in UInt64(1)...200 {
+                for mint in [pool.mintA, pool.mintB] {
+                    do { _ = try pool.quote(amountIn: amount, inputMint: mint, context: QuoteContext()) } catch is QuoteError {}
+                }
+            }
+        }
+    }
+}
