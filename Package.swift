@@ -13,6 +13,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .target(name: "SolanaCore"),
@@ -24,13 +30,34 @@ let package = Package(
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
         ], resources: [.copy("Snapshots")]),
         .target(name: "Cache", dependencies: ["Dex", "SolanaCore", "PoolMath"]),
-        .target(name: "CLI", dependencies: ["Dex", "SolanaCore", "PoolMath", "Simulator", "Cache"]),
+        .target(name: "Config", dependencies: ["Cache", "Dex", "SolanaCore", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "Persistence", dependencies: [
+            "Cache", "SolanaCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Server", dependencies: [
+            "Cache", "Dex", "SolanaCore", "PoolMath", "Persistence",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
+        ], resources: [.copy("openapi.json")]),
+        .target(name: "CLI", dependencies: [
+            "Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Config", "Persistence", "Server",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "solana-pool-cache", dependencies: ["CLI"]),
         .testTarget(name: "SolanaCoreTests", dependencies: ["SolanaCore"]),
         .testTarget(name: "PoolMathTests", dependencies: ["PoolMath"]),
         .testTarget(name: "DexTests", dependencies: ["Dex", "SolanaCore", "PoolMath"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Dex", "SolanaCore"]),
         .testTarget(name: "CacheTests", dependencies: ["Cache", "Dex", "SolanaCore", "Simulator"]),
+        .testTarget(name: "ServerTests", dependencies: [
+            "Server", "Config", "Persistence", "Cache", "Dex", "SolanaCore", "Simulator", "CLI",
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+        ]),
         .testTarget(name: "SimulatorTests", dependencies: [
             "Simulator", "Dex", "SolanaCore",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
