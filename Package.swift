@@ -57,6 +57,7 @@ let package = Package(
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Config", "Persistence", "Cache", "Dex", "SolanaCore", "Simulator", "CLI",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SimulatorTests", dependencies: [
             "Simulator", "Dex", "SolanaCore",

@@ -1,5 +1,6 @@
 import Cache
 import Config
+import Dex
 import Foundation
 import Logging
 import Server

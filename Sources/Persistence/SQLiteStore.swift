@@ -42,7 +42,8 @@ public final class SQLiteStore: PersistenceStore, @unchecked Sendable {
     }
 
     public func schemaVersion() async throws -> Int {
-        let applied = try queue.read { db in try migrator.appliedIdentifiers(db) }
+        let migrator = self.migrator
+        let applied = try await queue.read { db in try migrator.appliedIdentifiers(db) }
         return Migrations.steps.filter { s in applied.contains("v\(s.version) \(s.name)") }.map(\.version).max() ?? 0
     }
 

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import SolanaCore
 
 /// A client-facing error: HTTP status, a stable machine code and one human sentence, sent as
