@@ -1,6 +1,7 @@
 import Cache
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import NIOCore
 import HummingbirdWebSocket
 import Logging

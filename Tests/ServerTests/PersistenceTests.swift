@@ -43,13 +43,13 @@ final class PersistenceTests: XCTestCase {
             await recorder.value
             let written = try await AccountSnapshotter(store: live, database: db).flush()
             XCTAssertEqual(written, live.watchedAccounts().count)
-            XCTAssertEqual(try await AccountSnapshotter(store: live, database: db).flush(), written, "a fresh snapshotter writes all once")
+            do { let v = try await AccountSnapshotter(store: live, database: db).flush(); XCTAssertEqual(v, written, "a fresh snapshotter writes all once") }
             await db.close()
         }
 
         let db = try open()
-        XCTAssertEqual(try await db.migrate(), 2, "re-running migrations is a no-op")
-        XCTAssertEqual(try await db.opportunityCount(), 2)
+        do { let v = try await db.migrate(); XCTAssertEqual(v, 2, "re-running migrations is a no-op") }
+        do { let v = try await db.opportunityCount(); XCTAssertEqual(v, 2) }
         let history = try await db.opportunityHistory(limit: 10)
         XCTAssertEqual(history.map(\.slot), [2, 1])
         let stored = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(history[0].json.utf8)) as? [String: Any])
@@ -67,7 +67,7 @@ final class PersistenceTests: XCTestCase {
             XCTAssertEqual(w.price?.reserveA, e.price?.reserveA)
             XCTAssertEqual(w.price?.priceBPerA, e.price?.priceBPerA)
         }
-        XCTAssertEqual(try await snapshotter.flush(), 0, "nothing moved since the warm start")
+        do { let v = try await snapshotter.flush(); XCTAssertEqual(v, 0, "nothing moved since the warm start") }
 
         // The API serves the warm cache at once, history included.
         let running = try await RunningServer(APIServer(store: warm, settings: .init(port: 0), persistence: db))
@@ -85,11 +85,11 @@ final class PersistenceTests: XCTestCase {
         let (sub, events) = cluster.subscribe()
         _ = try cluster.swap(pool: amm, inputMint: KnownMints.wsol, amountIn: 10_000_000)
         var it = events.makeAsyncIterator()
-        let event = try XCTUnwrap(await it.next())
+        let next = await it.next(); let event = try XCTUnwrap(next)
         cluster.unsubscribe(sub)
         Feed.apply(event.changed, to: warm)
         XCTAssertEqual(warm.entry(amm)?.status, .ok)
-        XCTAssertGreaterThan(try await snapshotter.flush(), 0)
+        do { let v = try await snapshotter.flush(); XCTAssertGreaterThan(v, 0) }
         await db.close()
     }
 }

@@ -29,7 +29,7 @@ final class StreamTests: XCTestCase {
             // A swap on a pool outside the filter, then one inside it.
             for pool in [orca, amm] {
                 _ = try cluster.swap(pool: pool, inputMint: KnownMints.wsol, amountIn: 50_000_000)
-                let event = try XCTUnwrap(await eventIterator.next())
+                let next = await eventIterator.next(); let event = try XCTUnwrap(next)
                 Feed.apply(event.changed, to: store)
             }
             guard case .text(let update)? = try await it.next() else { return XCTFail("no update") }
