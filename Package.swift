@@ -15,6 +15,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
@@ -43,7 +47,24 @@ let package = Package(
         .target(name: "Arbitrage", dependencies: ["Dex", "SolanaCore", "PoolMath"]),
         .target(name: "FuzzTargets", dependencies: ["Dex", "SolanaCore"]),
         .target(name: "Bench", dependencies: ["Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Arbitrage", "RPC"]),
-        .target(name: "CLI", dependencies: ["Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Bench", "Ingest", "Arbitrage"]),
+        .target(name: "Config", dependencies: ["Cache", "Dex", "SolanaCore", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "Persistence", dependencies: [
+            "Cache", "SolanaCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Server", dependencies: [
+            "Cache", "Dex", "SolanaCore", "PoolMath", "Persistence",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
+        ], resources: [.copy("openapi.json")]),
+        .target(name: "CLI", dependencies: [
+            "Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Config", "Persistence", "Server", "Bench", "Ingest", "Arbitrage",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "solana-pool-cache", dependencies: ["CLI"]),
         .testTarget(name: "SolanaCoreTests", dependencies: ["SolanaCore"]),
         .testTarget(name: "PoolMathTests", dependencies: ["PoolMath"]),
@@ -64,6 +85,11 @@ let package = Package(
             "RPC", "Cache", "Simulator", "SolanaCore", .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/IngestTestSupport"),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "RPC", "Cache", "Dex", "SolanaCore", "Simulator", "IngestTestSupport"]),
+        .testTarget(name: "ServerTests", dependencies: [
+            "Server", "Config", "Persistence", "Cache", "Dex", "SolanaCore", "Simulator", "CLI",
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "SimulatorTests", dependencies: [
             "Simulator", "Dex", "SolanaCore",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
