@@ -13,20 +13,33 @@ public enum CommandLineMain {
       price  --accounts PATH... --pool ADDRESS [--now UNIX_TS]
                                            reserves, decimals and spot price both ways
       bench [--quick] [--json]             measure the hot paths (use a release build)
+      run CONFIG.toml                      the service: load and validate the config, open the database, warm-start,
+                                           ingest and serve the API (default 127.0.0.1:3001); also `solana-pool-cache CONFIG.toml`
+      demo [--port 3001] [--seed N]        simulated cluster + cache + API in one process (the README's main command)
       simulate [--port P] [--seed N] [--pools N] [--slot-ms N] [--rps N] [--host H]
                                            local Solana cluster: JSON-RPC on P (default 8899), PubSub on P+1,
                                            serving the bundled mainnet snapshots with simulated swaps
     """
 
     public static func run(_ args: [String]) async -> Int32 {
-        if args.first == "simulate" {
-            do { try await SimulateCommand.run(Array(args.dropFirst())); return 0 } catch let e as CommandError {
+        // The original was started as `solana-pool-cache config.toml`.
+        let service: ([String]) async throws -> Void
+        switch args.first {
+        case "simulate": service = SimulateCommand.run
+        case "run": service = ServiceCommand.run
+        case "demo": service = DemoCommand.run
+        case let first? where first.hasSuffix(".toml"): return await runService { try await ServiceCommand.run(args) }
+        default: return runOffline(args)
+        }
+        return await runService { try await service(Array(args.dropFirst())) }
+    }
+
+    static func runService(_ body: () async throws -> Void) async -> Int32 {
+        do { try await body(); return 0 } catch let e as CommandError {
                 FileHandle.standardError.write(Data((e.description + "\n").utf8)); return e.exitCode
             } catch {
                 FileHandle.standardError.write(Data(("error: \(error)\n").utf8)); return 1
             }
-        }
-        return runOffline(args)
     }
 
     static func runOffline(_ args: [String]) -> Int32 {

@@ -1,0 +1,75 @@
+import Cache
+import Config
+import Dex
+import Foundation
+import Logging
+import Server
+import Simulator
+import SolanaCore
+
+/// `solana-pool-cache demo [--port 3001] [--seed N]`: the local simulated cluster, the cache
+/// subscribed to it and the API, in one process. Prints what to open and shows progress.
+enum DemoCommand {
+    static func run(_ args: [String]) async throws {
+        let o = try Options(args, allowed: ["--port", "--seed", "--host"], command: "demo")
+        let port = Int(try o.optionalInt("--port") ?? 3001)
+        guard (0...65_535).contains(port) else { throw CommandError.bad("--port must be in 0…65535") }
+        let seed = try o.optionalInt("--seed") ?? 1
+        guard seed >= 0 else { throw CommandError.bad("--seed must be non-negative") }
+        var api = APISettings()
+        api.port = port
+        if o.values["--host"] != nil { api.host = try o.single("--host") }
+        let logger = Logger(label: "demo")
+
+        let cluster = try Cluster.bundled(seed: UInt64(seed))
+        let simulator = SimulatorServer(cluster: cluster, options: .init(port: 0))
+        let ports = PortsBox()
+        let simTask = Task { try await simulator.run { rpc, pubsub in await ports.set(rpc, pubsub) } }
+        defer { simTask.cancel() }
+        let (rpc, pubsub) = await ports.wait()
+        print("simulated cluster: \(cluster.poolAddresses.count) pools from real mainnet snapshots, JSON-RPC http://127.0.0.1:\(rpc), PubSub ws://127.0.0.1:\(pubsub)")
+
+        let store = PoolStore(context: { QuoteContext(now: cluster.now, slot: cluster.slot) })
+        for pool in cluster.poolAddresses { store.addPool(PoolConfig(address: pool)) }
+        let ingest = IngestConfig(endpoints: [.init(websocketURL: "ws://127.0.0.1:\(pubsub)", httpURL: "http://127.0.0.1:\(rpc)")])
+        let host = api.host
+        try await ServiceCommand.serve(
+            store: store, ingestConfig: ingest, api: api, router: RouterSettings(), database: nil, recordOpportunities: false,
+            snapshotter: nil, snapshotInterval: 5, notes: [], logger: logger,
+            announce: { port in
+                let base = "http://\(host):\(port)"
+                print("""
+                    API on \(base)   (Ctrl-C stops)
+                      curl \(base)/prices
+                      curl \(base)/prices/SOL%2FUSDC
+                      curl '\(base)/v1/quote?inputMint=\(KnownMints.wsol)&outputMint=\(KnownMints.usdc)&amount=1000000000'
+                      curl \(base)/v1/health
+                      websocat ws://\(host):\(port)/v1/stream
+                    """)
+            },
+            extra: { await progress(store: store) })
+    }
+
+    /// One line per second while pools are validated and subscribed, until all are priced.
+    static func progress(store: PoolStore) async {
+        var last = ""
+        while !Task.isCancelled {
+            let entries = store.entries()
+            let priced = entries.filter { $0.price != nil }.count
+            let line = "pools priced: \(priced)/\(entries.count)"
+            if line != last { print(line); last = line }
+            if priced == entries.count && !entries.isEmpty { return }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+}
+
+actor PortsBox {
+    var value: (Int, Int)?
+    var waiters: [CheckedContinuation<(Int, Int), Never>] = []
+    func set(_ a: Int, _ b: Int) { value = (a, b); for w in waiters { w.resume(returning: (a, b)) }; waiters = [] }
+    func wait() async -> (Int, Int) {
+        if let value { return value }
+        return await withCheckedContinuation { waiters.append($0) }
+    }
+}

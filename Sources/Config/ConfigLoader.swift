@@ -1,0 +1,303 @@
+import Cache
+import Foundation
+import SolanaCore
+import TOMLKit
+
+/// Reads the service's TOML config: the original's files as they are (`[websocket]`, `[proxy]`,
+/// `[database]`, `[router]`, `[[pools]]`) plus optional new keys; `${ENV}` in any value.
+///
+/// ```swift
+/// let config = try ConfigLoader.load(path: "config.toml")                 // reads the process environment
+/// let same = try ConfigLoader.parse(text, file: "x.toml", environment: ["RPC_KEY": "…"])
+/// ```
+public enum ConfigLoader {
+    /// `pool_type`s of the original that name programs we cannot price from account state.
+    public static let unsupportedPoolTypes: [String: String] = [
+        "lifinity_v2": "Lifinity v2 is an oracle-driven prop AMM: its price cannot be derived from vaults",
+        "lifinity": "Lifinity is an oracle-driven prop AMM: its price cannot be derived from vaults",
+        "alphaq": "AlphaQ is a prop AMM (closed program): not priceable from account state",
+        "solfi_v2": "SolFi is a prop AMM (closed program): not priceable from account state",
+        "solfi": "SolFi is a prop AMM (closed program): not priceable from account state",
+        "humidifi": "HumidiFi is a prop AMM (closed program): not priceable from account state",
+        "goonfi": "GoonFi is a prop AMM (closed program): not priceable from account state",
+        "tessera": "TesseraV is a prop AMM (closed program): not priceable from account state",
+        "tesserav": "TesseraV is a prop AMM (closed program): not priceable from account state",
+        "phoenix": "Phoenix is an order book: not supported yet",
+        "openbook": "OpenBook is an order book, not a pool",
+    ]
+
+    static let knownKeys: Set<String> = [
+        "websocket", "websocket.url",
+        "rpc", "rpc.http_url", "rpc.commitment", "rpc.requests_per_second",
+        "endpoints", "endpoints.url", "endpoints.websocket_url", "endpoints.http_url", "endpoints.requests_per_second",
+        "proxy", "proxy.enabled", "proxy.type", "proxy.host", "proxy.port", "proxy.username", "proxy.password",
+        "database", "database.enabled", "database.url", "database.path", "database.record_opportunities",
+        "database.record_pool_updates", "database.record_performance", "database.record_accounts", "database.snapshot_interval_seconds",
+        "router", "router.mode", "router.min_roi_percent", "router.max_hops",
+        "api", "api.host", "api.port", "api.max_body_bytes", "api.max_uri_bytes", "api.max_connections", "api.max_stream_clients",
+        "ingest", "ingest.stale_after_seconds", "ingest.max_subscriptions_per_connection", "ingest.ping_interval_seconds",
+        "ingest.silence_deadline_seconds", "ingest.connect_timeout_seconds", "ingest.request_timeout_seconds",
+        "pools", "pools.address", "pools.name", "pools.pool_type",
+    ]
+
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServiceConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, line: nil, key: "", message: "cannot read the config file (missing or not readable)")
+        }
+        guard data.count <= 4 << 20 else { throw ConfigError(file: path, line: nil, key: "", message: "config file larger than 4 MiB") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, line: nil, key: "", message: "config file is not UTF-8 text")
+        }
+        return try parse(text, file: path, environment: environment)
+    }
+
+    public static func parse(_ text: String, file: String = "config.toml", environment: [String: String] = [:]) throws -> ServiceConfig {
+        let root: TOMLTable
+        do { root = try TOMLTable(string: text) } catch let e as TOMLParseError {
+            throw ConfigError(file: file, line: e.source.begin.line, key: "", message: "TOML syntax error: \(e.description)")
+        }
+        var r = Reader(root: root, lines: KeyLines(text), file: file, environment: environment)
+        return try r.read()
+    }
+
+    /// Walks the parsed table; every accessor names the key and line in its error.
+    struct Reader {
+        let root: TOMLTable
+        let lines: KeyLines
+        let file: String
+        let environment: [String: String]
+        var unknown: [String] = []
+
+        func fail(_ key: String, _ message: String) -> ConfigError {
+            ConfigError(file: file, line: lines.line(of: key), key: key, message: message)
+        }
+
+        func table(_ name: String) throws -> TOMLTable? {
+            guard let v = root[name] else { return nil }
+            guard let t = v.table else { throw fail(name, "expected a table [\(name)], got \(v.type)") }
+            return t
+        }
+
+        func string(_ t: TOMLTable?, _ key: String, at path: String) throws -> String? {
+            guard let v = t?[key] else { return nil }
+            guard let s = v.string else { throw fail(path, "expected a string, got \(v.type)") }
+            do { return try EnvironmentSubstitution.apply(s, environment: environment) } catch let e as EnvironmentSubstitution.Failure {
+                switch e {
+                case .missing(let name): throw fail(path, "environment variable \(name) is not set (value \"${\(name)}\")")
+                case .unterminated: throw fail(path, "unterminated \"${\" in value")
+                case .badName(let name): throw fail(path, "\"${\(name)}\" is not a valid environment variable name")
+                }
+            }
+        }
+
+        func int(_ t: TOMLTable?, _ key: String, at path: String, range: ClosedRange<Int>) throws -> Int? {
+            guard let v = t?[key] else { return nil }
+            let n: Int?
+            if let i = v.int { n = i } else if v.string != nil, let s = try string(t, key, at: path) { n = Int(s.trimmingCharacters(in: .whitespaces)) } else { n = nil }
+            guard let value = n, range.contains(value) else {
+                throw fail(path, "expected an integer in \(range.lowerBound)…\(range.upperBound), got \(v.string.map { "\"\($0)\"" } ?? v.debugDescription)")
+            }
+            return value
+        }
+
+        func double(_ t: TOMLTable?, _ key: String, at path: String, range: ClosedRange<Double>) throws -> Double? {
+            guard let v = t?[key] else { return nil }
+            let n: Double?
+            if let d = v.double { n = d } else if let i = v.int { n = Double(i) } else if v.string != nil, let s = try string(t, key, at: path) { n = Double(s) } else { n = nil }
+            guard let value = n, value.isFinite, range.contains(value) else {
+                throw fail(path, "expected a number in \(range.lowerBound)…\(range.upperBound), got \(v.string.map { "\"\($0)\"" } ?? v.debugDescription)")
+            }
+            return value
+        }
+
+        func bool(_ t: TOMLTable?, _ key: String, at path: String) throws -> Bool? {
+            guard let v = t?[key] else { return nil }
+            if let b = v.bool { return b }
+            if v.string != nil, let s = try string(t, key, at: path) {
+                switch s.lowercased() { case "true", "1", "yes": return true; case "false", "0", "no": return false; default: break }
+            }
+            throw fail(path, "expected true or false, got \(v.string.map { "\"\($0)\"" } ?? v.debugDescription)")
+        }
+
+        func url(_ s: String, _ path: String, schemes: [String]) throws -> String {
+            guard let u = URL(string: s), let scheme = u.scheme?.lowercased(), schemes.contains(scheme), u.host?.isEmpty == false else {
+                throw fail(path, "expected a \(schemes.joined(separator: "/")):// URL, got \"\(Redact.url(s))\"")
+            }
+            return s
+        }
+
+        mutating func noteUnknown(_ t: TOMLTable, prefix: String, pattern: String) {
+            for key in t.keys where !ConfigLoader.knownKeys.contains("\(pattern).\(key)") {
+                unknown.append(prefix.isEmpty ? key : "\(prefix).\(key)")
+            }
+        }
+
+        mutating func read() throws -> ServiceConfig {
+            for key in root.keys where !ConfigLoader.knownKeys.contains(key) { unknown.append(key) }
+
+            // Endpoints: [websocket] url (+ [rpc]), then any [[endpoints]].
+            var endpoints: [IngestConfig.Endpoint] = []
+            let ws = try table("websocket")
+            let rpc = try table("rpc")
+            if let ws { noteUnknown(ws, prefix: "websocket", pattern: "websocket") }
+            if let rpc { noteUnknown(rpc, prefix: "rpc", pattern: "rpc") }
+            let rps = try double(rpc, "requests_per_second", at: "rpc.requests_per_second", range: 0.1...10_000) ?? 10
+            if let wsURL = try string(ws, "url", at: "websocket.url") {
+                let checked = try url(wsURL, "websocket.url", schemes: ["ws", "wss"])
+                let http = try string(rpc, "http_url", at: "rpc.http_url").map { try url($0, "rpc.http_url", schemes: ["http", "https"]) }
+                endpoints.append(.init(websocketURL: checked, httpURL: http, requestsPerSecond: rps))
+            }
+            if let list = root["endpoints"] {
+                guard let array = list.array else { throw fail("endpoints", "expected [[endpoints]] tables, got \(list.type)") }
+                for i in 0..<array.count {
+                    let p = "endpoints[\(i)]"
+                    guard let t = array[i].table else { throw fail(p, "expected a table") }
+                    noteUnknown(t, prefix: p, pattern: "endpoints")
+                    guard let w = try string(t, "websocket_url", at: "\(p).websocket_url") ?? string(t, "url", at: "\(p).url") else {
+                        throw fail(p, "missing websocket_url")
+                    }
+                    let checked = try url(w, "\(p).websocket_url", schemes: ["ws", "wss"])
+                    let http = try string(t, "http_url", at: "\(p).http_url").map { try url($0, "\(p).http_url", schemes: ["http", "https"]) }
+                    let r = try double(t, "requests_per_second", at: "\(p).requests_per_second", range: 0.1...10_000) ?? rps
+                    endpoints.append(.init(websocketURL: checked, httpURL: http, requestsPerSecond: r))
+                }
+            }
+            guard !endpoints.isEmpty else { throw fail("websocket.url", "missing: set [websocket] url (or at least one [[endpoints]])") }
+            var ingest = IngestConfig(endpoints: endpoints)
+            if let c = try string(rpc, "commitment", at: "rpc.commitment") {
+                guard ["processed", "confirmed", "finalized"].contains(c) else {
+                    throw fail("rpc.commitment", "expected processed, confirmed or finalized, got \"\(c)\"")
+                }
+                ingest.commitment = c
+            }
+
+            // [proxy]: the original's enabled/host/port; new type/username/password.
+            if let proxy = try table("proxy") {
+                noteUnknown(proxy, prefix: "proxy", pattern: "proxy")
+                if try bool(proxy, "enabled", at: "proxy.enabled") ?? true {
+                    let kindText = try string(proxy, "type", at: "proxy.type") ?? "http"
+                    guard let kind = IngestConfig.Proxy.Kind(rawValue: kindText.lowercased()) else {
+                        throw fail("proxy.type", "expected \"http\" or \"socks5\", got \"\(kindText)\"")
+                    }
+                    guard let host = try string(proxy, "host", at: "proxy.host"), !host.isEmpty else { throw fail("proxy.host", "missing (proxy is enabled)") }
+                    guard let port = try int(proxy, "port", at: "proxy.port", range: 1...65_535) else { throw fail("proxy.port", "missing (proxy is enabled)") }
+                    ingest.proxy = .init(kind: kind, host: host, port: port,
+                                         username: try string(proxy, "username", at: "proxy.username"),
+                                         password: try string(proxy, "password", at: "proxy.password"))
+                }
+            }
+
+            if let t = try table("ingest") {
+                noteUnknown(t, prefix: "ingest", pattern: "ingest")
+                if let v = try double(t, "stale_after_seconds", at: "ingest.stale_after_seconds", range: 1...86_400) { ingest.staleAfterSeconds = v }
+                if let v = try int(t, "max_subscriptions_per_connection", at: "ingest.max_subscriptions_per_connection", range: 1...10_000) { ingest.maxSubscriptionsPerConnection = v }
+                if let v = try double(t, "ping_interval_seconds", at: "ingest.ping_interval_seconds", range: 0.1...3_600) { ingest.pingIntervalSeconds = v }
+                if let v = try double(t, "silence_deadline_seconds", at: "ingest.silence_deadline_seconds", range: 0.1...3_600) { ingest.silenceDeadlineSeconds = v }
+                if let v = try double(t, "connect_timeout_seconds", at: "ingest.connect_timeout_seconds", range: 0.1...600) { ingest.connectTimeoutSeconds = v }
+                if let v = try double(t, "request_timeout_seconds", at: "ingest.request_timeout_seconds", range: 0.1...600) { ingest.requestTimeoutSeconds = v }
+            }
+
+            var api = APISettings()
+            if let t = try table("api") {
+                noteUnknown(t, prefix: "api", pattern: "api")
+                if let h = try string(t, "host", at: "api.host") {
+                    guard !h.isEmpty, h.count <= 253 else { throw fail("api.host", "expected a host name or IP address") }
+                    api.host = h
+                }
+                if let p = try int(t, "port", at: "api.port", range: 0...65_535) { api.port = p }
+                if let v = try int(t, "max_body_bytes", at: "api.max_body_bytes", range: 1_024...(64 << 20)) { api.maxBodyBytes = v }
+                if let v = try int(t, "max_uri_bytes", at: "api.max_uri_bytes", range: 256...(1 << 20)) { api.maxURIBytes = v }
+                if let v = try int(t, "max_connections", at: "api.max_connections", range: 1...100_000) { api.maxConnections = v }
+                if let v = try int(t, "max_stream_clients", at: "api.max_stream_clients", range: 0...100_000) { api.maxStreamClients = v }
+            }
+
+            var persistence = PersistenceSettings()
+            if let db = try table("database") {
+                noteUnknown(db, prefix: "database", pattern: "database")
+                let enabled = try bool(db, "enabled", at: "database.enabled") ?? true
+                let url = try string(db, "url", at: "database.url")
+                let path = try string(db, "path", at: "database.path")
+                if !enabled {
+                    persistence.backend = .disabled
+                } else if let url, !url.isEmpty {
+                    guard let u = URL(string: url), ["postgres", "postgresql"].contains(u.scheme?.lowercased() ?? ""), u.host != nil else {
+                        throw fail("database.url", "expected a postgresql:// URL, got \"\(Redact.url(url))\"")
+                    }
+                    persistence.backend = .postgres(url: url)
+                } else if let path {
+                    guard !path.isEmpty else { throw fail("database.path", "must not be empty") }
+                    persistence.backend = .sqlite(path: path)
+                }
+                persistence.recordOpportunities = try bool(db, "record_opportunities", at: "database.record_opportunities") ?? true
+                persistence.recordAccounts = try bool(db, "record_accounts", at: "database.record_accounts") ?? true
+                _ = try bool(db, "record_pool_updates", at: "database.record_pool_updates")
+                _ = try bool(db, "record_performance", at: "database.record_performance")
+                if let v = try double(db, "snapshot_interval_seconds", at: "database.snapshot_interval_seconds", range: 0.1...3_600) {
+                    persistence.snapshotIntervalSeconds = v
+                }
+            }
+
+            var router = RouterSettings()
+            if let t = try table("router") {
+                noteUnknown(t, prefix: "router", pattern: "router")
+                if let m = try string(t, "mode", at: "router.mode") {
+                    guard ["fast", "complete", "hybrid"].contains(m) else { throw fail("router.mode", "expected fast, complete or hybrid, got \"\(m)\"") }
+                    router.mode = m
+                }
+                if let v = try double(t, "min_roi_percent", at: "router.min_roi_percent", range: 0...1_000) { router.minROIPercent = v }
+                if let v = try int(t, "max_hops", at: "router.max_hops", range: 1...10) { router.maxHops = v }
+            }
+
+            let (pools, rejected) = try readPools()
+            return ServiceConfig(ingest: ingest, pools: pools, rejectedPools: rejected, api: api, persistence: persistence,
+                                 router: router, unknownKeys: unknown)
+        }
+
+        /// Bad `[[pools]]` entries are collected per pool (the original shipped dead and mistyped
+        /// ones); only a structurally broken list (not tables, no address) stops the start.
+        mutating func readPools() throws -> ([PoolConfig], [RejectedPool]) {
+            guard let list = root["pools"] else { return ([], []) }
+            guard let array = list.array else { throw fail("pools", "expected [[pools]] tables, got \(list.type)") }
+            guard array.count <= 100_000 else { throw fail("pools", "more than 100000 pools") }
+            var accepted: [PoolConfig] = []
+            var rejected: [RejectedPool] = []
+            var seen: [Pubkey: Int] = [:]
+            for i in 0..<array.count {
+                let p = "pools[\(i)]"
+                guard let t = array[i].table else { throw fail(p, "expected a table") }
+                noteUnknown(t, prefix: p, pattern: "pools")
+                guard let addressText = try string(t, "address", at: "\(p).address") else { throw fail("\(p).address", "missing") }
+                let name = try string(t, "name", at: "\(p).name")
+                let type = try string(t, "pool_type", at: "\(p).pool_type")
+                func reject(_ why: String) {
+                    rejected.append(RejectedPool(index: i, line: lines.line(of: "\(p).address"), address: addressText, name: name, poolType: type, reason: why))
+                }
+                let trimmed = addressText.trimmingCharacters(in: .whitespaces)
+                guard let address = try? Pubkey(base58: trimmed) else {
+                    reject("address \"\(String(addressText.prefix(60)))\" is not a valid base58 public key (32 bytes)")
+                    continue
+                }
+                if let type {
+                    let key = type.lowercased()
+                    if let why = ConfigLoader.unsupportedPoolTypes[key] { reject("pool_type \"\(type)\": \(why)"); continue }
+                    if PoolConfig.dex(forPoolType: key) == nil { reject("unknown pool_type \"\(type)\""); continue }
+                }
+                if let first = seen[address] { reject("duplicate of pools[\(first)]"); continue }
+                seen[address] = i
+                accepted.append(PoolConfig(address: address, name: name, poolType: type))
+            }
+            return (accepted, rejected)
+        }
+    }
+}
+
+/// Hides secrets in URLs before they are logged or echoed: user info and query strings.
+public enum Redact {
+    public static func url(_ s: String) -> String {
+        guard var c = URLComponents(string: s) else { return String(s.prefix(8)) + "…" }
+        if c.password != nil { c.password = "***" }
+        if c.query != nil { c.query = "***" }
+        if c.path.count > 24 { c.path = String(c.path.prefix(8)) + "***" }  // some providers put the key in the path
+        return c.string ?? "…"
+    }
+}

@@ -1,0 +1,82 @@
+import Cache
+import SolanaCore
+
+/// Everything the service reads from its TOML file, resolved and validated: where to ingest
+/// from, which pools, where to serve the API, where to persist.
+///
+/// ```swift
+/// let config = try ConfigLoader.load(path: "config.toml")
+/// for issue in config.rejectedPools { print(issue) }     // bad entries, reported per pool
+/// let store = PoolStore(); config.pools.forEach { store.addPool($0) }
+/// ```
+public struct ServiceConfig: Sendable, Equatable {
+    public var ingest: IngestConfig
+    /// Pools accepted from `[[pools]]` (valid address, supported or absent `pool_type`).
+    public var pools: [PoolConfig]
+    /// `[[pools]]` entries that cannot be used, each with its reason (never fatal).
+    public var rejectedPools: [RejectedPool]
+    public var api: APISettings
+    public var persistence: PersistenceSettings
+    public var router: RouterSettings
+    /// Keys present in the file that this version does not read (warned, not fatal).
+    public var unknownKeys: [String]
+
+    public init(ingest: IngestConfig, pools: [PoolConfig], rejectedPools: [RejectedPool] = [], api: APISettings = .init(),
+                persistence: PersistenceSettings = .init(), router: RouterSettings = .init(), unknownKeys: [String] = []) {
+        self.ingest = ingest; self.pools = pools; self.rejectedPools = rejectedPools; self.api = api
+        self.persistence = persistence; self.router = router; self.unknownKeys = unknownKeys
+    }
+}
+
+/// A `[[pools]]` entry that was not added, and why (bad address, prop AMM, unknown type, duplicate).
+public struct RejectedPool: Sendable, Equatable, CustomStringConvertible {
+    public var index: Int
+    public var line: Int?
+    public var address: String
+    public var name: String?
+    public var poolType: String?
+    public var reason: String
+    public var description: String {
+        let at = line.map { "line \($0), " } ?? ""
+        return "pools[\(index)] (\(at)\(name ?? address)): \(reason)"
+    }
+}
+
+/// `[api]`: where and how the HTTP API listens, with request limits.
+public struct APISettings: Sendable, Equatable {
+    public var host = "127.0.0.1"
+    public var port = 3001
+    /// Largest accepted request body (POST /scan-arbitrage, POST /v1/pools).
+    public var maxBodyBytes = 64 * 1024
+    /// Largest accepted path + query string.
+    public var maxURIBytes = 4 * 1024
+    /// Concurrent connections accepted; more wait in the listen backlog.
+    public var maxConnections = 256
+    /// Concurrent `/v1/stream` WebSocket clients.
+    public var maxStreamClients = 64
+    public init() {}
+}
+
+/// `[database]`: the opportunity history and account snapshots. SQLite unless a PostgreSQL URL is set.
+public struct PersistenceSettings: Sendable, Equatable {
+    public enum Backend: Sendable, Equatable {
+        case sqlite(path: String)
+        case postgres(url: String)
+        case disabled
+    }
+    public var backend: Backend = .sqlite(path: "solana-pool-cache.sqlite")
+    public var recordOpportunities = true
+    /// Save account snapshots for warm start.
+    public var recordAccounts = true
+    /// Seconds between account snapshot flushes.
+    public var snapshotIntervalSeconds: Double = 5
+    public init() {}
+}
+
+/// `[router]`: the original's arbitrage settings, passed to the arbitrage engine.
+public struct RouterSettings: Sendable, Equatable {
+    public var mode = "complete"
+    public var minROIPercent = 0.3
+    public var maxHops = 3
+    public init() {}
+}

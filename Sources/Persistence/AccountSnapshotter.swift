@@ -1,0 +1,81 @@
+import Cache
+import Foundation
+import Logging
+import SolanaCore
+
+/// Saves the last snapshot of every watched account and loads them back at boot (warm start):
+/// the API serves prices at once after a restart, with the pools marked `stale` until the
+/// live resync applies newer slots.
+///
+/// ```swift
+/// let snapshots = AccountSnapshotter(store: store, database: db)
+/// let warm = try await snapshots.warmStart()          // before ingestion starts
+/// Task { await snapshots.run(every: 5) }               // flushes changed accounts
+/// ```
+public final class AccountSnapshotter: @unchecked Sendable {
+    let store: PoolStore
+    let database: any PersistenceStore
+    let logger: Logger
+    private let lock = NSLock()
+    /// Slot of each account as last saved, so a flush writes only what moved.
+    private var savedSlots: [Pubkey: UInt64] = [:]
+
+    public init(store: PoolStore, database: any PersistenceStore, logger: Logger = Logger(label: "persistence")) {
+        self.store = store; self.database = database; self.logger = logger
+    }
+
+    public struct WarmStart: Sendable, Equatable {
+        public var accountsLoaded: Int
+        public var poolsPriced: Int
+    }
+
+    /// Applies saved accounts to the store (pools first, then their dependents, which are only
+    /// known once the pool decoded) and marks every priced pool `stale`.
+    @discardableResult
+    public func warmStart() async throws -> WarmStart {
+        let saved = try await database.loadAccounts()
+        var pending = saved
+        var applied = 0
+        for _ in 0..<6 where !pending.isEmpty {
+            var next: [AccountSnapshot] = []
+            for s in pending {
+                let r = store.apply(s.account, receivedAt: s.savedAt)
+                if r.unknownAccount { next.append(s) } else { applied += 1 }
+            }
+            if next.count == pending.count { break }
+            pending = next
+        }
+        var priced = 0
+        for e in store.entries() where e.price != nil {
+            store.setStatus(e.address, .stale)
+            priced += 1
+        }
+        lock.withLock { for s in saved { savedSlots[s.account.address] = s.account.slot } }
+        logger.info("warm start: \(applied) of \(saved.count) saved accounts applied, \(priced) pools priced (stale until live resync)")
+        return WarmStart(accountsLoaded: applied, poolsPriced: priced)
+    }
+
+    /// Saves accounts whose slot moved since the last flush. Returns how many were written.
+    @discardableResult
+    public func flush(now: Double = Date().timeIntervalSince1970) async throws -> Int {
+        let changed: [AccountSnapshot] = lock.withLock {
+            store.watchedAccounts().compactMap { key in
+                guard let a = store.account(key), savedSlots[key] != a.slot || a.slot == 0 && savedSlots[key] == nil else { return nil }
+                return AccountSnapshot(account: a, savedAt: now)
+            }
+        }
+        guard !changed.isEmpty else { return 0 }
+        try await database.saveAccounts(changed)
+        lock.withLock { for s in changed { savedSlots[s.account.address] = s.account.slot } }
+        return changed.count
+    }
+
+    /// Flushes every `seconds` until cancelled, then once more.
+    public func run(every seconds: Double) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            do { try await flush() } catch { logger.error("account snapshot flush failed: \(error)") }
+        }
+        do { try await flush() } catch { logger.error("final account snapshot flush failed: \(error)") }
+    }
+}

@@ -1,0 +1,115 @@
+import Cache
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import NIOCore
+import HummingbirdWebSocket
+import Logging
+import Persistence
+import SolanaCore
+
+/// The HTTP API: the original endpoints exactly (`/health`, `/prices`, `/prices/:pair`,
+/// `/scan-arbitrage`), the `/v1` API, `/metrics` and the `/v1/stream` WebSocket, on Hummingbird.
+/// It only reads the `PoolStore`; ingestion and arbitrage come in through two small protocols.
+///
+/// ```swift
+/// let server = APIServer(store: store, settings: .init(port: 3001), ingest: engine, opportunities: arbitrage)
+/// try await server.run { port in print("listening on \(port)") }     // until the task is cancelled
+/// ```
+public final class APIServer: Sendable {
+    /// Listening address and request limits (`[api]` in the config).
+    public struct Settings: Sendable {
+        public var host = "127.0.0.1"
+        public var port = 3001
+        public var maxBodyBytes = 64 * 1024
+        public var maxURIBytes = 4 * 1024
+        public var maxConnections = 256
+        public var maxStreamClients = 64
+        /// Largest `amount` pools × pools work per quote stays bounded by `QuoteFinder.maxFirstHops`.
+        public var maxPoolsAddedAtRuntime = 10_000
+        public init(host: String = "127.0.0.1", port: Int = 3001) { self.host = host; self.port = port }
+    }
+
+    /// A config entry that was not loaded, shown by `/v1/health`.
+    public struct ConfigNote: Sendable {
+        public var entry: String
+        public var address: String
+        public var reason: String
+        public init(entry: String, address: String, reason: String) { self.entry = entry; self.address = address; self.reason = reason }
+    }
+
+    let store: PoolStore
+    let settings: Settings
+    let ingest: (any IngestControl)?
+    let opportunities: (any OpportunityProvider)?
+    let persistence: (any PersistenceStore)?
+    let configNotes: [ConfigNote]
+    let metrics: ServiceMetrics
+    let logger: Logger
+    let startedAt = Date().timeIntervalSince1970
+    let streamCount = ClientCount()
+    let clock: @Sendable () -> Double
+
+    public init(store: PoolStore, settings: Settings = .init(), ingest: (any IngestControl)? = nil,
+                opportunities: (any OpportunityProvider)? = nil, persistence: (any PersistenceStore)? = nil,
+                configNotes: [ConfigNote] = [], metrics: ServiceMetrics = ServiceMetrics(),
+                logger: Logger = Logger(label: "api"), clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        self.store = store; self.settings = settings; self.ingest = ingest; self.opportunities = opportunities
+        self.persistence = persistence; self.configNotes = configNotes; self.metrics = metrics; self.logger = logger; self.clock = clock
+    }
+
+    /// Builds the router (also used by tests through `run`).
+    func makeRouter() -> Router<BasicWebSocketRequestContext> {
+        let router = Router(context: BasicWebSocketRequestContext.self)
+        router.middlewares.add(MetricsMiddleware(metrics: metrics))
+        router.middlewares.add(ErrorMiddleware(metrics: metrics))
+        router.middlewares.add(LimitsMiddleware(maxURIBytes: settings.maxURIBytes, maxBodyBytes: settings.maxBodyBytes, metrics: metrics))
+        LegacyRoutes(server: self).register(on: router)
+        PoolRoutes(server: self).register(on: router)
+        QuoteRoutes(server: self).register(on: router)
+        HealthRoutes(server: self).register(on: router)
+        OpportunityRoutes(server: self).register(on: router)
+        StreamRoute(server: self).register(on: router)
+        router.get("/metrics") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: self.metrics.render(store: self.store, ingest: self.ingest))))
+        }
+        router.get("/v1/openapi.json") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
+        }
+        return router
+    }
+
+    /// Serves until the surrounding task is cancelled. `onReady` receives the bound port (useful with port 0).
+    public func run(onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let router = makeRouter()
+        let app = Application(
+            router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: .init(maxFrameSize: 16 * 1024))),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "solana-pool-cache",
+                                 availableConnectionsDelegate: MaximumAvailableConnections(settings.maxConnections)),
+            onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        try await app.run()
+    }
+
+    var now: Double { clock() }
+
+    /// Parsed base58 key from a path or query value, or a 400 naming the parameter.
+    static func pubkey(_ text: String?, _ name: String) throws -> Pubkey {
+        guard let text, !text.isEmpty else { throw APIError.badParam(name, "missing") }
+        guard text.utf8.count <= 64, let key = try? Pubkey(base58: text) else {
+            throw APIError.badParam(name, "not a base58 public key")
+        }
+        return key
+    }
+}
+
+/// A thread-safe counter (stream clients).
+final class ClientCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func tryIncrement(limit: Int) -> Bool { lock.withLock { if value >= limit { return false }; value += 1; return true } }
+    func decrement() { lock.withLock { value -= 1 } }
+    var current: Int { lock.withLock { value } }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import Logging
+import Persistence
+import SolanaCore
+
+/// Writes every new opportunity to the database (the history `/v1/opportunities?history=true`
+/// serves, kept across restarts), in small batches.
+///
+/// ```swift
+/// Task { await OpportunityRecorder(provider: engine, database: db).run() }
+/// ```
+public struct OpportunityRecorder: Sendable {
+    let provider: any OpportunityProvider
+    let database: any PersistenceStore
+    let metrics: ServiceMetrics?
+    let logger: Logger
+
+    public init(provider: any OpportunityProvider, database: any PersistenceStore, metrics: ServiceMetrics? = nil,
+                logger: Logger = Logger(label: "persistence")) {
+        self.provider = provider; self.database = database; self.metrics = metrics; self.logger = logger
+    }
+
+    public static func record(_ o: Opportunity) -> OpportunityRecord {
+        OpportunityRecord(detectedAt: o.detectedAt, slot: o.slot, inputMint: o.inputMint.base58, outputMint: o.outputMint.base58,
+                          roi: o.roi.isFinite ? o.roi : 0, json: OpportunityJSON.bot(o).rendered)
+    }
+
+    public func run() async {
+        for await o in provider.opportunityUpdates() {
+            do { try await database.recordOpportunities([Self.record(o)]) } catch {
+                metrics?.persistenceErrors.increment()
+                logger.error("recording an opportunity failed: \(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Cache
+import Foundation
+import Hummingbird
+import SolanaCore
+
+/// The original service's endpoints, same paths and shapes, so the TypeScript
+/// `RustPoolCacheClient` works unchanged.
+struct LegacyRoutes {
+    let server: APIServer
+
+    func register(on router: Router<some RequestContext>) {
+        router.get("/health") { _, _ in self.health() }
+        router.get("/prices") { _, _ in jsonResponse(.array(self.rows().map(\.json))) }
+        router.get("/prices/:pair") { _, context in
+            try self.pair(context.parameters.get("pair"))
+        }
+        // An unencoded slash (`/prices/SOL/USDC`) splits the pair into two segments.
+        router.get("/prices/:base/:quote") { _, context in
+            try self.pair("\(context.parameters.get("base") ?? "")/\(context.parameters.get("quote") ?? "")")
+        }
+        router.post("/scan-arbitrage") { request, context in try await self.scan(request) }
+    }
+
+    func rows() -> [PriceRow] {
+        let now = server.now
+        return server.store.entries().compactMap { PriceRow.from($0, now: now) }
+    }
+
+    func health() -> Response {
+        let rows = rows()
+        return jsonResponse(.object([
+            ("status", .string("ok")),
+            ("cached_pools", J.int(rows.count)),
+            ("cached_pairs", J.int(Set(rows.map(\.pair)).count)),
+        ]))
+    }
+
+    func pair(_ raw: String?) throws -> Response {
+        guard let raw, !raw.isEmpty else { throw APIError.badParam("pair", "missing") }
+        let name = (raw.removingPercentEncoding ?? raw).trimmingCharacters(in: .whitespaces)
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, name.count <= 64 else {
+            throw APIError.badParam("pair", "expected BASE/QUOTE, e.g. SOL/USDC (URL-encoded as SOL%2FUSDC)")
+        }
+        let wanted = name.uppercased()
+        let reversed = "\(parts[1])/\(parts[0])".uppercased()
+        var out: [PriceRow] = []
+        for row in rows() {
+            if row.pair.uppercased() == wanted { out.append(row) } else if row.pair.uppercased() == reversed { out.append(row.inverted) }
+        }
+        // The original answered an unknown pair with an empty list; the client treats [] as "no data".
+        return jsonResponse(.array(out.map(\.json)))
+    }
+
+    func scan(_ request: Request) async throws -> Response {
+        let body = try await Body.collect(request, limit: server.settings.maxBodyBytes)
+        var threshold = 0.3
+        if !body.isEmpty {
+            let object = try Body.object(body)
+            if let v = object["threshold_pct"] {
+                guard let n = v as? NSNumber, !(v is Bool), n.doubleValue.isFinite, n.doubleValue >= 0, n.doubleValue <= 1_000 else {
+                    throw APIError.badParam("threshold_pct", "expected a number between 0 and 1000")
+                }
+                threshold = n.doubleValue
+            }
+        }
+        let found = server.opportunities?.scanLegacy(thresholdPct: threshold) ?? []
+        return jsonResponse(.object([("opportunities", .array(found.map(OpportunityJSON.legacy))), ("count", J.int(found.count))]))
+    }
+}
+
+/// Request body helpers: bounded collection and strict JSON object parsing with 400s.
+enum Body {
+    static func collect(_ request: Request, limit: Int) async throws -> [UInt8] {
+        do {
+            let buffer = try await request.body.collect(upTo: limit)
+            return Array(buffer.readableBytesView)
+        } catch {
+            throw APIError(.contentTooLarge, "body_too_large", "request body larger than \(limit) bytes")
+        }
+    }
+
+    static func object(_ bytes: [UInt8]) throws -> [String: Any] {
+        let parsed: Any
+        do { parsed = try JSONSerialization.jsonObject(with: Data(bytes), options: []) } catch {
+            throw APIError(.badRequest, "malformed_json", "request body is not valid JSON")
+        }
+        guard let object = parsed as? [String: Any] else { throw APIError(.badRequest, "malformed_json", "request body must be a JSON object") }
+        return object
+    }
+}

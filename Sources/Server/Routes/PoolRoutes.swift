@@ -1,0 +1,99 @@
+import Cache
+import Dex
+import Foundation
+import Hummingbird
+import SolanaCore
+
+/// `/v1/pools` (list, one, add, remove) and `/v1/accounts/:address`.
+struct PoolRoutes {
+    let server: APIServer
+
+    func register(on router: Router<some RequestContext>) {
+        router.get("/v1/pools") { request, _ in try self.list(request) }
+        router.get("/v1/pools/:address") { _, context in
+            let key = try APIServer.pubkey(context.parameters.get("address"), "address")
+            guard let e = self.server.store.entry(key) else { throw APIError(.notFound, "unknown_pool", "pool \(key) is not configured") }
+            return jsonResponse(PoolJSON.pool(e, now: self.server.now, detail: true))
+        }
+        router.post("/v1/pools") { request, _ in try await self.add(request) }
+        router.delete("/v1/pools/:address") { _, context in
+            let key = try APIServer.pubkey(context.parameters.get("address"), "address")
+            guard self.server.store.entry(key) != nil else { throw APIError(.notFound, "unknown_pool", "pool \(key) is not configured") }
+            _ = await self.server.ingest?.removePool(key)
+            _ = self.server.store.removePool(key)
+            self.server.logger.info("pool \(key) removed via API")
+            return jsonResponse(.object([("removed", J.key(key))]))
+        }
+        router.get("/v1/accounts/:address") { _, context in
+            let key = try APIServer.pubkey(context.parameters.get("address"), "address")
+            guard let a = self.server.store.account(key) else {
+                throw APIError(.notFound, "unknown_account", "account \(key) is not cached (only pools and their dependents are)")
+            }
+            return jsonResponse(PoolJSON.account(a))
+        }
+    }
+
+    func list(_ request: Request) throws -> Response {
+        let q = request.uri.queryParameters
+        let mint = try q["mint"].map { try APIServer.pubkey(String($0), "mint") }
+        let dex = try q["dex"].map { d -> DexKind in
+            guard let k = DexKind(rawValue: String(d)) else {
+                throw APIError.badParam("dex", "unknown dex; one of \(DexKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return k
+        }
+        let status = q["status"].map(String.init)
+        let limit = try Query.int(q["limit"], "limit", default: 1_000, range: 1...10_000)
+        let offset = try Query.int(q["offset"], "offset", default: 0, range: 0...10_000_000)
+        let now = server.now
+        let matching = server.store.entries().filter { e in
+            if let dex, e.dex != dex { return false }
+            if let status, e.status.label != status { return false }
+            if let mint {
+                guard let m = e.model, m.mintA == mint || m.mintB == mint else { return false }
+            }
+            return true
+        }
+        let page = matching.dropFirst(offset).prefix(limit)
+        return jsonResponse(.object([
+            ("count", J.int(matching.count)), ("offset", J.int(offset)),
+            ("pools", .array(page.map { PoolJSON.pool($0, now: now, detail: false) })),
+        ]))
+    }
+
+    func add(_ request: Request) async throws -> Response {
+        let object = try Body.object(try await Body.collect(request, limit: server.settings.maxBodyBytes))
+        guard let text = object["address"] as? String else { throw APIError.badParam("address", "missing (string)") }
+        let key = try APIServer.pubkey(text, "address")
+        let name = try Self.optionalString(object["name"], "name", max: 128)
+        let type = try Self.optionalString(object["pool_type"], "pool_type", max: 64)
+        if let type, PoolConfig.dex(forPoolType: type) == nil {
+            throw APIError(.unprocessableContent, "unsupported_pool_type", "pool_type \"\(type)\" is not supported")
+        }
+        guard server.store.entry(key) == nil else { throw APIError(.conflict, "already_configured", "pool \(key) is already configured") }
+        guard server.store.poolCount < server.settings.maxPoolsAddedAtRuntime + 100_000 else {
+            throw APIError(.tooManyRequests, "too_many_pools", "pool limit reached")
+        }
+        let config = PoolConfig(address: key, name: name, poolType: type)
+        server.store.addPool(config)
+        await server.ingest?.addPool(config)
+        server.logger.info("pool \(key) added via API")
+        let entry = server.store.entry(key)
+        return jsonResponse(entry.map { PoolJSON.pool($0, now: server.now, detail: true) } ?? .object([("address", J.key(key))]), status: .created)
+    }
+
+    static func optionalString(_ v: Any?, _ name: String, max: Int) throws -> String? {
+        guard let v, !(v is NSNull) else { return nil }
+        guard let s = v as? String, s.count <= max else { throw APIError.badParam(name, "expected a string of at most \(max) characters") }
+        return s
+    }
+}
+
+/// Query-string helpers with 400s naming the parameter.
+enum Query {
+    static func int(_ raw: Substring?, _ name: String, default def: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let raw else { return def }
+        guard let v = Int(raw), range.contains(v) else { throw APIError.badParam(name, "expected an integer in \(range.lowerBound)…\(range.upperBound)") }
+        return v
+    }
+}

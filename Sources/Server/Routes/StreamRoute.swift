@@ -1,0 +1,109 @@
+import Cache
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import SolanaCore
+
+/// `/v1/stream` WebSocket: pushes `{"type":"pool_update",…}` for every re-priced pool and
+/// `{"type":"opportunity",…}` for every new opportunity, filtered by `?pools=a,b` and/or
+/// `?mints=x,y`. A client may replace its filter by sending `{"pools":[…],"mints":[…]}`.
+struct StreamRoute {
+    let server: APIServer
+
+    /// What one client wants to see (empty sets = everything).
+    struct Filter: Sendable {
+        var pools: Set<Pubkey> = []
+        var mints: Set<Pubkey> = []
+        static let maxKeys = 1_000
+
+        func wants(pool: Pubkey, mints poolMints: [Pubkey]) -> Bool {
+            if pools.isEmpty && mints.isEmpty { return true }
+            return pools.contains(pool) || poolMints.contains { mints.contains($0) }
+        }
+
+        static func parse(pools: String?, mints: String?) throws -> Filter {
+            func keys(_ s: String?, _ name: String) throws -> Set<Pubkey> {
+                guard let s, !s.isEmpty else { return [] }
+                let parts = s.split(separator: ",")
+                guard parts.count <= maxKeys else { throw APIError.badParam(name, "at most \(maxKeys) keys") }
+                return Set(try parts.map { try APIServer.pubkey(String($0), name) })
+            }
+            return Filter(pools: try keys(pools, "pools"), mints: try keys(mints, "mints"))
+        }
+    }
+
+    func register(on router: Router<BasicWebSocketRequestContext>) {
+        let server = self.server
+        router.ws("/v1/stream") { request, _ in
+            let q = request.uri.queryParameters
+            _ = try Filter.parse(pools: (q["pools"] ?? q["pool"]).map(String.init), mints: (q["mints"] ?? q["mint"]).map(String.init))
+            guard server.streamCount.current < server.settings.maxStreamClients else {
+                server.metrics.streamDropped.increment()
+                throw APIError(.serviceUnavailable, "too_many_stream_clients", "stream client limit (\(server.settings.maxStreamClients)) reached")
+            }
+            return .upgrade([:])
+        } onUpgrade: { inbound, outbound, context in
+            guard server.streamCount.tryIncrement(limit: server.settings.maxStreamClients) else { return }
+            server.metrics.streamClients.increment()
+            defer { server.streamCount.decrement(); server.metrics.streamClients.decrement() }
+            let q = context.request.uri.queryParameters
+            let initial = (try? Filter.parse(pools: (q["pools"] ?? q["pool"]).map(String.init), mints: (q["mints"] ?? q["mint"]).map(String.init))) ?? Filter()
+            let filter = FilterBox(initial)
+            let (changesID, changes) = server.store.changes()
+            defer { server.store.stopChanges(changesID) }
+            let opportunities = server.opportunities?.opportunityUpdates()
+            try await outbound.write(.text(JSONText.object([("type", .string("hello")), ("pools", J.int(server.store.poolCount))]).rendered))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for try await message in inbound.messages(maxSize: 16 * 1024) {
+                        guard case .text(let text) = message else { continue }
+                        do {
+                            let object = try Body.object(Array(text.utf8))
+                            let pools = (object["pools"] as? [String])?.joined(separator: ",")
+                            let mints = (object["mints"] as? [String])?.joined(separator: ",")
+                            filter.set(try Filter.parse(pools: pools, mints: mints))
+                            try await outbound.write(.text(#"{"type":"filter","ok":true}"#))
+                        } catch let e as APIError {
+                            try await outbound.write(.text(JSONText.object([("type", .string("error")), ("error", .string(e.code)),
+                                                                             ("message", .string(e.message))]).rendered))
+                        }
+                    }
+                }
+                group.addTask {
+                    for await change in changes {
+                        guard let e = server.store.entry(change.pool), let m = e.model else { continue }
+                        guard filter.get().wants(pool: change.pool, mints: [m.mintA, m.mintB]) else { continue }
+                        try await outbound.write(.text(JSONText.object([
+                            ("type", .string("pool_update")), ("slot", J.u64(change.slot)),
+                            ("pool", PoolJSON.pool(e, now: server.now, detail: false)),
+                        ]).rendered))
+                        server.metrics.streamMessages.increment()
+                    }
+                }
+                if let opportunities {
+                    group.addTask {
+                        for await o in opportunities {
+                            let f = filter.get()
+                            guard f.pools.isEmpty && f.mints.isEmpty
+                                || o.route.contains(where: { f.wants(pool: $0.pool, mints: [$0.inputMint, $0.outputMint]) }) else { continue }
+                            try await outbound.write(.text(JSONText.object([("type", .string("opportunity")), ("opportunity", OpportunityJSON.bot(o))]).rendered))
+                            server.metrics.streamMessages.increment()
+                        }
+                    }
+                }
+                // The client leaving (inbound ends) ends the session.
+                _ = try await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+}
+
+/// The filter a client may change while its stream runs.
+final class FilterBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var filter: StreamRoute.Filter
+    init(_ f: StreamRoute.Filter) { filter = f }
+    func get() -> StreamRoute.Filter { lock.withLock { filter } }
+    func set(_ f: StreamRoute.Filter) { lock.withLock { filter = f } }
+}

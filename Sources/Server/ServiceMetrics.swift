@@ -1,0 +1,82 @@
+import Cache
+import Foundation
+import Prometheus
+
+/// The service's Prometheus registry: HTTP, stream, pool and ingestion figures, rendered by
+/// `/metrics` in the text exposition format.
+///
+/// ```swift
+/// let metrics = ServiceMetrics()
+/// metrics.request(route: "/prices", method: "GET", status: 200, seconds: 0.0004)
+/// print(metrics.render(store: store, ingest: nil))
+/// ```
+public final class ServiceMetrics: @unchecked Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    let internalErrors: Counter
+    let rejected: Counter
+    let badRequests: Counter
+    let streamClients: Gauge
+    let streamMessages: Counter
+    let streamDropped: Counter
+    let persistenceErrors: Counter
+    let latency: ValueHistogram
+    private let lock = NSLock()
+    private var lastIngest = IngestCounters()
+
+    public init() {
+        internalErrors = registry.makeCounter(name: "spc_http_internal_errors_total", help: "Requests that failed with an internal error")
+        rejected = registry.makeCounter(name: "spc_http_rejected_total", help: "Requests rejected by size limits")
+        badRequests = registry.makeCounter(name: "spc_http_bad_requests_total", help: "Requests answered 4xx")
+        streamClients = registry.makeGauge(name: "spc_stream_clients", help: "Connected /v1/stream clients")
+        streamMessages = registry.makeCounter(name: "spc_stream_messages_total", help: "Messages sent to stream clients")
+        streamDropped = registry.makeCounter(name: "spc_stream_refused_total", help: "Stream connections refused (limit)")
+        persistenceErrors = registry.makeCounter(name: "spc_persistence_errors_total", help: "Failed database writes")
+        latency = registry.makeValueHistogram(name: "spc_http_request_seconds", buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
+                                              help: "Time to answer an HTTP request")
+    }
+
+    func request(route: String, method: String, status: Int, seconds: Double) {
+        registry.makeCounter(name: "spc_http_requests_total", labels: [("route", route), ("method", method), ("status", String(status))],
+                             help: "HTTP requests by route template and status").increment()
+        if (400..<500).contains(status) { badRequests.increment() }
+        latency.record(seconds)
+    }
+
+    /// Refreshes the gauges that mirror current state, then renders everything.
+    public func render(store: PoolStore, ingest: (any IngestControl)?) -> String {
+        var byStatus: [String: Int] = [:]
+        for label in ["pending", "ok", "not_found", "wrong_owner", "unsupported", "stale", "error"] { byStatus[label] = 0 }
+        let entries = store.entries()
+        for e in entries { byStatus[e.status.label, default: 0] += 1 }
+        for (label, n) in byStatus {
+            registry.makeGauge(name: "spc_pools", labels: [("status", label)], help: "Configured pools by status").set(Double(n))
+        }
+        registry.makeGauge(name: "spc_accounts_watched", help: "Accounts the cache holds or waits for").set(Double(store.watchedAccounts().count))
+        if let ingest {
+            let c = ingest.counters()
+            lock.withLock {
+                func bump(_ name: String, _ help: String, _ now: UInt64, _ before: UInt64) {
+                    let counter = registry.makeCounter(name: name, help: help)
+                    if now > before { counter.increment(by: Int64(clamping: now - before)) }
+                }
+                bump("spc_ingest_notifications_total", "Account notifications received", c.notifications, lastIngest.notifications)
+                bump("spc_ingest_applied_total", "Updates applied to the store", c.appliedUpdates, lastIngest.appliedUpdates)
+                bump("spc_ingest_ignored_older_total", "Updates ignored as older than the held slot", c.ignoredOlder, lastIngest.ignoredOlder)
+                bump("spc_ingest_decode_errors_total", "Updates that failed to decode", c.decodeErrors, lastIngest.decodeErrors)
+                bump("spc_ingest_reconnects_total", "PubSub reconnects", c.reconnects, lastIngest.reconnects)
+                bump("spc_ingest_resnapshots_total", "Re-snapshots after a gap", c.resnapshots, lastIngest.resnapshots)
+                bump("spc_rpc_requests_total", "JSON-RPC HTTP requests", c.httpRequests, lastIngest.httpRequests)
+                bump("spc_rpc_429_total", "JSON-RPC answers 429", c.http429, lastIngest.http429)
+                lastIngest = c
+            }
+            let live = ingest.connections().filter { $0.state == .live }.count
+            registry.makeGauge(name: "spc_connections_live", help: "PubSub connections live").set(Double(live))
+            if !c.latencySamples.isEmpty {
+                let sorted = c.latencySamples.sorted()
+                registry.makeGauge(name: "spc_ingest_latency_p50_seconds", help: "Receive-to-visible latency, median of the recent window")
+                    .set(sorted[sorted.count / 2])
+            }
+        }
+        return registry.emitToString()
+    }
+}

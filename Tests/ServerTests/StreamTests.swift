@@ -1,0 +1,72 @@
+import Cache
+import Dex
+import Foundation
+import HummingbirdWSClient
+import Logging
+import Server
+import Simulator
+import SolanaCore
+import XCTest
+
+/// `/v1/stream` over a real WebSocket: pool updates (filtered) and opportunities.
+final class StreamTests: XCTestCase {
+    func testPoolUpdatesFilteredByPoolAndOpportunities() async throws {
+        let cluster = try Feed.cluster()
+        let store = Feed.store(from: cluster)
+        let arbitrage = FakeOpportunities()
+        let running = try await RunningServer(APIServer(store: store, settings: .init(port: 0), opportunities: arbitrage))
+        defer { Task { await running.stop() } }
+        let amm = Pubkey("58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2"), orca = Pubkey("EGZ7tiLeH62TPV1gL8WwbXGzEPa9zmcpVnnkPKKnrE2U")
+        let (subscription, events) = cluster.subscribe()
+        defer { cluster.unsubscribe(subscription) }
+
+        let received = Collected()
+        try await WebSocketClient.connect(url: "ws://127.0.0.1:\(running.port)/v1/stream?pools=\(amm)", logger: Logger(label: "test")) { inbound, _, _ in
+            var it = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+            var eventIterator = events.makeAsyncIterator()
+            guard case .text(let hello)? = try await it.next() else { return XCTFail("no hello") }
+            XCTAssertTrue(hello.contains(#""type":"hello""#), hello)
+            // A swap on a pool outside the filter, then one inside it.
+            for pool in [orca, amm] {
+                _ = try cluster.swap(pool: pool, inputMint: KnownMints.wsol, amountIn: 50_000_000)
+                let next = await eventIterator.next(); let event = try XCTUnwrap(next)
+                Feed.apply(event.changed, to: store)
+            }
+            guard case .text(let update)? = try await it.next() else { return XCTFail("no update") }
+            await received.add(update)
+            // Opportunities reach the stream too (the fake engine publishes once the client is subscribed).
+            for _ in 0..<100 where arbitrage.subscriberCount == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            arbitrage.publish(FakeOpportunities.sample())
+            guard case .text(let opportunity)? = try await it.next() else { return XCTFail("no opportunity") }
+            await received.add(opportunity)
+        }
+        let messages = await received.items
+        XCTAssertEqual(messages.count, 2)
+        let update = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(messages[0].utf8)) as? [String: Any])
+        XCTAssertEqual(update["type"] as? String, "pool_update")
+        let pool = try XCTUnwrap(update["pool"] as? [String: Any])
+        XCTAssertEqual(pool["address"] as? String, amm.base58, "the filtered-out Orca swap must not be delivered")
+        XCTAssertEqual(pool["reserve_a"] as? String, store.entry(amm)?.price?.reserveA.map(String.init))
+        let opp = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(messages[1].utf8)) as? [String: Any])
+        XCTAssertEqual(opp["type"] as? String, "opportunity")
+    }
+
+    func testBadFilterIsRefused() async throws {
+        let store = PoolStore()
+        let running = try await RunningServer(APIServer(store: store, settings: .init(port: 0)))
+        defer { Task { await running.stop() } }
+        do {
+            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(running.port)/v1/stream?pools=not-a-key", logger: Logger(label: "test")) { _, _, _ in
+                XCTFail("upgrade must be refused")
+            }
+            XCTFail("connect must fail")
+        } catch {}
+        let r = try await HTTP.get("\(running.base)/v1/stream?pools=not-a-key")
+        XCTAssertEqual(r.status, 400)
+    }
+}
+
+actor Collected {
+    var items: [String] = []
+    func add(_ s: String) { items.append(s) }
+}

@@ -1,0 +1,130 @@
+import Cache
+import Dex
+import Foundation
+import Persistence
+import Server
+import Simulator
+import SolanaCore
+import XCTest
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Test-only feeding of a PoolStore from the bundled real snapshots (the product gets its
+/// accounts from live ingestion; this stands in for it in tests).
+enum Feed {
+    static func cluster(seed: UInt64 = 3) throws -> Cluster { try Cluster.bundled(seed: seed, swapsPerSlot: 0) }
+
+    static func store(from cluster: Cluster) -> PoolStore {
+        let store = PoolStore(context: { QuoteContext(now: cluster.now, slot: cluster.slot) })
+        for p in cluster.poolAddresses { store.addPool(PoolConfig(address: p)) }
+        apply(cluster.allAccounts(), to: store)
+        return store
+    }
+
+    /// Applies accounts until nothing new is taken (dependents are known only after their pool).
+    static func apply(_ accounts: [AccountData], to store: PoolStore, at time: Double = Date().timeIntervalSince1970) {
+        var pending = accounts
+        for _ in 0..<6 {
+            let next = pending.filter { store.apply($0, receivedAt: time).unknownAccount }
+            if next.count == pending.count { break }
+            pending = next
+        }
+    }
+}
+
+/// A fake ingestion engine: fixed connections, records add/remove calls.
+final class FakeIngest: IngestControl, @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var added: [PoolConfig] = []
+    private(set) var removed: [Pubkey] = []
+    func connections() -> [ConnectionHealth] {
+        [ConnectionHealth(id: 0, endpoint: "ws://127.0.0.1:1", state: .live, subscriptions: 12, reconnects: 1, lastMessageAt: Date().timeIntervalSince1970)]
+    }
+    func addPool(_ config: PoolConfig) async { lock.withLock { added.append(config) } }
+    func removePool(_ address: Pubkey) async -> Bool { lock.withLock { removed.append(address) }; return true }
+    func counters() -> IngestCounters { var c = IngestCounters(); c.notifications = 42; c.appliedUpdates = 40; return c }
+}
+
+/// A fake arbitrage engine with fixed opportunities and a feed tests can push into.
+final class FakeOpportunities: OpportunityProvider, @unchecked Sendable {
+    private let lock = NSLock()
+    var standing: [Opportunity] = []
+    var legacy: [LegacyOpportunity] = []
+    private var continuations: [AsyncStream<Opportunity>.Continuation] = []
+    private(set) var lastThreshold: Double?
+
+    func currentOpportunities() -> [Opportunity] { lock.withLock { standing } }
+    func scanLegacy(thresholdPct: Double) -> [LegacyOpportunity] { lock.withLock { lastThreshold = thresholdPct; return legacy.filter { $0.priceDiffPct >= thresholdPct } } }
+    func opportunityUpdates() -> AsyncStream<Opportunity> {
+        let (s, c) = AsyncStream<Opportunity>.makeStream()
+        lock.withLock { continuations.append(c) }
+        return s
+    }
+    var subscriberCount: Int { lock.withLock { continuations.count } }
+    func publish(_ o: Opportunity) { for c in lock.withLock({ continuations }) { c.yield(o) } }
+    func finish() { for c in lock.withLock({ continuations }) { c.finish() } }
+
+    static func sample(slot: UInt64 = 431_199_000, at: Double = 1_783_355_400.25) -> Opportunity {
+        let pool1 = Pubkey("58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2"), pool2 = Pubkey("Czfq3xZZDmsdGdUyrNLtRhGc47cXcZtLG4crryfu44zE")
+        return Opportunity(inputMint: KnownMints.wsol, outputMint: KnownMints.wsol, inputAmount: 1_000_000_000, outputAmount: 1_003_000_000,
+                           route: [.init(pool: pool1, dex: "raydium-amm-v4", inputMint: KnownMints.wsol, outputMint: KnownMints.usdc, inAmount: 1_000_000_000, outAmount: 81_386_311),
+                                   .init(pool: pool2, dex: "orca-whirlpool", inputMint: KnownMints.usdc, outputMint: KnownMints.wsol, inAmount: 81_386_311, outAmount: 1_003_000_000)],
+                           slot: slot, detectedAt: at)
+    }
+}
+
+/// A running APIServer on a free loopback port, stopped by `stop()`.
+final class RunningServer: @unchecked Sendable {
+    let task: Task<Void, Error>
+    let port: Int
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    init(_ server: APIServer) async throws {
+        let (stream, c) = AsyncStream<Int>.makeStream()
+        task = Task { try await server.run { port in c.yield(port); c.finish() } }
+        var it = stream.makeAsyncIterator()
+        guard let p = await it.next() else { throw URLError(.cannotConnectToHost) }
+        port = p
+    }
+
+    func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+}
+
+/// Real HTTP over loopback with URLSession.
+enum HTTP {
+    struct Reply {
+        let status: Int
+        let body: Data
+        let headers: [String: String]
+        var text: String { String(decoding: body, as: UTF8.self) }
+        func json() throws -> Any { try JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]) }
+        func object() throws -> [String: Any] { try XCTUnwrap(try json() as? [String: Any], text) }
+        func array() throws -> [[String: Any]] { try XCTUnwrap(try json() as? [[String: Any]], text) }
+    }
+
+    static let session: URLSession = {
+        let c = URLSessionConfiguration.ephemeral
+        c.timeoutIntervalForRequest = 20
+        return URLSession(configuration: c)
+    }()
+
+    static func request(_ method: String, _ url: String, body: Data? = nil, headers: [String: String] = [:]) async throws -> Reply {
+        var r = URLRequest(url: try XCTUnwrap(URL(string: url), url))
+        r.httpMethod = method
+        r.httpBody = body
+        for (k, v) in headers { r.setValue(v, forHTTPHeaderField: k) }
+        if body != nil && headers["Content-Type"] == nil { r.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        let (data, response) = try await session.data(for: r)
+        let http = try XCTUnwrap(response as? HTTPURLResponse)
+        var h: [String: String] = [:]
+        for (k, v) in http.allHeaderFields { h[String(describing: k).lowercased()] = String(describing: v) }
+        return Reply(status: http.statusCode, body: data, headers: h)
+    }
+
+    static func get(_ url: String) async throws -> Reply { try await request("GET", url) }
+    static func post(_ url: String, _ body: String) async throws -> Reply { try await request("POST", url, body: Data(body.utf8)) }
+}
