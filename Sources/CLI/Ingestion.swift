@@ -1,4 +1,5 @@
 import Cache
+import Ingest
 import Logging
 import Server
 
@@ -12,8 +13,13 @@ import Server
 /// Until then the service runs without live ingestion: the API serves what is in the store
 /// (warm-started from the database when persistence is on) and `/v1/health` shows no connections.
 func startIngestion(store: PoolStore, config: IngestConfig, logger: Logger) -> (control: (any IngestControl)?, task: Task<Void, Error>?) {
-    logger.warning("live ingestion is not wired into this build (CLI/Ingestion.swift: startIngestion)")
-    return (nil, nil)
+    do {
+        let engine = try IngestEngine(store: store, config: config, logger: logger)
+        return (engine, Task { try await engine.run() })
+    } catch {
+        logger.error("live ingestion not started: \(error)")
+        return (nil, nil)
+    }
 }
 
 /// INTEGRATION POINT — the arbitrage engine (`Arbitrage.ArbitrageEngine`) adapted to `OpportunityProvider`.
