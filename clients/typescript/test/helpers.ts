@@ -159,6 +159,8 @@ export interface TcpProxy {
   accepted: () => number;
   /** Destroys every open connection (both sides). */
   dropAll: () => void;
+  /** While true, bytes are swallowed in both directions but sockets stay open (a half-open path). */
+  setFrozen: (frozen: boolean) => void;
   /** Stops accepting (and drops everything) until `resume()`. */
   pause: () => Promise<void>;
   resume: () => Promise<void>;
@@ -168,13 +170,14 @@ export interface TcpProxy {
 export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   const open = new Set<net.Socket>();
   let accepted = 0;
+  let frozen = false;
   const make = () => net.createServer((client) => {
     accepted += 1;
     const upstream = net.connect({ host: "127.0.0.1", port: targetPort });
     open.add(client); open.add(upstream);
     const end = () => { client.destroy(); upstream.destroy(); open.delete(client); open.delete(upstream); };
-    client.on("data", (d: NodeBuffer) => upstream.write(d));
-    upstream.on("data", (d: NodeBuffer) => client.write(d));
+    client.on("data", (d: NodeBuffer) => { if (!frozen) upstream.write(d); });
+    upstream.on("data", (d: NodeBuffer) => { if (!frozen) client.write(d); });
     client.on("close", end); upstream.on("close", end);
     client.on("error", end); upstream.on("error", end);
   });
@@ -186,6 +189,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     connections: () => open.size / 2,
     accepted: () => accepted,
     dropAll,
+    setFrozen: (f: boolean) => { frozen = f; },
     pause: async () => { dropAll(); await new Promise<void>((r) => server.close(() => r())); },
     resume: async () => { server = make(); await listen(server, port); },
     close: async () => { dropAll(); if (server.listening) await new Promise<void>((r) => server.close(() => r())); },

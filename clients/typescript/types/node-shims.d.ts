@@ -151,6 +151,7 @@ declare module "node:assert/strict" {
     notEqual(actual: unknown, expected: unknown, message?: string): void;
     deepEqual<T>(actual: unknown, expected: T, message?: string): asserts actual is T;
     match(value: string, re: RegExp, message?: string): void;
+    doesNotMatch(value: string, re: RegExp, message?: string): void;
     rejects(fn: Promise<unknown> | (() => Promise<unknown>), expected?: unknown, message?: string): Promise<void>;
     throws(fn: () => unknown, expected?: unknown, message?: string): void;
     fail(message?: string): never;
