@@ -71,11 +71,19 @@ export function connectNodeWebSocket(url: string, handlers: SocketHandlers, opti
   const connectTimer = setTimeout(() => finish(1006, "", new Error(`WebSocket connect to ${target.host} timed out after ${options.connectTimeoutMs} ms`)),
     options.connectTimeoutMs);
 
-  function finish(code: number, reason: string, error?: Error) {
+  let closeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Reports the end once. `graceful`: let queued bytes (our close frame) flush before the socket goes. */
+  function finish(code: number, reason: string, error?: Error, graceful = false) {
     if (state === "closed") return;
     state = "closed";
     clearTimeout(connectTimer);
-    socket.destroy();
+    clearTimeout(closeTimer);
+    if (graceful && !socket.destroyed) {
+      socket.end();
+      const reaper = setTimeout(() => socket.destroy(), 1000);
+      socket.once("close", () => clearTimeout(reaper));
+    } else socket.destroy();
     handlers.onClose(code, reason, error);
   }
 
@@ -108,7 +116,7 @@ export function connectNodeWebSocket(url: string, handlers: SocketHandlers, opti
   /** Ends the connection for a protocol violation by the server. */
   function fail(code: number, why: string) {
     sendClose(code, why);
-    finish(code, why, new Error(`WebSocket protocol error: ${why}`));
+    finish(code, why, new Error(`WebSocket protocol error: ${why}`), true);
   }
 
   function handshake(): boolean {
@@ -196,9 +204,7 @@ export function connectNodeWebSocket(url: string, handlers: SocketHandlers, opti
           const code = len >= 2 ? payload.readUInt16BE(0) : 1005;
           const reason = len > 2 ? payload.subarray(2).toString("utf8") : "";
           sendClose(code === 1005 ? 1000 : code, "");
-          state = "closing";
-          socket.end();
-          finish(code, reason);
+          finish(code, reason, undefined, true);
           return;
         }
         default: return fail(1002, `unknown opcode ${opcode}`);
@@ -229,7 +235,7 @@ export function connectNodeWebSocket(url: string, handlers: SocketHandlers, opti
         state = "closing";
         sendClose(code, reason);
         // The server answers with its own close frame; do not wait for it forever.
-        setTimeout(() => finish(code, reason), 1000);
+        closeTimer = setTimeout(() => finish(code, reason), 1000);
       } else finish(code, reason);
     },
   };

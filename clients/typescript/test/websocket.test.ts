@@ -1,8 +1,19 @@
 // The RFC 6455 client against a raw server end that sends exactly the frames under test.
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { connectNodeWebSocket } from "../src/websocket.js";
-import { clientFrames, serverFrame, sleep, startRawWsServer, wsAccept } from "./helpers.js";
+import { clientFrames, serverFrame, sleep, startRawWsServer as startRaw, wsAccept } from "./helpers.js";
+
+// Servers are also closed after the suite, so a failed assertion cannot leave the process hanging.
+const servers: { close: () => Promise<void> }[] = [];
+const startRawWsServer: typeof startRaw = async (onUpgrade) => {
+  const s = await startRaw(onUpgrade);
+  let closed = false;
+  const wrapped = { port: s.port, close: async () => { if (!closed) { closed = true; await s.close(); } } };
+  servers.push(wrapped);
+  return wrapped;
+};
+after(async () => { for (const s of servers) await s.close(); });
 
 const text = (s: string) => Buffer.from(s, "utf8");
 
@@ -49,6 +60,7 @@ describe("RFC 6455 client", () => {
     await until(() => c.closed() !== null);
     assert.deepEqual(c.got, ['{"type":"hello","pools":3}', "second é"]);
     assert.equal(c.closed()!.code, 1000);
+    await until(() => clientFrames(Buffer.concat(fromClient)).length >= 2);
     const frames = clientFrames(Buffer.concat(fromClient));
     assert.ok(frames.every((f) => f.masked), "every client frame is masked");
     assert.deepEqual(frames.map((f) => f.opcode), [0xa, 0x8]);
