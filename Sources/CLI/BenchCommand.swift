@@ -12,8 +12,10 @@ enum BenchCommand {
         let quick = args.contains("--quick"), json = args.contains("--json")
         var results: [BenchResult] = []
         let accounts = Dictionary(try Cluster.bundledAccounts().map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
+        results += DecodeApplyBench.run(accounts: accounts, quick: quick)
         results += QuoteBench.run(accounts: accounts, quick: quick)
-        results += StoreBench.run(accounts: accounts, quick: quick)
+        results += try ArbitrageBench.run(poolCounts: [100, 1_000], quick: quick)
+        results += try MemoryBench.run(poolCounts: quick ? [1_000] : [1_000, 10_000])
         return json ? render(results) : table(results)
     }
 

@@ -1,29 +1,137 @@
+import Arbitrage
 import Cache
+import Dex
+import Foundation
 import Ingest
 import Logging
+import PoolMath
 import Server
+import SolanaCore
 
-/// INTEGRATION POINT — the one place the service starts live ingestion.
-///
-/// The integrator replaces the body with:
-/// ```swift
-/// let engine = IngestEngine(store: store, config: config, logger: logger)
-/// return (engine, Task { try await engine.run() })
-/// ```
-/// Until then the service runs without live ingestion: the API serves what is in the store
-/// (warm-started from the database when persistence is on) and `/v1/health` shows no connections.
+/// Starts live ingestion (`Ingest.IngestEngine`) over the store: validation, subscriptions,
+/// reconnects. A config the engine cannot work with is logged and the service keeps serving
+/// what the store holds (warm start).
 func startIngestion(store: PoolStore, config: IngestConfig, logger: Logger) -> (control: (any IngestControl)?, task: Task<Void, Error>?) {
     do {
         let engine = try IngestEngine(store: store, config: config, logger: logger)
         return (engine, Task { try await engine.run() })
     } catch {
-        logger.error("live ingestion not started: \(error)")
+        logger.error("live ingestion cannot start: \(error)")
         return (nil, nil)
     }
 }
 
-/// INTEGRATION POINT — the arbitrage engine (`Arbitrage.ArbitrageEngine`) adapted to `OpportunityProvider`.
-/// Returns nil until wired: `/v1/opportunities` answers 503 and `/scan-arbitrage` an empty list.
+/// Starts the arbitrage engine, re-evaluated on every pool change and fully every 5 s.
 func startArbitrage(store: PoolStore, minROIPercent: Double, maxHops: Int, logger: Logger) -> (provider: any OpportunityProvider, task: Task<Void, Error>?)? {
-    nil
+    let service = ArbitrageService(store: store, config: ArbitrageConfig(maxHops: maxHops))
+    return (service, Task { try await service.run() })
+}
+
+/// Adapts `ArbitrageEngine` (pure, single-threaded) to the API: feeds it the store's pool
+/// changes, keeps the standing opportunities, and publishes new ones.
+final class ArbitrageService: OpportunityProvider, @unchecked Sendable {
+    let store: PoolStore
+    private let engine: ArbitrageEngine
+    private let lock = NSLock()
+    private var standing: [Arbitrage.Opportunity] = []
+    private var listeners: [UUID: AsyncStream<Server.Opportunity>.Continuation] = [:]
+
+    init(store: PoolStore, config: ArbitrageConfig) {
+        self.store = store
+        self.engine = ArbitrageEngine(config: config)
+    }
+
+    static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    func snapshot(_ e: PoolEntry) -> PoolSnapshot? {
+        guard let model = e.model else { return nil }
+        let status: Arbitrage.PoolStatus = e.status == .ok ? .ok : .stale
+        return PoolSnapshot(model: model, status: status, slot: e.lastSlot, updatedAtMs: Int64((e.lastUpdate ?? 0) * 1000), name: e.config.name)
+    }
+
+    func time() -> ScanTime {
+        let slot = store.entries().map(\.lastSlot).max() ?? 0
+        return ScanTime(unixMs: Self.nowMs(), slot: slot)
+    }
+
+    func run() async throws {
+        let (id, changes) = store.changes()
+        defer { store.stopChanges(id) }
+        let ticker = Task {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(1))
+                self.fullScanIfDue()
+            }
+        }
+        defer { ticker.cancel() }
+        for await change in changes {
+            if Task.isCancelled { break }
+            guard let entry = store.entry(change.pool), let snap = snapshot(entry) else { continue }
+            let found: [Arbitrage.Opportunity] = lock.withLock {
+                engine.upsert(snap)
+                let found = engine.changed(change.pool, at: time())
+                standing.removeAll { $0.route.contains { $0.pool == change.pool } }
+                standing += found
+                standing.sort { $0.profitLamports > $1.profitLamports }
+                return found
+            }
+            publish(found)
+        }
+    }
+
+    func fullScanIfDue() {
+        let found: [Arbitrage.Opportunity]? = lock.withLock {
+            let t = time()
+            guard engine.fullScanDue(at: t) else { return nil }
+            for e in store.entries() { if let s = snapshot(e) { engine.upsert(s) } }
+            standing = engine.scanAll(at: t)
+            return standing
+        }
+        if let found { publish(found) }
+    }
+
+    func publish(_ found: [Arbitrage.Opportunity]) {
+        guard !found.isEmpty else { return }
+        let subs = lock.withLock { Array(listeners.values) }
+        for o in found { let api = Self.api(o); for s in subs { s.yield(api) } }
+    }
+
+    static func api(_ o: Arbitrage.Opportunity) -> Server.Opportunity {
+        Server.Opportunity(inputMint: o.inputMint, outputMint: o.outputMint, inputAmount: o.inputAmount, outputAmount: o.outputAmount,
+                           profit: Int64(clamping: o.profit), roi: o.inputAmount == 0 ? 0 : Double(o.profit) / Double(o.inputAmount),
+                           route: o.route.map { .init(pool: $0.pool, dex: $0.dex.rawValue, inputMint: $0.inputMint, outputMint: $0.outputMint,
+                                                      inAmount: $0.inAmount, outAmount: $0.outAmount) },
+                           slot: o.slot, detectedAt: Double(o.detectedAtMs) / 1000)
+    }
+
+    func currentOpportunities() -> [Server.Opportunity] { lock.withLock { standing }.map(Self.api) }
+
+    /// The original `/scan-arbitrage`: two-pool round trips, both pools' mid prices in pool A's order,
+    /// `estimated_profit_pct` net of real fees and transaction cost.
+    func scanLegacy(thresholdPct: Double) -> [LegacyOpportunity] {
+        let now = Self.nowMs()
+        return lock.withLock { standing }.compactMap { o -> LegacyOpportunity? in
+            guard o.route.count == 2, let pa = o.route[0].midPrice, let pb = o.route[1].midPrice else { return nil }
+            let a = o.route[0], b = o.route[1]
+            let aA = a.inputIsTokenA ? a.inputMint : a.outputMint, aB = a.inputIsTokenA ? a.outputMint : a.inputMint
+            let bA = b.inputIsTokenA ? b.inputMint : b.outputMint
+            let pbAligned = aA == bA ? pb : pb.inverted
+            let x = pa.doubleValue, y = pbAligned.doubleValue
+            guard x > 0, y > 0 else { return nil }
+            let diff = abs(x - y) / min(x, y) * 100
+            guard diff >= thresholdPct else { return nil }
+            return LegacyOpportunity(poolAId: a.pool.base58, poolADex: a.dex.rawValue, poolAPrice: x, poolBId: b.pool.base58,
+                                     poolBDex: b.dex.rawValue, poolBPrice: y, pair: "\(KnownMints.symbol(aA))/\(KnownMints.symbol(aB))",
+                                     priceDiffPct: diff, estimatedProfitPct: o.roiPercent.doubleValue,
+                                     ageMs: Int(max(0, now - min(a.updatedAtMs, b.updatedAtMs))))
+        }
+    }
+
+    func opportunityUpdates() -> AsyncStream<Server.Opportunity> {
+        let id = UUID()
+        let (stream, c) = AsyncStream<Server.Opportunity>.makeStream(bufferingPolicy: .bufferingNewest(256))
+        c.onTermination = { [weak self] _ in _ = self?.lock.withLock { self?.listeners.removeValue(forKey: id) } }
+        lock.withLock { listeners[id] = c }
+        return stream
+    }
 }

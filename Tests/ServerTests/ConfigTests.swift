@@ -147,7 +147,7 @@ final class ConfigTests: XCTestCase {
             pool_type = "amm_v4"
 
             [[pools]]
-            address = "58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo"
+            address = "58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo0"
             name = "corrupted"
 
             [[pools]]
@@ -166,6 +166,7 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(c.pools.map(\.address.base58), ["58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2"])
         XCTAssertEqual(c.rejectedPools.map(\.index), [1, 2, 3, 4])
         XCTAssertEqual(c.rejectedPools.map(\.line), [9, 13, 17, 21])
+        guard c.rejectedPools.count == 4 else { return }
         XCTAssertTrue(c.rejectedPools[0].reason.contains("not a valid base58"))
         XCTAssertTrue(c.rejectedPools[1].reason.contains("prop AMM"))
         XCTAssertTrue(c.rejectedPools[2].reason.contains("unknown pool_type"))

@@ -15,8 +15,9 @@ struct LegacyRoutes {
             try self.pair(context.parameters.get("pair"))
         }
         // An unencoded slash (`/prices/SOL/USDC`) splits the pair into two segments.
-        router.get("/prices/:base/:quote") { _, context in
-            try self.pair("\(context.parameters.get("base") ?? "")/\(context.parameters.get("quote") ?? "")")
+        // (Hummingbird requires the same parameter name at the same position: `pair` is the base here.)
+        router.get("/prices/:pair/:quote") { _, context in
+            try self.pair("\(context.parameters.get("pair") ?? "")/\(context.parameters.get("quote") ?? "")")
         }
         router.post("/scan-arbitrage") { request, context in try await self.scan(request) }
     }
