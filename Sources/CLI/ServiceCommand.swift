@@ -75,8 +75,10 @@ enum ServiceCommand {
         let main = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await server.run { port in announce(port) } }
-                if let t = ingestion.task { group.addTask { try await t.value } }
-                if let t = arbitrage?.task { group.addTask { try await t.value } }
+                // The engines run in their own tasks: forward cancellation (Ctrl-C) to them.
+                for t in [ingestion.task, arbitrage?.task].compactMap({ $0 }) {
+                    group.addTask { try await withTaskCancellationHandler { try await t.value } onCancel: { t.cancel() } }
+                }
                 if let snapshotter { group.addTask { await snapshotter.run(every: snapshotInterval) } }
                 if let database, recordOpportunities, let provider = arbitrage?.provider {
                     group.addTask { await OpportunityRecorder(provider: provider, database: database, metrics: metrics, logger: logger).run() }

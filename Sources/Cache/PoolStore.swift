@@ -122,6 +122,13 @@ public final class PoolStore: @unchecked Sendable {
             result.unknownAccount = true
             return result
         }
+        // Bytes only pools already rejected (not found, foreign, unsupported) would read are not kept:
+        // nothing follows them, so holding them would be state the cache does not track (a late
+        // notification can arrive after such a pool was unsubscribed).
+        if !force, poolKeys.allSatisfy({ pools[$0].map { Self.isRejected($0.status) } ?? true }) {
+            result.unknownAccount = true
+            return result
+        }
         if !force, let held = accounts[update.address], held.slot >= update.slot, !(held.slot == 0 && update.slot == 0) {
             result.ignoredAsOlder = true
             return result
@@ -191,6 +198,13 @@ public final class PoolStore: @unchecked Sendable {
             pools[poolKey] = entry
         }
         return result
+    }
+
+    static func isRejected(_ s: PoolStatus) -> Bool {
+        switch s {
+        case .notFound, .wrongOwner, .unsupported: return true
+        default: return false
+        }
     }
 
     static func status(for e: DecodeError) -> PoolStatus {

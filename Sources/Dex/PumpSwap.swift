@@ -177,6 +177,7 @@ public struct PumpSwapPool: PoolModel {
         quoteVault = Dependent(address: state.poolQuoteTokenAccount, role: "quote vault")
         baseMintAccount = Dependent(address: state.baseMint, role: "mint")
         quoteMintAccount = Dependent(address: state.quoteMint, role: "mint")
+        isPumpPool = Self.createdByPump(state)
     }
 
     public func accountsToWatch() -> [Pubkey] {
@@ -190,6 +191,7 @@ public struct PumpSwapPool: PoolModel {
             guard next.poolBaseTokenAccount == state.poolBaseTokenAccount, next.poolQuoteTokenAccount == state.poolQuoteTokenAccount else {
                 throw QuoteError.invalidAccount(role: "pool", address: address, reason: "vault addresses changed")
             }
+            if next.creator != state.creator || next.baseMint != state.baseMint { isPumpPool = Self.createdByPump(next) }
             state = next
             return true
         }
@@ -197,9 +199,12 @@ public struct PumpSwapPool: PoolModel {
             || baseMintAccount.apply(a) || quoteMintAccount.apply(a)
     }
 
-    /// Canonical (pump.fun-migrated) pools use market-cap tiers; others the flat fees.
-    var isPumpPool: Bool {
-        guard let authority = ProgramAddress.find(seeds: [Array("pool-authority".utf8), state.baseMint.bytes], programId: Self.pumpProgram)
+    /// Canonical (pump.fun-migrated) pools use market-cap tiers; others the flat fees. Derived once
+    /// per pool state (a PDA search costs tens of microseconds; quotes must not pay it).
+    private(set) var isPumpPool = false
+
+    static func createdByPump(_ state: PumpSwapPoolState) -> Bool {
+        guard let authority = ProgramAddress.find(seeds: [Array("pool-authority".utf8), state.baseMint.bytes], programId: pumpProgram)
         else { return false }
         return state.creator == authority.0
     }

@@ -1,0 +1,76 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import XCTest
+
+/// The README's main command, run as a real process: `demo` serves `/prices` with real-shaped
+/// prices within seconds, the prices move, and Ctrl-C (SIGINT) stops it cleanly.
+final class DemoTests: XCTestCase {
+    static let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent(".build/debug/solana-pool-cache")
+
+    func get(_ url: String) -> (Int, Data)? {
+        let done = DispatchSemaphore(value: 0)
+        var result: (Int, Data)?
+        var request = URLRequest(url: URL(string: url)!)
+        request.timeoutInterval = 2
+        URLSession.shared.dataTask(with: request) { data, response, _ in
+            if let http = response as? HTTPURLResponse { result = (http.statusCode, data ?? Data()) }
+            done.signal()
+        }.resume()
+        done.wait()
+        return result
+    }
+
+    func prices(_ port: Int) -> [String: Double] {
+        guard let (status, data) = get("http://127.0.0.1:\(port)/prices"), status == 200,
+              let rows = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [:] }
+        var out: [String: Double] = [:]
+        for r in rows { if let id = r["pool_id"] as? String, let p = r["price"] as? Double { out[id] = p } }
+        return out
+    }
+
+    func testDemoServesMovingPricesAndStopsOnSigint() throws {
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build first")
+        let port = Int.random(in: 20_000...40_000)
+        let p = Process()
+        p.executableURL = Self.binary
+        p.arguments = ["demo", "--port", String(port)]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { if p.isRunning { p.terminate() } }
+
+        let start = Date()
+        var first: [String: Double] = [:]
+        while Date().timeIntervalSince(start) < 30 {
+            first = prices(port)
+            if first.count >= 8 { break }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        let ready = Date().timeIntervalSince(start)
+        XCTAssertGreaterThanOrEqual(first.count, 8, "pools priced")
+        XCTAssertLessThan(ready, 30)
+        for (pool, price) in first { XCTAssertTrue(price.isFinite && price > 0, "\(pool) \(price)") }
+        // SOL/USDC pools price SOL in the tens of dollars, as the snapshots do.
+        let sol = try XCTUnwrap(first["58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2"])
+        XCTAssertTrue((20...500).contains(sol), "\(sol)")
+
+        var moved = false
+        let watch = Date()
+        while Date().timeIntervalSince(watch) < 20 && !moved {
+            Thread.sleep(forTimeInterval: 0.5)
+            let now = prices(port)
+            moved = now.contains { key, value in first[key].map { $0 != value } ?? false }
+        }
+        XCTAssertTrue(moved, "prices move as the simulated cluster trades")
+
+        kill(p.processIdentifier, SIGINT)
+        let stop = Date()
+        while p.isRunning && Date().timeIntervalSince(stop) < 15 { Thread.sleep(forTimeInterval: 0.1) }
+        XCTAssertFalse(p.isRunning, "stops on Ctrl-C")
+        if !p.isRunning { XCTAssertEqual(p.terminationStatus, 0) }
+        FileHandle.standardError.write(Data("DEMO-READY seconds=\(String(format: "%.2f", ready)) pools=\(first.count)\n".utf8))
+    }
+}
