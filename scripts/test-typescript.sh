@@ -20,4 +20,4 @@ cd clients/typescript
 rm -rf dist
 tsc -p .
 # One file at a time: each integration file starts its own service, and the machine is small.
-node --test --test-concurrency=1 dist/test/
+node --test --test-concurrency=1 --test-force-exit dist/test/

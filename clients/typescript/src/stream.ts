@@ -114,7 +114,7 @@ export class PoolCacheStream implements AsyncIterableIterator<StreamEvent> {
     return this.open;
   }
 
-  /** Ends the stream: closes the connection, stops reconnecting, finishes the iterator. */
+  /** Ends the stream: closes the connection, stops reconnecting, drops buffered events, finishes the iterator. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -122,7 +122,8 @@ export class PoolCacheStream implements AsyncIterableIterator<StreamEvent> {
     this.stopKeepAlive();
     this.socket?.close(1000, "client closed");
     this.socket = null;
-    if (this.waiter && this.queue.length === 0) {
+    this.queue = []; // closed means done: buffered events are not delivered after close()
+    if (this.waiter) {
       const w = this.waiter;
       this.waiter = null;
       w({ value: undefined, done: true });

@@ -81,17 +81,37 @@ describe("cache up (real service, demo mode)", { timeout: 300_000 }, () => {
     assert.equal(typeof raw.count, "number", "the same request answered by the server directly");
   });
 
-  it("quote(): exact amounts as bigint, identical to the server's strings", async () => {
+  it("quote(): a live quote, consistent and in base units", async () => {
     const amount = 1_000_000_000n;
     const q = await client.quote({ inputMint: MINTS.SOL, outputMint: MINTS.USDC, amount, slippageBps: 100 });
-    const raw = await (await fetch(`${demo.url}/v1/quote?inputMint=${MINTS.SOL}&outputMint=${MINTS.USDC}&amount=${amount}&slippageBps=100`)).json() as Record<string, string>;
     assert.equal(q.inAmount, amount);
     assert.ok(q.outAmount > 0n);
-    assert.equal(q.outAmount.toString(), raw.outAmount);
     assert.equal(q.otherAmountThreshold, (q.outAmount * 9_900n) / 10_000n);
+    assert.equal(q.slippageBps, 100);
     assert.equal(q.routePlan[0].swapInfo.inputMint, MINTS.SOL);
-    assert.equal(q.routePlan[q.routePlan.length - 1].swapInfo.outputMint, MINTS.USDC);
     assert.equal(q.routePlan[0].swapInfo.inAmount, amount);
+    assert.equal(q.routePlan[q.routePlan.length - 1].swapInfo.outputMint, MINTS.USDC);
+    assert.equal(q.routePlan[q.routePlan.length - 1].swapInfo.outAmount, q.outAmount);
+    assert.equal(typeof q.contextSlot, "bigint");
+  });
+
+  it("quote(): every amount equals the server's string (a captured answer replayed)", async () => {
+    // Pools move between two live requests, so one answer is captured and served again.
+    const captured = await (await fetch(`${demo.url}/v1/quote?inputMint=${MINTS.SOL}&outputMint=${MINTS.USDT}&amount=123456789`)).text();
+    const server = await startScriptedServer(() => ({ body: captured }));
+    const q = await new PoolCacheClient(server.url).quote({ inputMint: MINTS.SOL, outputMint: MINTS.USDT, amount: 123_456_789n });
+    await server.close();
+    const raw = JSON.parse(captured) as { outAmount: string; otherAmountThreshold: string; contextSlot: string;
+      routePlan: { swapInfo: { inAmount: string; outAmount: string; feeAmount: string; ammKey: string } }[] };
+    assert.equal(q.outAmount.toString(), raw.outAmount);
+    assert.equal(q.otherAmountThreshold.toString(), raw.otherAmountThreshold);
+    assert.equal(String(q.contextSlot), raw.contextSlot);
+    assert.equal(q.routePlan.length, raw.routePlan.length);
+    q.routePlan.forEach((step, i) => {
+      const r = raw.routePlan[i].swapInfo;
+      assert.deepEqual([step.swapInfo.ammKey, String(step.swapInfo.inAmount), String(step.swapInfo.outAmount), String(step.swapInfo.feeAmount)],
+        [r.ammKey, r.inAmount, r.outAmount, r.feeAmount]);
+    });
   });
 
   it("quote(): the server's 4xx are typed (no_route, invalid_parameter)", async () => {
