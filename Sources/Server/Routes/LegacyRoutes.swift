@@ -59,7 +59,7 @@ struct LegacyRoutes {
         if !body.isEmpty {
             let object = try Body.object(body)
             if let v = object["threshold_pct"] {
-                guard let n = v as? NSNumber, !(v is Bool), n.doubleValue.isFinite, n.doubleValue >= 0, n.doubleValue <= 1_000 else {
+                guard let n = v as? NSNumber, String(cString: n.objCType) != "c", n.doubleValue.isFinite, n.doubleValue >= 0, n.doubleValue <= 1_000 else {
                     throw APIError.badParam("threshold_pct", "expected a number between 0 and 1000")
                 }
                 threshold = n.doubleValue
