@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs the real proxies the ingestion tests run through (Debian packages):
-# tinyproxy (HTTP CONNECT) and microsocks (SOCKS5 with optional username/password).
-# Idempotent: does nothing when both are already installed. Called by scripts/test.sh.
+# tinyproxy (HTTP CONNECT), microsocks (SOCKS5 with optional username/password), socat (the TLS
+# terminator in front of the simulator for wss:// and https://) and openssl (the test CA).
+# Idempotent: does nothing when all are already installed. Called by scripts/test.sh.
 set -euo pipefail
 missing=()
 command -v tinyproxy >/dev/null 2>&1 || missing+=(tinyproxy)
 command -v microsocks >/dev/null 2>&1 || missing+=(microsocks)
+command -v socat >/dev/null 2>&1 || missing+=(socat)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
-    echo "install-test-deps: need root to apt-get install ${missing[*]} (the proxy tests need them)" >&2
+    echo "install-test-deps: need root to apt-get install ${missing[*]} (the proxy and TLS tests need them)" >&2
     exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive

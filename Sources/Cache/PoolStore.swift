@@ -15,6 +15,9 @@ public struct PoolEntry: Sendable {
     public var oldestSlot: UInt64 = 0
     /// Wall-clock time (unix seconds, fractional) of the last applied update to any of its accounts.
     public var lastUpdate: Double?
+    /// Wall-clock time an HTTP re-read last confirmed the held accounts current: a pool that
+    /// simply does not trade is quiet, not stale.
+    public var lastVerified: Double?
     public var updates: UInt64 = 0
     /// Accounts this pool depends on (besides itself), as last planned.
     public var watched: [Pubkey] = []
@@ -90,6 +93,17 @@ public final class PoolStore: @unchecked Sendable {
     /// Marks a pool's status from outside (validation: not found, wrong owner, stale…).
     public func setStatus(_ address: Pubkey, _ status: PoolStatus) {
         lock.withLock { pools[address]?.status = status }
+    }
+
+    /// Records that a re-read at `time` found the pool's accounts current; a `stale` pool with a
+    /// price becomes `ok` again.
+    public func markVerified(_ address: Pubkey, at time: Double) {
+        lock.withLock {
+            guard var entry = pools[address] else { return }
+            entry.lastVerified = time
+            if entry.status == .stale, entry.price != nil { entry.status = .ok }
+            pools[address] = entry
+        }
     }
 
     public func entry(_ address: Pubkey) -> PoolEntry? { lock.withLock { pools[address] } }

@@ -28,7 +28,7 @@ public enum ConfigLoader {
 
     static let knownKeys: Set<String> = [
         "websocket", "websocket.url",
-        "rpc", "rpc.http_url", "rpc.commitment", "rpc.requests_per_second",
+        "rpc", "rpc.http_url", "rpc.commitment", "rpc.requests_per_second", "rpc.tls_ca_file",
         "endpoints", "endpoints.url", "endpoints.websocket_url", "endpoints.http_url", "endpoints.requests_per_second",
         "proxy", "proxy.enabled", "proxy.type", "proxy.host", "proxy.port", "proxy.username", "proxy.password",
         "database", "database.enabled", "database.url", "database.path", "database.record_opportunities",
@@ -169,6 +169,11 @@ public enum ConfigLoader {
                     throw fail("rpc.commitment", "expected processed, confirmed or finalized, got \"\(c)\"")
                 }
                 ingest.commitment = c
+            }
+            // A private CA (self-signed node, TLS-inspecting proxy), trusted besides the system roots.
+            if let ca = try string(rpc, "tls_ca_file", at: "rpc.tls_ca_file") {
+                guard FileManager.default.isReadableFile(atPath: ca) else { throw fail("rpc.tls_ca_file", "no readable file at \(ca)") }
+                ingest.tlsCAFile = ca
             }
 
             // [proxy]: the original's enabled/host/port; new type/username/password.

@@ -51,7 +51,8 @@ public final class IngestEngine: IngestControl, @unchecked Sendable {
         self.logger = logger
         var tls = TLSConfiguration.makeClientConfiguration()
         if let ca = config.tlsCAFile {
-            do { tls.trustRoots = .file(ca); _ = try NIOSSLContext(configuration: tls) } catch {
+            // In addition to the system roots: a private CA must not cut off public endpoints.
+            do { _ = try NIOSSLCertificate.fromPEMFile(ca); tls.additionalTrustRoots = [.file(ca)] } catch {
                 throw IngestError.badConfig("tls CA file \(ca): \(error)")
             }
         }
@@ -328,7 +329,9 @@ public final class IngestEngine: IngestControl, @unchecked Sendable {
     }
 
     /// Reads `keys` over HTTP and applies whatever is newer than the cache.
-    func resnapshot(_ keys: [Pubkey], endpoint: Int?) async throws {
+    /// Re-reads `keys` and applies what is newer; returns the addresses that exist.
+    @discardableResult
+    func resnapshot(_ keys: [Pubkey], endpoint: Int?) async throws -> Set<Pubkey> {
         let (_, accounts) = try await withFailover(preferred: endpoint) { rpc in try await rpc.getMultipleAccounts(keys, commitment: self.config.commitment) }
         let now = Date().timeIntervalSince1970
         var repaired: UInt64 = 0, changedWatch = false
@@ -341,6 +344,7 @@ public final class IngestEngine: IngestControl, @unchecked Sendable {
         metrics.update { $0.resnapshots += 1; $0.gapsRepaired += repaired }
         if repaired > 0 { logger.info("ingest: re-snapshot of \(keys.count) accounts repaired \(repaired) that changed during a gap") }
         if changedWatch { replanSignal.fire() }
+        return Set(accounts.compactMap { $0?.address })
     }
 
     /// Applies notifications until the connection ends; also picks up plan changes for this shard.
@@ -416,9 +420,10 @@ public final class IngestEngine: IngestControl, @unchecked Sendable {
 
     // MARK: freshness
 
-    /// Every few seconds: pools quiet for `staleAfterSeconds` are re-read over HTTP (repairing
-    /// any silent gap); those that cannot be re-read, or whose connection has been down that
-    /// long, become `stale`. Pools whose validation failed for lack of an endpoint are retried.
+    /// Every few seconds: pools with no update and no confirmation for `staleAfterSeconds` are
+    /// re-read over HTTP (repairing any silent gap). Those read back whole are confirmed current
+    /// (a pool that does not trade is not stale); those that cannot be re-read, or whose accounts
+    /// are gone, become `stale`. Pools whose validation failed for lack of an endpoint are retried.
     private func freshnessLoop() async {
         let period = max(0.05, min(5, config.staleAfterSeconds / 4))
         while !Task.isCancelled {
@@ -437,21 +442,31 @@ public final class IngestEngine: IngestControl, @unchecked Sendable {
         let now = Date().timeIntervalSince1970
         let quiet = store.entries().filter { e in
             switch e.status { case .ok, .stale: break; default: return false }
-            return now - (e.lastUpdate ?? 0) > config.staleAfterSeconds
+            return now - max(e.lastUpdate ?? 0, e.lastVerified ?? 0) > config.staleAfterSeconds
         }
         guard !quiet.isEmpty else { return }
         let keys = Array(Set(quiet.flatMap { [$0.address] + $0.watched })).sorted()
+        let present: Set<Pubkey>
         do {
-            try await resnapshot(keys, endpoint: nil)
+            present = try await resnapshot(keys, endpoint: nil)
         } catch {
             for e in quiet { store.setStatus(e.address, .stale) }
             logger.warning("ingest: \(quiet.count) quiet pool(s) could not be re-read (\(error)); marked stale")
             return
         }
-        // Re-read but still not updated (e.g. accounts gone): stale.
-        for e in quiet where (store.entry(e.address)?.lastUpdate ?? 0) < now - config.staleAfterSeconds {
-            store.setStatus(e.address, .stale)
+        var gone = 0
+        for e in quiet {
+            // The pool and every account held for it must still exist (a watched tick/bin array
+            // that was never initialized is legitimately absent).
+            let held = [e.address] + (store.entry(e.address)?.watched ?? e.watched).filter { store.account($0) != nil }
+            if held.allSatisfy(present.contains) {
+                store.markVerified(e.address, at: now)
+            } else {
+                store.setStatus(e.address, .stale)
+                gone += 1
+            }
         }
+        if gone > 0 { logger.warning("ingest: \(gone) quiet pool(s) have accounts that no longer exist; marked stale") }
     }
 
     // MARK: IngestControl

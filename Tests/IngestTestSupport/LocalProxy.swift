@@ -89,12 +89,23 @@ public final class LocalProxy: @unchecked Sendable {
     }
 
     public func stop() {
-        if process.isRunning {
-            // microsocks ignores SIGTERM; SIGKILL ends either proxy at once.
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        // microsocks ignores SIGTERM; SIGKILL ends either proxy at once.
+        Self.terminate(process)
         try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// SIGKILLs a child and reaps it with a bounded `waitpid` poll. Not `waitUntilExit()`: seen
+    /// hanging forever on a killed socat that Foundation never reaped (left a zombie).
+    public static func terminate(_ process: Process) {
+        guard process.isRunning else { return }
+        let pid = process.processIdentifier
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        for _ in 0..<500 {
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid || r == -1 { return }  // reaped here, or already reaped by Foundation (ECHILD)
+            usleep(10_000)
+        }
     }
 
     deinit { stop() }

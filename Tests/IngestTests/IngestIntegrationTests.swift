@@ -263,6 +263,35 @@ final class IngestIntegrationTests: XCTestCase {
 
     // MARK: failover, run-time add/remove, discovery
 
+    // MARK: freshness: quiet is not stale; unconfirmable is stale; recovery is ok
+
+    func testQuietPoolsStayOkUnreadableOnesTurnStaleThenRecover() async throws {
+        let rig = try await start(route: .direct, configure: { $0.staleAfterSeconds = 1 })
+        defer { rig.stop() }
+        await waitLive(rig)
+        // Nothing trades: every pool goes quiet, and the HTTP re-read confirms it current.
+        try await rig.sim.control("simulatorPause")
+        let confirmed = await SimulatorHarness.eventually(timeout: 10) {
+            let start = Date().timeIntervalSince1970 - 0.5
+            return rig.store.entries().allSatisfy { ($0.lastVerified ?? 0) > start - 1 && ($0.lastUpdate ?? 0) < start }
+        }
+        XCTAssertTrue(confirmed, "quiet pools re-read and confirmed")
+        XCTAssertEqual(rig.store.entries().filter { $0.status != .ok }.map(\.address), [], "a pool that does not trade is not stale")
+        // Every HTTP request now fails (in-process: the control client would fail too): no pool can
+        // be confirmed, so all turn stale, and keep their last good bytes.
+        rig.sim.server.faults.inject(.http500, count: 1_000_000)
+        let stale = await SimulatorHarness.eventually(timeout: 15) { rig.store.entries().allSatisfy { $0.status == .stale } }
+        XCTAssertTrue(stale, "\(rig.store.entries().map { "\($0.address): \($0.status)" }.prefix(3))")
+        XCTAssertEqual(SimulatorHarness.mismatches(store: rig.store, cluster: rig.sim.cluster), [], "stale, not wrong")
+        // HTTP back: the next re-read confirms them, ok again; trading resumes and the cache follows.
+        rig.sim.server.faults.clear()
+        let recovered = await SimulatorHarness.eventually(timeout: 15) { rig.store.entries().allSatisfy { $0.status == .ok } }
+        XCTAssertTrue(recovered, "\(rig.store.entries().filter { $0.status != .ok }.map { "\($0.address): \($0.status)" }.prefix(3))")
+        try await rig.sim.control("simulatorResume")
+        await sleep(1)
+        try await assertCacheEqualsChain(rig)
+    }
+
     func testFailoverFromADeadEndpoint() async throws {
         let silent = try SilentListener()
         let rig = try await start(route: .direct, configure: { config in

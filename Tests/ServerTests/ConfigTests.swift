@@ -93,6 +93,19 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(c.persistence.backend, .postgres(url: "postgresql://a@127.0.0.1/db"))
     }
 
+    func testTLSCAFile() throws {
+        let ca = FileManager.default.temporaryDirectory.appendingPathComponent("ca-\(UUID().uuidString).pem")
+        try "-----BEGIN CERTIFICATE-----\n".write(to: ca, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: ca) }
+        let base = "[websocket]\nurl = \"wss://rpc.example.invalid\"\n[rpc]\n"
+        let c = try ConfigLoader.parse(base + "tls_ca_file = \"${CA}\"\n", environment: ["CA": ca.path])
+        XCTAssertEqual(c.ingest.tlsCAFile, ca.path)
+        XCTAssertNil(try ConfigLoader.parse(base, environment: [:]).ingest.tlsCAFile)
+        XCTAssertThrowsError(try ConfigLoader.parse(base + "tls_ca_file = \"/nonexistent/ca.pem\"\n", environment: [:])) { error in
+            XCTAssertTrue("\(error)".contains("rpc.tls_ca_file"), "\(error)")
+        }
+    }
+
     func testMissingEnvironmentVariableNamesKeyAndLine() {
         let text = "# comment\n[websocket]\nurl = \"wss://x.example.invalid/${NOPE_KEY}\"\n"
         XCTAssertThrowsError(try ConfigLoader.parse(text, file: "c.toml", environment: [:])) { e in

@@ -48,6 +48,8 @@ final class HTTPConnection: @unchecked Sendable {
         let channel = self.channel, handler = self.handler, url = self.url
         loop.execute {
             guard handler.begin(promise) else { return }
+            // Closed between open and now (e.g. the peer hung up): fail now, not at the deadline.
+            guard channel.isActive else { handler.abort(TransportError.connectionClosed, channel: channel); return }
             var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: url.requestTarget)
             head.headers.add(name: "Host", value: url.authority)
             head.headers.add(name: "Content-Type", value: "application/json")
@@ -56,10 +58,14 @@ final class HTTPConnection: @unchecked Sendable {
             head.headers.add(name: "User-Agent", value: "solana-pool-cache")
             channel.write(HTTPClientRequestPart.head(head), promise: nil)
             channel.write(HTTPClientRequestPart.body(.byteBuffer(channel.allocator.buffer(bytes: body))), promise: nil)
-            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+            let written = loop.makePromise(of: Void.self)
+            written.futureResult.whenFailure { handler.abort($0, channel: channel) }
+            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: written)
         }
+        // Fails the request directly: an error fired into a pipeline that is already torn down
+        // would reach no handler and leave the caller waiting forever.
         let timeout = loop.scheduleTask(in: .milliseconds(Int64(timeoutSeconds * 1000))) {
-            channel.pipeline.fireErrorCaught(TransportError.requestTimeout("\(url) after \(timeoutSeconds)s"))
+            handler.abort(TransportError.requestTimeout("\(url) after \(timeoutSeconds)s"), channel: channel)
         }
         defer { timeout.cancel() }
         return try await promise.futureResult.get()
@@ -120,6 +126,14 @@ final class ResponseCollector: ChannelInboundHandler, @unchecked Sendable {
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         fail(context, error)
+    }
+
+    /// Fails the pending request and closes; for deadlines and write failures (on the event loop).
+    func abort(_ error: Error, channel: any Channel) {
+        closed = true
+        pending?.fail(error)
+        pending = nil
+        channel.close(promise: nil)
     }
 
     private func fail(_ context: ChannelHandlerContext, _ error: Error) {

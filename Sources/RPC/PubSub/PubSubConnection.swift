@@ -72,6 +72,7 @@ public final class PubSubConnection: @unchecked Sendable {
         }
         do {
             try await channel.eventLoop.submit {
+                guard channel.isActive else { throw TransportError.connectionClosed }
                 try channel.pipeline.syncOperations.addHTTPClientHandlers(withClientUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
                 try channel.pipeline.syncOperations.addHandler(guardHandler)
                 var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: url.requestTarget)
@@ -82,7 +83,8 @@ public final class PubSubConnection: @unchecked Sendable {
                 channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
             }.get()
             let timeout = channel.eventLoop.scheduleTask(in: .milliseconds(Int64(options.connectTimeoutSeconds * 1000))) {
-                channel.pipeline.fireErrorCaught(TransportError.connectTimeout("WebSocket upgrade with \(url)"))
+                // Directly: a torn-down pipeline would swallow a fired error (second completion is ignored).
+                upgraded.fail(TransportError.connectTimeout("WebSocket upgrade with \(url)"))
             }
             defer { timeout.cancel() }
             try await upgraded.futureResult.get()

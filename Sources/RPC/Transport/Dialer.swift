@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import NIOSSL
+import NIOTLS
 
 /// Opens TCP connections to an endpoint: directly or through the configured proxy (HTTP CONNECT
 /// or SOCKS5, on every connect and reconnect), then TLS for `wss://` / `https://`. The returned
@@ -48,7 +49,26 @@ public final class Dialer: Sendable {
                 // SNI only for names, never for IP literals (RFC 6066 §3).
                 let sni = (SOCKS5Handshake.ipv4(url.host) != nil || url.host.contains(":")) ? nil : url.host
                 let handler = try NIOSSLClientHandler(context: sslContext, serverHostname: sni)
-                try await channel.pipeline.addHandler(handler, position: .first).get()
+                // Wait for the handshake here so a bad certificate is a connect error naming the
+                // cause, not a request that dies later on a closed channel.
+                let handshake = channel.eventLoop.makePromise(of: Void.self)
+                let waiter = TLSHandshakeWaiter(promise: handshake)
+                try await channel.eventLoop.submit {
+                    try channel.pipeline.syncOperations.addHandler(handler, position: .first)
+                    try channel.pipeline.syncOperations.addHandler(waiter, position: .after(handler))
+                }.get()
+                let what = "\(url.host):\(url.port)"
+                let timeout = channel.eventLoop.scheduleTask(in: connectTimeout) {
+                    handshake.fail(TransportError.connectTimeout("TLS handshake with \(what)"))
+                }
+                defer { timeout.cancel() }
+                do {
+                    try await handshake.futureResult.get()
+                } catch let e as TransportError {
+                    throw e
+                } catch {
+                    throw TransportError.tls("\(what): \(error)")
+                }
             }
             return channel
         } catch {
@@ -66,12 +86,38 @@ public final class Dialer: Sendable {
             handshake = SOCKS5Handshake(targetHost: url.host, targetPort: url.port, username: proxy.username, password: proxy.password)
         }
         let promise = channel.eventLoop.makePromise(of: Void.self)
-        // Routed through the handler (which completes the promise exactly once).
+        // Failed directly (NIO ignores a second completion): a closed channel's pipeline would swallow a fired error.
         let timeout = channel.eventLoop.scheduleTask(in: connectTimeout) {
-            channel.pipeline.fireErrorCaught(TransportError.connectTimeout("proxy handshake with \(proxy.host):\(proxy.port)"))
+            promise.fail(TransportError.connectTimeout("proxy handshake with \(proxy.host):\(proxy.port)"))
         }
         promise.futureResult.whenComplete { _ in timeout.cancel() }
         try await channel.pipeline.addHandler(ProxyHandshakeHandler(handshake: handshake, promise: promise)).get()
         try await promise.futureResult.get()
+    }
+}
+
+/// Completes `promise` when NIOSSL reports the handshake done (then leaves the pipeline), or fails
+/// it with the first error or close before that.
+final class TLSHandshakeWaiter: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
+    typealias InboundIn = NIOAny
+    let promise: EventLoopPromise<Void>
+    init(promise: EventLoopPromise<Void>) { self.promise = promise }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let tls = event as? TLSUserEvent, case .handshakeCompleted = tls {
+            promise.succeed(())
+            context.pipeline.syncOperations.removeHandler(self, promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        promise.fail(error)  // a second completion is ignored by NIO
+        context.fireErrorCaught(error)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        promise.fail(TransportError.connectionClosed)
+        context.fireChannelInactive()
     }
 }

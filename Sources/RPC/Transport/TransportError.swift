@@ -3,6 +3,8 @@
 public enum TransportError: Error, Equatable, CustomStringConvertible, Sendable {
     case badURL(String)
     case connectTimeout(String)
+    /// The TLS handshake failed: untrusted or mismatched certificate, protocol error.
+    case tls(String)
     case proxyRefused(String)
     case proxyProtocol(String)
     case upgradeRejected(String)
@@ -19,6 +21,7 @@ public enum TransportError: Error, Equatable, CustomStringConvertible, Sendable 
         switch self {
         case .badURL(let u): return "bad endpoint URL \(u)"
         case .connectTimeout(let w): return "connect to \(w) timed out"
+        case .tls(let w): return "TLS handshake failed: \(w.prefix(300))"
         case .proxyRefused(let w): return "proxy refused: \(w)"
         case .proxyProtocol(let w): return "proxy handshake failed: \(w)"
         case .upgradeRejected(let w): return "WebSocket upgrade rejected: \(w)"
