@@ -263,6 +263,40 @@ final class IngestIntegrationTests: XCTestCase {
 
     // MARK: failover, run-time add/remove, discovery
 
+    // MARK: tick / bin arrays re-planned when the price moves
+
+    func testArraysAreReplannedWhenThePriceMovesToAnotherArray() async throws {
+        let rig = try await start(route: .direct)
+        defer { rig.stop() }
+        await waitLive(rig)
+        try await rig.sim.control("simulatorPause")
+        // Push each concentrated pool's price one way with growing swaps until its array set moves.
+        var moved: [String] = []
+        for e in rig.store.entries() where [.raydiumClmm, .orcaWhirlpool, .meteoraDlmm].contains(e.dex) {
+            guard let model = e.model else { continue }
+            let before = Set(e.watched)
+            var amount: UInt64 = 1_000
+            for _ in 0..<40 {
+                guard (try? rig.sim.cluster.swap(pool: e.address, inputMint: model.mintA, amountIn: amount)) != nil else { break }
+                if await SimulatorHarness.eventually(timeout: 0.3, { Set(rig.store.entry(e.address)?.watched ?? []) != before }) {
+                    moved.append("\(e.dex!.rawValue) \(e.address)")
+                    break
+                }
+                amount = amount.multipliedReportingOverflow(by: 4).overflow ? amount : amount * 4
+            }
+        }
+        XCTAssertFalse(moved.isEmpty, "no concentrated pool's price left its arrays")
+        // The new arrays are subscribed (and the old ones dropped): subscriptions == watched accounts.
+        var counts = (0, 0)
+        let planned = await SimulatorHarness.eventually(timeout: 10) {
+            let conns = rig.engine.connections()
+            counts = (conns.map(\.subscriptions).reduce(0, +) - conns.count, rig.store.watchedAccounts().count)
+            return counts.0 == counts.1 && conns.allSatisfy { $0.state == .live }
+        }
+        XCTAssertTrue(planned, "subscribed \(counts.0) vs watched \(counts.1) after \(moved)")
+        try await assertCacheEqualsChain(rig)
+    }
+
     // MARK: freshness: quiet is not stale; unconfirmable is stale; recovery is ok
 
     func testQuietPoolsStayOkUnreadableOnesTurnStaleThenRecover() async throws {
