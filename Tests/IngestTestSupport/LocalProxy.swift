@@ -110,7 +110,8 @@ public final class LocalProxy: @unchecked Sendable {
 
     deinit { stop() }
 
-    static func freePort() throws -> Int {
+    /// A port the kernel just handed out on 127.0.0.1 (bound, then released).
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure.didNotStart("socket()") }
         defer { close(fd) }
@@ -126,7 +127,7 @@ public final class LocalProxy: @unchecked Sendable {
         return Int(UInt16(bigEndian: addr.sin_port))
     }
 
-    static func canConnect(port: Int) -> Bool {
+    public static func canConnect(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }

@@ -14,7 +14,7 @@ import XCTest
 /// credentials). Every scenario ends with the invariant: every cached account equals the
 /// simulator's current bytes, at a slot no older than its last write.
 final class IngestIntegrationTests: XCTestCase {
-    enum Route { case direct, httpConnect, socks5 }
+    typealias Route = ProxyRoute
 
     /// A running engine over a running simulator (and proxy).
     struct Rig {
@@ -35,26 +35,8 @@ final class IngestIntegrationTests: XCTestCase {
         let urls = ["127.0.0.1", "localhost"].prefix(endpoints).map { host in
             IngestConfig.Endpoint(websocketURL: "ws://\(host):\(sim.wsPort)", httpURL: "http://\(host):\(sim.rpcPort)", requestsPerSecond: 200)
         }
-        var config = IngestConfig(endpoints: Array(urls))
-        config.commitment = "confirmed"
-        config.maxSubscriptionsPerConnection = 100
-        config.pingIntervalSeconds = 0.25
-        config.silenceDeadlineSeconds = 1.5
-        config.connectTimeoutSeconds = 3
-        config.requestTimeoutSeconds = 5
-        config.backoffInitialSeconds = 0.1
-        config.backoffMaxSeconds = 1
-        config.staleAfterSeconds = 60
-        var proxy: LocalProxy?
-        switch route {
-        case .direct: break
-        case .httpConnect:
-            proxy = try LocalProxy.start(.httpConnect, username: "cache", password: "t0p-secret")
-            config.proxy = .init(kind: .http, host: "127.0.0.1", port: proxy!.port, username: "cache", password: "t0p-secret")
-        case .socks5:
-            proxy = try LocalProxy.start(.socks5, username: "cache", password: "t0p-secret")
-            config.proxy = .init(kind: .socks5, host: "127.0.0.1", port: proxy!.port, username: "cache", password: "t0p-secret")
-        }
+        var config = IngestConfig.forTests(endpoints: Array(urls))
+        let proxy = try config.route(route)
         return (config, proxy)
     }
 

@@ -14,7 +14,7 @@ import XCTest
 /// through tinyproxy (HTTP CONNECT) and through microsocks (SOCKS5). Ends with the invariant of
 /// the other ingestion tests: every cached account equals the simulator's bytes.
 final class TLSIntegrationTests: XCTestCase {
-    enum Route { case direct, httpConnect, socks5 }
+    typealias Route = ProxyRoute
 
     /// A simulator behind two socat TLS terminators, the engine over it, and the proxy if any.
     struct Rig {
@@ -46,27 +46,9 @@ final class TLSIntegrationTests: XCTestCase {
         let endpoints = ["127.0.0.1", "localhost"].map { host in
             IngestConfig.Endpoint(websocketURL: "wss://\(host):\(wsTLS.port)", httpURL: "https://\(host):\(rpcTLS.port)", requestsPerSecond: 200)
         }
-        var config = IngestConfig(endpoints: endpoints)
-        config.commitment = "confirmed"
-        config.maxSubscriptionsPerConnection = 100
-        config.pingIntervalSeconds = 0.25
-        config.silenceDeadlineSeconds = 1.5
-        config.connectTimeoutSeconds = 3
-        config.requestTimeoutSeconds = 5
-        config.backoffInitialSeconds = 0.1
-        config.backoffMaxSeconds = 1
-        config.staleAfterSeconds = 60
+        var config = IngestConfig.forTests(endpoints: endpoints)
         config.tlsCAFile = trustCA ? certs.caFile : nil
-        var proxy: LocalProxy?
-        switch route {
-        case .direct: break
-        case .httpConnect:
-            proxy = try LocalProxy.start(.httpConnect, username: "cache", password: "t0p-secret")
-            config.proxy = .init(kind: .http, host: "127.0.0.1", port: proxy!.port, username: "cache", password: "t0p-secret")
-        case .socks5:
-            proxy = try LocalProxy.start(.socks5, username: "cache", password: "t0p-secret")
-            config.proxy = .init(kind: .socks5, host: "127.0.0.1", port: proxy!.port, username: "cache", password: "t0p-secret")
-        }
+        let proxy = try config.route(route)
         let store = PoolStore()
         for pool in sim.cluster.poolAddresses { store.addPool(PoolConfig(address: pool)) }
         var logger = Logger(label: "ingest-tls-test")
@@ -200,7 +182,7 @@ final class TLSTerminator: @unchecked Sendable {
 
     static func start(certificates: TestCertificates, forwardTo target: Int) throws -> TLSTerminator {
         guard let bin = LocalProxy.binary("socat") else { throw LocalProxy.Failure.missing("socat") }
-        let port = try freePort()
+        let port = try LocalProxy.freePort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: bin)
         process.arguments = [
@@ -212,7 +194,7 @@ final class TLSTerminator: @unchecked Sendable {
         try process.run()
         let terminator = TLSTerminator(port: port, process: process)
         for _ in 0..<100 {
-            if canConnect(port: port) { return terminator }
+            if LocalProxy.canConnect(port: port) { return terminator }
             if !process.isRunning { break }
             usleep(50_000)
         }
@@ -227,33 +209,4 @@ final class TLSTerminator: @unchecked Sendable {
     }
 
     deinit { stop() }
-
-    /// A port the kernel just handed out (bound then released).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw LocalProxy.Failure.didNotStart("socket()") }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        guard ok else { throw LocalProxy.Failure.didNotStart("bind()") }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
-
-    static func canConnect(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-    }
 }
