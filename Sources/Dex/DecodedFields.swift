@@ -45,6 +45,26 @@ extension AccountLayout {
     public var decoded: DecodedAccount { DecodedAccount(program: Self.program, kind: Self.kind, fields: fields) }
 }
 
+/// An Anchor account of a fixed size: owner program, exact size and 8-byte discriminator
+/// identify it, so `matches` and the pre-read checks come from these statics.
+public protocol AnchorLayout: AccountLayout {
+    static var programId: Pubkey { get }
+    static var size: Int { get }
+    /// First 8 bytes, hex: sha256("account:<Name>")[..8] (Anchor `#[account]`).
+    static var discriminator: String { get }
+}
+
+extension AnchorLayout {
+    public static func matches(_ a: AccountData) -> Bool {
+        a.owner == programId && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
+    }
+
+    /// Owner, size and discriminator, each failure a `DecodeError` naming the check.
+    public static func check(_ a: AccountData) throws {
+        try LayoutCheck.anchor(a, owner: programId, size: size, disc: discriminator, kind: kind)
+    }
+}
+
 /// The three checks every decoder runs before reading a field.
 public enum LayoutCheck {
     public static func owner(_ a: AccountData, _ expected: Pubkey..., kind: String) throws {
@@ -66,7 +86,23 @@ public enum LayoutCheck {
         if atLeast { try self.size(a, atLeast: size, kind: kind) } else { try self.size(a, exactly: size, kind: kind) }
         try discriminator(a, disc, kind: kind)
     }
+    /// Compares the first 8 bytes with lowercase `hex` digit by digit (no allocation: this runs
+    /// for every account the registry classifies).
     public static func hasDiscriminator(_ a: AccountData, _ hex: String) -> Bool {
-        a.data.count >= 8 && Hex.encode(a.data.prefix(8)) == hex
+        guard a.data.count >= 8 else { return false }
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 48...57: return c - 48
+            case 97...102: return c - 87
+            default: return nil
+            }
+        }
+        var i = 0, high: UInt8 = 0
+        for c in hex.utf8 {
+            guard i < 16, let n = nibble(c) else { return false }
+            if i & 1 == 0 { high = n } else if a.data[a.data.startIndex + i / 2] != high << 4 | n { return false }
+            i += 1
+        }
+        return i == 16
     }
 }

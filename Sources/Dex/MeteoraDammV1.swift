@@ -13,9 +13,10 @@ import SolanaCore
 /// let pool = try MeteoraDammV1PoolState(account)
 /// if case .stable(let amp, _, _, _, _) = pool.curve { print(amp) }
 /// ```
-public struct MeteoraDammV1PoolState: AccountLayout, Equatable {
+public struct MeteoraDammV1PoolState: AnchorLayout, Equatable {
     public static let program = "meteora-damm-v1"
     public static let kind = "Pool"
+    public static let programId = ProgramIds.meteoraDammV1
     public static let size = 1387
     public static let discriminator = "f19a6d0411b16dbc"
 
@@ -58,12 +59,8 @@ public struct MeteoraDammV1PoolState: AccountLayout, Equatable {
     public var curve: Curve
     public var lastAmpUpdatedTimestamp: UInt64
 
-    public static func matches(_ a: AccountData) -> Bool {
-        a.owner == ProgramIds.meteoraDammV1 && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
-    }
-
     public init(_ a: AccountData) throws {
-        try LayoutCheck.anchor(a, owner: ProgramIds.meteoraDammV1, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        try Self.check(a)
         let r = ByteReader(a.data)
         address = a.address
         lpMint = try r.pubkey(8)
@@ -130,9 +127,10 @@ public struct MeteoraDammV1PoolState: AccountLayout, Equatable {
 /// let vault = try MeteoraVault(account)
 /// let tokens = try vault.amount(byShare: poolLp.amount, totalSupply: lpMint.supply, now: now)
 /// ```
-public struct MeteoraVault: AccountLayout, Equatable {
+public struct MeteoraVault: AnchorLayout, Equatable {
     public static let program = "meteora-vault"
     public static let kind = "Vault"
+    public static let programId = ProgramIds.meteoraVault
     public static let size = 10240
     public static let discriminator = "d308e82b02987577"
     /// dynamic-vault state.rs LOCKED_PROFIT_DEGRADATION_DENOMINATOR.
@@ -151,12 +149,8 @@ public struct MeteoraVault: AccountLayout, Equatable {
     public var lastReport: UInt64
     public var lockedProfitDegradation: UInt64
 
-    public static func matches(_ a: AccountData) -> Bool {
-        a.owner == ProgramIds.meteoraVault && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
-    }
-
     public init(_ a: AccountData) throws {
-        try LayoutCheck.anchor(a, owner: ProgramIds.meteoraVault, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        try Self.check(a)
         let r = ByteReader(a.data)
         address = a.address
         enabled = try r.u8(8)
@@ -216,9 +210,10 @@ public struct MeteoraVault: AccountLayout, Equatable {
 /// ```swift
 /// let vp = try MarinadeState(account).virtualPrice   // msol_price × 1e6 / 2^32
 /// ```
-public struct MarinadeState: AccountLayout, Equatable {
+public struct MarinadeState: AnchorLayout, Equatable {
     public static let program = "marinade"
     public static let kind = "State"
+    public static let programId = ProgramIds.marinade
     public static let size = 2616
     public static let discriminator = "d8926b5e684bb6b1"
     /// dynamic-amm-quote depeg/marinade.rs `stake::ID`.
@@ -230,12 +225,8 @@ public struct MarinadeState: AccountLayout, Equatable {
     /// mSOL price in SOL × 2^32 (`State::PRICE_DENOMINATOR`), Borsh offset 512 (marinade state.rs field order).
     public var msolPrice: UInt64
 
-    public static func matches(_ a: AccountData) -> Bool {
-        a.owner == ProgramIds.marinade && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
-    }
-
     public init(_ a: AccountData) throws {
-        try LayoutCheck.anchor(a, owner: ProgramIds.marinade, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        try Self.check(a)
         let r = ByteReader(a.data)
         address = a.address
         msolMint = try r.pubkey(8)

@@ -13,9 +13,10 @@ import SolanaCore
 /// let pool = try MeteoraDammV2PoolState(account)
 /// print(pool.sqrtPrice, pool.collectFeeMode)
 /// ```
-public struct MeteoraDammV2PoolState: AccountLayout, Equatable {
+public struct MeteoraDammV2PoolState: AnchorLayout, Equatable {
     public static let program = "meteora-damm-v2"
     public static let kind = "Pool"
+    public static let programId = ProgramIds.meteoraDammV2
     public static let size = 1112
     /// sha256("account:Pool")[..8]; shared with DAMM v1 and PumpSwap, so owner + size tell them apart.
     public static let discriminator = "f19a6d0411b16dbc"
@@ -79,12 +80,8 @@ public struct MeteoraDammV2PoolState: AccountLayout, Equatable {
         public var volatilityReference: UInt128
     }
 
-    public static func matches(_ a: AccountData) -> Bool {
-        a.owner == ProgramIds.meteoraDammV2 && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
-    }
-
     public init(_ a: AccountData) throws {
-        try LayoutCheck.anchor(a, owner: ProgramIds.meteoraDammV2, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        try Self.check(a)
         let r = ByteReader(a.data)
         address = a.address
         baseFeeData = Array(try r.slice(8, 32))

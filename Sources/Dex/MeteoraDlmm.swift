@@ -52,9 +52,10 @@ public enum MeteoraDlmm {
 /// let pair = try MeteoraDlmmLbPair(account)
 /// print(pair.activeId, pair.binStep)
 /// ```
-public struct MeteoraDlmmLbPair: AccountLayout, Equatable {
+public struct MeteoraDlmmLbPair: AnchorLayout, Equatable {
     public static let program = "meteora-dlmm"
     public static let kind = "LbPair"
+    public static let programId = ProgramIds.meteoraDlmm
     public static let size = 904
     public static let discriminator = "210b3162b565b10d"
 
@@ -83,12 +84,8 @@ public struct MeteoraDlmmLbPair: AccountLayout, Equatable {
     public var tokenMintXProgramFlag: UInt8, tokenMintYProgramFlag: UInt8
     public var version: UInt8
 
-    public static func matches(_ a: AccountData) -> Bool {
-        a.owner == ProgramIds.meteoraDlmm && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
-    }
-
     public init(_ a: AccountData) throws {
-        try LayoutCheck.anchor(a, owner: ProgramIds.meteoraDlmm, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        try Self.check(a)
         let r = ByteReader(a.data)
         baseFactor = try r.u16(8); filterPeriod = try r.u16(10); decayPeriod = try r.u16(12); reductionFactor = try r.u16(14)
         variableFeeControl = try r.u32(16); maxVolatilityAccumulator = try r.u32(20)
@@ -185,9 +182,10 @@ public struct MeteoraDlmmBin: Sendable, Equatable {
 /// let array = try MeteoraDlmmBinArray(account)
 /// let bin = array.bin(-6260)   // nil when the id is outside this array
 /// ```
-public struct MeteoraDlmmBinArray: AccountLayout, Equatable {
+public struct MeteoraDlmmBinArray: AnchorLayout, Equatable {
     public static let program = "meteora-dlmm"
     public static let kind = "BinArray"
+    public static let programId = ProgramIds.meteoraDlmm
     public static let size = 10136
     public static let discriminator = "5c8e5cdc059446b5"
     public static let binsOffset = 56
@@ -199,12 +197,8 @@ public struct MeteoraDlmmBinArray: AccountLayout, Equatable {
     public var lbPair: Pubkey
     public var bins: [MeteoraDlmmBin]
 
-    public static func matches(_ a: AccountData) -> Bool {
-        a.owner == ProgramIds.meteoraDlmm && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
-    }
-
     public init(_ a: AccountData) throws {
-        try LayoutCheck.anchor(a, owner: ProgramIds.meteoraDlmm, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        try Self.check(a)
         let r = ByteReader(a.data)
         address = a.address
         index = try r.i64(8)
@@ -249,9 +243,10 @@ public struct MeteoraDlmmBinArray: AccountLayout, Equatable {
 /// let ext = try MeteoraDlmmBitmapExtension(account)
 /// ext.hasLiquidity(-600)
 /// ```
-public struct MeteoraDlmmBitmapExtension: AccountLayout, Equatable {
+public struct MeteoraDlmmBitmapExtension: AnchorLayout, Equatable {
     public static let program = "meteora-dlmm"
     public static let kind = "BinArrayBitmapExtension"
+    public static let programId = ProgramIds.meteoraDlmm
     public static let size = 1576
     public static let discriminator = "506f7c7137ed1205"
 
@@ -261,12 +256,8 @@ public struct MeteoraDlmmBitmapExtension: AccountLayout, Equatable {
     /// [12][8] u64, for array indexes −513…−6656.
     public var negative: [UInt64]
 
-    public static func matches(_ a: AccountData) -> Bool {
-        a.owner == ProgramIds.meteoraDlmm && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
-    }
-
     public init(_ a: AccountData) throws {
-        try LayoutCheck.anchor(a, owner: ProgramIds.meteoraDlmm, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        try Self.check(a)
         let r = ByteReader(a.data)
         lbPair = try r.pubkey(8)
         positive = try (0..<96).map { try r.u64(40 + 8 * $0) }

@@ -22,9 +22,10 @@ enum OrcaWhirlpoolIds {
 /// let pool = try OrcaWhirlpoolState(account)
 /// print(pool.sqrtPrice, pool.tickCurrentIndex)
 /// ```
-public struct OrcaWhirlpoolState: AccountLayout, Equatable {
+public struct OrcaWhirlpoolState: AnchorLayout, Equatable {
     public static let program = "orca-whirlpool"
     public static let kind = "Whirlpool"
+    public static let programId = ProgramIds.orcaWhirlpool
     public static let size = 653  // Whirlpool::LEN = 8 + 261 + 384
     public static let discriminator = "3f95d10ce1806309"
 
@@ -58,12 +59,8 @@ public struct OrcaWhirlpoolState: AccountLayout, Equatable {
     /// Adaptive-fee pools are created from an AdaptiveFeeTier whose index differs from the tick spacing.
     public var isAdaptiveFee: Bool { feeTierIndexSeed != tickSpacing }
 
-    public static func matches(_ a: AccountData) -> Bool {
-        a.owner == ProgramIds.orcaWhirlpool && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
-    }
-
     public init(_ a: AccountData) throws {
-        try LayoutCheck.anchor(a, owner: ProgramIds.orcaWhirlpool, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        try Self.check(a)
         let r = ByteReader(a.data)
         address = a.address
         whirlpoolsConfig = try r.pubkey(8)
@@ -242,20 +239,18 @@ public struct OrcaWhirlpoolTickArray: AccountLayout, Equatable {
 /// ```swift
 /// let tier = try OrcaWhirlpoolFeeTier(account); print(tier.defaultFeeRate)
 /// ```
-public struct OrcaWhirlpoolFeeTier: AccountLayout, Equatable {
+public struct OrcaWhirlpoolFeeTier: AnchorLayout, Equatable {
     public static let program = "orca-whirlpool"
     public static let kind = "FeeTier"
+    public static let programId = ProgramIds.orcaWhirlpool
     public static let size = 44
     public static let discriminator = "384b9f4c8e44be69"
     public var whirlpoolsConfig: Pubkey
     public var tickSpacing: UInt16
     public var defaultFeeRate: UInt16
 
-    public static func matches(_ a: AccountData) -> Bool {
-        a.owner == ProgramIds.orcaWhirlpool && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
-    }
     public init(_ a: AccountData) throws {
-        try LayoutCheck.anchor(a, owner: ProgramIds.orcaWhirlpool, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        try Self.check(a)
         let r = ByteReader(a.data)
         whirlpoolsConfig = try r.pubkey(8)
         tickSpacing = try r.u16(40)
@@ -271,9 +266,10 @@ public struct OrcaWhirlpoolFeeTier: AccountLayout, Equatable {
 /// ```swift
 /// let config = try OrcaWhirlpoolsConfig(account); print(config.defaultProtocolFeeRate)
 /// ```
-public struct OrcaWhirlpoolsConfig: AccountLayout, Equatable {
+public struct OrcaWhirlpoolsConfig: AnchorLayout, Equatable {
     public static let program = "orca-whirlpool"
     public static let kind = "WhirlpoolsConfig"
+    public static let programId = ProgramIds.orcaWhirlpool
     public static let size = 108  // 8 + 96 + 4
     public static let discriminator = "9d1431e0d957c1fe"
     public var feeAuthority: Pubkey
@@ -282,11 +278,8 @@ public struct OrcaWhirlpoolsConfig: AccountLayout, Equatable {
     public var defaultProtocolFeeRate: UInt16
     public var featureFlags: UInt16
 
-    public static func matches(_ a: AccountData) -> Bool {
-        a.owner == ProgramIds.orcaWhirlpool && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
-    }
     public init(_ a: AccountData) throws {
-        try LayoutCheck.anchor(a, owner: ProgramIds.orcaWhirlpool, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        try Self.check(a)
         let r = ByteReader(a.data)
         feeAuthority = try r.pubkey(8)
         collectProtocolFeesAuthority = try r.pubkey(40)
@@ -307,9 +300,10 @@ public struct OrcaWhirlpoolsConfig: AccountLayout, Equatable {
 /// ```swift
 /// let oracle = try OrcaWhirlpoolOracle(account); print(oracle.volatilityAccumulator)
 /// ```
-public struct OrcaWhirlpoolOracle: AccountLayout, Equatable {
+public struct OrcaWhirlpoolOracle: AnchorLayout, Equatable {
     public static let program = "orca-whirlpool"
     public static let kind = "Oracle"
+    public static let programId = ProgramIds.orcaWhirlpool
     public static let size = 254  // 8 + 32 + 8 + 34 + 44 + 128
     public static let discriminator = "8bc283b38cb3e5f4"
     public var whirlpool: Pubkey
@@ -329,11 +323,8 @@ public struct OrcaWhirlpoolOracle: AccountLayout, Equatable {
     public var tickGroupIndexReference: Int32
     public var volatilityAccumulator: UInt32
 
-    public static func matches(_ a: AccountData) -> Bool {
-        a.owner == ProgramIds.orcaWhirlpool && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
-    }
     public init(_ a: AccountData) throws {
-        try LayoutCheck.anchor(a, owner: ProgramIds.orcaWhirlpool, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        try Self.check(a)
         let r = ByteReader(a.data)
         whirlpool = try r.pubkey(8)
         tradeEnableTimestamp = try r.u64(40)

@@ -52,9 +52,10 @@ public struct PumpSwapFees: Sendable, Equatable {
 }
 
 /// PumpSwap `GlobalConfig` (907 B, `ADyA8hde…`): the fees used when no FeeConfig applies.
-public struct PumpSwapGlobalConfig: AccountLayout, Equatable {
+public struct PumpSwapGlobalConfig: AnchorLayout, Equatable {
     public static let program = "pumpswap"
     public static let kind = "GlobalConfig"
+    public static let programId = ProgramIds.pumpSwap
     public static let size = 907
     public static let discriminator = "95089ccaa0fcb0d9"
     public static let address = Pubkey("ADyA8hdefvWN2dbGGWFotbzWxrAvLW83WG6QCVXvJKqw")
@@ -63,12 +64,8 @@ public struct PumpSwapGlobalConfig: AccountLayout, Equatable {
     public var lpFeeBasisPoints: UInt64, protocolFeeBasisPoints: UInt64, coinCreatorFeeBasisPoints: UInt64
     public var disableFlags: UInt8
 
-    public static func matches(_ a: AccountData) -> Bool {
-        a.owner == ProgramIds.pumpSwap && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
-    }
-
     public init(_ a: AccountData) throws {
-        try LayoutCheck.anchor(a, owner: ProgramIds.pumpSwap, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        try Self.check(a)
         let r = ByteReader(a.data)
         admin = try r.pubkey(8)
         lpFeeBasisPoints = try r.u64(40); protocolFeeBasisPoints = try r.u64(48); disableFlags = try r.u8(56)

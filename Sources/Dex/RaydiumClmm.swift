@@ -53,9 +53,10 @@ enum ClmmGeometry {
 /// let pool = try RaydiumClmmPoolState(account)
 /// print(pool.sqrtPriceX64, pool.tickCurrent)
 /// ```
-public struct RaydiumClmmPoolState: AccountLayout, Equatable {
+public struct RaydiumClmmPoolState: AnchorLayout, Equatable {
     public static let program = "raydium-clmm"
     public static let kind = "PoolState"
+    public static let programId = ProgramIds.raydiumClmm
     public static let size = 1544
     public static let discriminator = "f7ede3f5d7c3de46"
 
@@ -88,12 +89,8 @@ public struct RaydiumClmmPoolState: AccountLayout, Equatable {
     /// nil when all 80 bytes are zero (`get_dynamic_fee_info` returns None).
     public var dynamicFeeInfo: RaydiumClmmDynamicFeeInfo?
 
-    public static func matches(_ a: AccountData) -> Bool {
-        a.owner == ProgramIds.raydiumClmm && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
-    }
-
     public init(_ a: AccountData) throws {
-        try LayoutCheck.anchor(a, owner: ProgramIds.raydiumClmm, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        try Self.check(a)
         let r = ByteReader(a.data)
         bump = try r.u8(8)
         ammConfig = try r.pubkey(9)
@@ -222,9 +219,10 @@ public struct RaydiumClmmDynamicFeeInfo: Sendable, Equatable {
 /// let config = try RaydiumClmmAmmConfig(account)
 /// config.tradeFeeRate   // 400 = 0.04 %
 /// ```
-public struct RaydiumClmmAmmConfig: AccountLayout, Equatable {
+public struct RaydiumClmmAmmConfig: AnchorLayout, Equatable {
     public static let program = "raydium-clmm"
     public static let kind = "AmmConfig"
+    public static let programId = ProgramIds.raydiumClmm
     public static let size = 117
     public static let discriminator = "daf42168cbcb2b6f"
 
@@ -237,12 +235,8 @@ public struct RaydiumClmmAmmConfig: AccountLayout, Equatable {
     public var fundFeeRate: UInt32
     public var fundOwner: Pubkey
 
-    public static func matches(_ a: AccountData) -> Bool {
-        a.owner == ProgramIds.raydiumClmm && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
-    }
-
     public init(_ a: AccountData) throws {
-        try LayoutCheck.anchor(a, owner: ProgramIds.raydiumClmm, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        try Self.check(a)
         let r = ByteReader(a.data)
         bump = try r.u8(8)
         index = try r.u16(9)
@@ -290,9 +284,10 @@ public struct RaydiumClmmTick: Sendable, Equatable {
 /// let array = try RaydiumClmmTickArray(account)
 /// let next = array.nextInitializedTick(from: -25038, tickSpacing: 1, zeroForOne: true)
 /// ```
-public struct RaydiumClmmTickArray: AccountLayout, Equatable {
+public struct RaydiumClmmTickArray: AnchorLayout, Equatable {
     public static let program = "raydium-clmm"
     public static let kind = "TickArrayState"
+    public static let programId = ProgramIds.raydiumClmm
     public static let size = 10240
     public static let discriminator = "c09b55cd31f9812a"
     static let tickSize = 168
@@ -304,12 +299,8 @@ public struct RaydiumClmmTickArray: AccountLayout, Equatable {
     public var initializedTickCount: UInt8
     public var recentEpoch: UInt64
 
-    public static func matches(_ a: AccountData) -> Bool {
-        a.owner == ProgramIds.raydiumClmm && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
-    }
-
     public init(_ a: AccountData) throws {
-        try LayoutCheck.anchor(a, owner: ProgramIds.raydiumClmm, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        try Self.check(a)
         let r = ByteReader(a.data)
         address = a.address
         poolId = try r.pubkey(8)
@@ -372,9 +363,10 @@ public struct RaydiumClmmTickArray: AccountLayout, Equatable {
 /// let ext = try RaydiumClmmTickArrayBitmapExtension(account)
 /// ext.poolId
 /// ```
-public struct RaydiumClmmTickArrayBitmapExtension: AccountLayout, Equatable {
+public struct RaydiumClmmTickArrayBitmapExtension: AnchorLayout, Equatable {
     public static let program = "raydium-clmm"
     public static let kind = "TickArrayBitmapExtension"
+    public static let programId = ProgramIds.raydiumClmm
     public static let size = 1832
     public static let discriminator = "3c9624db61808b99"
 
@@ -383,12 +375,8 @@ public struct RaydiumClmmTickArrayBitmapExtension: AccountLayout, Equatable {
     public var positive: [[UInt64]]
     public var negative: [[UInt64]]
 
-    public static func matches(_ a: AccountData) -> Bool {
-        a.owner == ProgramIds.raydiumClmm && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
-    }
-
     public init(_ a: AccountData) throws {
-        try LayoutCheck.anchor(a, owner: ProgramIds.raydiumClmm, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        try Self.check(a)
         let r = ByteReader(a.data)
         poolId = try r.pubkey(8)
         positive = try (0..<14).map { b in try (0..<8).map { w in try r.u64(40 + b * 64 + w * 8) } }
@@ -462,9 +450,10 @@ public struct RaydiumClmmTickArrayBitmapExtension: AccountLayout, Equatable {
 /// let obs = try RaydiumClmmObservationState(account)
 /// obs.poolId
 /// ```
-public struct RaydiumClmmObservationState: AccountLayout, Equatable {
+public struct RaydiumClmmObservationState: AnchorLayout, Equatable {
     public static let program = "raydium-clmm"
     public static let kind = "ObservationState"
+    public static let programId = ProgramIds.raydiumClmm
     public static let size = 4483
     public static let discriminator = "7aaec5358109a584"
 
@@ -472,12 +461,8 @@ public struct RaydiumClmmObservationState: AccountLayout, Equatable {
     public var observationIndex: UInt16
     public var poolId: Pubkey
 
-    public static func matches(_ a: AccountData) -> Bool {
-        a.owner == ProgramIds.raydiumClmm && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
-    }
-
     public init(_ a: AccountData) throws {
-        try LayoutCheck.anchor(a, owner: ProgramIds.raydiumClmm, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        try Self.check(a)
         let r = ByteReader(a.data)
         initialized = try r.bool(8)
         observationIndex = try r.u16(17)

@@ -7,9 +7,10 @@ import SolanaCore
 // instructions/swap_base_input.rs.
 
 /// A CPMM `PoolState`.
-public struct RaydiumCpmmPoolState: AccountLayout, Equatable {
+public struct RaydiumCpmmPoolState: AnchorLayout, Equatable {
     public static let program = "raydium-cpmm"
     public static let kind = "PoolState"
+    public static let programId = ProgramIds.raydiumCpmm
     public static let size = 637
     public static let discriminator = "f7ede3f5d7c3de46"
 
@@ -26,12 +27,8 @@ public struct RaydiumCpmmPoolState: AccountLayout, Equatable {
     public var creatorFeeOn: UInt8, enableCreatorFee: Bool
     public var creatorFeesToken0: UInt64, creatorFeesToken1: UInt64
 
-    public static func matches(_ a: AccountData) -> Bool {
-        a.owner == ProgramIds.raydiumCpmm && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
-    }
-
     public init(_ a: AccountData) throws {
-        try LayoutCheck.anchor(a, owner: ProgramIds.raydiumCpmm, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        try Self.check(a)
         let r = ByteReader(a.data)
         ammConfig = try r.pubkey(8); poolCreator = try r.pubkey(40)
         token0Vault = try r.pubkey(72); token1Vault = try r.pubkey(104); lpMint = try r.pubkey(136)
@@ -68,9 +65,10 @@ public struct RaydiumCpmmPoolState: AccountLayout, Equatable {
 }
 
 /// A CPMM `AmmConfig` (fee rates per 1,000,000).
-public struct RaydiumCpmmAmmConfig: AccountLayout, Equatable {
+public struct RaydiumCpmmAmmConfig: AnchorLayout, Equatable {
     public static let program = "raydium-cpmm"
     public static let kind = "AmmConfig"
+    public static let programId = ProgramIds.raydiumCpmm
     public static let size = 236
     public static let discriminator = "daf42168cbcb2b6f"
 
@@ -79,12 +77,8 @@ public struct RaydiumCpmmAmmConfig: AccountLayout, Equatable {
     public var protocolOwner: Pubkey, fundOwner: Pubkey
     public var creatorFeeRate: UInt64
 
-    public static func matches(_ a: AccountData) -> Bool {
-        a.owner == ProgramIds.raydiumCpmm && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
-    }
-
     public init(_ a: AccountData) throws {
-        try LayoutCheck.anchor(a, owner: ProgramIds.raydiumCpmm, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        try Self.check(a)
         let r = ByteReader(a.data)
         bump = try r.u8(8); disableCreatePool = try r.bool(9); index = try r.u16(10)
         tradeFeeRate = try r.u64(12); protocolFeeRate = try r.u64(20); fundFeeRate = try r.u64(28); createPoolFee = try r.u64(36)
@@ -235,19 +229,17 @@ public struct RaydiumCpmmPool: PoolModel {
 
 /// CPMM `ObservationState` (4075 B): the price oracle ring buffer. Not needed for quotes; decoded
 /// only so `decode` recognises it (owner + size + discriminator checks).
-public struct RaydiumCpmmObservationState: AccountLayout, Equatable {
+public struct RaydiumCpmmObservationState: AnchorLayout, Equatable {
     public static let program = "raydium-cpmm"
     public static let kind = "ObservationState"
+    public static let programId = ProgramIds.raydiumCpmm
     public static let size = 4075
     public static let discriminator = "7aaec5358109a584"
     public var initialized: Bool
     public var poolId: Pubkey
 
-    public static func matches(_ a: AccountData) -> Bool {
-        a.owner == ProgramIds.raydiumCpmm && a.data.count == size && LayoutCheck.hasDiscriminator(a, discriminator)
-    }
     public init(_ a: AccountData) throws {
-        try LayoutCheck.anchor(a, owner: ProgramIds.raydiumCpmm, size: Self.size, disc: Self.discriminator, kind: Self.kind)
+        try Self.check(a)
         let r = ByteReader(a.data)
         // states/oracle.rs: initialized bool @8, observation_index u16 @9, pool_id @11.
         initialized = try r.bool(8)
