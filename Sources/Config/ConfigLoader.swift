@@ -52,12 +52,36 @@ public enum ConfigLoader {
     }
 
     public static func parse(_ text: String, file: String = "config.toml", environment: [String: String] = [:]) throws -> ServiceConfig {
+        try rejectUnnamedTableHeaders(text, file: file)
         let root: TOMLTable
         do { root = try TOMLTable(string: text) } catch let e as TOMLParseError {
             throw ConfigError(file: file, line: e.source.begin.line, key: "", message: "TOML syntax error: \(e.description)")
         }
         var r = Reader(root: root, lines: KeyLines(text), file: file, environment: environment)
         return try r.read()
+    }
+
+    /// toml++ (inside TOMLKit) asserts, i.e. aborts the process in debug builds and has undefined
+    /// behaviour in release builds, on a table header whose name does not start with a key
+    /// character, e.g. `[` alone on a line (found by the `config-toml` fuzz target). Such lines
+    /// are TOML syntax errors anyway, so they are rejected here before the parser sees them.
+    static func rejectUnnamedTableHeaders(_ text: String, file: String) throws {
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var rest = Substring(raw).drop { $0 == " " || $0 == "\t" }
+            guard rest.first == "[" else { continue }
+            rest = rest.dropFirst()
+            if rest.first == "[" { rest = rest.dropFirst() }
+            rest = rest.drop { $0 == " " || $0 == "\t" }
+            guard let c = rest.unicodeScalars.first else {
+                throw ConfigError(file: file, line: index + 1, key: "", message: "TOML syntax error: table header without a name")
+            }
+            let isKeyStart = c == "\"" || c == "'" || c == "]" || c == "_" || c == "-"
+                || ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c)
+            guard isKeyStart else {
+                throw ConfigError(file: file, line: index + 1, key: "",
+                                  message: "TOML syntax error: table header name cannot start with \"\(String(c).debugDescription.dropFirst().dropLast())\"")
+            }
+        }
     }
 
     /// Walks the parsed table; every accessor names the key and line in its error.

@@ -52,7 +52,20 @@ struct StreamRoute {
             let (changesID, changes) = server.store.changes()
             defer { server.store.stopChanges(changesID) }
             let opportunities = server.opportunities?.opportunityUpdates()
-            try await outbound.write(.text(JSONText.object([("type", .string("hello")), ("pools", J.int(server.store.poolCount))]).rendered))
+            // A client that stops reading fills its socket buffer and `outbound.write` stops
+            // returning; after the deadline the session ends (and with it the connection), so
+            // memory per client stays at one pending message plus the bounded change buffer.
+            let timeout = server.settings.streamWriteTimeoutSeconds
+            let send: @Sendable (String) async throws -> Void = { text in
+                do {
+                    try await withDeadline(seconds: timeout) { try await outbound.write(.text(text)) }
+                } catch is StreamWriteTimeout {
+                    server.metrics.streamSlowDropped.increment()
+                    server.logger.info("dropped a /v1/stream client: not reading for \(timeout)s")
+                    throw StreamWriteTimeout()
+                }
+            }
+            try await send(JSONText.object([("type", .string("hello")), ("pools", J.int(server.store.poolCount))]).rendered)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for try await message in inbound.messages(maxSize: 16 * 1024) {
@@ -62,10 +75,10 @@ struct StreamRoute {
                             let pools = (object["pools"] as? [String])?.joined(separator: ",")
                             let mints = (object["mints"] as? [String])?.joined(separator: ",")
                             filter.set(try Filter.parse(pools: pools, mints: mints))
-                            try await outbound.write(.text(#"{"type":"filter","ok":true}"#))
+                            try await send(#"{"type":"filter","ok":true}"#)
                         } catch let e as APIError {
-                            try await outbound.write(.text(JSONText.object([("type", .string("error")), ("error", .string(e.code)),
-                                                                             ("message", .string(e.message))]).rendered))
+                            try await send(JSONText.object([("type", .string("error")), ("error", .string(e.code)),
+                                                            ("message", .string(e.message))]).rendered)
                         }
                     }
                 }
@@ -73,10 +86,10 @@ struct StreamRoute {
                     for await change in changes {
                         guard let e = server.store.entry(change.pool), let m = e.model else { continue }
                         guard filter.get().wants(pool: change.pool, mints: [m.mintA, m.mintB]) else { continue }
-                        try await outbound.write(.text(JSONText.object([
+                        try await send(JSONText.object([
                             ("type", .string("pool_update")), ("slot", J.u64(change.slot)),
                             ("pool", PoolJSON.pool(e, now: server.now, detail: false)),
-                        ]).rendered))
+                        ]).rendered)
                         server.metrics.streamMessages.increment()
                     }
                 }
@@ -86,7 +99,7 @@ struct StreamRoute {
                             let f = filter.get()
                             guard f.pools.isEmpty && f.mints.isEmpty
                                 || o.route.contains(where: { f.wants(pool: $0.pool, mints: [$0.inputMint, $0.outputMint]) }) else { continue }
-                            try await outbound.write(.text(JSONText.object([("type", .string("opportunity")), ("opportunity", OpportunityJSON.bot(o))]).rendered))
+                            try await send(JSONText.object([("type", .string("opportunity")), ("opportunity", OpportunityJSON.bot(o))]).rendered)
                             server.metrics.streamMessages.increment()
                         }
                     }
@@ -106,4 +119,17 @@ final class FilterBox: @unchecked Sendable {
     init(_ f: StreamRoute.Filter) { filter = f }
     func get() -> StreamRoute.Filter { lock.withLock { filter } }
     func set(_ f: StreamRoute.Filter) { lock.withLock { filter = f } }
+}
+
+/// A stream client did not accept a message within `streamWriteTimeoutSeconds`.
+struct StreamWriteTimeout: Error {}
+
+/// Runs `body`, throwing `StreamWriteTimeout` (and cancelling it) if it takes longer than `seconds`.
+func withDeadline(seconds: Double, _ body: @escaping @Sendable () async throws -> Void) async throws {
+    try await withThrowingTaskGroup(of: Bool.self) { group in
+        group.addTask { try await body(); return true }
+        group.addTask { try await Task.sleep(nanoseconds: UInt64(seconds * 1e9)); return false }
+        defer { group.cancelAll() }
+        guard let finished = try await group.next(), finished else { throw StreamWriteTimeout() }
+    }
 }
