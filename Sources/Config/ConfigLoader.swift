@@ -35,6 +35,8 @@ public enum ConfigLoader {
         "database.record_pool_updates", "database.record_performance", "database.record_accounts", "database.snapshot_interval_seconds",
         "router", "router.mode", "router.min_roi_percent", "router.max_hops",
         "api", "api.host", "api.port", "api.max_body_bytes", "api.max_uri_bytes", "api.max_connections", "api.max_stream_clients",
+        "api.max_header_bytes", "api.header_timeout_seconds", "api.body_timeout_seconds", "api.idle_timeout_seconds",
+        "api.stream_write_timeout_seconds",
         "ingest", "ingest.stale_after_seconds", "ingest.max_subscriptions_per_connection", "ingest.ping_interval_seconds",
         "ingest.silence_deadline_seconds", "ingest.connect_timeout_seconds", "ingest.request_timeout_seconds",
         "pools", "pools.address", "pools.name", "pools.pool_type",
@@ -52,36 +54,13 @@ public enum ConfigLoader {
     }
 
     public static func parse(_ text: String, file: String = "config.toml", environment: [String: String] = [:]) throws -> ServiceConfig {
-        try rejectUnnamedTableHeaders(text, file: file)
+        try TOMLPrecheck.check(text, file: file)
         let root: TOMLTable
         do { root = try TOMLTable(string: text) } catch let e as TOMLParseError {
             throw ConfigError(file: file, line: e.source.begin.line, key: "", message: "TOML syntax error: \(e.description)")
         }
         var r = Reader(root: root, lines: KeyLines(text), file: file, environment: environment)
         return try r.read()
-    }
-
-    /// toml++ (inside TOMLKit) asserts, i.e. aborts the process in debug builds and has undefined
-    /// behaviour in release builds, on a table header whose name does not start with a key
-    /// character, e.g. `[` alone on a line (found by the `config-toml` fuzz target). Such lines
-    /// are TOML syntax errors anyway, so they are rejected here before the parser sees them.
-    static func rejectUnnamedTableHeaders(_ text: String, file: String) throws {
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var rest = Substring(raw).drop { $0 == " " || $0 == "\t" }
-            guard rest.first == "[" else { continue }
-            rest = rest.dropFirst()
-            if rest.first == "[" { rest = rest.dropFirst() }
-            rest = rest.drop { $0 == " " || $0 == "\t" }
-            guard let c = rest.unicodeScalars.first else {
-                throw ConfigError(file: file, line: index + 1, key: "", message: "TOML syntax error: table header without a name")
-            }
-            let isKeyStart = c == "\"" || c == "'" || c == "]" || c == "_" || c == "-"
-                || ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c)
-            guard isKeyStart else {
-                throw ConfigError(file: file, line: index + 1, key: "",
-                                  message: "TOML syntax error: table header name cannot start with \"\(String(c).debugDescription.dropFirst().dropLast())\"")
-            }
-        }
     }
 
     /// Walks the parsed table; every accessor names the key and line in its error.
@@ -233,6 +212,13 @@ public enum ConfigLoader {
                 if let v = try int(t, "max_uri_bytes", at: "api.max_uri_bytes", range: 256...(1 << 20)) { api.maxURIBytes = v }
                 if let v = try int(t, "max_connections", at: "api.max_connections", range: 1...100_000) { api.maxConnections = v }
                 if let v = try int(t, "max_stream_clients", at: "api.max_stream_clients", range: 0...100_000) { api.maxStreamClients = v }
+                if let v = try int(t, "max_header_bytes", at: "api.max_header_bytes", range: 1_024...(1 << 20)) { api.maxHeaderBytes = v }
+                if let v = try double(t, "header_timeout_seconds", at: "api.header_timeout_seconds", range: 0.1...3_600) { api.headerTimeoutSeconds = v }
+                if let v = try double(t, "body_timeout_seconds", at: "api.body_timeout_seconds", range: 0.1...3_600) { api.bodyTimeoutSeconds = v }
+                if let v = try double(t, "idle_timeout_seconds", at: "api.idle_timeout_seconds", range: 0.1...86_400) { api.idleTimeoutSeconds = v }
+                if let v = try double(t, "stream_write_timeout_seconds", at: "api.stream_write_timeout_seconds", range: 0.1...3_600) {
+                    api.streamWriteTimeoutSeconds = v
+                }
             }
 
             var persistence = PersistenceSettings()

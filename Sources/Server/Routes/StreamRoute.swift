@@ -35,6 +35,10 @@ struct StreamRoute {
     func register(on router: Router<BasicWebSocketRequestContext>) {
         let server = self.server
         router.ws("/v1/stream") { request, _ in
+            // The HTTP router answers this path too: a plain GET gets 426, not an empty 200.
+            guard request.headers[.upgrade]?.lowercased().contains("websocket") == true else {
+                throw APIError(.upgradeRequired, "upgrade_required", "/v1/stream is a WebSocket: send Upgrade: websocket")
+            }
             let q = request.uri.queryParameters
             _ = try Filter.parse(pools: (q["pools"] ?? q["pool"]).map(String.init), mints: (q["mints"] ?? q["mint"]).map(String.init))
             guard server.streamCount.current < server.settings.maxStreamClients else {
