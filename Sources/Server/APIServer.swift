@@ -111,6 +111,9 @@ public final class APIServer: Sendable {
                                 timeout: headTimeout, onTimeout: {
                                     metrics.connectionTimeouts.increment()
                                     logger.debug("closed a connection: no complete request head in time")
+                                }, onParseError: {
+                                    metrics.rejected.increment()
+                                    logger.debug("answered 400 and closed: malformed HTTP request")
                                 })
         }
         let app = Application(

@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
 
 /// Wraps the HTTP/WebSocket child channel with a raw-byte deadline for the first request head,
@@ -21,10 +22,18 @@ struct HeadDeadlineChannel<Base: ServerChildChannel>: ServerChildChannel {
     let timeout: TimeAmount
     let onTimeout: @Sendable () -> Void
 
+    let onParseError: @Sendable () -> Void
+
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandler(HeadDeadlineHandler(timeout: timeout, onTimeout: onTimeout), position: .first)
-        }.flatMap { base.setup(channel: channel, logger: logger) }
+        }.flatMap { base.setup(channel: channel, logger: logger) }.flatMapThrowing { value in
+            // Hummingbird turns NIO's HTTP error handling off and does not answer a request it
+            // cannot parse: without this the connection would sit open until the idle timeout.
+            let decoder = try channel.pipeline.syncOperations.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            try channel.pipeline.syncOperations.addHandler(HTTPParseErrorHandler(onError: onParseError), position: .after(decoder.handler))
+            return value
+        }
     }
 
     func handle(value: Value, logger: Logger) async { await base.handle(value: value, logger: logger) }
@@ -41,6 +50,7 @@ final class HeadDeadlineHandler: ChannelInboundHandler {
     private var done = false
     /// How many bytes of "\r\n\r\n" were matched at the end of the previous read.
     private var matched = 0
+    private var started = false
 
     init(timeout: TimeAmount, onTimeout: @escaping @Sendable () -> Void) { self.timeout = timeout; self.onTimeout = onTimeout }
 
@@ -66,6 +76,8 @@ final class HeadDeadlineHandler: ChannelInboundHandler {
             let pattern: [UInt8] = [13, 10, 13, 10]
             buffer.withUnsafeReadableBytes { bytes in
                 for b in bytes where !done {
+                    // Blank lines before a request line are not a request head.
+                    if !started { if b == 13 || b == 10 { continue }; started = true }
                     if b == pattern[matched] { matched += 1 } else { matched = b == 13 ? 1 : 0 }
                     if matched == 4 { done = true }
                 }
@@ -73,6 +85,38 @@ final class HeadDeadlineHandler: ChannelInboundHandler {
             if done { deadline?.cancel(); deadline = nil }
         }
         context.fireChannelRead(data)
+    }
+}
+
+/// Answers a request the HTTP decoder rejects (bad request line, header syntax, lengths,
+/// chunk framing) with `400` and closes the connection (only closes after an earlier request). Reads pass through untouched, so it is
+/// harmless after a WebSocket upgrade (when no parse error can occur any more).
+final class HTTPParseErrorHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = Any
+    let onError: @Sendable () -> Void
+    private var answered = false
+    private var sawRequest = false
+
+    init(onError: @escaping @Sendable () -> Void) { self.onError = onError }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        sawRequest = true
+        context.fireChannelRead(data)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard error is HTTPParserError else { return context.fireErrorCaught(error) }
+        guard !answered else { return }
+        answered = true
+        onError()
+        // After an earlier (pipelined) request a 400 could overtake its answer: just close.
+        guard !sawRequest else { return context.close(promise: nil) }
+        var headers = HTTPHeaders()
+        headers.add(name: "connection", value: "close")
+        headers.add(name: "content-length", value: "0")
+        context.write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))), promise: nil)
+        let box = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).whenComplete { _ in box.value.close(promise: nil) }
     }
 }
 
