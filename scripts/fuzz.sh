@@ -63,7 +63,8 @@ for target in "${targets[@]}"; do
   # TOMLKit leaks its parse-error box and table on every parse (upstream, once per config load):
   # leak detection would report that on the first input, so it is off for the config target.
   leaks=1; [ "$target" = config-toml ] && leaks=0
-  SWIFT_BACKTRACE=enable=no FUZZ_TARGET=$target "$out/fuzz" -max_total_time="$seconds" -max_len=12000 -rss_limit_mb=4096 -timeout=10 -detect_leaks=$leaks \
+  rm -f "$out/crashes/$target"/*   # earlier crashers are already in Tests/FuzzCorpus
+  ASAN_OPTIONS=detect_leaks=$leaks SWIFT_BACKTRACE=enable=no FUZZ_TARGET=$target "$out/fuzz" -max_total_time="$seconds" -max_len=12000 -rss_limit_mb=4096 -timeout=10 -detect_leaks=$leaks \
     -artifact_prefix="$out/crashes/$target/" "$out/corpus/$target" "Tests/FuzzCorpus/$target" >"$log" 2>&1 || true
   runs=$(grep -oE 'Done [0-9]+ runs' "$log" | awk '{print $2}' | tail -1 || true)
   total=$((total + ${runs:-0}))

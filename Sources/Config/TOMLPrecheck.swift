@@ -13,9 +13,21 @@ enum TOMLPrecheck {
         var scanner = Scanner(Array(text.utf8))
         func fail(_ message: String) -> ConfigError { ConfigError(file: file, line: line, key: "", message: message) }
         var atLineStart = true
+        // The last significant byte outside strings and comments ("v" after a whole value or
+        // key), to catch a value that is missing where toml++ assumes one starts.
+        var previous: UInt8 = UInt8(ascii: "\n")
+        let missingValue = "TOML syntax error: missing value"
         while let c = scanner.peek() {
             switch c {
+            case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"):
+                let afterOpen = previous == UInt8(ascii: "=") || previous == UInt8(ascii: ",")
+                    || previous == UInt8(ascii: "[") || previous == UInt8(ascii: "{")
+                let allowed = (c == UInt8(ascii: "]") && previous != UInt8(ascii: "="))        // [] and [1,]
+                    || (c == UInt8(ascii: "}") && previous == UInt8(ascii: "{"))                // {}
+                if afterOpen && !allowed { throw fail(missingValue) }
+                scanner.index += 1; previous = c; atLineStart = false; continue
             case UInt8(ascii: "\n"):
+                if previous == UInt8(ascii: "=") { throw fail(missingValue) }
                 line += 1; atLineStart = true; scanner.index += 1; continue
             case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
                 scanner.index += 1; continue
@@ -23,6 +35,7 @@ enum TOMLPrecheck {
                 while let d = scanner.peek(), d != UInt8(ascii: "\n") { scanner.index += 1 }
             case UInt8(ascii: "\""), UInt8(ascii: "'"):
                 line += scanner.skipString()
+                previous = UInt8(ascii: "v")
             case UInt8(ascii: "[") where atLineStart:
                 // A table header: its name must start with a key character or a quote.
                 scanner.index += 1
@@ -34,29 +47,35 @@ enum TOMLPrecheck {
                 guard Self.isKeyStart(d) || d == UInt8(ascii: "]") else {
                     throw fail("TOML syntax error: a table name cannot start with \(Self.describe(d))")
                 }
+                previous = UInt8(ascii: "v")
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 // A bare token starting with a digit: a number, or a date/time (which this config
                 // never uses, and whose malformed forms trip toml++).
                 let start = scanner.index
                 while let d = scanner.peek(), !Self.isTokenEnd(d) { scanner.index += 1 }
                 let token = scanner.bytes[start..<scanner.index]
-                var previous: UInt8 = 0
+                var before: UInt8 = 0
                 for d in token {
-                    if d == UInt8(ascii: ":") || (d == UInt8(ascii: "-") && previous != UInt8(ascii: "e") && previous != UInt8(ascii: "E")) {
+                    if d == UInt8(ascii: ":") || (d == UInt8(ascii: "-") && before != UInt8(ascii: "e") && before != UInt8(ascii: "E")) {
                         throw fail("date and time values are not used in this config (\(String(decoding: token.prefix(40), as: UTF8.self).debugDescription))")
                     }
-                    previous = d
+                    before = d
                 }
+                previous = UInt8(ascii: "v")
             default:
                 // Any other bare token (a key, true/false, a signed number) is skipped whole, so a
                 // digit inside it is not taken for the start of a date.
                 scanner.index += 1
                 if Self.isKeyStart(c) || c == UInt8(ascii: "+") || c == UInt8(ascii: ".") {
                     while let d = scanner.peek(), !Self.isTokenEnd(d) { scanner.index += 1 }
+                    previous = UInt8(ascii: "v")
+                } else {
+                    previous = c
                 }
             }
             atLineStart = false
         }
+        if previous == UInt8(ascii: "=") { throw fail(missingValue) }
     }
 
     static func isKeyStart(_ c: UInt8) -> Bool {

@@ -12,6 +12,12 @@ final class ConfigPrecheckTests: XCTestCase {
             ("a = 1\n[b]\nc = [1, 2.5, \"x\", 1979-05-27T\u{FFFD}]\n", 3, "date and time"),
             ("t = 07:32:00\n", 1, "date and time"),
             ("d = 1979-05-27\n", 1, "date and time"),
+            ("a = 0\n[b]\nc = [1, 2.5,  }\n", 3, "missing value"),
+            ("a = [1, , 2]\n", 1, "missing value"),
+            ("a = \nb = 1\n", 1, "missing value"),
+            ("a = }\n", 1, "missing value"),
+            ("t = { x = 1, }\n", 1, "missing value"),
+            ("a =", 1, "missing value"),
         ]
         for (text, line, message) in cases {
             XCTAssertThrowsError(try ConfigLoader.parse(text, file: "c.toml")) { error in
@@ -33,6 +39,9 @@ final class ConfigPrecheckTests: XCTestCase {
             port = 3_001
             [router]
             min_roi_percent = 0.3
+            mode = "complete" # {x, }
+            [ingest]
+            stale_after_seconds = 30
             [[pools]]
             address = '58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2'
             name = \"\"\"SOL/USDC

@@ -35,12 +35,12 @@ struct StreamRoute {
     func register(on router: Router<BasicWebSocketRequestContext>) {
         let server = self.server
         router.ws("/v1/stream") { request, _ in
+            let q = request.uri.queryParameters
+            _ = try Filter.parse(pools: (q["pools"] ?? q["pool"]).map(String.init), mints: (q["mints"] ?? q["mint"]).map(String.init))
             // The HTTP router answers this path too: a plain GET gets 426, not an empty 200.
             guard request.headers[.upgrade]?.lowercased().contains("websocket") == true else {
                 throw APIError(.upgradeRequired, "upgrade_required", "/v1/stream is a WebSocket: send Upgrade: websocket")
             }
-            let q = request.uri.queryParameters
-            _ = try Filter.parse(pools: (q["pools"] ?? q["pool"]).map(String.init), mints: (q["mints"] ?? q["mint"]).map(String.init))
             guard server.streamCount.current < server.settings.maxStreamClients else {
                 server.metrics.streamDropped.increment()
                 throw APIError(.serviceUnavailable, "too_many_stream_clients", "stream client limit (\(server.settings.maxStreamClients)) reached")
@@ -57,20 +57,28 @@ struct StreamRoute {
             defer { server.store.stopChanges(changesID) }
             let opportunities = server.opportunities?.opportunityUpdates()
             // A client that stops reading fills its socket buffer and `outbound.write` stops
-            // returning; after the deadline the session ends (and with it the connection), so
-            // memory per client stays at one pending message plus the bounded change buffer.
+            // returning. A watchdog ends the session when no write has completed for the
+            // timeout while one is pending, so memory per client stays at the pending message(s)
+            // plus the bounded change buffer, and the slot is freed.
             let timeout = server.settings.streamWriteTimeoutSeconds
+            let progress = WriteProgress()
             let send: @Sendable (String) async throws -> Void = { text in
-                do {
-                    try await withDeadline(seconds: timeout) { try await outbound.write(.text(text)) }
-                } catch is StreamWriteTimeout {
-                    server.metrics.streamSlowDropped.increment()
-                    server.logger.info("dropped a /v1/stream client: not reading for \(timeout)s")
-                    throw StreamWriteTimeout()
-                }
+                progress.begin()
+                defer { progress.end() }
+                try await outbound.write(.text(text))
             }
             try await send(JSONText.object([("type", .string("hello")), ("pools", J.int(server.store.poolCount))]).rendered)
             try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    while true {
+                        try await Task.sleep(for: .milliseconds(200))
+                        if progress.stalled(timeout: timeout) {
+                            server.metrics.streamSlowDropped.increment()
+                            server.logger.info("dropped a /v1/stream client: not reading for \(timeout)s")
+                            throw StreamWriteTimeout()
+                        }
+                    }
+                }
                 group.addTask {
                     for try await message in inbound.messages(maxSize: 16 * 1024) {
                         guard case .text(let text) = message else { continue }
@@ -128,12 +136,16 @@ final class FilterBox: @unchecked Sendable {
 /// A stream client did not accept a message within `streamWriteTimeoutSeconds`.
 struct StreamWriteTimeout: Error {}
 
-/// Runs `body`, throwing `StreamWriteTimeout` (and cancelling it) if it takes longer than `seconds`.
-func withDeadline(seconds: Double, _ body: @escaping @Sendable () async throws -> Void) async throws {
-    try await withThrowingTaskGroup(of: Bool.self) { group in
-        group.addTask { try await body(); return true }
-        group.addTask { try await Task.sleep(nanoseconds: UInt64(seconds * 1e9)); return false }
-        defer { group.cancelAll() }
-        guard let finished = try await group.next(), finished else { throw StreamWriteTimeout() }
+/// Write progress of one stream client: stalled when a write is pending and none has completed
+/// for longer than the timeout.
+final class WriteProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var inFlight = 0
+    private var lastProgress = ContinuousClock.now
+
+    func begin() { lock.withLock { if inFlight == 0 { lastProgress = .now }; inFlight += 1 } }
+    func end() { lock.withLock { inFlight -= 1; lastProgress = .now } }
+    func stalled(timeout: Double) -> Bool {
+        lock.withLock { inFlight > 0 && ContinuousClock.now - lastProgress > .milliseconds(Int(timeout * 1000)) }
     }
 }
