@@ -9,11 +9,13 @@ import NIOHTTPTypes
 /// so a client that connects and sends nothing (or trickles header bytes, "slowloris") is
 /// closed instead of holding one of the `maxConnections` slots forever. It sits in front of the
 /// HTTP decoder because Hummingbird's own handlers only exist after a head has been parsed.
+/// It also answers unparseable requests with 400 + close (`HTTPParseErrorHandler`).
 ///
 /// ```swift
 /// let builder = HTTPServerBuilder { responder in
 ///     HeadDeadlineChannel(base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: ws, configuration: c),
-///                         timeout: .seconds(10), onTimeout: { metrics.connectionTimeouts.increment() })
+///                         timeout: .seconds(10), onTimeout: { metrics.connectionTimeouts.increment() },
+///                         onParseError: { metrics.rejected.increment() })
 /// }
 /// ```
 struct HeadDeadlineChannel<Base: ServerChildChannel>: ServerChildChannel {
