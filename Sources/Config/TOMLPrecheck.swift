@@ -11,6 +11,9 @@ enum TOMLPrecheck {
     static func check(_ text: String, file: String) throws {
         var line = 1
         var scanner = Scanner(Array(text.utf8))
+        // toml++ skips a UTF-8 byte order mark: so does this scan, or a header after it would
+        // not count as at the start of a line.
+        if scanner.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { scanner.index = 3 }
         func fail(_ message: String) -> ConfigError { ConfigError(file: file, line: line, key: "", message: message) }
         var atLineStart = true
         // The last significant byte outside strings and comments ("v" after a whole value or

@@ -18,6 +18,7 @@ final class ConfigPrecheckTests: XCTestCase {
             ("a = }\n", 1, "missing value"),
             ("t = { x = 1, }\n", 1, "missing value"),
             ("a =", 1, "missing value"),
+            ("\u{FEFF} [{ 3 ={  # c\n", 1, "cannot start with '{'"),
         ]
         for (text, line, message) in cases {
             XCTAssertThrowsError(try ConfigLoader.parse(text, file: "c.toml")) { error in
