@@ -9,4 +9,5 @@ python3 -c "import solana.rpc.websocket_api" 2>/dev/null || python3 -m pip insta
   || python3 -m pip install --quiet --break-system-packages solana
 swift build --build-tests
 swift test --skip-build --parallel --num-workers 2
+./scripts/test-api-schema.sh
 ./scripts/test-typescript.sh

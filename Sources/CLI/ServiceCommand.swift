@@ -69,6 +69,9 @@ enum ServiceCommand {
         var settings = APIServer.Settings(host: api.host, port: api.port)
         settings.maxBodyBytes = api.maxBodyBytes; settings.maxURIBytes = api.maxURIBytes
         settings.maxConnections = api.maxConnections; settings.maxStreamClients = api.maxStreamClients
+        settings.maxHeaderBytes = api.maxHeaderBytes; settings.headerTimeoutSeconds = api.headerTimeoutSeconds
+        settings.bodyTimeoutSeconds = api.bodyTimeoutSeconds; settings.idleTimeoutSeconds = api.idleTimeoutSeconds
+        settings.streamWriteTimeoutSeconds = api.streamWriteTimeoutSeconds
         let metrics = ServiceMetrics()
         let server = APIServer(store: store, settings: settings, ingest: ingestion.control, opportunities: arbitrage?.provider,
                                persistence: database, configNotes: notes, metrics: metrics, logger: logger)
@@ -91,7 +94,19 @@ enum ServiceCommand {
         let sources = stopOnSignals { main.cancel() }
         defer { sources.forEach { $0.cancel() } }
         do { try await main.value } catch is CancellationError {}
+        // Ordered stop: ingestion first and waited for, so no update lands after the final
+        // snapshot; then the snapshot; then the database.
         ingestion.task?.cancel(); arbitrage?.task?.cancel()
+        _ = await ingestion.task?.result
+        _ = await arbitrage?.task?.result
+        if let snapshotter {
+            do {
+                let committed = try await snapshotter.finalFlush()
+                print("shutdown: snapshot committed, \(committed.accounts) accounts up to slot \(committed.highestSlot)")
+            } catch {
+                logger.error("shutdown: final account snapshot failed: \(error)")
+            }
+        }
         await database?.close()
         print("stopped")
     }

@@ -35,6 +35,8 @@ public enum ConfigLoader {
         "database.record_pool_updates", "database.record_performance", "database.record_accounts", "database.snapshot_interval_seconds",
         "router", "router.mode", "router.min_roi_percent", "router.max_hops",
         "api", "api.host", "api.port", "api.max_body_bytes", "api.max_uri_bytes", "api.max_connections", "api.max_stream_clients",
+        "api.max_header_bytes", "api.header_timeout_seconds", "api.body_timeout_seconds", "api.idle_timeout_seconds",
+        "api.stream_write_timeout_seconds",
         "ingest", "ingest.stale_after_seconds", "ingest.max_subscriptions_per_connection", "ingest.ping_interval_seconds",
         "ingest.silence_deadline_seconds", "ingest.connect_timeout_seconds", "ingest.request_timeout_seconds",
         "pools", "pools.address", "pools.name", "pools.pool_type",
@@ -52,6 +54,7 @@ public enum ConfigLoader {
     }
 
     public static func parse(_ text: String, file: String = "config.toml", environment: [String: String] = [:]) throws -> ServiceConfig {
+        try TOMLPrecheck.check(text, file: file)
         let root: TOMLTable
         do { root = try TOMLTable(string: text) } catch let e as TOMLParseError {
             throw ConfigError(file: file, line: e.source.begin.line, key: "", message: "TOML syntax error: \(e.description)")
@@ -214,6 +217,13 @@ public enum ConfigLoader {
                 if let v = try int(t, "max_uri_bytes", at: "api.max_uri_bytes", range: 256...(1 << 20)) { api.maxURIBytes = v }
                 if let v = try int(t, "max_connections", at: "api.max_connections", range: 1...100_000) { api.maxConnections = v }
                 if let v = try int(t, "max_stream_clients", at: "api.max_stream_clients", range: 0...100_000) { api.maxStreamClients = v }
+                if let v = try int(t, "max_header_bytes", at: "api.max_header_bytes", range: 1_024...(1 << 20)) { api.maxHeaderBytes = v }
+                if let v = try double(t, "header_timeout_seconds", at: "api.header_timeout_seconds", range: 0.1...3_600) { api.headerTimeoutSeconds = v }
+                if let v = try double(t, "body_timeout_seconds", at: "api.body_timeout_seconds", range: 0.1...3_600) { api.bodyTimeoutSeconds = v }
+                if let v = try double(t, "idle_timeout_seconds", at: "api.idle_timeout_seconds", range: 0.1...86_400) { api.idleTimeoutSeconds = v }
+                if let v = try double(t, "stream_write_timeout_seconds", at: "api.stream_write_timeout_seconds", range: 0.1...3_600) {
+                    api.streamWriteTimeoutSeconds = v
+                }
             }
 
             var persistence = PersistenceSettings()

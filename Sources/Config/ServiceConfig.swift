@@ -54,6 +54,16 @@ public struct APISettings: Sendable, Equatable {
     public var maxConnections = 256
     /// Concurrent `/v1/stream` WebSocket clients.
     public var maxStreamClients = 64
+    /// Largest request head (request line + headers).
+    public var maxHeaderBytes = 16 * 1024
+    /// A new connection must send a complete request head within this time (idle/slowloris clients).
+    public var headerTimeoutSeconds = 10.0
+    /// A request body must finish arriving within this time of its head.
+    public var bodyTimeoutSeconds = 30.0
+    /// Keep-alive connections silent for this long are closed.
+    public var idleTimeoutSeconds = 60.0
+    /// A `/v1/stream` client that accepts no message for this long (stopped reading) is dropped.
+    public var streamWriteTimeoutSeconds = 10.0
     public init() {}
 }
 

@@ -70,12 +70,31 @@ public final class AccountSnapshotter: @unchecked Sendable {
         return changed.count
     }
 
-    /// Flushes every `seconds` until cancelled, then once more.
+    /// Flushes every `seconds` until cancelled. The last flush belongs to the owner, after it has
+    /// stopped ingestion (`finalFlush()`): a write from this cancelled task would be refused, and
+    /// an update landing after it would be lost.
     public func run(every seconds: Double) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            if Task.isCancelled { break }
             do { try await flush() } catch { logger.error("account snapshot flush failed: \(error)") }
         }
-        do { try await flush() } catch { logger.error("final account snapshot flush failed: \(error)") }
+    }
+
+    /// What is durably saved: how many accounts and the highest slot among them.
+    public struct Committed: Sendable, Equatable {
+        public var accounts: Int
+        public var highestSlot: UInt64
+    }
+
+    public var committed: Committed {
+        lock.withLock { Committed(accounts: savedSlots.count, highestSlot: savedSlots.values.max() ?? 0) }
+    }
+
+    /// The shutdown flush: runs in a fresh task so it completes even when the caller is being
+    /// cancelled (SIGTERM), and returns what is committed afterwards.
+    public func finalFlush() async throws -> Committed {
+        _ = try await Task { try await self.flush() }.value
+        return committed
     }
 }

@@ -25,6 +25,17 @@ public final class APIServer: Sendable {
         public var maxURIBytes = 4 * 1024
         public var maxConnections = 256
         public var maxStreamClients = 64
+        /// Largest request head (request line + headers); bigger heads are answered 431/400 and closed.
+        public var maxHeaderBytes = 16 * 1024
+        /// A new connection must deliver a complete request head within this time (idle and slowloris clients).
+        public var headerTimeoutSeconds = 10.0
+        /// A request body must finish arriving within this time of its head.
+        public var bodyTimeoutSeconds = 30.0
+        /// A keep-alive connection with no traffic for this long is closed.
+        public var idleTimeoutSeconds = 60.0
+        /// A `/v1/stream` client whose socket does not accept a message for this long (it stopped
+        /// reading) is disconnected; until then at most one message per client waits in memory.
+        public var streamWriteTimeoutSeconds = 10.0
         /// Largest `amount` pools × pools work per quote stays bounded by `QuoteFinder.maxFirstHops`.
         public var maxPoolsAddedAtRuntime = 10_000
         public init(host: String = "127.0.0.1", port: Int = 3001) { self.host = host; self.port = port }
@@ -83,11 +94,33 @@ public final class APIServer: Sendable {
     /// Serves until the surrounding task is cancelled. `onReady` receives the bound port (useful with port 0).
     public func run(onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let router = makeRouter()
+        let webSocketResponder = router.buildResponder()
+        let metrics = self.metrics, logger = self.logger
+        let bodyTimeout = TimeAmount.nanoseconds(Int64(settings.bodyTimeoutSeconds * 1e9))
+        let channelConfig = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: .init(additionalChannelHandlers: [BodyDeadlineHandler(timeout: bodyTimeout, onTimeout: {
+                             metrics.connectionTimeouts.increment(); logger.info("closed a connection: request body too slow")
+                         })],
+                         idleTimeout: .nanoseconds(Int64(settings.idleTimeoutSeconds * 1e9)),
+                         httpDecoderConfiguration: .init(maxHeaderFieldSize: settings.maxHeaderBytes, maxHeaderListSize: settings.maxHeaderBytes,
+                                                         maxHeaderFieldCount: 200)),
+            ws: .init(maxFrameSize: 16 * 1024))
+        let headTimeout = TimeAmount.nanoseconds(Int64(settings.headerTimeoutSeconds * 1e9))
+        let builder = HTTPServerBuilder { responder in
+            HeadDeadlineChannel(base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: channelConfig),
+                                timeout: headTimeout, onTimeout: {
+                                    metrics.connectionTimeouts.increment()
+                                    logger.debug("closed a connection: no complete request head in time")
+                                }, onParseError: {
+                                    metrics.rejected.increment()
+                                    logger.debug("answered 400 and closed: malformed HTTP request")
+                                })
+        }
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: .init(maxFrameSize: 16 * 1024))),
+            server: builder,
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "solana-pool-cache",
-                                 availableConnectionsDelegate: MaximumAvailableConnections(settings.maxConnections)),
+                                 availableConnectionsDelegate: CountedConnectionLimit(limit: settings.maxConnections, metrics: metrics)),
             onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
             logger: logger)
         try await app.run()
@@ -111,5 +144,6 @@ final class ClientCount: @unchecked Sendable {
     private var value = 0
     func tryIncrement(limit: Int) -> Bool { lock.withLock { if value >= limit { return false }; value += 1; return true } }
     func decrement() { lock.withLock { value -= 1 } }
+    func add(_ n: Int) { lock.withLock { value += n } }
     var current: Int { lock.withLock { value } }
 }

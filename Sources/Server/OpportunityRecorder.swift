@@ -27,7 +27,11 @@ public struct OpportunityRecorder: Sendable {
 
     public func run() async {
         for await o in provider.opportunityUpdates() {
-            do { try await database.recordOpportunities([Self.record(o)]) } catch {
+            let record = Self.record(o)
+            // In its own task: on shutdown (this task cancelled) the write in progress completes
+            // instead of being refused; the stream then ends.
+            let database = self.database
+            if case .failure(let error) = await Task(operation: { try await database.recordOpportunities([record]) }).result {
                 metrics?.persistenceErrors.increment()
                 logger.error("recording an opportunity failed: \(error)")
             }

@@ -19,6 +19,10 @@ public final class ServiceMetrics: @unchecked Sendable {
     let streamMessages: Counter
     let streamDropped: Counter
     let persistenceErrors: Counter
+    let httpConnections: Gauge
+    let connectionLimitReached: Counter
+    let connectionTimeouts: Counter
+    let streamSlowDropped: Counter
     let latency: ValueHistogram
     private let lock = NSLock()
     private var lastIngest = IngestCounters()
@@ -30,6 +34,12 @@ public final class ServiceMetrics: @unchecked Sendable {
         streamClients = registry.makeGauge(name: "spc_stream_clients", help: "Connected /v1/stream clients")
         streamMessages = registry.makeCounter(name: "spc_stream_messages_total", help: "Messages sent to stream clients")
         streamDropped = registry.makeCounter(name: "spc_stream_refused_total", help: "Stream connections refused (limit)")
+        httpConnections = registry.makeGauge(name: "spc_http_connections", help: "Open HTTP/WebSocket connections")
+        connectionLimitReached = registry.makeCounter(name: "spc_http_connection_limit_reached_total",
+                                                      help: "Times accepting paused because max_connections were open")
+        connectionTimeouts = registry.makeCounter(name: "spc_http_connection_timeouts_total",
+                                                  help: "Connections closed for a slow or missing request head/body")
+        streamSlowDropped = registry.makeCounter(name: "spc_stream_slow_dropped_total", help: "Stream clients dropped for not reading")
         persistenceErrors = registry.makeCounter(name: "spc_persistence_errors_total", help: "Failed database writes")
         latency = registry.makeValueHistogram(name: "spc_http_request_seconds", buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
                                               help: "Time to answer an HTTP request")

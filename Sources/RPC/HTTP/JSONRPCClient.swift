@@ -87,17 +87,7 @@ public final class JSONRPCClient: @unchecked Sendable {
     func getMultipleAccountsBatch(_ keys: [Pubkey], commitment: String) async throws -> (UInt64, [AccountData?]) {
         let params = JSONText.array([.array(keys.map { .string($0.base58) }),
                                      .object([("encoding", .string("base64")), ("commitment", .string(commitment))])])
-        let result = try await call("getMultipleAccounts", params: params)
-        guard let slot = result["context"]?["slot"]?.uint64, let list = result["value"]?.array else {
-            throw TransportError.badReply("getMultipleAccounts: expected {context.slot, value[]}")
-        }
-        guard list.count == keys.count else { throw TransportError.badReply("getMultipleAccounts: \(list.count) values for \(keys.count) keys") }
-        var accounts: [AccountData?] = []
-        for (key, v) in zip(keys, list) {
-            if v.isNull { accounts.append(nil); continue }
-            accounts.append(try Self.account(v, address: key, slot: slot))
-        }
-        return (slot, accounts)
+        return try RPCReply.multipleAccounts(try await call("getMultipleAccounts", params: params), keys: keys)
     }
 
     /// A `getProgramAccounts` filter.
@@ -119,35 +109,12 @@ public final class JSONRPCClient: @unchecked Sendable {
             ("encoding", .string("base64")), ("commitment", .string(commitment)), ("withContext", .bool(true)),
             ("filters", .array(filters.map(\.json))),
         ])])
-        let result = try await call("getProgramAccounts", params: params)
-        guard let slot = result["context"]?["slot"]?.uint64, let list = result["value"]?.array else {
-            throw TransportError.badReply("getProgramAccounts: expected {context.slot, value[]}")
-        }
-        var out: [AccountData] = []
-        for item in list {
-            guard let keyText = item["pubkey"]?.string, let key = try? Pubkey(base58: keyText), let acc = item["account"] else {
-                throw TransportError.badReply("getProgramAccounts: item without pubkey/account")
-            }
-            out.append(try Self.account(acc, address: key, slot: slot))
-        }
-        return (slot, out)
+        return try RPCReply.programAccounts(try await call("getProgramAccounts", params: params))
     }
 
     public func getSlot(commitment: String) async throws -> UInt64 {
         let result = try await call("getSlot", params: .array([.object([("commitment", .string(commitment))])]))
-        guard let slot = result.uint64 else { throw TransportError.badReply("getSlot: not a u64") }
-        return slot
-    }
-
-    static func account(_ v: JSONValue, address: Pubkey, slot: UInt64) throws -> AccountData {
-        guard let data = v["data"]?.array, data.count == 2, data[1].string == "base64", let b64 = data[0].string else {
-            throw TransportError.badReply("account \(address): data is not [base64, \"base64\"]")
-        }
-        guard let bytes = Base64.decode(b64) else { throw TransportError.badReply("account \(address): bad base64") }
-        guard let ownerText = v["owner"]?.string, let owner = try? Pubkey(base58: ownerText) else {
-            throw TransportError.badReply("account \(address): bad owner")
-        }
-        return AccountData(address: address, owner: owner, data: bytes, lamports: v["lamports"]?.uint64 ?? 0, slot: slot)
+        return try RPCReply.slot(result)
     }
 
     // MARK: the call loop
@@ -178,13 +145,7 @@ public final class JSONRPCClient: @unchecked Sendable {
             }
             switch reply.status {
             case 200:
-                let json: JSONValue
-                do { json = try JSONValue.parse(reply.body) } catch { throw TransportError.badReply("\(method): \(error)") }
-                if let err = json["error"], !err.isNull {
-                    throw TransportError.rpc(code: err["code"]?.int ?? 0, message: err["message"]?.string ?? "")
-                }
-                guard let result = json["result"] else { throw TransportError.badReply("\(method): no result") }
-                return result
+                return try RPCReply.result(body: reply.body, method: method)
             case 429:
                 let wait = min(options.maxRetryAfterSeconds, reply.retryAfter ?? Double(min(attempt, 5)) * 0.5)
                 lock.withLock { _stats.http429 += 1; _stats.retries += 1 }

@@ -37,6 +37,10 @@ struct StreamRoute {
         router.ws("/v1/stream") { request, _ in
             let q = request.uri.queryParameters
             _ = try Filter.parse(pools: (q["pools"] ?? q["pool"]).map(String.init), mints: (q["mints"] ?? q["mint"]).map(String.init))
+            // The HTTP router answers this path too: a plain GET gets 426, not an empty 200.
+            guard request.headers[.upgrade]?.lowercased().contains("websocket") == true else {
+                throw APIError(.upgradeRequired, "upgrade_required", "/v1/stream is a WebSocket: send Upgrade: websocket")
+            }
             guard server.streamCount.current < server.settings.maxStreamClients else {
                 server.metrics.streamDropped.increment()
                 throw APIError(.serviceUnavailable, "too_many_stream_clients", "stream client limit (\(server.settings.maxStreamClients)) reached")
@@ -52,8 +56,29 @@ struct StreamRoute {
             let (changesID, changes) = server.store.changes()
             defer { server.store.stopChanges(changesID) }
             let opportunities = server.opportunities?.opportunityUpdates()
-            try await outbound.write(.text(JSONText.object([("type", .string("hello")), ("pools", J.int(server.store.poolCount))]).rendered))
+            // A client that stops reading fills its socket buffer and `outbound.write` stops
+            // returning. A watchdog ends the session when no write has completed for the
+            // timeout while one is pending, so memory per client stays at the pending message(s)
+            // plus the bounded change buffer, and the slot is freed.
+            let timeout = server.settings.streamWriteTimeoutSeconds
+            let progress = WriteProgress()
+            let send: @Sendable (String) async throws -> Void = { text in
+                progress.begin()
+                defer { progress.end() }
+                try await outbound.write(.text(text))
+            }
+            try await send(JSONText.object([("type", .string("hello")), ("pools", J.int(server.store.poolCount))]).rendered)
             try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    while true {
+                        try await Task.sleep(for: .milliseconds(200))
+                        if progress.stalled(timeout: timeout) {
+                            server.metrics.streamSlowDropped.increment()
+                            server.logger.info("dropped a /v1/stream client: not reading for \(timeout)s")
+                            throw StreamWriteTimeout()
+                        }
+                    }
+                }
                 group.addTask {
                     for try await message in inbound.messages(maxSize: 16 * 1024) {
                         guard case .text(let text) = message else { continue }
@@ -62,10 +87,10 @@ struct StreamRoute {
                             let pools = (object["pools"] as? [String])?.joined(separator: ",")
                             let mints = (object["mints"] as? [String])?.joined(separator: ",")
                             filter.set(try Filter.parse(pools: pools, mints: mints))
-                            try await outbound.write(.text(#"{"type":"filter","ok":true}"#))
+                            try await send(#"{"type":"filter","ok":true}"#)
                         } catch let e as APIError {
-                            try await outbound.write(.text(JSONText.object([("type", .string("error")), ("error", .string(e.code)),
-                                                                             ("message", .string(e.message))]).rendered))
+                            try await send(JSONText.object([("type", .string("error")), ("error", .string(e.code)),
+                                                            ("message", .string(e.message))]).rendered)
                         }
                     }
                 }
@@ -73,10 +98,10 @@ struct StreamRoute {
                     for await change in changes {
                         guard let e = server.store.entry(change.pool), let m = e.model else { continue }
                         guard filter.get().wants(pool: change.pool, mints: [m.mintA, m.mintB]) else { continue }
-                        try await outbound.write(.text(JSONText.object([
+                        try await send(JSONText.object([
                             ("type", .string("pool_update")), ("slot", J.u64(change.slot)),
                             ("pool", PoolJSON.pool(e, now: server.now, detail: false)),
-                        ]).rendered))
+                        ]).rendered)
                         server.metrics.streamMessages.increment()
                     }
                 }
@@ -86,7 +111,7 @@ struct StreamRoute {
                             let f = filter.get()
                             guard f.pools.isEmpty && f.mints.isEmpty
                                 || o.route.contains(where: { f.wants(pool: $0.pool, mints: [$0.inputMint, $0.outputMint]) }) else { continue }
-                            try await outbound.write(.text(JSONText.object([("type", .string("opportunity")), ("opportunity", OpportunityJSON.bot(o))]).rendered))
+                            try await send(JSONText.object([("type", .string("opportunity")), ("opportunity", OpportunityJSON.bot(o))]).rendered)
                             server.metrics.streamMessages.increment()
                         }
                     }
@@ -106,4 +131,21 @@ final class FilterBox: @unchecked Sendable {
     init(_ f: StreamRoute.Filter) { filter = f }
     func get() -> StreamRoute.Filter { lock.withLock { filter } }
     func set(_ f: StreamRoute.Filter) { lock.withLock { filter = f } }
+}
+
+/// A stream client did not accept a message within `streamWriteTimeoutSeconds`.
+struct StreamWriteTimeout: Error {}
+
+/// Write progress of one stream client: stalled when a write is pending and none has completed
+/// for longer than the timeout.
+final class WriteProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var inFlight = 0
+    private var lastProgress = ContinuousClock.now
+
+    func begin() { lock.withLock { if inFlight == 0 { lastProgress = .now }; inFlight += 1 } }
+    func end() { lock.withLock { inFlight -= 1; lastProgress = .now } }
+    func stalled(timeout: Double) -> Bool {
+        lock.withLock { inFlight > 0 && ContinuousClock.now - lastProgress > .milliseconds(Int(timeout * 1000)) }
+    }
 }
