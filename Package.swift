@@ -46,7 +46,10 @@ let package = Package(
         ]),
         .target(name: "Arbitrage", dependencies: ["Dex", "SolanaCore", "PoolMath"]),
         .target(name: "FuzzTargets", dependencies: ["Dex", "SolanaCore"]),
-        .target(name: "Bench", dependencies: ["Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Arbitrage", "RPC"]),
+        .target(name: "Bench", dependencies: [
+            "Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Arbitrage", "RPC", "Ingest", "Server",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "Config", dependencies: ["Cache", "Dex", "SolanaCore", .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "Persistence", dependencies: [
             "Cache", "SolanaCore",
