@@ -105,6 +105,14 @@ public enum EndToEndBench {
             }
             try await Task.sleep(for: .milliseconds(100))
         }
+        // Settle: each new connection re-snapshots its accounts over JSON-RPC after subscribing; wait
+        // until that traffic stops so the samples measure the stream, not the start-up backlog.
+        var requests = engine.counters().httpRequests, quietSince = Date()
+        while Date().timeIntervalSince(quietSince) < 1, Date().timeIntervalSince(readyStart) < settings.readyTimeoutSeconds {
+            try await Task.sleep(for: .milliseconds(100))
+            let now = engine.counters().httpRequests
+            if now != requests { requests = now; quietSince = Date() }
+        }
         let readySeconds = Date().timeIntervalSince(readyStart)
         let priced = store.entries().filter { $0.status == .ok }.count
 
