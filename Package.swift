@@ -48,7 +48,10 @@ let package = Package(
         ]),
         .target(name: "Arbitrage", dependencies: ["Dex", "SolanaCore", "PoolMath"]),
         .target(name: "FuzzTargets", dependencies: ["Dex", "SolanaCore", "RPC", "Config"]),
-        .target(name: "Bench", dependencies: ["Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Arbitrage", "RPC"]),
+        .target(name: "Bench", dependencies: [
+            "Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Arbitrage", "RPC", "Ingest", "Server",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "Config", dependencies: ["Cache", "Dex", "SolanaCore", .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "Persistence", dependencies: [
             "Cache", "SolanaCore",

@@ -41,6 +41,11 @@ public struct ArbitrageConfig: Sendable {
     /// trade against every other one; this caps the work. `Int.max` searches every combination
     /// that survives pruning (what the brute-force tests compare against).
     public var maxSearchesPerCycle: Int
+    /// Budget of size searches for one `changed` call, shared by all the cycles through the pool
+    /// and spent on the combinations with the best rate-bound product first: a pool on a busy
+    /// pair sits in hundreds of cycles, and one update must not cost hundreds of searches. The
+    /// periodic full scan still searches up to `maxSearchesPerCycle` per cycle. `Int.max` = no cap.
+    public var maxSearchesPerChange: Int
 
     public init(startMints: [Pubkey] = [KnownMints.wsol, KnownMints.usdc, KnownMints.usdt],
                 maxHops: Int = 3,
@@ -54,7 +59,8 @@ public struct ArbitrageConfig: Sendable {
                 skipOutliers: Bool = false,
                 fullScanIntervalMs: Int64 = 5_000,
                 maxResults: Int = 100,
-                maxSearchesPerCycle: Int = 32) {
+                maxSearchesPerCycle: Int = 32,
+                maxSearchesPerChange: Int = 8) {
         self.startMints = startMints
         self.maxHops = min(4, max(2, maxHops))
         self.maxInput = maxInput
@@ -67,5 +73,6 @@ public struct ArbitrageConfig: Sendable {
         self.fullScanIntervalMs = fullScanIntervalMs
         self.maxResults = maxResults
         self.maxSearchesPerCycle = max(1, maxSearchesPerCycle)
+        self.maxSearchesPerChange = max(1, maxSearchesPerChange)
     }
 }

@@ -113,12 +113,22 @@ public final class ArbitrageEngine {
         lastQuoteCalls = 0; lastCombinationsSearched = 0
         guard let e = pools[pool], isUsable(e, time) else { return [] }
         var scan = Scan(time: time)
-        var found: [Opportunity] = []
+        // Gather every surviving combination first, then spend the call's budget on the best bounds.
+        var combos: [Combination] = []
         for (c, hop) in cyclesByPair[MintCycle.pairKey(e.a, e.b)] ?? [] {
             let cycle = cycles[c]
             let forward = cycle.from(hop: hop) == e.a
             let fixed = Candidate(address: pool, model: e.snapshot.model, bound: forward ? e.boundAB : e.boundBA, slot: e.snapshot.slot)
-            evaluate(cycle, fixed: (hop, fixed), scan: &scan, into: &found)
+            combinations(c, fixed: (hop, fixed), scan: &scan, into: &combos)
+        }
+        if combos.count > config.maxSearchesPerChange {
+            // Stable: equal bounds keep cycle order, so the choice is deterministic.
+            combos = combos.enumerated().sorted { ($0.element.bound, $1.offset) > ($1.element.bound, $0.offset) }
+                .prefix(config.maxSearchesPerChange).map(\.element)
+        }
+        var found: [Opportunity] = []
+        for combo in combos {
+            if let o = sizeAndPrice(cycles[combo.cycle], combo.legs, maxIn: combo.maxIn, costs: combo.costs, scan: scan) { found.append(o) }
         }
         return ranked(found)
     }
@@ -133,7 +143,13 @@ public final class ArbitrageEngine {
         medianCache.removeAll(keepingCapacity: true)
         var scan = Scan(time: time)
         var found: [Opportunity] = []
-        for cycle in cycles { evaluate(cycle, fixed: nil, scan: &scan, into: &found) }
+        for c in cycles.indices {
+            var combos: [Combination] = []
+            combinations(c, fixed: nil, scan: &scan, into: &combos)
+            for combo in combos {
+                if let o = sizeAndPrice(cycles[c], combo.legs, maxIn: combo.maxIn, costs: combo.costs, scan: scan) { found.append(o) }
+            }
+        }
         lastFullScanMs = time.unixMs
         return ranked(found)
     }
@@ -148,7 +164,19 @@ public final class ArbitrageEngine {
         init(time: ScanTime) { self.time = time; self.context = time.quoteContext }
     }
 
-    private func evaluate(_ cycle: MintCycle, fixed: (hop: Int, pool: Candidate)?, scan: inout Scan, into found: inout [Opportunity]) {
+    /// One pool combination for a cycle that survived pruning, with the product of its rate bounds.
+    struct Combination {
+        var cycle: Int
+        var legs: [Candidate]
+        var bound: UInt128
+        var maxIn: UInt64
+        var costs: (txCost: UInt64, minProfit: UInt64, lamportsPerUnit: UInt128)
+    }
+
+    /// Up to `maxSearchesPerCycle` pool combinations for cycle `c` whose product of rate bounds
+    /// exceeds 1, best bounds first (branch and bound over candidate lists sorted by bound).
+    private func combinations(_ c: Int, fixed: (hop: Int, pool: Candidate)?, scan: inout Scan, into out: inout [Combination]) {
+        let cycle = cycles[c]
         let start = mints[cycle.start]
         guard let maxIn = config.maxInput[start], maxIn > 0, let costs = startCosts(cycle.start, &scan) else { return }
         let k = cycle.hops
@@ -167,16 +195,16 @@ public final class ArbitrageEngine {
         var chosen = [Candidate](repeating: lists[0][0], count: k)
         var budget = config.maxSearchesPerCycle
         func walk(_ i: Int, _ product: UInt128) {
-            for c in lists[i] {
+            for cand in lists[i] {
                 if budget == 0 { return }
-                let p = RateBound.mulUp(product, c.bound)
+                let p = RateBound.mulUp(product, cand.bound)
                 // Lists are sorted by bound, best first: once the bound fails, the rest fail too.
                 if RateBound.mulUp(p, suffix[i + 1]) <= RateBound.one { break }
-                if (0..<i).contains(where: { chosen[$0].address == c.address }) { continue }
-                chosen[i] = c
+                if (0..<i).contains(where: { chosen[$0].address == cand.address }) { continue }
+                chosen[i] = cand
                 if i == k - 1 {
                     budget -= 1
-                    if let o = sizeAndPrice(cycle, chosen, maxIn: maxIn, costs: costs, scan: scan) { found.append(o) }
+                    out.append(Combination(cycle: c, legs: chosen, bound: p, maxIn: maxIn, costs: costs))
                 } else {
                     walk(i + 1, p)
                 }

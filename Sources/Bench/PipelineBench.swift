@@ -9,9 +9,9 @@ import SolanaCore
 /// decode + apply: one accountNotification text frame → parsed, base64-decoded, decoded, applied
 /// to the store, pool re-priced; and its floor, parsing the same frame and base64-decoding alone.
 public enum DecodeApplyBench {
-    public static func run(accounts: [Pubkey: AccountData], quick: Bool) -> [BenchResult] {
+    public static func run(accounts: [Pubkey: AccountData], quick: Bool, samples: Int? = nil) -> [BenchResult] {
         var results: [BenchResult] = []
-        let samples = quick ? 300 : 3_000
+        let samples = samples ?? (quick ? 300 : 3_000)
         var seen = Set<DexKind>()
         let vaultDex: Set<DexKind> = [.raydiumAmmV4, .raydiumCpmm, .orcaTokenSwapV2, .pumpSwap, .meteoraDammV1]
         for (key, account) in accounts.sorted(by: { $0.key < $1.key }) where AccountRegistry.poolModels.contains(where: { $0.isPool(account) }) {
@@ -52,7 +52,7 @@ public enum DecodeApplyBench {
 
 /// Full and incremental arbitrage scans over N cloned pools (one in ten pushed off its price).
 public enum ArbitrageBench {
-    public static func run(poolCounts: [Int], quick: Bool) throws -> [BenchResult] {
+    public static func run(poolCounts: [Int], quick: Bool, samples: Int? = nil) throws -> [BenchResult] {
         var results: [BenchResult] = []
         for n in poolCounts {
             let cluster = try Cluster.bundled(seed: 9, pools: n, swapsPerSlot: 0)
@@ -68,9 +68,9 @@ public enum ArbitrageBench {
             for p in pools {
                 if let m = cluster.model(p) { engine.upsert(PoolSnapshot(model: m, status: .ok, slot: cluster.slot, updatedAtMs: now.unixMs)) }
             }
-            results.append(Measure.nanos(name: "arb_full", pools: n, samples: quick ? 3 : 10, batch: 1) { _ = engine.scanAll(at: now) })
+            results.append(Measure.nanos(name: "arb_full", pools: n, samples: samples ?? (quick ? 3 : 10), batch: 1) { _ = engine.scanAll(at: now) })
             var k = 0
-            results.append(Measure.nanos(name: "arb_incremental", pools: n, samples: quick ? 20 : 100, batch: 1) {
+            results.append(Measure.nanos(name: "arb_incremental", pools: n, samples: samples ?? (quick ? 20 : 100), batch: 1) {
                 _ = engine.changed(pools[k % pools.count], at: now); k += 1
             })
         }
@@ -98,14 +98,19 @@ public enum MemoryBench {
             for _ in 0..<6 {
                 let wanted = store.watchedAccounts().subtracting(offered)
                 if wanted.isEmpty { break }
-                for k in wanted { offered.insert(k); if let a = accounts[k] { store.apply(a, receivedAt: 0) } }
+                for k in wanted {
+                    offered.insert(k)
+                    // The store gets its own copy of the bytes (as from the wire), not the cluster's
+                    // shared buffers, so its growth counts them.
+                    if var a = accounts[k] { a.data = a.data.withUnsafeBufferPointer { Array($0) }; store.apply(a, receivedAt: 0) }
+                }
             }
             let after = Measure.residentBytes()
             let mb = Double(after) / 1_048_576
             results.append(BenchResult(name: "rss", pools: store.poolCount, unit: "MB", p50: mb, p99: mb, mean: mb, samples: 1))
             let perPool = Double(max(0, after - before)) / Double(max(1, store.poolCount))
             results.append(BenchResult(name: "rss_per_pool", pools: store.poolCount, unit: "bytes", p50: perPool, p99: perPool, mean: perPool, samples: 1,
-                                       note: "store growth ÷ pools (pool + vaults + arrays + mints held)"))
+                                       note: "store rss growth ÷ pools (pool, vaults, arrays, mints held with their bytes)"))
             withExtendedLifetime(store) {}
         }
         return results

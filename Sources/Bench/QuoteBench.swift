@@ -30,9 +30,9 @@ public enum QuoteBench {
         return out
     }
 
-    public static func run(accounts: [Pubkey: AccountData], quick: Bool) -> [BenchResult] {
+    public static func run(accounts: [Pubkey: AccountData], quick: Bool, samples: Int? = nil) -> [BenchResult] {
         let ctx = QuoteContext(now: 1_783_355_400)
-        let samples = quick ? 200 : 2_000
+        let samples = samples ?? (quick ? 200 : 2_000)
         var results: [BenchResult] = []
         for c in cases(accounts: accounts) {
             results.append(Measure.nanos(name: "quote", dex: c.dex.rawValue, samples: samples, batch: 20) {

@@ -1,3 +1,4 @@
+import Arbitrage
 import Bench
 import Dex
 import Foundation
@@ -7,16 +8,35 @@ import SolanaCore
 /// `solana-pool-cache bench [--quick] [--json]`: measures the hot paths in this build
 /// (build with `-c release`; debug numbers are meaningless and say so).
 enum BenchCommand {
-    static func run(_ args: [String]) throws -> String {
+    static func run(_ args: [String]) async throws -> String {
         for a in args where !["--quick", "--json"].contains(a) { throw CommandError.usage("bench [--quick] [--json] (unknown option \(a))") }
-        let quick = args.contains("--quick"), json = args.contains("--json")
-        var results: [BenchResult] = []
-        let accounts = Dictionary(try Cluster.bundledAccounts().map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
-        results += DecodeApplyBench.run(accounts: accounts, quick: quick)
-        results += QuoteBench.run(accounts: accounts, quick: quick)
-        results += try ArbitrageBench.run(poolCounts: [100, 1_000], quick: quick)
-        results += try MemoryBench.run(poolCounts: quick ? [1_000] : [1_000, 10_000])
+        let json = args.contains("--json")
+        let results = try await collect(args.contains("--quick") ? .quick : .full)
         return json ? render(results) : table(results)
+    }
+
+    /// How much to measure: `full`, `quick` (< 2 min in release) or `tiny` (the unit test: every row, few samples).
+    enum Profile { case full, quick, tiny }
+
+    /// Every benchmark row, in the order of docs/performance.md.
+    static func collect(_ profile: Profile) async throws -> [BenchResult] {
+        let quick = profile != .full, tiny = profile == .tiny
+        var results: [BenchResult] = []
+        // Memory first, before the other benchmarks leave their garbage in the heap.
+        results += try MemoryBench.run(poolCounts: tiny ? [16] : quick ? [1_000] : [1_000, 10_000])
+        let accounts = Dictionary(try Cluster.bundledAccounts().map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
+        results += DecodeApplyBench.run(accounts: accounts, quick: quick, samples: tiny ? 5 : nil)
+        results += QuoteBench.run(accounts: accounts, quick: quick, samples: tiny ? 4 : nil)
+        results += try await EndToEndBench.run(poolCounts: tiny ? [16] : quick ? [16, 100, 1_000] : [16, 100, 1_000, 10_000],
+                                               settings: tiny ? .tiny : quick ? .quick : .full)
+        results += try await APIBench.run(poolCounts: tiny ? [16] : [16, 1_000], settings: tiny ? .tiny : quick ? .quick : .full) { store in
+            // /scan-arbitrage reads the standing opportunities of the service's arbitrage engine.
+            let service = ArbitrageService(store: store, config: ArbitrageConfig())
+            service.fullScanIfDue()
+            return service
+        }
+        results += try ArbitrageBench.run(poolCounts: tiny ? [16] : [100, 1_000], quick: quick, samples: tiny ? 2 : nil)
+        return results
     }
 
     static var buildKind: String {

@@ -28,6 +28,7 @@ public enum CommandLineMain {
         case "simulate": service = SimulateCommand.run
         case "run": service = ServiceCommand.run
         case "demo": service = DemoCommand.run
+        case "bench": service = { FileHandle.standardOutput.write(Data((try await BenchCommand.run($0) + "\n").utf8)) }
         case let first? where first.hasSuffix(".toml"): return await runService { try await ServiceCommand.run(args) }
         default: return runOffline(args)
         }
@@ -54,7 +55,6 @@ public enum CommandLineMain {
             case "decode": out = try SnapshotCommands.decode(rest)
             case "quote": out = try SnapshotCommands.quote(rest)
             case "price": out = try SnapshotCommands.price(rest)
-            case "bench": out = try BenchCommand.run(rest)
             case "-h", "--help", "help": out = usage
             default: throw CommandError.usage("unknown command '\(command)' (try --help)")
             }

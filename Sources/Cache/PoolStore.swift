@@ -122,7 +122,9 @@ public final class PoolStore: @unchecked Sendable {
     @discardableResult
     public func apply(_ update: AccountData, receivedAt: Double) -> ApplyResult {
         let (result, listeners): (ApplyResult, [AsyncStream<PoolChange>.Continuation]) = lock.withLock {
-            (applyLocked(update, receivedAt: receivedAt, force: false), Array(self.listeners.values))
+            let r = applyLocked(update, receivedAt: receivedAt, force: false)
+            // Copy the listeners only when there is something to tell them (the hot path allocates little).
+            return (r, r.changedPools.isEmpty || self.listeners.isEmpty ? [] : Array(self.listeners.values))
         }
         for pool in result.changedPools {
             for l in listeners { l.yield(PoolChange(pool: pool, slot: update.slot)) }
@@ -148,7 +150,7 @@ public final class PoolStore: @unchecked Sendable {
             return result
         }
         accounts[update.address] = update
-        for poolKey in poolKeys.sorted() {
+        for poolKey in poolKeys.count == 1 ? Array(poolKeys) : poolKeys.sorted() {
             guard var entry = pools[poolKey] else { continue }
             let before = entry.watched
             if update.address == poolKey && entry.model == nil {
@@ -167,9 +169,15 @@ public final class PoolStore: @unchecked Sendable {
                 }
             }
             guard var model = entry.model else { continue }
+            // Drop the other references to the model's existential box so `apply` mutates it in
+            // place instead of copying the whole decoded state (tick/bin arrays) on every update.
+            entry.model = nil
+            pools[poolKey]?.model = nil
             do {
                 _ = try model.apply(update)
             } catch {
+                // `apply` throws leaving the model unchanged (PoolModel contract): keep it.
+                entry.model = model
                 entry.status = .error("\(update.address): \(error)")
                 pools[poolKey] = entry
                 continue
@@ -185,7 +193,7 @@ public final class PoolStore: @unchecked Sendable {
                 }
             }
             let now = model.accountsToWatch()
-            if Set(now) != Set(entry.watched) {
+            if now != entry.watched && Set(now) != Set(entry.watched) {
                 // Accounts no longer needed (array set moved): stop reading them.
                 for key in Set(entry.watched).subtracting(now) {
                     readers[key]?.remove(poolKey)
@@ -193,13 +201,19 @@ public final class PoolStore: @unchecked Sendable {
                 }
                 entry.watched = now
             }
-            result.watchSetChanged = result.watchSetChanged || Set(before) != Set(entry.watched)
+            result.watchSetChanged = result.watchSetChanged || (before != entry.watched && Set(before) != Set(entry.watched))
             entry.model = model
             entry.updates += 1
             if let receivedAt { entry.lastUpdate = receivedAt }
-            let slots = ([poolKey] + entry.watched).compactMap { accounts[$0]?.slot }
-            entry.lastSlot = slots.max() ?? 0
-            entry.oldestSlot = slots.min() ?? 0
+            var newest: UInt64 = 0, oldest = UInt64.max
+            func see(_ key: Pubkey) {
+                guard let slot = accounts[key]?.slot else { return }
+                newest = max(newest, slot); oldest = min(oldest, slot)
+            }
+            see(poolKey)
+            for key in entry.watched { see(key) }
+            entry.lastSlot = newest
+            entry.oldestSlot = oldest == .max ? 0 : oldest
             do {
                 entry.price = try model.price(context: context())
                 entry.status = .ok

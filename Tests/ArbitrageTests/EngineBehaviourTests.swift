@@ -20,7 +20,7 @@ final class EngineBehaviourTests: XCTestCase {
 
     func testIncrementalEqualsFullScanRestrictedToThePool() throws {
         let cluster = try mispriced()
-        let engine = ArbitrageEngine(config: ArbitrageConfig(maxResults: 1_000_000, maxSearchesPerCycle: .max))
+        let engine = ArbitrageEngine(config: ArbitrageConfig(maxResults: 1_000_000, maxSearchesPerCycle: .max, maxSearchesPerChange: .max))
         for p in cluster.poolAddresses { engine.upsert(ArbSupport.snapshot(cluster, p)) }
         let time = ArbSupport.time(cluster)
         let incremental = engine.changed(ammV4, at: time)

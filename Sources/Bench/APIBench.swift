@@ -1,0 +1,90 @@
+import Cache
+import Dex
+import Foundation
+import Logging
+import Server
+import Simulator
+import SolanaCore
+
+/// API latency and throughput: the real Hummingbird `APIServer` in-process on 127.0.0.1 (port 0)
+/// over a store holding N cloned pools, driven by `HTTPLoader` over loopback keep-alive connections.
+/// Latency rows (`api_prices`, `api_quote`, `api_scan_arbitrage`, µs) come from one client (the
+/// service time a caller sees); `…_throughput` rows (requests/s) from `concurrency` clients at once.
+///
+/// ```swift
+/// let rows = try await APIBench.run(poolCounts: [16, 1_000], settings: .quick, opportunities: { store in nil })
+/// ```
+public enum APIBench {
+    public struct Settings: Sendable {
+        public var latencySeconds: Double
+        public var latencyMaxRequests: Int
+        public var loadSeconds: Double
+        public var concurrency: Int
+        public static let quick = Settings(latencySeconds: 1, latencyMaxRequests: 2_000, loadSeconds: 1.5, concurrency: 16)
+        public static let full = Settings(latencySeconds: 3, latencyMaxRequests: 20_000, loadSeconds: 5, concurrency: 16)
+        public static let tiny = Settings(latencySeconds: 0.1, latencyMaxRequests: 20, loadSeconds: 0.1, concurrency: 2)
+    }
+
+    /// `opportunities` builds what `/scan-arbitrage` reads (the CLI passes its arbitrage service,
+    /// which lives above this target) once the store is filled.
+    public static func run(poolCounts: [Int], settings: Settings,
+                           opportunities: @escaping @Sendable (PoolStore) -> (any OpportunityProvider)?) async throws -> [BenchResult] {
+        var out: [BenchResult] = []
+        for n in poolCounts { out += try await runOne(pools: n, settings: settings, opportunities: opportunities) }
+        return out
+    }
+
+    /// A store holding every account of `n` cloned pools, as ingestion would leave it.
+    public static func filledStore(pools n: Int) throws -> (PoolStore, Cluster) {
+        let cluster = try Cluster.bundled(seed: 3, pools: n, swapsPerSlot: 0)
+        let accounts = Dictionary(cluster.allAccounts().map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
+        let store = PoolStore(context: { QuoteContext(now: cluster.now, slot: cluster.slot) })
+        for p in cluster.poolAddresses { store.addPool(PoolConfig(address: p)) }
+        var offered = Set<Pubkey>()
+        for _ in 0..<6 {
+            let wanted = store.watchedAccounts().subtracting(offered)
+            if wanted.isEmpty { break }
+            let now = Date().timeIntervalSince1970
+            for k in wanted { offered.insert(k); if let a = accounts[k] { store.apply(a, receivedAt: now) } }
+        }
+        return (store, cluster)
+    }
+
+    static func runOne(pools n: Int, settings: Settings,
+                       opportunities: @escaping @Sendable (PoolStore) -> (any OpportunityProvider)?) async throws -> [BenchResult] {
+        let (store, _) = try filledStore(pools: n)
+        let provider = opportunities(store)
+        var quiet = Logger(label: "bench-api")
+        quiet.logLevel = .error
+        var api = APIServer.Settings(host: "127.0.0.1", port: 0)
+        api.maxConnections = max(api.maxConnections, settings.concurrency * 2)
+        let server = APIServer(store: store, settings: api, opportunities: provider, logger: quiet)
+        let ports = ReadyPorts()
+        let task = Task { try await server.run { port in ports.set(port, port) } }
+        defer { task.cancel() }
+        let (port, _) = try await ports.wait(timeout: 30)
+
+        let quotePath = "/v1/quote?inputMint=\(KnownMints.wsol.base58)&outputMint=\(KnownMints.usdc.base58)&amount=1000000000"
+        let cases: [(String, [UInt8])] = [
+            ("api_prices", HTTPLoader.get("/prices")),
+            ("api_quote", HTTPLoader.get(quotePath)),
+            ("api_scan_arbitrage", HTTPLoader.post("/scan-arbitrage", json: #"{"threshold_pct":0.1}"#)),
+        ]
+        let s = settings
+        var rows: [BenchResult] = []
+        for (name, request) in cases {
+            // Blocking socket threads: keep them off the cooperative pool the server runs on.
+            let single = try await Task.detached { try HTTPLoader.run(port: port, request: request, concurrency: 1, seconds: s.latencySeconds, maxRequests: s.latencyMaxRequests) }.value
+            var note = "1 client, keep-alive, response \(single.bodyBytes) bytes"
+            if single.errors > 0 { note += ", \(single.errors) errors (\(single.firstError ?? "?"))" }
+            rows.append(Measure.summarize(name: name, pools: n, unit: "µs", values: single.latenciesMicros, note: note))
+            let load = try await Task.detached { try HTTPLoader.run(port: port, request: request, concurrency: s.concurrency, seconds: s.loadSeconds, maxRequests: Int.max / 2) }.value
+            let sorted = Measure.summarize(name: "", unit: "", values: load.latenciesMicros)
+            var loadNote = String(format: "%d clients, keep-alive: latency p50 %.0f µs, p99 %.0f µs", s.concurrency, sorted.p50, sorted.p99)
+            if load.errors > 0 { loadNote += ", \(load.errors) errors (\(load.firstError ?? "?"))" }
+            rows.append(BenchResult(name: name + "_throughput", pools: n, unit: "req/s", p50: load.requestsPerSecond, p99: load.requestsPerSecond,
+                                    mean: load.requestsPerSecond, samples: load.latenciesMicros.count, note: loadNote))
+        }
+        return rows
+    }
+}
