@@ -47,6 +47,12 @@ public indirect enum JSONText: Sendable, Equatable {
 
     public static func quote(_ s: String, into out: inout String) {
         out += "\""
+        // Keys, base58 and base64 never need escaping: append them whole, not scalar by scalar.
+        guard s.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) else {
+            out += s
+            out += "\""
+            return
+        }
         for u in s.unicodeScalars {
             switch u {
             case "\"": out += "\\\""
