@@ -167,13 +167,13 @@ final class SoakRun: @unchecked Sendable {
     // MARK: processes
 
     func start() async throws {
-        let cluster = try Cluster.bundled(seed: UInt64(settings.seed), pools: settings.pools, swapsPerSlot: settings.swapsPerSlot)
-        pools = cluster.poolAddresses
         var simArgs = ["simulate", "--port", "0", "--seed", String(settings.seed), "--slot-ms", String(settings.slotMillis),
                        "--swaps-per-slot", String(settings.swapsPerSlot)]
         if let n = settings.pools { simArgs += ["--pools", String(n)] }
         let sim = try ChildProcess.start(name: "simulator", executable: executable, arguments: simArgs, directory: directory)
         simulator = sim
+        // The same seed and pool count give the child the same cluster: its pool addresses are the cache's config.
+        pools = try Cluster.bundled(seed: UInt64(settings.seed), pools: settings.pools, swapsPerSlot: settings.swapsPerSlot).poolAddresses
         guard let ready = await sim.waitForLine(containing: "PubSub ws://", timeout: 180) else {
             throw Failure(description: "the simulator did not start: \(sim.tail())")
         }
@@ -191,7 +191,7 @@ final class SoakRun: @unchecked Sendable {
         let apiPort = try SoakPorts.free()
         apiURL = "http://127.0.0.1:\(apiPort)"
         var config = SoakServiceConfig(rpcPort: rpcPort, pubsubPort: pubsubPort, proxy: settings.proxy.map { ($0, proxyPort) }, apiPort: apiPort,
-                                       subscriptionsPerConnection: settings.subscriptionsPerConnection ?? max(10, pools.count / 2),
+                                       subscriptionsPerConnection: settings.subscriptionsPerConnection ?? Self.defaultSubscriptionCap(pools: pools.count),
                                        silenceDeadlineSeconds: settings.silenceDeadline, pools: pools)
         config.proxyCredentials = settings.proxy == nil ? nil : (proxyUser, proxyPassword)
         let configURL = directory.appendingPathComponent("soak.toml")
@@ -264,6 +264,10 @@ final class SoakRun: @unchecked Sendable {
             throw Failure(description: "\(c.name) (pid \(c.pid)) died: exit \(c.exitStatus); last output: \(c.tail())")
         }
     }
+
+    /// Several connections even for the demo's few pools, and never above the simulator's (and
+    /// common providers') limit of 100 subscriptions per connection.
+    static func defaultSubscriptionCap(pools: Int) -> Int { min(100, max(10, pools / 2)) }
 
     static func simulatorPorts(_ line: String) -> (Int, Int)? {
         func port(after marker: String) -> Int? {

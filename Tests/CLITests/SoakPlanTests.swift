@@ -87,6 +87,12 @@ final class SoakPlanTests: XCTestCase {
         XCTAssertNil(SoakReadings.metric("spc_pools", in: prom))
     }
 
+    func testSubscriptionCapGivesSeveralConnectionsWithinTheProviderLimit() {
+        XCTAssertEqual(SoakRun.defaultSubscriptionCap(pools: 10), 10)
+        XCTAssertEqual(SoakRun.defaultSubscriptionCap(pools: 120), 60)
+        XCTAssertEqual(SoakRun.defaultSubscriptionCap(pools: 1_000), 100)
+    }
+
     func testSimulatorPortsAreReadFromItsBanner() {
         let ports = SoakRun.simulatorPorts("JSON-RPC http://127.0.0.1:41234   PubSub ws://127.0.0.1:41235   (Ctrl-C stops)")
         XCTAssertEqual(ports?.0, 41234)
