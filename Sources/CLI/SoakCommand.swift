@@ -26,6 +26,9 @@ enum SoakCommand {
             if let files = o.values["--total"] { return try total(files) }
             let settings = try Settings(o)
             let run = try SoakRun(settings: settings)
+            // Ctrl-C / SIGTERM: stop the children too (they would outlive the soak otherwise).
+            let sources = ServiceCommand.stopOnSignals { run.stopAll(); exit(130) }
+            defer { sources.forEach { $0.cancel() } }
             let (summary, problems) = await run.execute()
             for p in problems { say("soak: FAIL \(p)") }
             say(summary.line)
