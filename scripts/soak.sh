@@ -34,5 +34,5 @@ status=0
 echo "soak.sh: $build binary, $half min bundled pools (HTTP CONNECT proxy) + $half min $pools pools (SOCKS5 proxy)"
 "$bin" soak --minutes "$half" --proxy connect | tee "$logs/demo.log" || status=1
 "$bin" soak --minutes "$half" --pools "$pools" --proxy socks5 | tee "$logs/large.log" || status=1
-"$bin" soak --total "$logs/demo.log" "$logs/large.log" || status=1
+"$bin" soak --total "$logs/demo.log" --total "$logs/large.log" || status=1
 exit $status

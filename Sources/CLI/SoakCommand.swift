@@ -13,7 +13,7 @@ import SolanaCore
 ///
 /// ```
 /// solana-pool-cache soak --minutes 5 --pools 1000 --proxy socks5
-/// solana-pool-cache soak --total run1.log run2.log     # one summary line over several runs
+/// solana-pool-cache soak --total run1.log --total run2.log   # one summary line over several runs
 /// ```
 enum SoakCommand {
     static let flags: Set<String> = ["--minutes", "--pools", "--proxy", "--seed", "--slot-ms", "--swaps-per-slot", "--fault-every",
@@ -71,7 +71,7 @@ enum SoakCommand {
         var swapsPerSlot = 4
         var faultEvery = 4.0
         var checkpointEvery = 30.0
-        var convergeTimeout = 20.0
+        var convergeTimeout = 30.0
         var warmupTimeout = 300.0
         var subscriptionsPerConnection: Int?
         var silenceDeadline = 3.0
