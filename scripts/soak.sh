@@ -5,6 +5,7 @@
 #   ./scripts/soak.sh [minutes]            # release build; minutes split over the two runs (default 10)
 #   SOAK_BUILD=debug ./scripts/soak.sh 2   # the debug binary `swift build --build-tests` made (scripts/test.sh)
 #   SOAK_BIN=path/to/solana-pool-cache ./scripts/soak.sh 10   # a binary built elsewhere (no build step)
+#   ./scripts/soak.sh 10 --warmup-timeout 600 --fault-every 3      # further arguments go to both runs
 #
 # Two runs: the bundled demo pools through an HTTP CONNECT proxy (tinyproxy), then a 1,000-pool
 # cluster through SOCKS5 (microsocks; SOAK_POOLS overrides the count). The last line is one summary
@@ -12,6 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes="${1:-10}"
+extra=("${@:2}")   # passed on to both runs, e.g. --warmup-timeout 600
 pools="${SOAK_POOLS:-1000}"
 build="${SOAK_BUILD:-release}"
 ./scripts/install-test-deps.sh
@@ -32,7 +34,7 @@ logs="$(mktemp -d)"
 trap 'rm -rf "$logs"' EXIT
 status=0
 echo "soak.sh: $build binary, $half min bundled pools (HTTP CONNECT proxy) + $half min $pools pools (SOCKS5 proxy)"
-"$bin" soak --minutes "$half" --proxy connect | tee "$logs/demo.log" || status=1
-"$bin" soak --minutes "$half" --pools "$pools" --proxy socks5 | tee "$logs/large.log" || status=1
+"$bin" soak --minutes "$half" --proxy connect "${extra[@]}" | tee "$logs/demo.log" || status=1
+"$bin" soak --minutes "$half" --pools "$pools" --proxy socks5 "${extra[@]}" | tee "$logs/large.log" || status=1
 "$bin" soak --total "$logs/demo.log" --total "$logs/large.log" || status=1
 exit $status
