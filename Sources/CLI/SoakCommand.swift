@@ -74,7 +74,7 @@ enum SoakCommand {
         var convergeTimeout = 30.0
         var warmupTimeout = 300.0
         var subscriptionsPerConnection: Int?
-        var silenceDeadline = 3.0
+        var silenceDeadline = 8.0
 
         init(_ o: Options) throws {
             func number(_ flag: String, _ range: ClosedRange<Double>) throws -> Double? {

@@ -150,6 +150,7 @@ struct ChainAccount: Equatable, Sendable {
 /// let problems = CacheAudit.mismatches(cached: cached, chain: chain, chainSlot: 1234)   // [] when equal
 /// ```
 enum CacheAudit {
+    /// One line per mismatched account (`address: reason; reason`), so the count is of accounts.
     static func mismatches(cached: [CachedAccount], chain: [String: ChainAccount], chainSlot: UInt64) -> [String] {
         var out: [String] = []
         for c in cached {
@@ -160,10 +161,12 @@ enum CacheAudit {
                 continue
             }
             guard let chainAccount = onChain else { out.append("\(c.address): cached but not on the chain"); continue }
-            if held.data != chainAccount.data { out.append("\(c.address): bytes differ (cached slot \(held.slot), chain write slot \(chainAccount.writeSlot))") }
-            if held.owner != chainAccount.owner { out.append("\(c.address): owner differs") }
-            if held.slot < chainAccount.writeSlot { out.append("\(c.address): cached slot \(held.slot) older than the chain's write at \(chainAccount.writeSlot)") }
-            if held.slot > chainSlot { out.append("\(c.address): cached slot \(held.slot) is in the future (chain at \(chainSlot))") }
+            var reasons: [String] = []
+            if held.data != chainAccount.data { reasons.append("bytes differ (cached slot \(held.slot), chain write slot \(chainAccount.writeSlot))") }
+            if held.owner != chainAccount.owner { reasons.append("owner differs") }
+            if held.slot < chainAccount.writeSlot { reasons.append("cached slot \(held.slot) older than the chain's write at \(chainAccount.writeSlot)") }
+            if held.slot > chainSlot { reasons.append("cached slot \(held.slot) is in the future (chain at \(chainSlot))") }
+            if !reasons.isEmpty { out.append("\(c.address): \(reasons.joined(separator: "; "))") }
         }
         return out
     }

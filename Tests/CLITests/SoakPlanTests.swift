@@ -75,6 +75,9 @@ final class SoakPlanTests: XCTestCase {
         XCTAssertTrue(bad[2].contains("future"))
         XCTAssertTrue(bad[3].contains("not on the chain"))
         XCTAssertEqual(CacheAudit.mismatches(cached: [held("A", [1, 2, 3], slot: 10, owner: "x")], chain: chain, chainSlot: 40), ["A: owner differs"])
+        let both = CacheAudit.mismatches(cached: [held("B", [7], slot: 19)], chain: chain, chainSlot: 40)
+        XCTAssertEqual(both.count, 1, "one line per account, however many reasons")
+        XCTAssertTrue(both[0].contains("bytes differ") && both[0].contains("older"), both[0])
         XCTAssertEqual(CacheAudit.mismatches(cached: [CachedAccount(address: "A", held: nil)], chain: chain, chainSlot: 40), ["A: watched but not cached"])
     }
 
