@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "SolanaCoreTests", dependencies: ["SolanaCore"]),
         .testTarget(name: "PoolMathTests", dependencies: ["PoolMath"]),
         .testTarget(name: "DexTests", dependencies: ["Dex", "SolanaCore", "PoolMath"]),
-        .testTarget(name: "CLITests", dependencies: ["CLI", "Dex", "SolanaCore"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "Dex", "SolanaCore", "Config"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "CacheTests", dependencies: ["Cache", "Dex", "SolanaCore", "Simulator"]),
         .testTarget(name: "ArbitrageTests", dependencies: ["Arbitrage", "Simulator", "Dex", "SolanaCore", "PoolMath"]),

@@ -10,4 +10,7 @@ python3 -c "import solana.rpc.websocket_api" 2>/dev/null || python3 -m pip insta
 swift build --build-tests
 swift test --skip-build --parallel --num-workers 2
 ./scripts/test-api-schema.sh
+# Short soak (docs/reliability.md): the real simulator, proxies and cache service under faults,
+# about 2 min on the debug binary just built; 200 pools instead of 1,000 keeps a debug warm-up short.
+SOAK_BUILD=debug SOAK_POOLS=200 ./scripts/soak.sh 1
 ./scripts/test-typescript.sh

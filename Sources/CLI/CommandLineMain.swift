@@ -19,6 +19,9 @@ public enum CommandLineMain {
       simulate [--port P] [--seed N] [--pools N] [--slot-ms N] [--rps N] [--host H]
                                            local Solana cluster: JSON-RPC on P (default 8899), PubSub on P+1,
                                            serving the bundled mainnet snapshots with simulated swaps
+      soak [--minutes M] [--pools N] [--proxy none|connect|socks5] [--fault-every S] [--checkpoint-every S]
+                                           simulator + proxy + cache as child processes, faults every few seconds,
+                                           cache checked against the chain at checkpoints (scripts/soak.sh)
     """
 
     public static func run(_ args: [String]) async -> Int32 {
@@ -28,7 +31,11 @@ public enum CommandLineMain {
         case "simulate": service = SimulateCommand.run
         case "run": service = ServiceCommand.run
         case "demo": service = DemoCommand.run
+<<<<<<< HEAD
         case "bench": service = { FileHandle.standardOutput.write(Data((try await BenchCommand.run($0) + "\n").utf8)) }
+=======
+        case "soak": return await SoakCommand.main(Array(args.dropFirst()))
+>>>>>>> feat-soak
         case let first? where first.hasSuffix(".toml"): return await runService { try await ServiceCommand.run(args) }
         default: return runOffline(args)
         }

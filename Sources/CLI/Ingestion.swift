@@ -76,17 +76,24 @@ final class ArbitrageService: OpportunityProvider, @unchecked Sendable {
                 return found
             }
             publish(found)
+            // Let the API's handlers (same cooperative threads) in between evaluations.
+            await Task.yield()
         }
     }
 
     func fullScanIfDue() {
-        let found: [Arbitrage.Opportunity]? = lock.withLock {
+        // While a change is being evaluated, skip this tick rather than park a cooperative thread on
+        // the lock: with both threads of a 2-core machine busy or parked, the API stopped answering
+        // (found by the soak with 200 cloned pools). The scan is "if due": the next tick runs it.
+        guard lock.try() else { return }
+        let found: [Arbitrage.Opportunity]? = {
+            defer { lock.unlock() }
             let t = time()
             guard engine.fullScanDue(at: t) else { return nil }
             for e in store.entries() { if let s = snapshot(e) { engine.upsert(s) } }
             standing = engine.scanAll(at: t)
             return standing
-        }
+        }()
         if let found { publish(found) }
     }
 

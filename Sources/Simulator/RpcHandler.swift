@@ -117,6 +117,14 @@ public struct RpcHandler: Sendable {
                 let s = try cluster.swap(pool: pool, inputMint: mint, amountIn: amount)
                 return .object([("slot", .number(String(s.slot))), ("amountOut", .string(String(s.quote.amountOut)))])
             } catch { throw RpcError(code: -32002, message: "simulatorSwap failed: \(error)") }
+        case "simulatorAccountSlots":
+            // Test control: the slot of each account's last write (mainnet RPC only reports the reply's
+            // context slot), so a soak can check that a cached slot is not older than the chain's write.
+            guard let list = params.first as? [Any], list.count <= Self.maxMultipleAccounts else {
+                throw RpcError.invalidParams("simulatorAccountSlots: [[pubkey, …]] (at most \(Self.maxMultipleAccounts))")
+            }
+            let keys = try list.map { try pubkey($0) }
+            return .object([("context", context), ("value", .array(cluster.accounts(keys).map { $0.map { .number(String($0.slot)) } ?? .null }))])
         case "simulatorFault":
             guard let p = params.first as? [String: Any], let k = p["kind"] as? String, let kind = FaultState.Kind(rawValue: k) else {
                 throw RpcError.invalidParams("simulatorFault: kind must be one of \(FaultState.Kind.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -169,6 +169,32 @@ final class APITests: XCTestCase {
         do { let v = try await HTTP.get("\(base)/v1/accounts/0OIl").status; XCTAssertEqual(v, 400) }
     }
 
+    func testAccountsListPagesEveryWatchedAccount() async throws {
+        let watched = store.watchedAccounts().sorted().map(\.base58)
+        var seen: [String] = []
+        var offset = 0
+        while true {
+            let page = try await HTTP.get("\(base)/v1/accounts?limit=7&offset=\(offset)").object()
+            XCTAssertEqual(page["count"] as? Int, watched.count)
+            let list = try XCTUnwrap(page["accounts"] as? [[String: Any]])
+            XCTAssertLessThanOrEqual(list.count, 7)
+            for a in list {
+                let address = try XCTUnwrap(a["address"] as? String)
+                seen.append(address)
+                let held = store.account(try Pubkey(base58: address))
+                XCTAssertEqual(a["cached"] as? Bool, held != nil, address)
+                if let held {
+                    XCTAssertEqual(a["slot"] as? String, String(held.slot))
+                    XCTAssertEqual(Data(base64Encoded: a["data_base64"] as? String ?? "").map { [UInt8]($0) }, held.data)
+                }
+            }
+            offset += list.count
+            if list.isEmpty { break }
+        }
+        XCTAssertEqual(seen, watched, "every watched account once, in address order")
+        do { let v = try await HTTP.get("\(base)/v1/accounts?limit=0").status; XCTAssertEqual(v, 400) }
+    }
+
     func testQuoteDirectMatchesPoolModelsExactly() async throws {
         let amount: UInt64 = 1_000_000_000
         let r = try await HTTP.get("\(base)/v1/quote?inputMint=\(sol)&outputMint=\(usdc)&amount=\(amount)&onlyDirectRoutes=true")
@@ -286,7 +312,7 @@ final class APITests: XCTestCase {
         let doc = try await HTTP.get("\(base)/v1/openapi.json").object()
         XCTAssertEqual((doc["openapi"] as? String)?.prefix(2), "3.")
         let paths = try XCTUnwrap(doc["paths"] as? [String: Any])
-        for p in ["/v1/pools", "/v1/pools/{address}", "/v1/quote", "/v1/accounts/{address}", "/v1/opportunities", "/v1/health", "/v1/stream"] {
+        for p in ["/v1/pools", "/v1/pools/{address}", "/v1/quote", "/v1/accounts", "/v1/accounts/{address}", "/v1/opportunities", "/v1/health", "/v1/stream"] {
             XCTAssertNotNil(paths[p], p)
         }
     }

@@ -36,6 +36,17 @@ final class RpcHandlerTests: XCTestCase {
 
     var somePool: Pubkey { cluster.poolAddresses[0] }
 
+    func testAccountSlotsReportEachAccountsLastWrite() throws {
+        let pool = somePool
+        let missing = "So11111111111111111111111111111111111111111"
+        let r = try XCTUnwrap(try result("simulatorAccountSlots", #"[["\#(pool.base58)","\#(missing)"]]"#) as? [String: Any])
+        let values = try XCTUnwrap(r["value"] as? [Any])
+        XCTAssertEqual((values[0] as? NSNumber)?.uint64Value, cluster.account(pool)?.slot)
+        XCTAssertTrue(values[1] is NSNull)
+        let tooMany = "[[" + Array(repeating: #""\#(pool.base58)""#, count: 101).joined(separator: ",") + "]]"
+        XCTAssertEqual(errorCode(try request("simulatorAccountSlots", tooMany)), -32602)
+    }
+
     func testGetAccountInfoReturnsBytesWithContextSlot() throws {
         let pool = somePool
         let r = try XCTUnwrap(try result("getAccountInfo", #"["\#(pool.base58)",{"encoding":"base64","commitment":"confirmed"}]"#) as? [String: Any])

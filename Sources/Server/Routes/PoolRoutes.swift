@@ -4,7 +4,7 @@ import Foundation
 import Hummingbird
 import SolanaCore
 
-/// `/v1/pools` (list, one, add, remove) and `/v1/accounts/:address`.
+/// `/v1/pools` (list, one, add, remove), `/v1/accounts` (every watched account, paged) and `/v1/accounts/:address`.
 struct PoolRoutes {
     let server: APIServer
 
@@ -24,6 +24,7 @@ struct PoolRoutes {
             self.server.logger.info("pool \(key) removed via API")
             return jsonResponse(.object([("removed", J.key(key))]))
         }
+        router.get("/v1/accounts") { request, _ in try self.accounts(request) }
         router.get("/v1/accounts/:address") { _, context in
             let key = try APIServer.pubkey(context.parameters.get("address"), "address")
             guard let a = self.server.store.account(key) else {
@@ -59,6 +60,21 @@ struct PoolRoutes {
             ("count", J.int(matching.count)), ("offset", J.int(offset)),
             ("pools", .array(page.map { PoolJSON.pool($0, now: now, detail: false) })),
         ]))
+    }
+
+    /// Every watched account in address order, with its bytes and slot when held (`cached: false`
+    /// when not yet): lets an auditor (the soak) compare the whole cache with the chain.
+    func accounts(_ request: Request) throws -> Response {
+        let q = request.uri.queryParameters
+        let limit = try Query.int(q["limit"], "limit", default: 100, range: 1...1_000)
+        let offset = try Query.int(q["offset"], "offset", default: 0, range: 0...10_000_000)
+        let keys = server.store.watchedAccounts().sorted()
+        let page = keys.dropFirst(offset).prefix(limit).map { key -> JSONText in
+            guard let a = server.store.account(key) else { return .object([("address", J.key(key)), ("cached", .bool(false))]) }
+            guard case .object(let fields) = PoolJSON.account(a) else { return PoolJSON.account(a) }
+            return .object(fields + [("cached", .bool(true))])
+        }
+        return jsonResponse(.object([("count", J.int(keys.count)), ("offset", J.int(offset)), ("accounts", .array(page))]))
     }
 
     func add(_ request: Request) async throws -> Response {

@@ -1,0 +1,605 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Simulator
+import SolanaCore
+
+/// `solana-pool-cache soak [--minutes M] [--pools N] [--proxy none|connect|socks5] …`: runs the
+/// real processes as a user would (the simulator, a real proxy, the cache service), injects a
+/// fault every few seconds, and at checkpoints freezes the simulator and checks every cached
+/// account against the chain. Its last line is the summary (`SoakSummary`); exit 1 on any
+/// mismatch, dead process or growth of memory or descriptors beyond `ResourceBound`.
+///
+/// ```
+/// solana-pool-cache soak --minutes 5 --pools 1000 --proxy socks5
+/// solana-pool-cache soak --total run1.log --total run2.log   # one summary line over several runs
+/// ```
+enum SoakCommand {
+    static let flags: Set<String> = ["--minutes", "--pools", "--proxy", "--seed", "--slot-ms", "--swaps-per-slot", "--fault-every",
+                                     "--checkpoint-every", "--converge-timeout", "--subscriptions-per-connection", "--silence-deadline",
+                                     "--warmup-timeout", "--total"]
+
+    static func main(_ args: [String]) async -> Int32 {
+        do {
+            let o = try Options(args, allowed: flags, command: "soak")
+            if let files = o.values["--total"] { return try total(files) }
+            let settings = try Settings(o)
+            let run = try SoakRun(settings: settings)
+            // Ctrl-C / SIGTERM: stop the children too (they would outlive the soak otherwise).
+            let sources = ServiceCommand.stopOnSignals { run.stopAll(); exit(130) }
+            defer { sources.forEach { $0.cancel() } }
+            let (summary, problems) = await run.execute()
+            for p in problems { say("soak: FAIL \(p)") }
+            say(summary.line)
+            return problems.isEmpty ? 0 : 1
+        } catch let e as CommandError {
+            FileHandle.standardError.write(Data((e.description + "\n").utf8))
+            return e.exitCode
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            return 1
+        }
+    }
+
+    /// One summary over several runs' outputs (the last summary line of each file).
+    static func total(_ files: [String]) throws -> Int32 {
+        guard !files.isEmpty else { throw CommandError.usage("soak --total LOG...") }
+        var runs: [SoakSummary] = []
+        for f in files {
+            guard let text = try? String(contentsOfFile: f, encoding: .utf8) else { throw CommandError.bad("cannot read \(f)") }
+            guard let s = text.split(separator: "\n").reversed().lazy.compactMap({ SoakSummary(line: String($0)) }).first else {
+                throw CommandError.bad("\(f) has no soak summary line (did the run crash?)")
+            }
+            runs.append(s)
+        }
+        say(SoakSummary.total(runs).line)
+        return 0
+    }
+
+    static func say(_ line: String) {
+        print(line)
+        fflush(stdout)
+    }
+
+    struct Settings {
+        var minutes: Double = 1
+        var pools: Int?
+        var proxy: SoakServiceConfig.ProxyKind?
+        var seed = 1
+        var slotMillis = 100
+        var swapsPerSlot = 4
+        var faultEvery = 4.0
+        var checkpointEvery = 30.0
+        var convergeTimeout = 30.0
+        var warmupTimeout = 300.0
+        var subscriptionsPerConnection: Int?
+        var silenceDeadline = 8.0
+
+        init(_ o: Options) throws {
+            func number(_ flag: String, _ range: ClosedRange<Double>) throws -> Double? {
+                guard o.values[flag] != nil else { return nil }
+                let s = try o.single(flag)
+                guard let v = Double(s), range.contains(v) else { throw CommandError.bad("\(flag) must be a number in \(range.lowerBound)…\(range.upperBound)") }
+                return v
+            }
+            func int(_ flag: String, _ range: ClosedRange<Int>) throws -> Int? {
+                try number(flag, Double(range.lowerBound)...Double(range.upperBound)).map { v in
+                    guard v == v.rounded() else { throw CommandError.bad("\(flag) must be a whole number") }
+                    return Int(v)
+                }
+            }
+            minutes = try number("--minutes", 0.1...10_000) ?? minutes
+            pools = try int("--pools", 1...100_000)
+            if o.values["--proxy"] != nil {
+                switch try o.single("--proxy") {
+                case "none": proxy = nil
+                case "connect": proxy = .connect
+                case "socks5": proxy = .socks5
+                case let other: throw CommandError.bad("--proxy must be none, connect or socks5 (got \(other))")
+                }
+            }
+            seed = try int("--seed", 0...1_000_000_000) ?? seed
+            slotMillis = try int("--slot-ms", 10...10_000) ?? slotMillis
+            swapsPerSlot = try int("--swaps-per-slot", 0...1_000) ?? swapsPerSlot
+            faultEvery = try number("--fault-every", 0.5...3_600) ?? faultEvery
+            checkpointEvery = try number("--checkpoint-every", 5...3_600) ?? checkpointEvery
+            convergeTimeout = try number("--converge-timeout", 1...600) ?? convergeTimeout
+            warmupTimeout = try number("--warmup-timeout", 10...3_600) ?? warmupTimeout
+            subscriptionsPerConnection = try int("--subscriptions-per-connection", 1...10_000)
+            silenceDeadline = try number("--silence-deadline", 0.5...60) ?? silenceDeadline
+        }
+    }
+}
+
+/// One soak run: owns the child processes and the counters.
+final class SoakRun: @unchecked Sendable {
+    let settings: SoakCommand.Settings
+    let directory: URL
+    let executable: String
+    let api = SoakHTTP()
+    var simulator: ChildProcess?
+    var cache: ChildProcess?
+    var proxy: ChildProcess?
+    var proxyPort = 0
+    var proxyUser = "soak"
+    var proxyPassword = ""
+    var rpcURL = ""
+    var apiURL = ""
+    var pools: [Pubkey] = []
+    var faults = 0
+    var mismatches = 0
+    var problems: [String] = []
+
+    init(settings: SoakCommand.Settings) throws {
+        self.settings = settings
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("soak-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    func log(_ line: String) { SoakCommand.say("soak: \(line)") }
+
+    /// Runs the whole soak; never throws, so every child is stopped and a summary is always printed.
+    func execute() async -> (SoakSummary, [String]) {
+        var summary = SoakSummary(minutes: settings.minutes, pools: 0, faults: 0, updates: 0, mismatches: 0, rssStartMB: 0, rssEndMB: 0, fdsStart: 0, fdsEnd: 0)
+        do {
+            try await start()
+            summary.pools = pools.count
+            let start = try await sample()
+            summary.rssStartMB = start.rss; summary.fdsStart = start.fds
+            log("warm: \(pools.count) pools ok, rss \(SoakSummary.format(start.rss)) MB, \(start.fds) fds, \(Int(start.updates)) updates so far")
+            try await soak()
+            let end = try await sample()
+            summary.rssEndMB = end.rss; summary.fdsEnd = end.fds
+            summary.updates = UInt64(max(0, end.updates - start.updates))
+            problems += ResourceBound.violations(rssStartMB: start.rss, rssEndMB: end.rss, fdsStart: start.fds, fdsEnd: end.fds)
+        } catch {
+            problems.append("\(error)")
+        }
+        summary.faults = faults
+        summary.mismatches = mismatches
+        if mismatches > 0 { problems.append("\(mismatches) mismatched accounts") }
+        stopAll()
+        if problems.isEmpty { try? FileManager.default.removeItem(at: directory) } else { log("logs kept in \(directory.path)") }
+        return (summary, problems)
+    }
+
+    struct Failure: Error, CustomStringConvertible { let description: String }
+
+    // MARK: processes
+
+    func start() async throws {
+        var simArgs = ["simulate", "--port", "0", "--seed", String(settings.seed), "--slot-ms", String(settings.slotMillis),
+                       "--swaps-per-slot", String(settings.swapsPerSlot)]
+        if let n = settings.pools { simArgs += ["--pools", String(n)] }
+        let sim = try ChildProcess.start(name: "simulator", executable: executable, arguments: simArgs, directory: directory)
+        simulator = sim
+        // The same seed and pool count give the child the same cluster: its pool addresses are the cache's config.
+        pools = try Cluster.bundled(seed: UInt64(settings.seed), pools: settings.pools, swapsPerSlot: settings.swapsPerSlot).poolAddresses
+        guard let ready = await sim.waitForLine(containing: "PubSub ws://", timeout: 180) else {
+            throw Failure(description: "the simulator did not start: \(sim.tail())")
+        }
+        guard let (rpcPort, pubsubPort) = Self.simulatorPorts(ready) else { throw Failure(description: "cannot read the simulator's ports from '\(ready)'") }
+        rpcURL = "http://127.0.0.1:\(rpcPort)"
+        log("simulator pid \(sim.pid): \(pools.count) pools, JSON-RPC \(rpcPort), PubSub \(pubsubPort)")
+
+        if let kind = settings.proxy {
+            proxyPort = try SoakPorts.free()
+            proxyPassword = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            try await startProxy(kind)
+            log("proxy \(kind.rawValue) pid \(proxy?.pid ?? 0) on \(proxyPort)")
+        }
+
+        let apiPort = try SoakPorts.free()
+        apiURL = "http://127.0.0.1:\(apiPort)"
+        var config = SoakServiceConfig(rpcPort: rpcPort, pubsubPort: pubsubPort, proxy: settings.proxy.map { ($0, proxyPort) }, apiPort: apiPort,
+                                       subscriptionsPerConnection: settings.subscriptionsPerConnection ?? Self.defaultSubscriptionCap(pools: pools.count),
+                                       silenceDeadlineSeconds: settings.silenceDeadline, pools: pools)
+        config.proxyCredentials = settings.proxy == nil ? nil : (proxyUser, proxyPassword)
+        let configURL = directory.appendingPathComponent("soak.toml")
+        try config.toml.write(to: configURL, atomically: true, encoding: .utf8)
+        let service = try ChildProcess.start(name: "cache", executable: executable, arguments: ["run", configURL.path], directory: directory)
+        cache = service
+        log("cache pid \(service.pid), API \(apiURL), \(config.subscriptionsPerConnection) subscriptions per connection")
+
+        // Warm-up: every pool validated and priced, every connection live.
+        let deadline = Date().addingTimeInterval(settings.warmupTimeout)
+        var lastLine = ""
+        while true {
+            try checkAlive()
+            if let h = try? await health() {
+                let line = "warming: \(h.ok)/\(pools.count) pools ok, \(h.live)/\(h.connections) connections live"
+                if line != lastLine { log(line); lastLine = line }
+                if h.ok == pools.count, h.connections > 0, h.live == h.connections { break }
+            }
+            if Date() > deadline { throw Failure(description: "warm-up did not finish in \(Int(settings.warmupTimeout)) s (\(lastLine))") }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        // A first checkpoint proves the start state before any fault.
+        try await checkpoint(label: "after warm-up")
+    }
+
+    func startProxy(_ kind: SoakServiceConfig.ProxyKind) async throws {
+        var lastError = ""
+        // After a kill the port may still be held for a moment: retry the bind for a few seconds.
+        for _ in 0..<40 {
+            let p: ChildProcess
+            switch kind {
+            case .connect:
+                guard let bin = SoakPorts.binary("tinyproxy") else { throw Failure(description: "tinyproxy is not installed (scripts/install-test-deps.sh)") }
+                let conf = directory.appendingPathComponent("tinyproxy.conf")
+                try """
+                Port \(proxyPort)
+                Listen 127.0.0.1
+                Timeout 600
+                MaxClients 500
+                Allow 127.0.0.1
+                LogLevel Warning
+                DisableViaHeader Yes
+                BasicAuth \(proxyUser) \(proxyPassword)
+
+                """.write(to: conf, atomically: true, encoding: .utf8)
+                p = try ChildProcess.start(name: "proxy", executable: bin, arguments: ["-d", "-c", conf.path], directory: directory)
+            case .socks5:
+                guard let bin = SoakPorts.binary("microsocks") else { throw Failure(description: "microsocks is not installed (scripts/install-test-deps.sh)") }
+                p = try ChildProcess.start(name: "proxy", executable: bin,
+                                           arguments: ["-i", "127.0.0.1", "-p", String(proxyPort), "-u", proxyUser, "-P", proxyPassword], directory: directory)
+            }
+            for _ in 0..<20 {
+                if SoakPorts.canConnect(port: proxyPort) && p.isRunning { proxy = p; return }
+                if !p.isRunning { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            lastError = p.tail()
+            p.stop()
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw Failure(description: "proxy did not start on \(proxyPort): \(lastError)")
+    }
+
+    func stopAll() {
+        cache?.stop(); simulator?.stop(); proxy?.stop()
+    }
+
+    func checkAlive() throws {
+        for c in [simulator, cache, proxy].compactMap({ $0 }) where !c.isRunning {
+            throw Failure(description: "\(c.name) (pid \(c.pid)) died: exit \(c.exitStatus); last output: \(c.tail())")
+        }
+    }
+
+    /// Several connections even for the demo's few pools, and never above the simulator's (and
+    /// common providers') limit of 100 subscriptions per connection.
+    static func defaultSubscriptionCap(pools: Int) -> Int { min(100, max(10, pools / 2)) }
+
+    static func simulatorPorts(_ line: String) -> (Int, Int)? {
+        func port(after marker: String) -> Int? {
+            guard let r = line.range(of: marker) else { return nil }
+            return Int(line[r.upperBound...].prefix { $0.isNumber })
+        }
+        guard let rpc = port(after: "JSON-RPC http://127.0.0.1:"), let ws = port(after: "PubSub ws://127.0.0.1:") else { return nil }
+        return (rpc, ws)
+    }
+
+    // MARK: the soak loop
+
+    func soak() async throws {
+        let startTime = Date()
+        let end = startTime.addingTimeInterval(settings.minutes * 60)
+        let schedule = FaultSchedule(withProxy: settings.proxy != nil)
+        var nextFault = Date().addingTimeInterval(settings.faultEvery)
+        var nextCheckpoint = Date().addingTimeInterval(settings.checkpointEvery)
+        var checkpoints = 0
+        while Date() < end {
+            try checkAlive()
+            let now = Date()
+            if now >= nextCheckpoint {
+                checkpoints += 1
+                try await checkpoint(label: "checkpoint \(checkpoints) at \(Int(now.timeIntervalSince(startTime))) s")
+                nextCheckpoint = Date().addingTimeInterval(settings.checkpointEvery)
+                nextFault = Date().addingTimeInterval(settings.faultEvery)
+            } else if now >= nextFault {
+                try await inject(schedule.fault(number: faults))
+                nextFault = now.addingTimeInterval(settings.faultEvery)
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        try checkAlive()
+        try await checkpoint(label: "final")
+    }
+
+    func inject(_ fault: SoakFault) async throws {
+        faults += 1
+        if let params = fault.simulatorParams(silenceDeadlineSeconds: settings.silenceDeadline) {
+            var p: [String: Any] = ["kind": fault.rawValue]
+            for (k, v) in params { p[k] = v }
+            _ = try await control("simulatorFault", [p])
+        } else if let kind = settings.proxy {
+            // A proxy restart: every tunnel through it dies at once; the new one listens on the same port.
+            proxy?.stop()
+            try await startProxy(kind)
+        }
+        if faults % 10 == 0 || faults <= 8 { log("fault \(faults): \(fault.rawValue)") }
+    }
+
+    // MARK: checkpoints
+
+    /// Freezes the cluster, waits (bounded) until the cache equals it, counts what still differs.
+    func checkpoint(label: String) async throws {
+        _ = try await control("simulatorPause", [])
+        let deadline = Date().addingTimeInterval(settings.convergeTimeout)
+        var problems: [String] = []
+        var accounts = 0
+        var poolsNotOk: [String] = []
+        let began = Date()
+        try await Task.sleep(for: .milliseconds(300))
+        while true {
+            try checkAlive()
+            let h = try? await health()
+            poolsNotOk = h.map { $0.notOk } ?? ["/v1/health did not answer"]
+            do {
+                let (cached, chain, chainSlot) = try await snapshotBoth()
+                accounts = cached.filter { $0.held != nil }.count
+                problems = CacheAudit.mismatches(cached: cached, chain: chain, chainSlot: chainSlot)
+            } catch {
+                problems = ["audit failed: \(error)"]
+            }
+            if problems.isEmpty && poolsNotOk.isEmpty { break }
+            if Date() > deadline { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        let waited = Date().timeIntervalSince(began)
+        if problems.isEmpty && poolsNotOk.isEmpty {
+            log("\(label): \(accounts) accounts equal the chain (converged in \(String(format: "%.1f", waited)) s), \(faults) faults so far")
+        } else {
+            mismatches += problems.count
+            log("\(label): \(problems.count) mismatches, \(poolsNotOk.count) pools not ok after \(Int(waited)) s")
+            for p in (problems + poolsNotOk).prefix(10) { log("  \(p)") }
+            if !poolsNotOk.isEmpty { self.problems.append("\(label): \(poolsNotOk.count) pools not ok: \(poolsNotOk.prefix(3).joined(separator: "; "))") }
+        }
+        _ = try await control("simulatorResume", [])
+    }
+
+    /// Every watched account from the cache and the same keys from the simulator (batches of 100).
+    func snapshotBoth() async throws -> ([CachedAccount], [String: ChainAccount], UInt64) {
+        var cached: [CachedAccount] = []
+        var offset = 0
+        while true {
+            let page = try await api.getJSON("\(apiURL)/v1/accounts?limit=1000&offset=\(offset)")
+            guard let total = page["count"] as? Int, let list = page["accounts"] as? [[String: Any]] else { throw SoakHTTP.Failure.shape("/v1/accounts") }
+            for a in list {
+                guard let address = a["address"] as? String else { throw SoakHTTP.Failure.shape("/v1/accounts address") }
+                if a["cached"] as? Bool == true {
+                    guard let owner = a["owner"] as? String, let slot = (a["slot"] as? String).flatMap(UInt64.init),
+                          let data = (a["data_base64"] as? String).flatMap({ Data(base64Encoded: $0) }) else { throw SoakHTTP.Failure.shape("/v1/accounts entry") }
+                    cached.append(CachedAccount(address: address, held: (owner, slot, [UInt8](data))))
+                } else {
+                    cached.append(CachedAccount(address: address, held: nil))
+                }
+            }
+            offset += list.count
+            if list.isEmpty || offset >= total { break }
+        }
+        var chain: [String: ChainAccount] = [:]
+        var chainSlot: UInt64 = 0
+        let keys = cached.map(\.address)
+        for start in stride(from: 0, to: keys.count, by: 100) {
+            let batch = Array(keys[start..<min(keys.count, start + 100)])
+            // One JSON-RPC batch: the accounts (as mainnet serves them) and their write slots (simulator control).
+            let replies = try await api.rpcBatch(rpcURL, [("getMultipleAccounts", [batch, ["encoding": "base64", "commitment": "confirmed"]]),
+                                                          ("simulatorAccountSlots", [batch])])
+            guard replies.count == 2, let accountsResult = replies[0] as? [String: Any], let slotsResult = replies[1] as? [String: Any],
+                  let values = accountsResult["value"] as? [Any], let slots = slotsResult["value"] as? [Any],
+                  values.count == batch.count, slots.count == batch.count,
+                  let context = accountsResult["context"] as? [String: Any], let slot = SoakHTTP.u64(context["slot"]) else {
+                throw SoakHTTP.Failure.shape("getMultipleAccounts/simulatorAccountSlots")
+            }
+            chainSlot = max(chainSlot, slot)
+            for (i, key) in batch.enumerated() {
+                guard let v = values[i] as? [String: Any] else { continue }  // null: not on the chain
+                guard let owner = v["owner"] as? String, let d = v["data"] as? [Any], let b64 = d.first as? String,
+                      let data = Data(base64Encoded: b64), let writeSlot = SoakHTTP.u64(slots[i]) else {
+                    throw SoakHTTP.Failure.shape("getMultipleAccounts value")
+                }
+                chain[key] = ChainAccount(owner: owner, data: [UInt8](data), writeSlot: writeSlot)
+            }
+        }
+        return (cached, chain, chainSlot)
+    }
+
+    // MARK: API readings
+
+    struct Health { var ok: Int; var connections: Int; var live: Int; var notOk: [String] }
+
+    func health() async throws -> Health {
+        let h = try await api.getJSON("\(apiURL)/v1/health")
+        guard let pools = h["pools"] as? [[String: Any]] else { throw SoakHTTP.Failure.shape("/v1/health") }
+        let conns = h["connections"] as? [[String: Any]] ?? []
+        let notOk = pools.filter { $0["status"] as? String != "ok" }.map { "pool \($0["address"] as? String ?? "?"): \($0["status"] as? String ?? "?") \($0["detail"] as? String ?? "")" }
+        return Health(ok: pools.count - notOk.count, connections: conns.count, live: conns.filter { $0["state"] as? String == "live" }.count, notOk: notOk)
+    }
+
+    func sample() async throws -> (rss: Double, fds: Int, updates: Double) {
+        guard let c = cache else { throw Failure(description: "no cache process") }
+        guard let status = try? String(contentsOfFile: "/proc/\(c.pid)/status", encoding: .utf8), let rss = SoakReadings.residentMB(procStatus: status) else {
+            throw Failure(description: "cannot read /proc/\(c.pid)/status")
+        }
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(c.pid)/fd").count) ?? -1
+        let metrics = try await api.getText("\(apiURL)/metrics")
+        return (rss, fds, SoakReadings.metric("spc_ingest_applied_total", in: metrics) ?? 0)
+    }
+
+    func control(_ method: String, _ params: [Any]) async throws -> Any {
+        let replies = try await api.rpcBatch(rpcURL, [(method, params)])
+        guard let first = replies.first else { throw SoakHTTP.Failure.shape(method) }
+        return first
+    }
+}
+
+/// A child process with its output in a log file (`<name>.log` in the soak's directory).
+final class ChildProcess: @unchecked Sendable {
+    let name: String
+    let process: Process
+    let logURL: URL
+
+    init(name: String, process: Process, logURL: URL) { self.name = name; self.process = process; self.logURL = logURL }
+
+    static func start(name: String, executable: String, arguments: [String], directory: URL) throws -> ChildProcess {
+        let logURL = directory.appendingPathComponent("\(name).log")
+        if !FileManager.default.fileExists(atPath: logURL.path) { FileManager.default.createFile(atPath: logURL.path, contents: nil) }
+        let handle = try FileHandle(forWritingTo: logURL)
+        handle.seekToEndOfFile()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        p.standardOutput = handle
+        p.standardError = handle
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        try? handle.close()
+        return ChildProcess(name: name, process: p, logURL: logURL)
+    }
+
+    var pid: Int32 { process.processIdentifier }
+    var isRunning: Bool { process.isRunning }
+    var exitStatus: Int32 { process.isRunning ? 0 : process.terminationStatus }
+
+    func text() -> String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
+    func tail() -> String { String(text().suffix(600)).replacingOccurrences(of: "\n", with: " | ") }
+
+    /// The first output line containing `marker`, polled until `timeout` seconds or the process ends.
+    func waitForLine(containing marker: String, timeout: Double) async -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let line = text().split(separator: "\n").first(where: { $0.contains(marker) }) { return String(line) }
+            if !isRunning { return nil }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return nil
+    }
+
+    /// SIGTERM, then SIGKILL after 5 s (microsocks ignores SIGTERM).
+    func stop() {
+        guard process.isRunning else { return }
+        kill(pid, name == "proxy" ? SIGKILL : SIGTERM)
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(pid, SIGKILL) }
+        process.waitUntilExit()
+    }
+}
+
+/// Loopback ports and binaries.
+enum SoakPorts {
+    static func free() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw SoakRun.Failure(description: "socket() failed") }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+        }
+        guard ok else { throw SoakRun.Failure(description: "bind() failed") }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    static func canConnect(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(clamping: port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
+    static func binary(_ name: String) -> String? {
+        ["/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/bin", "/sbin"].map { "\($0)/\(name)" }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}
+
+/// The soak's own HTTP client (URLSession, independent of the cache's RPC stack, so a bug there
+/// cannot hide itself): retries 429/5xx and refused connections for a few seconds, since the
+/// soak's faults hit its own requests too.
+final class SoakHTTP: @unchecked Sendable {
+    enum Failure: Error, CustomStringConvertible {
+        case status(String, Int)
+        case shape(String)
+        case rpc(String)
+        var description: String {
+            switch self {
+            case .status(let u, let s): return "\(u): HTTP \(s)"
+            case .shape(let w): return "unexpected JSON from \(w)"
+            case .rpc(let m): return "JSON-RPC error: \(m)"
+            }
+        }
+    }
+
+    let session: URLSession = {
+        let c = URLSessionConfiguration.ephemeral
+        c.connectionProxyDictionary = [:]
+        c.timeoutIntervalForRequest = 30
+        return URLSession(configuration: c)
+    }()
+
+    func request(_ url: String, body: Data?) async throws -> Data {
+        guard let u = URL(string: url) else { throw Failure.shape(url) }
+        var lastError: Error = Failure.shape(url)
+        for attempt in 0..<20 {
+            if attempt > 0 { try await Task.sleep(for: .milliseconds(250 * min(attempt, 4))) }
+            var r = URLRequest(url: u)
+            if let body {
+                r.httpMethod = "POST"
+                r.httpBody = body
+                r.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            }
+            do {
+                let (data, response) = try await session.data(for: r)
+                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                if status == 200 { return data }
+                lastError = Failure.status(url, status)
+                if status != 429 && status < 500 { throw lastError }
+            } catch let e as Failure {
+                throw e
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError
+    }
+
+    func getJSON(_ url: String) async throws -> [String: Any] {
+        guard let o = try JSONSerialization.jsonObject(with: try await request(url, body: nil)) as? [String: Any] else { throw Failure.shape(url) }
+        return o
+    }
+
+    func getText(_ url: String) async throws -> String { String(decoding: try await request(url, body: nil), as: UTF8.self) }
+
+    /// A JSON-RPC batch; returns each call's `result` in order (throws on any `error`).
+    func rpcBatch(_ url: String, _ calls: [(String, [Any])]) async throws -> [Any] {
+        let body = calls.enumerated().map { i, c -> [String: Any] in ["jsonrpc": "2.0", "id": i, "method": c.0, "params": c.1] }
+        let data = try await request(url, body: try JSONSerialization.data(withJSONObject: body))
+        guard let replies = try JSONSerialization.jsonObject(with: data) as? [[String: Any]], replies.count == calls.count else {
+            throw Failure.shape("JSON-RPC batch to \(url)")
+        }
+        return try replies.sorted { ($0["id"] as? Int ?? 0) < ($1["id"] as? Int ?? 0) }.map { r in
+            if let e = r["error"] as? [String: Any] { throw Failure.rpc("\(e["message"] ?? e)") }
+            guard let result = r["result"] else { throw Failure.shape("JSON-RPC reply") }
+            return result
+        }
+    }
+
+    static func u64(_ v: Any?) -> UInt64? {
+        if let s = v as? String { return UInt64(s) }
+        if let n = v as? NSNumber { return n.uint64Value }
+        return nil
+    }
+}
