@@ -31,11 +31,8 @@ public enum CommandLineMain {
         case "simulate": service = SimulateCommand.run
         case "run": service = ServiceCommand.run
         case "demo": service = DemoCommand.run
-<<<<<<< HEAD
         case "bench": service = { FileHandle.standardOutput.write(Data((try await BenchCommand.run($0) + "\n").utf8)) }
-=======
         case "soak": return await SoakCommand.main(Array(args.dropFirst()))
->>>>>>> feat-soak
         case let first? where first.hasSuffix(".toml"): return await runService { try await ServiceCommand.run(args) }
         default: return runOffline(args)
         }
