@@ -39,6 +39,7 @@ public enum ConfigLoader {
         "api.stream_write_timeout_seconds",
         "ingest", "ingest.stale_after_seconds", "ingest.max_subscriptions_per_connection", "ingest.ping_interval_seconds",
         "ingest.silence_deadline_seconds", "ingest.connect_timeout_seconds", "ingest.request_timeout_seconds",
+        "ingest.backoff_initial_seconds", "ingest.backoff_max_seconds", "ingest.failover_after_failures",
         "pools", "pools.address", "pools.name", "pools.pool_type",
     ]
 
@@ -203,6 +204,12 @@ public enum ConfigLoader {
                 if let v = try double(t, "silence_deadline_seconds", at: "ingest.silence_deadline_seconds", range: 0.1...3_600) { ingest.silenceDeadlineSeconds = v }
                 if let v = try double(t, "connect_timeout_seconds", at: "ingest.connect_timeout_seconds", range: 0.1...600) { ingest.connectTimeoutSeconds = v }
                 if let v = try double(t, "request_timeout_seconds", at: "ingest.request_timeout_seconds", range: 0.1...600) { ingest.requestTimeoutSeconds = v }
+                if let v = try double(t, "backoff_initial_seconds", at: "ingest.backoff_initial_seconds", range: 0.01...600) { ingest.backoffInitialSeconds = v }
+                if let v = try double(t, "backoff_max_seconds", at: "ingest.backoff_max_seconds", range: 0.01...3_600) { ingest.backoffMaxSeconds = v }
+                if let v = try int(t, "failover_after_failures", at: "ingest.failover_after_failures", range: 1...1_000) { ingest.failoverAfterFailures = v }
+                guard ingest.backoffInitialSeconds <= ingest.backoffMaxSeconds else {
+                    throw fail("ingest.backoff_initial_seconds", "must not exceed ingest.backoff_max_seconds (\(ingest.backoffMaxSeconds))")
+                }
             }
 
             var api = APISettings()

@@ -93,6 +93,19 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(c.persistence.backend, .postgres(url: "postgresql://a@127.0.0.1/db"))
     }
 
+    func testIngestTuning() throws {
+        let base = "[websocket]\nurl = \"wss://rpc.example.invalid\"\n[ingest]\n"
+        let c = try ConfigLoader.parse(base + "backoff_initial_seconds = 0.5\nbackoff_max_seconds = 60\nfailover_after_failures = 5\nsilence_deadline_seconds = 8\n", environment: [:])
+        XCTAssertEqual(c.ingest.backoffInitialSeconds, 0.5)
+        XCTAssertEqual(c.ingest.backoffMaxSeconds, 60)
+        XCTAssertEqual(c.ingest.failoverAfterFailures, 5)
+        XCTAssertEqual(c.ingest.silenceDeadlineSeconds, 8)
+        for (bad, key) in [("backoff_initial_seconds = 10\nbackoff_max_seconds = 1\n", "ingest.backoff_initial_seconds"),
+                           ("backoff_max_seconds = -1\n", "ingest.backoff_max_seconds"), ("failover_after_failures = 0\n", "ingest.failover_after_failures")] {
+            XCTAssertThrowsError(try ConfigLoader.parse(base + bad, environment: [:])) { XCTAssertTrue("\($0)".contains(key), "\($0)") }
+        }
+    }
+
     func testTLSCAFile() throws {
         let ca = FileManager.default.temporaryDirectory.appendingPathComponent("ca-\(UUID().uuidString).pem")
         try "-----BEGIN CERTIFICATE-----\n".write(to: ca, atomically: true, encoding: .utf8)
