@@ -60,7 +60,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Server", dependencies: [
-            "Cache", "Dex", "SolanaCore", "PoolMath", "Persistence",
+            "Cache", "Config", "Dex", "SolanaCore", "PoolMath", "Persistence",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -69,7 +69,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("openapi.json")]),
         .target(name: "CLI", dependencies: [
-            "Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Config", "Persistence", "Server", "Bench", "Ingest", "Arbitrage",
+            "Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Config", "Persistence", "Server", "Bench", "Ingest", "Arbitrage", "RPC",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "solana-pool-cache", dependencies: ["CLI"]),
@@ -93,7 +93,7 @@ let package = Package(
         ], path: "Tests/IngestTestSupport"),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "RPC", "Cache", "Dex", "SolanaCore", "Simulator", "IngestTestSupport"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Config", "Persistence", "Cache", "Dex", "SolanaCore", "Simulator", "CLI",
+            "Server", "Config", "Persistence", "Cache", "Dex", "SolanaCore", "Simulator", "CLI", "RPC",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
         ]),

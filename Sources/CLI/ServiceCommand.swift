@@ -66,14 +66,8 @@ enum ServiceCommand {
                       extra: (@Sendable () async throws -> Void)? = nil) async throws {
         let ingestion = startIngestion(store: store, config: ingestConfig, logger: logger)
         let arbitrage = startArbitrage(store: store, minROIPercent: router.minROIPercent, maxHops: router.maxHops, logger: logger)
-        var settings = APIServer.Settings(host: api.host, port: api.port)
-        settings.maxBodyBytes = api.maxBodyBytes; settings.maxURIBytes = api.maxURIBytes
-        settings.maxConnections = api.maxConnections; settings.maxStreamClients = api.maxStreamClients
-        settings.maxHeaderBytes = api.maxHeaderBytes; settings.headerTimeoutSeconds = api.headerTimeoutSeconds
-        settings.bodyTimeoutSeconds = api.bodyTimeoutSeconds; settings.idleTimeoutSeconds = api.idleTimeoutSeconds
-        settings.streamWriteTimeoutSeconds = api.streamWriteTimeoutSeconds
         let metrics = ServiceMetrics()
-        let server = APIServer(store: store, settings: settings, ingest: ingestion.control, opportunities: arbitrage?.provider,
+        let server = APIServer(store: store, settings: api, ingest: ingestion.control, opportunities: arbitrage?.provider,
                                persistence: database, configNotes: notes, metrics: metrics, logger: logger)
         let main = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -1,4 +1,5 @@
 import Foundation
+import RPC
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -185,13 +186,13 @@ final class SoakRun: @unchecked Sendable {
         log("simulator pid \(sim.pid): \(pools.count) pools, JSON-RPC \(rpcPort), PubSub \(pubsubPort)")
 
         if let kind = settings.proxy {
-            proxyPort = try SoakPorts.free()
+            proxyPort = try LoopbackPort.free()
             proxyPassword = String(UInt64.random(in: 0...UInt64.max), radix: 36)
             try await startProxy(kind)
             log("proxy \(kind.rawValue) pid \(proxy?.pid ?? 0) on \(proxyPort)")
         }
 
-        let apiPort = try SoakPorts.free()
+        let apiPort = try LoopbackPort.free()
         apiURL = "http://127.0.0.1:\(apiPort)"
         var config = SoakServiceConfig(rpcPort: rpcPort, pubsubPort: pubsubPort, proxy: settings.proxy.map { ($0, proxyPort) }, apiPort: apiPort,
                                        subscriptionsPerConnection: settings.subscriptionsPerConnection ?? Self.defaultSubscriptionCap(pools: pools.count),
@@ -227,7 +228,7 @@ final class SoakRun: @unchecked Sendable {
             let p: ChildProcess
             switch kind {
             case .connect:
-                guard let bin = SoakPorts.binary("tinyproxy") else { throw Failure(description: "tinyproxy is not installed (scripts/install-test-deps.sh)") }
+                guard let bin = SoakBinaries.binary("tinyproxy") else { throw Failure(description: "tinyproxy is not installed (scripts/install-test-deps.sh)") }
                 let conf = directory.appendingPathComponent("tinyproxy.conf")
                 try """
                 Port \(proxyPort)
@@ -242,12 +243,12 @@ final class SoakRun: @unchecked Sendable {
                 """.write(to: conf, atomically: true, encoding: .utf8)
                 p = try ChildProcess.start(name: "proxy", executable: bin, arguments: ["-d", "-c", conf.path], directory: directory)
             case .socks5:
-                guard let bin = SoakPorts.binary("microsocks") else { throw Failure(description: "microsocks is not installed (scripts/install-test-deps.sh)") }
+                guard let bin = SoakBinaries.binary("microsocks") else { throw Failure(description: "microsocks is not installed (scripts/install-test-deps.sh)") }
                 p = try ChildProcess.start(name: "proxy", executable: bin,
                                            arguments: ["-i", "127.0.0.1", "-p", String(proxyPort), "-u", proxyUser, "-P", proxyPassword], directory: directory)
             }
             for _ in 0..<20 {
-                if SoakPorts.canConnect(port: proxyPort) && p.isRunning { proxy = p; return }
+                if LoopbackPort.isListening(proxyPort) && p.isRunning { proxy = p; return }
                 if !p.isRunning { break }
                 try await Task.sleep(for: .milliseconds(50))
             }
@@ -489,37 +490,8 @@ final class ChildProcess: @unchecked Sendable {
     }
 }
 
-/// Loopback ports and binaries.
-enum SoakPorts {
-    static func free() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw SoakRun.Failure(description: "socket() failed") }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        guard ok else { throw SoakRun.Failure(description: "bind() failed") }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
-
-    static func canConnect(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(clamping: port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-    }
-
+/// Binaries the soak starts (tinyproxy, microsocks).
+enum SoakBinaries {
     static func binary(_ name: String) -> String? {
         ["/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/bin", "/sbin"].map { "\($0)/\(name)" }
             .first { FileManager.default.isExecutableFile(atPath: $0) }

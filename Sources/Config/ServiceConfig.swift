@@ -64,7 +64,9 @@ public struct APISettings: Sendable, Equatable {
     public var idleTimeoutSeconds = 60.0
     /// A `/v1/stream` client that accepts no message for this long (stopped reading) is dropped.
     public var streamWriteTimeoutSeconds = 10.0
-    public init() {}
+    /// Pools `POST /v1/pools` may add at run time (quote work stays bounded by `QuoteFinder.maxFirstHops`).
+    public var maxPoolsAddedAtRuntime = 10_000
+    public init(host: String = "127.0.0.1", port: Int = 3001) { self.host = host; self.port = port }
 }
 
 /// `[database]`: the opportunity history and account snapshots. SQLite unless a PostgreSQL URL is set.

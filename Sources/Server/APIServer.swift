@@ -1,4 +1,5 @@
 import Cache
+import Config
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -17,29 +18,8 @@ import SolanaCore
 /// try await server.run { port in print("listening on \(port)") }     // until the task is cancelled
 /// ```
 public final class APIServer: Sendable {
-    /// Listening address and request limits (`[api]` in the config).
-    public struct Settings: Sendable {
-        public var host = "127.0.0.1"
-        public var port = 3001
-        public var maxBodyBytes = 64 * 1024
-        public var maxURIBytes = 4 * 1024
-        public var maxConnections = 256
-        public var maxStreamClients = 64
-        /// Largest request head (request line + headers); bigger heads are answered 431/400 and closed.
-        public var maxHeaderBytes = 16 * 1024
-        /// A new connection must deliver a complete request head within this time (idle and slowloris clients).
-        public var headerTimeoutSeconds = 10.0
-        /// A request body must finish arriving within this time of its head.
-        public var bodyTimeoutSeconds = 30.0
-        /// A keep-alive connection with no traffic for this long is closed.
-        public var idleTimeoutSeconds = 60.0
-        /// A `/v1/stream` client whose socket does not accept a message for this long (it stopped
-        /// reading) is disconnected; until then at most one message per client waits in memory.
-        public var streamWriteTimeoutSeconds = 10.0
-        /// Largest `amount` pools × pools work per quote stays bounded by `QuoteFinder.maxFirstHops`.
-        public var maxPoolsAddedAtRuntime = 10_000
-        public init(host: String = "127.0.0.1", port: Int = 3001) { self.host = host; self.port = port }
-    }
+    /// Listening address and request limits: the `[api]` section of the config.
+    public typealias Settings = APISettings
 
     /// A config entry that was not loaded, shown by `/v1/health`.
     public struct ConfigNote: Sendable {

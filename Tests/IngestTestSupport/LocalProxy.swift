@@ -1,4 +1,5 @@
 import Foundation
+import RPC
 
 /// A real proxy server from the Debian packages (`tinyproxy` for HTTP CONNECT, `microsocks` for
 /// SOCKS5), started on a free loopback port for one test and stopped with it.
@@ -41,7 +42,7 @@ public final class LocalProxy: @unchecked Sendable {
     }
 
     public static func start(_ kind: Kind, username: String? = nil, password: String? = nil) throws -> LocalProxy {
-        let port = try freePort()
+        let port = try LoopbackPort.free()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("proxy-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let process = Process()
@@ -79,7 +80,7 @@ public final class LocalProxy: @unchecked Sendable {
         let proxy = LocalProxy(kind: kind, port: port, username: username, password: password, process: process, directory: dir)
         // Ready when it accepts connections.
         for _ in 0..<100 {
-            if canConnect(port: port) { return proxy }
+            if LoopbackPort.isListening(port) { return proxy }
             if !process.isRunning { break }
             usleep(50_000)
         }
@@ -109,36 +110,6 @@ public final class LocalProxy: @unchecked Sendable {
     }
 
     deinit { stop() }
-
-    /// A port the kernel just handed out on 127.0.0.1 (bound, then released).
-    public static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure.didNotStart("socket()") }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        guard ok else { throw Failure.didNotStart("bind()") }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
-
-    public static func canConnect(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-    }
 }
 
 /// A loopback listener that completes TCP handshakes (kernel backlog) but never reads or

@@ -182,7 +182,7 @@ final class TLSTerminator: @unchecked Sendable {
 
     static func start(certificates: TestCertificates, forwardTo target: Int) throws -> TLSTerminator {
         guard let bin = LocalProxy.binary("socat") else { throw LocalProxy.Failure.missing("socat") }
-        let port = try LocalProxy.freePort()
+        let port = try LoopbackPort.free()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: bin)
         process.arguments = [
@@ -194,7 +194,7 @@ final class TLSTerminator: @unchecked Sendable {
         try process.run()
         let terminator = TLSTerminator(port: port, process: process)
         for _ in 0..<100 {
-            if LocalProxy.canConnect(port: port) { return terminator }
+            if LoopbackPort.isListening(port) { return terminator }
             if !process.isRunning { break }
             usleep(50_000)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Persistence
+import RPC
 import Simulator
 import SolanaCore
 import XCTest
@@ -30,7 +31,7 @@ final class ShutdownTests: XCTestCase {
         let ports = await it.next()
         let (rpc, pubsub) = try XCTUnwrap(ports)
 
-        let apiPort = try Self.freePort()
+        let apiPort = try LoopbackPort.free()
         let db = dir.appendingPathComponent("cache.sqlite").path
         let config = dir.appendingPathComponent("config.toml")
         try ("""
@@ -132,21 +133,6 @@ final class ShutdownTests: XCTestCase {
             try await Task.sleep(for: .milliseconds(200))
         }
         XCTFail("no prices on port \(port) within 40 s")
-    }
-
-    /// A port nothing listens on right now (bound to 0, read back, released).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        guard ok else { throw POSIXError(.EADDRINUSE) }
-        return Int(UInt16(bigEndian: addr.sin_port))
     }
 }
 
