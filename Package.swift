@@ -75,7 +75,8 @@ let package = Package(
         .executableTarget(name: "solana-pool-cache", dependencies: ["CLI"]),
         .testTarget(name: "SolanaCoreTests", dependencies: ["SolanaCore"]),
         .testTarget(name: "PoolMathTests", dependencies: ["PoolMath"]),
-        .testTarget(name: "DexTests", dependencies: ["Dex", "SolanaCore", "PoolMath"]),
+        // Vectors/ is read by path (#filePath), not bundled.
+        .testTarget(name: "DexTests", dependencies: ["Dex", "SolanaCore", "PoolMath"], exclude: ["Vectors"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Dex", "SolanaCore", "Config"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "CacheTests", dependencies: ["Cache", "Dex", "SolanaCore", "Simulator"]),

@@ -366,7 +366,7 @@ final class SoakRun: @unchecked Sendable {
         var cached: [CachedAccount] = []
         var offset = 0
         while true {
-            let page = try await api.getJSON("\(apiURL)/v1/accounts?limit=1000&offset=\(offset)")
+            let page = try await api.getJSON("\(apiURL)/v1/accounts?limit=250&offset=\(offset)")
             guard let total = page["count"] as? Int, let list = page["accounts"] as? [[String: Any]] else { throw SoakHTTP.Failure.shape("/v1/accounts") }
             for a in list {
                 guard let address = a["address"] as? String else { throw SoakHTTP.Failure.shape("/v1/accounts address") }
@@ -420,11 +420,20 @@ final class SoakRun: @unchecked Sendable {
         return Health(ok: pools.count - notOk.count, connections: conns.count, live: conns.filter { $0["state"] as? String == "live" }.count, notOk: notOk)
     }
 
+    /// Resident memory is the median of 5 readings 3 s apart: a single reading right after a
+    /// checkpoint catches the burst of its 4,700-account reads (several MB of JSON) before the
+    /// service's heap trim (every 10 s) returns it, and would measure the burst, not the level.
     func sample() async throws -> (rss: Double, fds: Int, updates: Double) {
         guard let c = cache else { throw Failure(description: "no cache process") }
-        guard let status = try? String(contentsOfFile: "/proc/\(c.pid)/status", encoding: .utf8), let rss = SoakReadings.residentMB(procStatus: status) else {
-            throw Failure(description: "cannot read /proc/\(c.pid)/status")
+        var readings: [Double] = []
+        for i in 0..<5 {
+            if i > 0 { try await Task.sleep(for: .seconds(3)) }
+            guard let status = try? String(contentsOfFile: "/proc/\(c.pid)/status", encoding: .utf8), let rss = SoakReadings.residentMB(procStatus: status) else {
+                throw Failure(description: "cannot read /proc/\(c.pid)/status")
+            }
+            readings.append(rss)
         }
+        let rss = readings.sorted()[readings.count / 2]
         let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(c.pid)/fd").count) ?? -1
         let metrics = try await api.getText("\(apiURL)/metrics")
         return (rss, fds, SoakReadings.metric("spc_ingest_applied_total", in: metrics) ?? 0)
@@ -447,7 +456,7 @@ final class ChildProcess: @unchecked Sendable {
 
     static func start(name: String, executable: String, arguments: [String], directory: URL) throws -> ChildProcess {
         let logURL = directory.appendingPathComponent("\(name).log")
-        if !FileManager.default.fileExists(atPath: logURL.path) { FileManager.default.createFile(atPath: logURL.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: logURL.path) { _ = FileManager.default.createFile(atPath: logURL.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: logURL)
         handle.seekToEndOfFile()
         let p = Process()

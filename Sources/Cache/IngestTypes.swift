@@ -69,6 +69,10 @@ public struct ConnectionHealth: Sendable, Equatable {
     public var reconnects: Int
     public var lastMessageAt: Double?
     public var lastError: String?
+    /// Accounts of this connection whose subscription the endpoint refused for another reason
+    /// than its per-connection limit (which re-shards instead); the freshness re-read keeps them
+    /// right, and the subscription is retried every `IngestEngine.refusedRetrySeconds`.
+    public var refusedSubscriptions = 0
     public init(id: Int, endpoint: String, state: State, subscriptions: Int, reconnects: Int, lastMessageAt: Double? = nil, lastError: String? = nil) {
         self.id = id; self.endpoint = endpoint; self.state = state; self.subscriptions = subscriptions
         self.reconnects = reconnects; self.lastMessageAt = lastMessageAt; self.lastError = lastError
@@ -108,6 +112,8 @@ public struct IngestCounters: Sendable, Equatable {
     public var malformedFrames: UInt64 = 0
     /// Accounts whose re-snapshot brought bytes that differed from the cache (a gap repaired).
     public var gapsRepaired: UInt64 = 0
+    /// Account subscriptions an endpoint refused (limit reached or key refused).
+    public var subscriptionsRefused: UInt64 = 0
     public init() {}
 }
 

@@ -37,6 +37,10 @@ public final class IngestEngine: IngestControl, @unchecked Sendable {
     private var poolDecodeErrors: [Pubkey: UInt64] = [:]
     private var newShardSink: AsyncStream<Int>.Continuation?
     private let replanSignal = Signal()
+    /// Accounts an endpoint refused to subscribe (not for its limit) and when: left to the
+    /// freshness re-read until `refusedRetrySeconds` have passed.
+    private var refusedAt: [Pubkey: Date] = [:]
+    static let refusedRetrySeconds = 60.0
     /// The HTTP endpoint that answered last: tried first next time.
     private var lastGoodHTTP = 0
 
@@ -311,21 +315,44 @@ public final class IngestEngine: IngestControl, @unchecked Sendable {
         let wanted = lock.withLock { plan.shards.indices.contains(id) ? plan.shards[id] : [] }
         let have = Set(ws.subscribedAccounts)
         for key in have.subtracting(wanted) { try await ws.unsubscribe(account: key) }
-        let add = wanted.subtracting(have).sorted()
+        let now = Date()
+        let add = lock.withLock { wanted.subtracting(have).filter { refusedAt[$0].map { now.timeIntervalSince($0) >= Self.refusedRetrySeconds } ?? true } }.sorted()
         if !add.isEmpty {
             let failed = await ws.subscribe(accounts: add, commitment: config.commitment)
-            if let (key, error) = failed.first {
-                // A refused subscription (limit, bad key) is reported; a dead link ends the connection.
-                if case TransportError.rpc = error {
-                    logger.error("ingest: connection \(id): \(failed.count) subscription(s) refused, first \(key): \(error)")
-                } else {
-                    throw error
-                }
-            }
+            // A dead link ends the connection; a refusal (limit, bad key) is handled per account.
+            if let (_, error) = failed.first(where: { if case TransportError.rpc = $0.1 { return false } else { return true } }) { throw error }
+            if !failed.isEmpty { subscriptionsRefused(shard: id, refused: failed, accepted: ws.subscriptionCount) }
+            lock.withLock { for key in add where !failed.contains(where: { $0.0 == key }) { refusedAt[key] = nil } }
         }
-        updateHealth(id) { $0.subscriptions = ws.subscriptionCount + 1 }
+        let refusedHere = lock.withLock { wanted.filter { refusedAt[$0] != nil }.count }
+        updateHealth(id) { $0.subscriptions = ws.subscriptionCount + 1; $0.refusedSubscriptions = refusedHere }
         let snapshot = snapshotAll ? Array(wanted).sorted() : add
         if !snapshot.isEmpty { try await resnapshot(snapshot, endpoint: endpoint) }
+    }
+
+    /// An endpoint refused some subscriptions of a connection that holds `accepted`. Below the
+    /// plan's capacity that is the provider's per-connection limit (lower than configured): the
+    /// capacity drops to it for every connection and the overflow moves to other or new
+    /// connections, so every account keeps a live subscription. A key refused as invalid
+    /// (JSON-RPC -32602), or one refused on a connection that took nothing, waits for the retry.
+    private func subscriptionsRefused(shard id: Int, refused: [(Pubkey, Error)], accepted: Int) {
+        metrics.update { $0.subscriptionsRefused += UInt64(refused.count) }
+        let invalid = refused.contains { if case TransportError.rpc(let code, _) = $0.1 { return code == -32602 } else { return false } }
+        let keys = refused.map(\.0)
+        let (lowered, from): (Set<Int>?, Int) = lock.withLock {
+            let from = plan.capacity
+            let touched = invalid ? nil : plan.lowerCapacity(to: accepted, evicting: keys)
+            if touched != nil { for k in keys { refusedAt[k] = nil } } else { for k in keys { refusedAt[k] = Date() } }
+            for s in touched ?? [] where s < shards.count { shards[s].signal.fire() }
+            return (touched, from)
+        }
+        if lowered != nil {
+            let change = from == accepted ? "capacity already \(accepted)" : "capacity lowered from \(from) to \(accepted)"
+            logger.warning("ingest: connection \(id): the endpoint refused subscriptions beyond \(accepted) per connection (\(refused[0].1)); \(change), \(keys.count) account(s) move to other connections")
+            replan()
+        } else {
+            logger.error("ingest: connection \(id): \(keys.count) subscription(s) refused, first \(keys[0]): \(refused[0].1); kept fresh by re-reads, retried in \(Int(Self.refusedRetrySeconds)) s")
+        }
     }
 
     /// Reads `keys` over HTTP and applies whatever is newer than the cache.

@@ -10,7 +10,7 @@ import SolanaCore
 /// delta.added[shard]     // accounts to subscribe on that shard
 /// ```
 public struct ShardPlan: Sendable, Equatable {
-    public let capacity: Int
+    public private(set) var capacity: Int
     public let endpointCount: Int
     public private(set) var shards: [Set<Pubkey>] = []
     public private(set) var shardOf: [Pubkey: Int] = [:]
@@ -26,6 +26,28 @@ public struct ShardPlan: Sendable, Equatable {
     public init(capacity: Int, endpointCount: Int) {
         self.capacity = max(1, capacity)
         self.endpointCount = max(1, endpointCount)
+    }
+
+    /// An endpoint refused subscriptions beyond `accepted` per connection (its limit is below the
+    /// configured one): from now on no shard holds more than that. The refused accounts and any
+    /// other overflow leave their shards; the next `update(wanted:)` places them where there is
+    /// room, in new shards if need be. Equal to the capacity is a connection that hit the limit
+    /// just learnt from another one: its refused accounts move too. Returns the shards that lost
+    /// accounts (to reconcile), or nil when the connection took nothing or more than the capacity.
+    public mutating func lowerCapacity(to accepted: Int, evicting refused: [Pubkey]) -> Set<Int>? {
+        guard accepted >= 1, accepted <= capacity else { return nil }
+        capacity = accepted
+        var touched = Set<Int>()
+        func evict(_ key: Pubkey) {
+            guard let s = shardOf.removeValue(forKey: key) else { return }
+            shards[s].remove(key)
+            touched.insert(s)
+        }
+        refused.forEach(evict)
+        for i in shards.indices where shards[i].count > capacity {
+            shards[i].sorted().suffix(shards[i].count - capacity).forEach(evict)
+        }
+        return touched
     }
 
     /// The endpoint a new shard starts on.

@@ -28,26 +28,26 @@ public final class ServiceMetrics: @unchecked Sendable {
     private var lastIngest = IngestCounters()
 
     public init() {
-        internalErrors = registry.makeCounter(name: "spc_http_internal_errors_total", help: "Requests that failed with an internal error")
-        rejected = registry.makeCounter(name: "spc_http_rejected_total", help: "Requests rejected by size limits")
-        badRequests = registry.makeCounter(name: "spc_http_bad_requests_total", help: "Requests answered 4xx")
-        streamClients = registry.makeGauge(name: "spc_stream_clients", help: "Connected /v1/stream clients")
-        streamMessages = registry.makeCounter(name: "spc_stream_messages_total", help: "Messages sent to stream clients")
-        streamDropped = registry.makeCounter(name: "spc_stream_refused_total", help: "Stream connections refused (limit)")
-        httpConnections = registry.makeGauge(name: "spc_http_connections", help: "Open HTTP/WebSocket connections")
-        connectionLimitReached = registry.makeCounter(name: "spc_http_connection_limit_reached_total",
-                                                      help: "Times accepting paused because max_connections were open")
-        connectionTimeouts = registry.makeCounter(name: "spc_http_connection_timeouts_total",
-                                                  help: "Connections closed for a slow or missing request head/body")
-        streamSlowDropped = registry.makeCounter(name: "spc_stream_slow_dropped_total", help: "Stream clients dropped for not reading")
-        persistenceErrors = registry.makeCounter(name: "spc_persistence_errors_total", help: "Failed database writes")
-        latency = registry.makeValueHistogram(name: "spc_http_request_seconds", buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
-                                              help: "Time to answer an HTTP request")
+        internalErrors = registry.counter("spc_http_internal_errors_total", help: "Requests that failed with an internal error")
+        rejected = registry.counter("spc_http_rejected_total", help: "Requests rejected by size limits")
+        badRequests = registry.counter("spc_http_bad_requests_total", help: "Requests answered 4xx")
+        streamClients = registry.gauge("spc_stream_clients", help: "Connected /v1/stream clients")
+        streamMessages = registry.counter("spc_stream_messages_total", help: "Messages sent to stream clients")
+        streamDropped = registry.counter("spc_stream_refused_total", help: "Stream connections refused (limit)")
+        httpConnections = registry.gauge("spc_http_connections", help: "Open HTTP/WebSocket connections")
+        connectionLimitReached = registry.counter("spc_http_connection_limit_reached_total",
+                                                  help: "Times accepting paused because max_connections were open")
+        connectionTimeouts = registry.counter("spc_http_connection_timeouts_total",
+                                              help: "Connections closed for a slow or missing request head/body")
+        streamSlowDropped = registry.counter("spc_stream_slow_dropped_total", help: "Stream clients dropped for not reading")
+        persistenceErrors = registry.counter("spc_persistence_errors_total", help: "Failed database writes")
+        latency = registry.valueHistogram("spc_http_request_seconds", buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
+                                          help: "Time to answer an HTTP request")
     }
 
     func request(route: String, method: String, status: Int, seconds: Double) {
-        registry.makeCounter(name: "spc_http_requests_total", labels: [("route", route), ("method", method), ("status", String(status))],
-                             help: "HTTP requests by route template and status").increment()
+        registry.counter("spc_http_requests_total", labels: [("route", route), ("method", method), ("status", String(status))],
+                         help: "HTTP requests by route template and status").increment()
         if (400..<500).contains(status) { badRequests.increment() }
         latency.record(seconds)
     }
@@ -59,14 +59,14 @@ public final class ServiceMetrics: @unchecked Sendable {
         let entries = store.entries()
         for e in entries { byStatus[e.status.label, default: 0] += 1 }
         for (label, n) in byStatus {
-            registry.makeGauge(name: "spc_pools", labels: [("status", label)], help: "Configured pools by status").set(Double(n))
+            registry.gauge("spc_pools", labels: [("status", label)], help: "Configured pools by status").set(Double(n))
         }
-        registry.makeGauge(name: "spc_accounts_watched", help: "Accounts the cache holds or waits for").set(Double(store.watchedAccounts().count))
+        registry.gauge("spc_accounts_watched", help: "Accounts the cache holds or waits for").set(Double(store.watchedAccounts().count))
         if let ingest {
             let c = ingest.counters()
             lock.withLock {
                 func bump(_ name: String, _ help: String, _ now: UInt64, _ before: UInt64) {
-                    let counter = registry.makeCounter(name: name, help: help)
+                    let counter = registry.counter(name, help: help)
                     if now > before { counter.increment(by: Int64(clamping: now - before)) }
                 }
                 bump("spc_ingest_notifications_total", "Account notifications received", c.notifications, lastIngest.notifications)
@@ -76,17 +76,35 @@ public final class ServiceMetrics: @unchecked Sendable {
                 bump("spc_ingest_reconnects_total", "PubSub reconnects", c.reconnects, lastIngest.reconnects)
                 bump("spc_ingest_resnapshots_total", "Re-snapshots after a gap", c.resnapshots, lastIngest.resnapshots)
                 bump("spc_rpc_requests_total", "JSON-RPC HTTP requests", c.httpRequests, lastIngest.httpRequests)
+                bump("spc_ingest_subscriptions_refused_total", "Account subscriptions an endpoint refused", c.subscriptionsRefused, lastIngest.subscriptionsRefused)
                 bump("spc_rpc_429_total", "JSON-RPC answers 429", c.http429, lastIngest.http429)
                 lastIngest = c
             }
             let live = ingest.connections().filter { $0.state == .live }.count
-            registry.makeGauge(name: "spc_connections_live", help: "PubSub connections live").set(Double(live))
+            registry.gauge("spc_connections_live", help: "PubSub connections live").set(Double(live))
             if !c.latencySamples.isEmpty {
                 let sorted = c.latencySamples.sorted()
-                registry.makeGauge(name: "spc_ingest_latency_p50_seconds", help: "Receive-to-visible latency, median of the recent window")
+                registry.gauge("spc_ingest_latency_p50_seconds", help: "Receive-to-visible latency, median of the recent window")
                     .set(sorted[sorted.count / 2])
             }
         }
         return registry.emitToString()
+    }
+}
+
+/// Metric names are written whole (`spc_…_total`), so the descriptor carries the full name and
+/// an empty unit; this replaces swift-prometheus's deprecated `make…(name:help:)`.
+extension PrometheusCollectorRegistry {
+    private static func descriptor(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
+    func counter(_ name: String, labels: [(String, String)] = [], help: String) -> Counter {
+        makeCounter(descriptor: Self.descriptor(name, help), labels: labels)
+    }
+    func gauge(_ name: String, labels: [(String, String)] = [], help: String) -> Gauge {
+        makeGauge(descriptor: Self.descriptor(name, help), labels: labels)
+    }
+    func valueHistogram(_ name: String, buckets: [Double], help: String) -> ValueHistogram {
+        makeValueHistogram(descriptor: Self.descriptor(name, help), buckets: buckets)
     }
 }

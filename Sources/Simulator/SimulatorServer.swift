@@ -77,7 +77,7 @@ public final class SimulatorServer: Sendable {
         }
         let wsApp = Application(
             router: wsRouter,
-            server: .http1WebSocketUpgrade(configuration: .init(maxFrameSize: options.maxClientFrameBytes, autoPing: .disabled)) { _, channel, _ in
+            server: .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: options.maxClientFrameBytes, autoPing: .disabled))) { _, channel, _ in
                 if faults.active(.refuse) { return .dontUpgrade }
                 // Next to the socket, so a stall also swallows the pongs the WebSocket layer sends by itself
                 // (additionalChannelHandlers only live in the HTTP/1 pipeline, before the upgrade).

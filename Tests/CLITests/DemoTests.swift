@@ -12,15 +12,15 @@ final class DemoTests: XCTestCase {
 
     func get(_ url: String) -> (Int, Data)? {
         let done = DispatchSemaphore(value: 0)
-        var result: (Int, Data)?
+        let result = LockedResult()
         var request = URLRequest(url: URL(string: url)!)
         request.timeoutInterval = 2
         URLSession.shared.dataTask(with: request) { data, response, _ in
-            if let http = response as? HTTPURLResponse { result = (http.statusCode, data ?? Data()) }
+            if let http = response as? HTTPURLResponse { result.set((http.statusCode, data ?? Data())) }
             done.signal()
         }.resume()
         done.wait()
-        return result
+        return result.get()
     }
 
     func prices(_ port: Int) -> [String: Double] {
@@ -73,4 +73,12 @@ final class DemoTests: XCTestCase {
         if !p.isRunning { XCTAssertEqual(p.terminationStatus, 0) }
         FileHandle.standardError.write(Data("DEMO-READY seconds=\(String(format: "%.2f", ready)) pools=\(first.count)\n".utf8))
     }
+}
+
+/// The answer a URLSession callback hands to the waiting test thread.
+private final class LockedResult: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: (Int, Data)?
+    func set(_ v: (Int, Data)) { lock.withLock { value = v } }
+    func get() -> (Int, Data)? { lock.withLock { value } }
 }

@@ -48,7 +48,7 @@ public final class LocalProxy: @unchecked Sendable {
         let process = Process()
         process.standardOutput = FileHandle.nullDevice
         let log = dir.appendingPathComponent("stderr.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: log)
         switch kind {
         case .httpConnect:

@@ -33,14 +33,16 @@ public final class SimulatorHarness: @unchecked Sendable {
     }
 
     public static func start(pools: Int? = nil, seed: UInt64 = 7, slotMillis: Int = 50, swapsPerSlot: Int = 4,
-                             requestsPerSecond: Double? = nil, extraAccounts: [AccountData] = []) async throws -> SimulatorHarness {
+                             requestsPerSecond: Double? = nil, extraAccounts: [AccountData] = [],
+                             maxSubscriptionsPerConnection: Int = 100) async throws -> SimulatorHarness {
         var accounts = try Cluster.bundledAccounts()
         if let pools { accounts = PoolCloner.clone(accounts: accounts, toPoolCount: pools) }
         let cluster = Cluster(accounts: accounts + extraAccounts, seed: seed, swapsPerSlot: swapsPerSlot)
         var logger = Logger(label: "simulator")
         logger.logLevel = .error
-        let server = SimulatorServer(cluster: cluster, options: .init(host: "127.0.0.1", port: 0, slotMillis: slotMillis, requestsPerSecond: requestsPerSecond),
-                                     logger: logger)
+        var options = SimulatorServer.Options(host: "127.0.0.1", port: 0, slotMillis: slotMillis, requestsPerSecond: requestsPerSecond)
+        options.maxSubscriptionsPerConnection = maxSubscriptionsPerConnection
+        let server = SimulatorServer(cluster: cluster, options: options, logger: logger)
         let (ports, sink) = AsyncStream<(Int, Int)>.makeStream()
         let task = Task { try await server.run { r, p in sink.yield((r, p)); sink.finish() } }
         var iterator = ports.makeAsyncIterator()

@@ -41,8 +41,9 @@ final class IngestIntegrationTests: XCTestCase {
     }
 
     func start(route: Route, pools: Int? = nil, configure: (inout IngestConfig) -> Void = { _ in }, beforeRun: (SimulatorHarness) async throws -> Void = { _ in },
-               extraPools: [PoolConfig] = [], extraAccounts: [AccountData] = []) async throws -> Rig {
-        let sim = try await SimulatorHarness.start(pools: pools, slotMillis: 40, swapsPerSlot: 6, extraAccounts: extraAccounts)
+               extraPools: [PoolConfig] = [], extraAccounts: [AccountData] = [], providerSubscriptionLimit: Int = 100) async throws -> Rig {
+        let sim = try await SimulatorHarness.start(pools: pools, slotMillis: 40, swapsPerSlot: 6, extraAccounts: extraAccounts,
+                                                   maxSubscriptionsPerConnection: providerSubscriptionLimit)
         var (config, proxy) = try makeConfig(sim: sim, route: route)
         configure(&config)
         let store = PoolStore()
@@ -107,6 +108,30 @@ final class IngestIntegrationTests: XCTestCase {
     }
 
     func testSteadyStream() async throws { try await steadyStream(.direct) }
+
+    /// A provider whose per-connection limit (30) is below the configured cap (100): the refused
+    /// subscriptions lower the cap to what a connection accepted and move to new connections, so
+    /// every watched account still has a live subscription and the stream goes on.
+    func testProviderSubscriptionLimitBelowConfigReshards() async throws {
+        let rig = try await start(route: .direct, pools: 40, providerSubscriptionLimit: 30)
+        defer { rig.stop() }
+        await waitLive(rig)
+        let settled = await SimulatorHarness.eventually(timeout: 20) {
+            let conns = rig.engine.connections()
+            let subscribed = conns.map(\.subscriptions).reduce(0, +) - conns.count
+            return conns.allSatisfy { $0.state == .live } && subscribed == rig.store.watchedAccounts().count
+        }
+        let conns = rig.engine.connections()
+        XCTAssertTrue(settled, "every watched account subscribed: \(conns.map { "\($0.id):\($0.state.rawValue) \($0.subscriptions)" }) of \(rig.store.watchedAccounts().count)")
+        XCTAssertTrue(conns.allSatisfy { $0.subscriptions <= 30 }, "within the provider's limit: \(conns.map(\.subscriptions))")
+        XCTAssertTrue(conns.allSatisfy { $0.refusedSubscriptions == 0 }, "nothing left refused: \(conns.map(\.refusedSubscriptions))")
+        XCTAssertGreaterThan(rig.engine.counters().subscriptionsRefused, 0, "the limit was hit and counted")
+        let before = rig.engine.counters().notifications
+        await sleep(1.5)
+        XCTAssertGreaterThan(rig.engine.counters().notifications - before, 20, "pushes flow for the moved accounts too")
+        XCTAssertTrue(rig.store.entries().allSatisfy { $0.status == .ok })
+        try await assertCacheEqualsChain(rig)
+    }
     func testSteadyStreamThroughHTTPConnectProxy() async throws { try await steadyStream(.httpConnect) }
     func testSteadyStreamThroughSOCKS5Proxy() async throws { try await steadyStream(.socks5) }
 

@@ -48,6 +48,34 @@ final class IngestUnitTests: XCTestCase {
         XCTAssertTrue(plan.update(wanted: wanted).isEmpty)
     }
 
+    func testShardPlanLowersCapacityToTheProvidersLimit() {
+        var plan = ShardPlan(capacity: 99, endpointCount: 2)
+        let wanted = Set((0..<150).map(key))
+        _ = plan.update(wanted: wanted)
+        XCTAssertEqual(plan.shards.map(\.count), [99, 51])
+        // Shard 0's connection took 29 and refused the rest: no shard may hold more than 29.
+        let refused = Array(plan.shards[0].sorted().suffix(70))
+        let touched = plan.lowerCapacity(to: 29, evicting: refused)
+        XCTAssertEqual(touched, [0, 1], "shard 1 held 51: it sheds its overflow")
+        XCTAssertEqual(plan.capacity, 29)
+        XCTAssertEqual(plan.shards.map(\.count), [29, 29])
+        XCTAssertTrue(plan.shards[0].isDisjoint(with: refused), "the refused keys left the shard that refused them")
+        let delta = plan.update(wanted: wanted)
+        XCTAssertEqual(delta.newShards, [2, 3, 4, 5])
+        XCTAssertTrue(plan.shards.allSatisfy { $0.count <= 29 })
+        XCTAssertEqual(Set(plan.shardOf.keys), wanted)
+        XCTAssertEqual(plan.shards.map(\.count).reduce(0, +), 150)
+        // Another connection that hit the same limit: its refused keys move, the capacity stays.
+        let late = plan.shards[2].sorted().first!
+        XCTAssertEqual(plan.lowerCapacity(to: 29, evicting: [late]), [2])
+        XCTAssertNil(plan.shardOf[late])
+        // A connection that accepted nothing, or more than the capacity, changes nothing.
+        XCTAssertNil(plan.lowerCapacity(to: 0, evicting: [key(0)]))
+        XCTAssertNil(plan.lowerCapacity(to: 30, evicting: [key(0)]))
+        XCTAssertEqual(plan.capacity, 29)
+        XCTAssertNotNil(plan.shardOf[key(0)])
+    }
+
     func testDiscoveryQueriesCoverBothOrders() {
         let sol = KnownMints.wsol, usdc = KnownMints.usdc
         let qs = PoolDiscovery.queries(mintA: sol, mintB: usdc, dexes: [.raydiumAmmV4, .pumpSwap])

@@ -114,7 +114,7 @@ final class ShutdownTests: XCTestCase {
     }
 
     static func launch(config: URL, log: URL) throws -> Process {
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         let p = Process()
         p.executableURL = binary

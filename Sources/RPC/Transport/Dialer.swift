@@ -48,12 +48,14 @@ public final class Dialer: Sendable {
             if url.tls {
                 // SNI only for names, never for IP literals (RFC 6066 §3).
                 let sni = (SOCKS5Handshake.ipv4(url.host) != nil || url.host.contains(":")) ? nil : url.host
-                let handler = try NIOSSLClientHandler(context: sslContext, serverHostname: sni)
                 // Wait for the handshake here so a bad certificate is a connect error naming the
-                // cause, not a request that dies later on a closed channel.
+                // cause, not a request that dies later on a closed channel. The handlers are made
+                // on the channel's loop: they are not Sendable.
                 let handshake = channel.eventLoop.makePromise(of: Void.self)
-                let waiter = TLSHandshakeWaiter(promise: handshake)
+                let sslContext = self.sslContext
                 try await channel.eventLoop.submit {
+                    let handler = try NIOSSLClientHandler(context: sslContext, serverHostname: sni)
+                    let waiter = TLSHandshakeWaiter(promise: handshake)
                     try channel.pipeline.syncOperations.addHandler(handler, position: .first)
                     try channel.pipeline.syncOperations.addHandler(waiter, position: .after(handler))
                 }.get()
@@ -91,7 +93,9 @@ public final class Dialer: Sendable {
             promise.fail(TransportError.connectTimeout("proxy handshake with \(proxy.host):\(proxy.port)"))
         }
         promise.futureResult.whenComplete { _ in timeout.cancel() }
-        try await channel.pipeline.addHandler(ProxyHandshakeHandler(handshake: handshake, promise: promise)).get()
+        try await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.addHandler(ProxyHandshakeHandler(handshake: handshake, promise: promise))
+        }.get()
         try await promise.futureResult.get()
     }
 }

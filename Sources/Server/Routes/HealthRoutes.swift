@@ -52,6 +52,7 @@ struct HealthRoutes {
                 .object([
                     ("id", J.int(c.id)), ("endpoint", .string(c.endpoint)), ("state", .string(c.state.rawValue)),
                     ("subscriptions", J.int(c.subscriptions)), ("reconnects", J.int(c.reconnects)),
+                    ("refused_subscriptions", J.int(c.refusedSubscriptions)),
                     ("last_message_age_ms", c.lastMessageAt.map { J.int(max(0, Int(((now - $0) * 1000).rounded()))) } ?? .null),
                     ("last_error", J.str(c.lastError)),
                 ])
