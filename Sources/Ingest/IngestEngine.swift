@@ -228,6 +228,7 @@ public final class IngestEngine: IngestControl, @unchecked Sendable {
         let wanted = wantedAccounts()
         let (delta, sink): (ShardPlan.Delta, AsyncStream<Int>.Continuation?) = lock.withLock {
             let d = plan.update(wanted: wanted)
+            if !refusedAt.isEmpty { refusedAt = refusedAt.filter { wanted.contains($0.key) } }
             for s in d.newShards {
                 shards.append(ShardState(id: s, endpoint: plan.initialEndpoint(shard: s),
                                          health: ConnectionHealth(id: s, endpoint: EndpointURL.redactedForLog(config.endpoints[plan.initialEndpoint(shard: s)].websocketURL),
