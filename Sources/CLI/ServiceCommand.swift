@@ -81,7 +81,7 @@ enum ServiceCommand {
                     group.addTask { await OpportunityRecorder(provider: provider, database: database, metrics: metrics, logger: logger).run() }
                 }
                 group.addTask { await startupReport(store: store, logger: logger) }
-                group.addTask { await HeapTrim.run(every: 10) }
+                group.addTask { await HeapTrim.run(every: 5, logger: logger) }
                 if let extra { group.addTask { try await extra() } }
                 try await group.waitForAll()
             }

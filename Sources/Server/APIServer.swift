@@ -80,6 +80,8 @@ public final class APIServer: Sendable {
         let channelConfig = HTTP1WebSocketUpgradeChannel.Configuration(
             http1: .init(additionalChannelHandlers: [BodyDeadlineHandler(timeout: bodyTimeout, onTimeout: {
                              metrics.connectionTimeouts.increment(); logger.info("closed a connection: request body too slow")
+                         }), UnreadBodyCloser(linger: .seconds(2), onClose: {
+                             logger.debug("answered before the request body ended: closing the connection")
                          })],
                          idleTimeout: .nanoseconds(Int64(settings.idleTimeoutSeconds * 1e9)),
                          httpDecoderConfiguration: .init(maxHeaderFieldSize: settings.maxHeaderBytes, maxHeaderListSize: settings.maxHeaderBytes,

@@ -156,6 +156,75 @@ final class BodyDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler 
     }
 }
 
+/// Closes a connection whose final response went out while its request body was still
+/// arriving (a 413 for a chunked body over the limit, or any answer that did not read the
+/// body). Hummingbird would otherwise read and discard the rest of the body for as long as the
+/// client sends it, up to the body timeout. The write side closes first (FIN after the
+/// response) and what the client still sends for `linger` is dropped: closing a socket with
+/// unread input sends RST, which can destroy the response before the client reads it.
+final class UnreadBodyCloser: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+    let linger: TimeAmount
+    let onClose: @Sendable () -> Void
+    private var requests = 0, responses = 0
+    private var bodyOpen = false, closing = false, discarding = false
+    private var lingerTimer: Scheduled<Void>?
+
+    init(linger: TimeAmount, onClose: @escaping @Sendable () -> Void) { self.linger = linger; self.onClose = onClose }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if discarding { return }
+        switch unwrapInboundIn(data) {
+        case .head: requests += 1; bodyOpen = true
+        case .end: bodyOpen = false
+        case .body: break
+        }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .head(var response) where response.status.kind != .informational:
+            // Only the answer to the request whose body is still arriving (not a pipelined one).
+            if bodyOpen && responses + 1 == requests {
+                closing = true
+                response.headerFields[.connection] = "close"
+            }
+            context.write(wrapOutboundOut(.head(response)), promise: promise)
+        case .end where closing:
+            responses += 1
+            discarding = true
+            onClose()
+            let box = NIOLoopBound(context, eventLoop: context.eventLoop)
+            let written = context.eventLoop.makePromise(of: Void.self)
+            if let promise { written.futureResult.cascade(to: promise) }
+            context.writeAndFlush(data, promise: written)
+            written.futureResult.whenComplete { [self] _ in
+                let context = box.value
+                let halfClosed = context.eventLoop.makePromise(of: Void.self)
+                context.close(mode: .output, promise: halfClosed)
+                halfClosed.futureResult.whenFailure { _ in box.value.close(promise: nil) }
+                lingerTimer = context.eventLoop.scheduleTask(in: linger) { box.value.close(promise: nil) }
+            }
+        case .end:
+            responses += 1
+            context.write(data, promise: promise)
+        default:
+            context.write(data, promise: promise)
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) { lingerTimer?.cancel() }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        lingerTimer?.cancel()
+        context.fireChannelInactive()
+    }
+}
+
 /// The `maxConnections` limit with metrics: Hummingbird stops accepting while `open` is at the
 /// limit (further clients wait in the kernel backlog), and the gauge shows how full it is.
 struct CountedConnectionLimit: AvailableConnectionsDelegate {
