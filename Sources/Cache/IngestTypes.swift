@@ -70,8 +70,8 @@ public struct ConnectionHealth: Sendable, Equatable {
     public var lastMessageAt: Double?
     public var lastError: String?
     /// Accounts of this connection whose subscription the endpoint refused for another reason
-    /// than its per-connection limit (which re-shards instead); the freshness re-read keeps them
-    /// right, and the subscription is retried every `IngestEngine.refusedRetrySeconds`.
+    /// than a per-connection limit it can learn (which re-shards instead): polled over HTTP every
+    /// few seconds, their subscription retried every 60 s.
     public var refusedSubscriptions = 0
     public init(id: Int, endpoint: String, state: State, subscriptions: Int, reconnects: Int, lastMessageAt: Double? = nil, lastError: String? = nil) {
         self.id = id; self.endpoint = endpoint; self.state = state; self.subscriptions = subscriptions

@@ -37,10 +37,13 @@ public final class IngestEngine: IngestControl, @unchecked Sendable {
     private var poolDecodeErrors: [Pubkey: UInt64] = [:]
     private var newShardSink: AsyncStream<Int>.Continuation?
     private let replanSignal = Signal()
-    /// Accounts an endpoint refused to subscribe (not for its limit) and when: left to the
-    /// freshness re-read until `refusedRetrySeconds` have passed.
+    /// Accounts an endpoint refused to subscribe (not for its limit) and when: polled over HTTP
+    /// by the freshness loop (every `stale_after_seconds / 4`, at most 5 s) until a subscription
+    /// retry, `refusedRetrySeconds` later, succeeds.
     private var refusedAt: [Pubkey: Date] = [:]
     static let refusedRetrySeconds = 60.0
+    /// The smallest per-connection limit the engine will learn from refusals.
+    static let minimumLearnedCapacity = 10
     /// The HTTP endpoint that answered last: tried first next time.
     private var lastGoodHTTP = 0
 
@@ -335,14 +338,17 @@ public final class IngestEngine: IngestControl, @unchecked Sendable {
     /// plan's capacity that is the provider's per-connection limit (lower than configured): the
     /// capacity drops to it for every connection and the overflow moves to other or new
     /// connections, so every account keeps a live subscription. A key refused as invalid
-    /// (JSON-RPC -32602), or one refused on a connection that took nothing, waits for the retry.
+    /// (JSON-RPC -32602), or refused on a connection that took fewer than
+    /// `minimumLearnedCapacity` (more likely a provider-wide budget running out than a
+    /// per-connection limit; re-sharding would only open connections that are refused too),
+    /// waits for the retry.
     private func subscriptionsRefused(shard id: Int, refused: [(Pubkey, Error)], accepted: Int) {
         metrics.update { $0.subscriptionsRefused += UInt64(refused.count) }
         let invalid = refused.contains { if case TransportError.rpc(let code, _) = $0.1 { return code == -32602 } else { return false } }
         let keys = refused.map(\.0)
         let (lowered, from): (Set<Int>?, Int) = lock.withLock {
             let from = plan.capacity
-            let touched = invalid ? nil : plan.lowerCapacity(to: accepted, evicting: keys)
+            let touched = invalid || accepted < Self.minimumLearnedCapacity ? nil : plan.lowerCapacity(to: accepted, evicting: keys)
             if touched != nil { for k in keys { refusedAt[k] = nil } } else { for k in keys { refusedAt[k] = Date() } }
             for s in touched ?? [] where s < shards.count { shards[s].signal.fire() }
             return (touched, from)
@@ -466,6 +472,13 @@ public final class IngestEngine: IngestControl, @unchecked Sendable {
         if !retry.isEmpty {
             await validate(retry.compactMap { store.entry($0)?.config })
             replan()
+        }
+        // Accounts without a live subscription (refused) are polled instead, each period.
+        let unsubscribed = lock.withLock { Array(refusedAt.keys) }.sorted()
+        if !unsubscribed.isEmpty {
+            do { try await resnapshot(unsubscribed, endpoint: nil) } catch {
+                logger.warning("ingest: polling \(unsubscribed.count) unsubscribed account(s) failed: \(error)")
+            }
         }
         let now = Date().timeIntervalSince1970
         let quiet = store.entries().filter { e in

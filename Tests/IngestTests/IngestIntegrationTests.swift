@@ -109,6 +109,29 @@ final class IngestIntegrationTests: XCTestCase {
 
     func testSteadyStream() async throws { try await steadyStream(.direct) }
 
+    /// A provider that takes only 4 subscriptions per connection: too few to be a per-connection
+    /// limit worth learning (more likely a provider-wide budget), so no connection is opened for
+    /// the refused accounts; they are counted, shown per connection, not retried every second,
+    /// and polled over HTTP, so the cache still follows the chain.
+    func testRefusalsBelowTheLearnableLimitAreRetriedLaterNotResharded() async throws {
+        let rig = try await start(route: .direct, pools: 40, providerSubscriptionLimit: 5)
+        defer { rig.stop() }
+        await waitLive(rig)
+        let watched = rig.store.watchedAccounts().count
+        let counted = await SimulatorHarness.eventually(timeout: 10) {
+            rig.engine.connections().map(\.refusedSubscriptions).reduce(0, +) == watched - 4 * rig.engine.connections().count
+        }
+        let conns = rig.engine.connections()
+        XCTAssertTrue(counted, "refused per connection: \(conns.map(\.refusedSubscriptions)), \(watched) watched")
+        XCTAssertEqual(conns.count, (watched + 98) / 99, "no connections opened for refused accounts")
+        XCTAssertTrue(conns.allSatisfy { $0.subscriptions == 5 })
+        let refused = rig.engine.counters().subscriptionsRefused
+        await sleep(2.5)
+        XCTAssertEqual(rig.engine.counters().subscriptionsRefused, refused, "not retried within the 60 s back-off")
+        XCTAssertTrue(rig.store.entries().allSatisfy { $0.status == .ok })
+        try await assertCacheEqualsChain(rig)
+    }
+
     /// A provider whose per-connection limit (30) is below the configured cap (100): the refused
     /// subscriptions lower the cap to what a connection accepted and move to new connections, so
     /// every watched account still has a live subscription and the stream goes on.
