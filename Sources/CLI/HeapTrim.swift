@@ -11,9 +11,9 @@ import Logging
 /// `growthMB` since the level after the last trim, not on a blind timer. Linux (glibc) only.
 ///
 /// ```swift
-/// var policy = HeapTrim.Policy(growthMB: 16, baselineMB: 100)
-/// policy.shouldTrim(residentMB: 110)   // false: within the allowance
-/// policy.shouldTrim(residentMB: 130)   // true: trim, then policy.trimmed(residentMB:)
+/// var policy = HeapTrim.Policy(growthMB: 8, baselineMB: 100)
+/// policy.shouldTrim(residentMB: 105)   // false: within the allowance
+/// policy.shouldTrim(residentMB: 120)   // true: trim, then policy.trimmed(residentMB:)
 /// ```
 enum HeapTrim {
     struct Policy {
@@ -31,7 +31,7 @@ enum HeapTrim {
     }
 
     /// Checks resident memory every `seconds` until cancelled; trims after growth.
-    static func run(every seconds: Double, growthMB: Double = 16, logger: Logger) async {
+    static func run(every seconds: Double, growthMB: Double = 8, logger: Logger) async {
         #if os(Linux)
         guard let start = residentMB() else { return }
         var policy = Policy(growthMB: growthMB, baselineMB: start)
