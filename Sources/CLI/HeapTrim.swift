@@ -6,8 +6,8 @@ import Logging
 /// glibc keeps what a burst frees in its arenas: a re-snapshot after a reconnect storm
 /// decodes tens of MB of JSON (thousands of 10 KB tick and bin arrays) at once, and without
 /// trimming, resident memory ratchets up at every storm and never comes down (the soak's
-/// traces are in docs/reliability.md). `malloc_trim` walks and locks the arenas, 5–15 ms for a
-/// 100 MB fragmented heap here, so it runs only when resident memory has grown by
+/// traces are in docs/reliability.md). `malloc_trim` walks and locks the arenas (5–15 ms for a
+/// synthetic 100 MB fragmented heap here), so it runs only when resident memory has grown by
 /// `growthMB` since the level after the last trim, not on a blind timer. Linux (glibc) only.
 ///
 /// ```swift
