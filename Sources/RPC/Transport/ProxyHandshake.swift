@@ -28,7 +28,7 @@ public enum HandshakeStep: Equatable, Sendable {
 }
 
 /// A pure proxy handshake: bytes in, bytes out, no sockets (tested byte for byte).
-public protocol ProxyHandshake {
+public protocol ProxyHandshake: Sendable {
     /// The first bytes to send once the TCP connection to the proxy is up.
     mutating func start() throws -> [UInt8]
     /// Consumes bytes from the front of `buffer` and says what to do.
