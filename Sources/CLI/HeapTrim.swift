@@ -1,3 +1,4 @@
+import Bench
 import Foundation
 import Logging
 
@@ -48,12 +49,10 @@ enum HeapTrim {
         #endif
     }
 
-    /// Resident set size from `/proc/self/statm` (second field, in pages).
+    /// Resident set size (the bench's `/proc/self/statm` reading), nil where it cannot be read.
     static func residentMB() -> Double? {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
-        let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Double(fields[1]) else { return nil }
-        return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
+        let bytes = Measure.residentBytes()
+        return bytes > 0 ? Double(bytes) / 1_048_576 : nil
     }
 }
 

@@ -324,9 +324,10 @@ public final class IngestEngine: IngestControl, @unchecked Sendable {
         if !add.isEmpty {
             let failed = await ws.subscribe(accounts: add, commitment: config.commitment)
             // A dead link ends the connection; a refusal (limit, bad key) is handled per account.
-            if let (_, error) = failed.first(where: { if case TransportError.rpc = $0.1 { return false } else { return true } }) { throw error }
+            if let (_, error) = failed.first(where: { TransportError.rpcCode(of: $0.1) == nil }) { throw error }
             if !failed.isEmpty { subscriptionsRefused(shard: id, refused: failed, accepted: ws.subscriptionCount) }
-            lock.withLock { for key in add where !failed.contains(where: { $0.0 == key }) { refusedAt[key] = nil } }
+            let refusedKeys = Set(failed.map(\.0))
+            lock.withLock { for key in add where !refusedKeys.contains(key) { refusedAt[key] = nil } }
         }
         let refusedHere = lock.withLock { wanted.filter { refusedAt[$0] != nil }.count }
         updateHealth(id) { $0.subscriptions = ws.subscriptionCount + 1; $0.refusedSubscriptions = refusedHere }
@@ -344,7 +345,7 @@ public final class IngestEngine: IngestControl, @unchecked Sendable {
     /// waits for the retry.
     private func subscriptionsRefused(shard id: Int, refused: [(Pubkey, Error)], accepted: Int) {
         metrics.update { $0.subscriptionsRefused += UInt64(refused.count) }
-        let invalid = refused.contains { if case TransportError.rpc(let code, _) = $0.1 { return code == -32602 } else { return false } }
+        let invalid = refused.contains { TransportError.rpcCode(of: $0.1) == -32602 }
         let keys = refused.map(\.0)
         let (lowered, from): (Set<Int>?, Int) = lock.withLock {
             let from = plan.capacity

@@ -17,6 +17,12 @@ public enum TransportError: Error, Equatable, CustomStringConvertible, Sendable 
     case rpc(code: Int, message: String)
     case badReply(String)
 
+    /// The JSON-RPC error code when the node answered with an error (the link itself is fine).
+    public static func rpcCode(of error: any Error) -> Int? {
+        if case TransportError.rpc(let code, _) = error { return code }
+        return nil
+    }
+
     public var description: String {
         switch self {
         case .badURL(let u): return "bad endpoint URL \(u)"
