@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 python3 -c "import solana.rpc.websocket_api" 2>/dev/null || python3 -m pip install --quiet solana \
   || python3 -m pip install --quiet --break-system-packages solana
 swift build --build-tests
-swift test --skip-build --parallel --num-workers 2
+# Each test in its own process with a deadline (scripts/run-xctests.py says why not `swift test --parallel`).
+./scripts/run-xctests.py --workers 2
 ./scripts/test-api-schema.sh
 # Short soak (docs/reliability.md): the real simulator, proxies and cache service under faults,
 # about 2 min on the debug binary just built; 200 pools instead of 1,000 keeps a debug warm-up short.

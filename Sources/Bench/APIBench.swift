@@ -60,7 +60,7 @@ public enum APIBench {
         api.maxConnections = max(api.maxConnections, settings.concurrency * 2)
         let server = APIServer(store: store, settings: api, opportunities: provider, logger: quiet)
         let ports = ReadyPorts()
-        let task = Task { try await server.run { port in ports.set(port, port) } }
+        let task = Task { do { try await server.run { port in ports.set(port, port) } } catch { ports.fail(error); throw error } }
         defer { task.cancel() }
         let (port, _) = try await ports.wait(timeout: 30)
 

@@ -78,7 +78,7 @@ public enum EndToEndBench {
         quiet.logLevel = .error
         let simulator = SimulatorServer(cluster: cluster, options: simOptions, logger: quiet)
         let ports = ReadyPorts()
-        let simTask = Task { try await simulator.run { r, p in ports.set(r, p) } }
+        let simTask = Task { do { try await simulator.run { r, p in ports.set(r, p) } } catch { ports.fail(error); throw error } }
         defer { simTask.cancel() }
         let (rpc, pubsub) = try await ports.wait(timeout: 30)
 
@@ -204,27 +204,10 @@ public enum EndToEndBench {
     }
 }
 
-/// The simulator's bound ports, handed from its ready callback to the harness.
-final class ReadyPorts: @unchecked Sendable {
-    private let lock = NSLock()
-    private var ports: (Int, Int)?
-    func set(_ r: Int, _ p: Int) { lock.withLock { ports = (r, p) } }
-    func wait(timeout: Double) async throws -> (Int, Int) {
-        let start = Date()
-        while Date().timeIntervalSince(start) < timeout {
-            if let p = lock.withLock({ ports }) { return p }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        throw BenchError.notReady("simulator did not report its ports within \(Int(timeout)) s")
-    }
-}
-
 public enum BenchError: Error, CustomStringConvertible {
-    case notReady(String)
     case http(String)
     public var description: String {
         switch self {
-        case .notReady(let s): return "not ready: \(s)"
         case .http(let s): return "http: \(s)"
         }
     }

@@ -23,10 +23,12 @@ enum DemoCommand {
 
         let cluster = try Cluster.bundled(seed: UInt64(seed))
         let simulator = SimulatorServer(cluster: cluster, options: .init(port: 0))
-        let ports = PortsBox()
-        let simTask = Task { try await simulator.run { rpc, pubsub in await ports.set(rpc, pubsub) } }
+        let ports = ReadyPorts()
+        let simTask = Task {
+            do { try await simulator.run { rpc, pubsub in ports.set(rpc, pubsub) } } catch { ports.fail(error); throw error }
+        }
         defer { simTask.cancel() }
-        let (rpc, pubsub) = await ports.wait()
+        let (rpc, pubsub) = try await ports.wait(timeout: 30)
         print("simulated cluster: \(cluster.poolAddresses.count) pools from real mainnet snapshots, JSON-RPC http://127.0.0.1:\(rpc), PubSub ws://127.0.0.1:\(pubsub)")
 
         let store = PoolStore(context: { QuoteContext(now: cluster.now, slot: cluster.slot) })
@@ -61,15 +63,5 @@ enum DemoCommand {
             if priced == entries.count && !entries.isEmpty { return }
             try? await Task.sleep(for: .seconds(1))
         }
-    }
-}
-
-actor PortsBox {
-    var value: (Int, Int)?
-    var waiters: [CheckedContinuation<(Int, Int), Never>] = []
-    func set(_ a: Int, _ b: Int) { value = (a, b); for w in waiters { w.resume(returning: (a, b)) }; waiters = [] }
-    func wait() async -> (Int, Int) {
-        if let value { return value }
-        return await withCheckedContinuation { waiters.append($0) }
     }
 }

@@ -83,14 +83,17 @@ enum ServiceCommand {
                 group.addTask { await startupReport(store: store, logger: logger) }
                 group.addTask { await HeapTrim.run(every: 5, logger: logger) }
                 if let extra { group.addTask { try await extra() } }
-                try await group.waitForAll()
+                // The first failure (say, the API port is taken) ends the service with that error;
+                // waitForAll() would keep ingestion running with no API and report nothing.
+                for try await _ in group {}
             }
         }
         let sources = stopOnSignals { main.cancel() }
         defer { sources.forEach { $0.cancel() } }
-        do { try await main.value } catch is CancellationError {}
-        // Ordered stop: ingestion first and waited for, so no update lands after the final
-        // snapshot; then the snapshot; then the database.
+        var failure: Error?
+        do { try await main.value } catch is CancellationError {} catch { failure = error }
+        // Ordered stop (also after a failure): ingestion first and waited for, so no update lands
+        // after the final snapshot; then the snapshot; then the database.
         ingestion.task?.cancel(); arbitrage?.task?.cancel()
         _ = await ingestion.task?.result
         _ = await arbitrage?.task?.result
@@ -103,6 +106,7 @@ enum ServiceCommand {
             }
         }
         await database?.close()
+        if let failure { throw failure }
         print("stopped")
     }
 

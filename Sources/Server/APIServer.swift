@@ -105,7 +105,17 @@ public final class APIServer: Sendable {
                                  availableConnectionsDelegate: CountedConnectionLimit(limit: settings.maxConnections, metrics: metrics)),
             onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
             logger: logger)
-        try await app.run()
+        do { try await app.run() } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw ListenError(host: settings.host, port: settings.port)
+        }
+    }
+
+    /// The API address is taken: said in the user's terms (which setting to change), not NIO's.
+    public struct ListenError: Error, CustomStringConvertible {
+        public let host: String, port: Int
+        public var description: String {
+            "cannot listen on \(host):\(port): the address is in use by another process (change [api] port in the config, or --port)"
+        }
     }
 
     var now: Double { clock() }

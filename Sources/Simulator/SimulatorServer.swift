@@ -47,7 +47,7 @@ public final class SimulatorServer: Sendable {
     /// Runs the HTTP and WebSocket servers and the slot clock until the task is cancelled.
     /// `onReady` receives the bound (rpc, pubsub) ports (useful with port 0 in tests).
     public func run(onReady: @escaping @Sendable (Int, Int) async -> Void = { _, _ in }) async throws {
-        let ports = PortBox()
+        let ports = ReadyPorts()
         let handler = RpcHandler(cluster: cluster, faults: faults)
         let limiter = self.limiter, maxBody = options.maxRequestBytes
         let router = Router()
@@ -68,7 +68,7 @@ public final class SimulatorServer: Sendable {
         router.get("/health") { _, _ in "ok" }
         let rpcApp = Application(router: router,
                                  configuration: .init(address: .hostname(options.host, port: options.port), serverName: "solana-sim-rpc"),
-                                 onServerRunning: { ch in await ports.set(rpc: ch.localAddress?.port ?? 0) }, logger: logger)
+                                 onServerRunning: { ch in ports.set(rpc: ch.localAddress?.port ?? 0) }, logger: logger)
 
         let faults = self.faults, cluster = self.cluster, maxSubs = options.maxSubscriptionsPerConnection
         let wsRouter = Router()
@@ -87,7 +87,7 @@ public final class SimulatorServer: Sendable {
                 }
             },
             configuration: .init(address: .hostname(options.host, port: options.port == 0 ? 0 : options.port + 1), serverName: "solana-sim-pubsub"),
-            onServerRunning: { ch in await ports.set(pubsub: ch.localAddress?.port ?? 0) }, logger: logger)
+            onServerRunning: { ch in ports.set(pubsub: ch.localAddress?.port ?? 0) }, logger: logger)
 
         let clock = SlotClock(cluster: cluster, millis: options.slotMillis)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -95,11 +95,13 @@ public final class SimulatorServer: Sendable {
             group.addTask { try await wsApp.run() }
             group.addTask { try await clock.run() }
             group.addTask {
-                let (r, p) = await ports.wait()
+                let (r, p) = try await ports.wait()
                 await onReady(r, p)
             }
             // The ready notifier ends early; servers and clock run until cancelled or one fails.
-            try await group.waitForAll()
+            // Iterate, not waitForAll(): that waits for every task even after one threw, so a port
+            // that could not be bound left the other server running and the error unseen.
+            for try await _ in group {}
         }
     }
 
@@ -155,22 +157,6 @@ actor SessionBox {
     func receive(_ text: String) -> String { session.receive(text) }
     func notifications(for e: SlotEvent) -> [String] { session.notifications(for: e) }
     func stale(_ a: AccountData) -> [String] { session.staleNotifications(a) }
-}
-
-actor PortBox {
-    var rpc: Int?, pubsub: Int?
-    var waiters: [CheckedContinuation<(Int, Int), Never>] = []
-    func set(rpc: Int) { self.rpc = rpc; flush() }
-    func set(pubsub: Int) { self.pubsub = pubsub; flush() }
-    func flush() {
-        guard let r = rpc, let p = pubsub else { return }
-        for w in waiters { w.resume(returning: (r, p)) }
-        waiters = []
-    }
-    func wait() async -> (Int, Int) {
-        if let r = rpc, let p = pubsub { return (r, p) }
-        return await withCheckedContinuation { waiters.append($0) }
-    }
 }
 
 /// Advances the cluster one slot every `millis` (paused clusters skip swaps and slots).

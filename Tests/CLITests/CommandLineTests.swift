@@ -10,21 +10,77 @@ final class CommandLineTests: XCTestCase {
     static let fixtures = repo.appendingPathComponent("../shared/fixtures/accounts").standardizedFileURL.path
     static let sol = "So11111111111111111111111111111111111111112", usdc = "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v"
 
-    struct Result { var code: Int32; var out: String; var err: String; var signaled: Bool }
+    struct Result { var code: Int32; var out: String; var err: String; var signaled: Bool; var timedOut: Bool }
 
-    func run(_ args: [String]) throws -> Result {
+    /// Runs the binary with output in files and a deadline (SIGKILL and `timedOut` past it), so a
+    /// command that hangs fails its test instead of holding the run.
+    func run(_ args: [String], timeout: Double = 60) throws -> Result {
         let binary = Self.repo.appendingPathComponent(".build/debug/solana-pool-cache")
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: binary.path), "build the package first (swift build)")
+        let dir = FileManager.default.temporaryDirectory
+        let outURL = dir.appendingPathComponent("spc-cli-\(UUID().uuidString).out"), errURL = dir.appendingPathComponent("spc-cli-\(UUID().uuidString).err")
+        for u in [outURL, errURL] { _ = FileManager.default.createFile(atPath: u.path, contents: nil) }
+        defer { try? FileManager.default.removeItem(at: outURL); try? FileManager.default.removeItem(at: errURL) }
         let p = Process()
         p.executableURL = binary
         p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
+        p.standardOutput = try FileHandle(forWritingTo: outURL); p.standardError = try FileHandle(forWritingTo: errURL)
         try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(code: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self),
-                      signaled: p.terminationReason == .uncaughtSignal)
+        let deadline = Date().addingTimeInterval(timeout)
+        while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        let timedOut = p.isRunning
+        if timedOut {
+            kill(p.processIdentifier, SIGKILL)
+            let reaped = Date().addingTimeInterval(5)
+            while p.isRunning && Date() < reaped { Thread.sleep(forTimeInterval: 0.02) }
+        }
+        let o = (try? String(contentsOf: outURL, encoding: .utf8)) ?? "", e = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+        return Result(code: timedOut ? -1 : p.terminationStatus, out: o, err: e,
+                      signaled: !timedOut && p.terminationReason == .uncaughtSignal, timedOut: timedOut)
+    }
+
+    /// A loopback listener on a port the OS picked: an address that is taken.
+    final class TakenPort {
+        let fd: Int32, port: Int
+        init() throws {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let ok = withUnsafeMutablePointer(to: &addr) { a in
+                a.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && listen(fd, 8) == 0 && getsockname(fd, $0, &len) == 0 }
+            }
+            guard ok else { close(fd); throw POSIXError(.EADDRINUSE) }
+            self.fd = fd
+            port = Int(UInt16(bigEndian: addr.sin_port))
+        }
+        deinit { close(fd) }
+    }
+
+    /// `run` whose API port is taken exits 1 at once with a line that says which address and
+    /// which setting (it used to keep ingesting with no API and say nothing until Ctrl-C).
+    func testServiceWhoseApiPortIsTakenExitsWithAClearError() throws {
+        let taken = try TakenPort()
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("spc-taken-\(UUID().uuidString).toml")
+        defer { for suffix in ["", ".sqlite", ".sqlite-wal", ".sqlite-shm"] { try? FileManager.default.removeItem(atPath: config.path + suffix) } }
+        try """
+            [websocket]
+            url = "ws://127.0.0.1:9"
+            [rpc]
+            http_url = "http://127.0.0.1:9"
+            [api]
+            port = \(taken.port)
+            [database]
+            path = "\(config.path).sqlite"
+            [[pools]]
+            address = "58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2"
+
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let r = try run(["run", config.path], timeout: 30)
+        XCTAssertFalse(r.timedOut, "still running 30 s after its API port was refused: \(r.err.suffix(2_000))")
+        XCTAssertEqual(r.code, 1, r.err)
+        XCTAssertTrue(r.err.contains("cannot listen on 127.0.0.1:\(taken.port): the address is in use"), r.err)
     }
 
     func json(_ line: String) throws -> [String: Any] {

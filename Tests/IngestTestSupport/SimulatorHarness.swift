@@ -44,7 +44,8 @@ public final class SimulatorHarness: @unchecked Sendable {
         options.maxSubscriptionsPerConnection = maxSubscriptionsPerConnection
         let server = SimulatorServer(cluster: cluster, options: options, logger: logger)
         let (ports, sink) = AsyncStream<(Int, Int)>.makeStream()
-        let task = Task { try await server.run { r, p in sink.yield((r, p)); sink.finish() } }
+        // finish() on every exit: a server that fails before binding must fail the test, not leave it waiting.
+        let task = Task { defer { sink.finish() }; try await server.run { r, p in sink.yield((r, p)); sink.finish() } }
         var iterator = ports.makeAsyncIterator()
         guard let (r, p) = await iterator.next() else { throw CancellationError() }
         return try SimulatorHarness(cluster: cluster, server: server, rpcPort: r, wsPort: p, task: task)

@@ -25,7 +25,7 @@ final class ShutdownTests: XCTestCase {
         let cluster = try Cluster.bundled(seed: 11, swapsPerSlot: 12)
         let simulator = SimulatorServer(cluster: cluster, options: .init(port: 0, slotMillis: 50))
         let (portStream, portContinuation) = AsyncStream<(Int, Int)>.makeStream()
-        let simTask = Task { try await simulator.run { rpc, pubsub in portContinuation.yield((rpc, pubsub)); portContinuation.finish() } }
+        let simTask = Task { defer { portContinuation.finish() }; try await simulator.run { rpc, pubsub in portContinuation.yield((rpc, pubsub)); portContinuation.finish() } }
         defer { simTask.cancel() }
         var it = portStream.makeAsyncIterator()
         let ports = await it.next()

@@ -82,7 +82,7 @@ final class RunningServer: @unchecked Sendable {
 
     init(_ server: APIServer) async throws {
         let (stream, c) = AsyncStream<Int>.makeStream()
-        task = Task { try await server.run { port in c.yield(port); c.finish() } }
+        task = Task { defer { c.finish() }; try await server.run { port in c.yield(port); c.finish() } }
         var it = stream.makeAsyncIterator()
         guard let p = await it.next() else { throw URLError(.cannotConnectToHost) }
         port = p

@@ -38,13 +38,35 @@ final class InteropTests: XCTestCase {
         }, uniquingKeysWith: { a, _ in a })
     }
 
-    /// Two consecutive free loopback ports (RPC on P, PubSub on P+1).
-    static func freePortPair() throws -> Int {
-        for _ in 0..<50 {
-            let p = Int.random(in: 20_000...60_000)
-            if (try? LoopbackSocket(port: p, timeoutMs: 100)) == nil, (try? LoopbackSocket(port: p + 1, timeoutMs: 100)) == nil { return p }
+    /// Waits for the simulator's banner (`JSON-RPC http://H:R   PubSub ws://H:P`) in its output file.
+    /// Port 0 and the banner, not "probe two ports and hope": a probed port can still be taken
+    /// (an outgoing connection's ephemeral port) by the time the simulator binds it.
+    static func bannerPorts(in log: URL, within seconds: Double) -> (rpc: Int, pubsub: Int)? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.contains("PubSub ws://") }) {
+                let ports = line.split(whereSeparator: { $0 == " " }).compactMap { word -> Int? in
+                    guard word.hasPrefix("http://") || word.hasPrefix("ws://") else { return nil }
+                    return word.split(separator: ":").last.flatMap { Int($0) }
+                }
+                if ports.count == 2 { return (ports[0], ports[1]) }
+            }
+            Thread.sleep(forTimeInterval: 0.05)
         }
-        throw XCTSkip("no free port pair")
+        return nil
+    }
+
+    /// Ends a child within `seconds` (SIGTERM, then SIGKILL) and reaps it with a bounded poll:
+    /// never an unbounded `waitUntilExit()` on a child that might not go.
+    static func stop(_ process: Process, within seconds: Double = 10) {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        let killed = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < killed { Thread.sleep(forTimeInterval: 0.05) }
     }
 
     func testSolanaPyReadsAccountsAndReceivesNotifications() throws {
@@ -53,16 +75,26 @@ final class InteropTests: XCTestCase {
         let check = Process()
         check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         check.arguments = ["python3", "-c", "import solana.rpc.websocket_api"]
-        try check.run(); check.waitUntilExit()
+        try check.run()
+        let checkDeadline = Date().addingTimeInterval(60)
+        while check.isRunning && Date() < checkDeadline { Thread.sleep(forTimeInterval: 0.05) }
+        Self.stop(check)
         XCTAssertEqual(check.terminationStatus, 0, "solana-py missing: scripts/test.sh installs it (pip install solana)")
 
-        let port = try Self.freePortPair()
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("spc-interop-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
         let sim = Process()
         sim.executableURL = binary
-        sim.arguments = ["simulate", "--port", String(port), "--seed", "1", "--swaps-per-slot", "0"]
-        sim.standardOutput = Pipe()
+        sim.arguments = ["simulate", "--port", "0", "--seed", "1", "--swaps-per-slot", "0"]
+        sim.standardOutput = try FileHandle(forWritingTo: log)
+        sim.standardError = sim.standardOutput
         try sim.run()
-        defer { sim.terminate(); sim.waitUntilExit() }
+        defer { Self.stop(sim) }
+        guard let (port, wsPort) = Self.bannerPorts(in: log, within: 30) else {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            return XCTFail("the simulator printed no ports within 30 s: \(text.prefix(2_000))")
+        }
         var healthy = false
         for _ in 0..<100 where !healthy {
             if let r = try? httpPost(port: port, body: #"{"jsonrpc":"2.0","id":1,"method":"getHealth"}"#), r.status == 200 { healthy = true } else {
@@ -82,7 +114,7 @@ final class InteropTests: XCTestCase {
         let py = Process()
         py.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         py.arguments = ["python3", Self.repo.appendingPathComponent("Tests/interop/solana_py_client.py").path,
-                        "http://127.0.0.1:\(port)", "ws://127.0.0.1:\(port + 1)", readPool, vault.base58]
+                        "http://127.0.0.1:\(port)", "ws://127.0.0.1:\(wsPort)", readPool, vault.base58]
         let out = Pipe(), err = Pipe()
         py.standardOutput = out
         py.standardError = err
@@ -93,8 +125,7 @@ final class InteropTests: XCTestCase {
             Thread.sleep(forTimeInterval: 0.3)
             _ = try? httpPost(port: port, body: #"{"jsonrpc":"2.0","id":1,"method":"simulatorSwap","params":[{"pool":"\#(tradedPool.base58)","inputMint":"\#(amm.coinMint.base58)","amountIn":"100000000"}]}"#)
         }
-        if py.isRunning { py.terminate() }
-        py.waitUntilExit()
+        Self.stop(py)
         let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertEqual(py.terminationStatus, 0, "solana-py client failed: \(stderr)")

@@ -21,7 +21,7 @@ final class SimulatorServerTests: XCTestCase {
         server = SimulatorServer(cluster: cluster, options: options)
         let (stream, cont) = AsyncStream<(Int, Int)>.makeStream()
         let server = self.server!
-        task = Task { try await server.run { r, p in _ = cont.yield((r, p)) } }
+        task = Task { defer { cont.finish() }; try await server.run { r, p in _ = cont.yield((r, p)) } }
         for await (r, p) in stream { rpcPort = r; wsPort = p; break }
         XCTAssertGreaterThan(rpcPort, 0)
         XCTAssertGreaterThan(wsPort, 0)
@@ -64,6 +64,28 @@ final class SimulatorServerTests: XCTestCase {
     static func data(of note: [String: Any]) -> [UInt8]? {
         let value = ((note["params"] as? [String: Any])?["result"] as? [String: Any])?["value"] as? [String: Any]
         return (value?["data"] as? [String]).flatMap { Data(base64Encoded: $0[0]) }.map(Array.init)
+    }
+
+    /// A taken PubSub port ends `run` with the bind error at once. (It used to hang: the group
+    /// waited for the HTTP server and the clock after the WebSocket server had failed, and the
+    /// ready notifier waited on a continuation nobody would resume, so not even SIGTERM ended it.)
+    func testTakenPortFailsRunInsteadOfHanging() async throws {
+        try await start()
+        var options = SimulatorServer.Options(port: wsPort - 1, slotMillis: 60_000)  // its PubSub port would be wsPort: taken
+        options.host = "127.0.0.1"
+        let second = SimulatorServer(cluster: cluster, options: options)
+        let started = Date()
+        let outcome = await withTaskGroup(of: String.self) { group -> String in
+            group.addTask {
+                do { try await second.run(); return "returned" } catch { return "threw \(error)" }
+            }
+            group.addTask { try? await Task.sleep(for: .seconds(20)); return "still running after 20 s" }
+            let first = await group.next() ?? ""
+            group.cancelAll()
+            return first
+        }
+        XCTAssertTrue(outcome.hasPrefix("threw") && outcome.contains("in use"), outcome)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10)
     }
 
     func testHttpAndWebSocketServeTheCluster() async throws {
