@@ -51,6 +51,7 @@ let package = Package(
         .target(name: "Bench", dependencies: [
             "Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Arbitrage", "RPC", "Ingest", "Server",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "Config", dependencies: ["Cache", "Dex", "SolanaCore", .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "Persistence", dependencies: [

@@ -1,6 +1,7 @@
 import Cache
 import Dex
 import Foundation
+import Hummingbird
 import Logging
 import Server
 import Simulator
@@ -29,9 +30,31 @@ public enum APIBench {
     /// which lives above this target) once the store is filled.
     public static func run(poolCounts: [Int], settings: Settings,
                            opportunities: @escaping @Sendable (PoolStore) -> (any OpportunityProvider)?) async throws -> [BenchResult] {
-        var out: [BenchResult] = []
+        var out: [BenchResult] = [try await floor(settings: settings)]
         for n in poolCounts { out += try await runOne(pools: n, settings: settings, opportunities: opportunities) }
         return out
+    }
+
+    /// The same run's floor for any API row: a bare Hummingbird application (no middleware, no
+    /// connection guards, a constant 2-byte body) timed by the same loader. What the API rows add
+    /// above it is ours; the floor itself is the framework and the machine (thread wake-ups).
+    static func floor(settings: Settings) async throws -> BenchResult {
+        let router = Router()
+        router.get("/floor") { _, _ in "ok" }
+        var quiet = Logger(label: "bench-floor")
+        quiet.logLevel = .error
+        let ports = ReadyPorts()
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { ports.set($0.localAddress?.port ?? 0, 0) }, logger: quiet)
+        let task = Task { do { try await app.run() } catch { ports.fail(error); throw error } }
+        defer { task.cancel() }
+        let (port, _) = try await ports.wait(timeout: 30)
+        let s = settings
+        let single = try await Task.detached {
+            try HTTPLoader.run(port: port, request: HTTPLoader.get("/floor"), concurrency: 1, seconds: s.latencySeconds, maxRequests: s.latencyMaxRequests)
+        }.value
+        return Measure.summarize(name: "api_floor", unit: "µs", values: single.latenciesMicros,
+                                 note: "bare Hummingbird route, 1 client, keep-alive, response \(single.bodyBytes) bytes")
     }
 
     /// A store holding every account of `n` cloned pools, as ingestion would leave it.

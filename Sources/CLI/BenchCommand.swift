@@ -8,34 +8,58 @@ import SolanaCore
 /// `solana-pool-cache bench [--quick] [--json]`: measures the hot paths in this build
 /// (build with `-c release`; debug numbers are meaningless and say so).
 enum BenchCommand {
+    static let usage = "bench [--quick] [--json] [--only \(Section.allCases.map(\.rawValue).joined(separator: ","))]"
+
     static func run(_ args: [String]) async throws -> String {
-        for a in args where !["--quick", "--json"].contains(a) { throw CommandError.usage("bench [--quick] [--json] (unknown option \(a))") }
-        let json = args.contains("--json")
-        let results = try await collect(args.contains("--quick") ? .quick : .full)
-        return json ? render(results) : table(results)
+        var sections = Set(Section.allCases)
+        var rest = args[...]
+        while let a = rest.popFirst() {
+            switch a {
+            case "--quick", "--json": continue
+            case "--only":
+                guard let list = rest.popFirst() else { throw CommandError.usage(usage + " (--only needs a list)") }
+                sections = []
+                for name in list.split(separator: ",") {
+                    guard let s = Section(rawValue: String(name)) else { throw CommandError.usage(usage + " (unknown section \(name))") }
+                    sections.insert(s)
+                }
+            default: throw CommandError.usage(usage + " (unknown option \(a))")
+            }
+        }
+        let results = try await collect(args.contains("--quick") ? .quick : .full, sections: sections)
+        return args.contains("--json") ? render(results) : table(results)
     }
+
+    /// Groups of rows `--only` selects (profiling one path without waiting for the others).
+    enum Section: String, CaseIterable { case memory, decode, quote, end_to_end, api, arbitrage }
 
     /// How much to measure: `full`, `quick` (< 2 min in release) or `tiny` (the unit test: every row, few samples).
     enum Profile { case full, quick, tiny }
 
     /// Every benchmark row, in the order of docs/performance.md.
-    static func collect(_ profile: Profile) async throws -> [BenchResult] {
+    static func collect(_ profile: Profile, sections: Set<Section> = Set(Section.allCases)) async throws -> [BenchResult] {
         let quick = profile != .full, tiny = profile == .tiny
         var results: [BenchResult] = []
         // Memory first, before the other benchmarks leave their garbage in the heap.
-        results += try MemoryBench.run(poolCounts: tiny ? [16] : quick ? [1_000] : [1_000, 10_000])
+        if sections.contains(.memory) { results += try MemoryBench.run(poolCounts: tiny ? [16] : quick ? [1_000] : [1_000, 10_000]) }
         let accounts = Dictionary(try Cluster.bundledAccounts().map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
-        results += DecodeApplyBench.run(accounts: accounts, quick: quick, samples: tiny ? 5 : nil)
-        results += QuoteBench.run(accounts: accounts, quick: quick, samples: tiny ? 4 : nil)
-        results += try await EndToEndBench.run(poolCounts: tiny ? [16] : quick ? [16, 100, 1_000] : [16, 100, 1_000, 10_000],
-                                               settings: tiny ? .tiny : quick ? .quick : .full)
-        results += try await APIBench.run(poolCounts: tiny ? [16] : [16, 1_000], settings: tiny ? .tiny : quick ? .quick : .full) { store in
-            // /scan-arbitrage reads the standing opportunities of the service's arbitrage engine.
-            let service = ArbitrageService(store: store, config: ArbitrageConfig())
-            service.fullScanIfDue()
-            return service
+        if sections.contains(.decode) { results += DecodeApplyBench.run(accounts: accounts, quick: quick, samples: tiny ? 5 : nil) }
+        if sections.contains(.quote) { results += QuoteBench.run(accounts: accounts, quick: quick, samples: tiny ? 4 : nil) }
+        if sections.contains(.end_to_end) {
+            results += try await EndToEndBench.run(poolCounts: tiny ? [16] : quick ? [16, 100, 1_000] : [16, 100, 1_000, 10_000],
+                                                   settings: tiny ? .tiny : quick ? .quick : .full)
         }
-        results += try ArbitrageBench.run(poolCounts: tiny ? [16] : [100, 1_000], quick: quick, samples: tiny ? 2 : nil)
+        if sections.contains(.api) {
+            results += try await APIBench.run(poolCounts: tiny ? [16] : [16, 1_000], settings: tiny ? .tiny : quick ? .quick : .full) { store in
+                // /scan-arbitrage reads the standing opportunities of the service's arbitrage engine.
+                let service = ArbitrageService(store: store, config: ArbitrageConfig())
+                service.fullScanIfDue()
+                return service
+            }
+        }
+        if sections.contains(.arbitrage) {
+            results += try ArbitrageBench.run(poolCounts: tiny ? [16] : [100, 1_000], quick: quick, samples: tiny ? 2 : nil)
+        }
         return results
     }
 

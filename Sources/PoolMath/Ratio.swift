@@ -104,9 +104,11 @@ public struct Ratio: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Approximate value for display and sorting (never for math).
+    /// Small ratios convert limb by limb (a few ulps; no big-number division, which made
+    /// `/prices` spend most of its time printing CLMM prices to 20 digits only to parse them back).
     public var doubleValue: Double {
-        if case let .small(n, d, e) = storage, let n64 = n.asUInt128, let d64 = d.asUInt128, d64 != 0 {
-            return Double(n64) / Double(d64) * pow10Double(e)
+        if case let .small(n, d, e) = storage, !d.isZero {
+            return n.approximateDouble / d.approximateDouble * pow10Double(e)
         }
         return Double(decimalString(significant: 20)) ?? .nan
     }

@@ -31,6 +31,10 @@ public struct UInt256: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The value as UInt128 when it fits.
     @inlinable public var asUInt128: UInt128? { l2 | l3 == 0 ? low128 : nil }
     @inlinable public var asUInt64: UInt64? { l1 | l2 | l3 == 0 ? l0 : nil }
+    /// The value as a Double, within a few ulps (display and sorting only, never math).
+    @inlinable public var approximateDouble: Double {
+        ((Double(l3) * 0x1p64 + Double(l2)) * 0x1p64 + Double(l1)) * 0x1p64 + Double(l0)
+    }
 
     public var limbs: [UInt64] { [l0, l1, l2, l3] }
     public init?(limbs: [UInt64]) {

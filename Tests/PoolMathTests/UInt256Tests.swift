@@ -69,4 +69,20 @@ final class UInt256Tests: XCTestCase {
         XCTAssertEqual(Ratio(1, 8).scaled(byPow10: 3).decimalString(), "125")
         XCTAssertEqual(BigNat("340282366920938463463374607431768211456")!.description, "340282366920938463463374607431768211456")
     }
+
+    /// The limb-wise Double of a 256-bit ratio (CLMM/Whirlpool sqrt prices squared) agrees with the
+    /// exact decimal expansion to 1e-14 relative, over the whole sqrt-price range and decimal shifts.
+    func testDoubleValueOfWideRatiosMatchesTheExactDecimal() {
+        var rng = SystemRandomNumberGenerator()
+        let sqrtPrices: [UInt128] = [4_295_048_016, 79_226_673_521_066_979_257_578_248_091, UInt128(1) << 64, UInt128(1) << 100]
+            + (0..<300).map { _ in UInt128.random(in: 4_295_048_016...79_226_673_521_066_979_257_578_248_091, using: &rng) }
+        for sp in sqrtPrices {
+            for shift in [-12, -3, 0, 3, 9] {
+                let r = Ratio.squaredQ64(sp).scaled(byPow10: shift)
+                let exact = Double(r.decimalString(significant: 25))!
+                XCTAssertEqual(r.doubleValue, exact, accuracy: exact * 1e-14, "sqrt price \(sp), shift \(shift)")
+                XCTAssertEqual(r.inverted.doubleValue, 1 / exact, accuracy: (1 / exact) * 1e-14, "inverted, sqrt price \(sp)")
+            }
+        }
+    }
 }
