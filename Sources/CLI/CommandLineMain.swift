@@ -15,7 +15,7 @@ public enum CommandLineMain {
       run CONFIG.toml                      the service: load and validate the config, open the database, warm-start,
                                            ingest and serve the API (default 127.0.0.1:3001); also `solana-pool-cache CONFIG.toml`
       demo [--port 3001] [--seed N]        simulated cluster + cache + API in one process (the README's main command)
-      bench [--quick] [--json]             measure the hot paths (use a release build)
+      bench [--quick] [--json] [--only api,…] measure the hot paths (use a release build)
       simulate [--port P] [--seed N] [--pools N] [--slot-ms N] [--rps N] [--host H]
                                            local Solana cluster: JSON-RPC on P (default 8899), PubSub on P+1,
                                            serving the bundled mainnet snapshots with simulated swaps

@@ -108,6 +108,24 @@ public final class PoolStore: @unchecked Sendable {
 
     public func entry(_ address: Pubkey) -> PoolEntry? { lock.withLock { pools[address] } }
     public func entries() -> [PoolEntry] { lock.withLock { pools.values.sorted { $0.address < $1.address } } }
+
+    /// What a price listing reads of one pool. `updates` and `lastUpdate` together identify the
+    /// price's version (the price changes only with them), so renderings can be reused.
+    public struct PriceView: Sendable {
+        public let address: Pubkey
+        public let dex: DexKind?
+        public let price: PoolPrice?
+        public let lastUpdate: Double?
+        public let updates: UInt64
+    }
+
+    /// Every pool's price view in address order, without copying whole entries (models, watch
+    /// lists): copying and sorting entries was 14 % of `/prices` at 1,000 pools.
+    public func priceViews() -> [PriceView] {
+        lock.withLock {
+            pools.values.map { PriceView(address: $0.address, dex: $0.dex, price: $0.price, lastUpdate: $0.lastUpdate, updates: $0.updates) }
+        }.sorted { $0.address < $1.address }
+    }
     public var poolCount: Int { lock.withLock { pools.count } }
     public func account(_ key: Pubkey) -> AccountData? { lock.withLock { accounts[key] } }
 

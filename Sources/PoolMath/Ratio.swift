@@ -104,15 +104,24 @@ public struct Ratio: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Approximate value for display and sorting (never for math).
-    /// Small ratios convert limb by limb (a few ulps; no big-number division, which made
-    /// `/prices` spend most of its time printing CLMM prices to 20 digits only to parse them back).
+    /// Converts limb by limb (a few ulps; no big-number division, which made `/prices` and
+    /// `/scan-arbitrage` spend most of their time printing prices to 20 digits only to parse them back).
     public var doubleValue: Double {
-        if case let .small(n, d, e) = storage, !d.isZero {
+        switch storage {
+        case let .small(n, d, e) where !d.isZero:
             return n.approximateDouble / d.approximateDouble * pow10Double(e)
+        case let .big(n, d) where !d.isZero && n.limbs.count <= 15 && d.limbs.count <= 15:  // < 2^960: finite doubles
+            return approximateDouble(n.limbs) / approximateDouble(d.limbs)
+        default:
+            return Double(decimalString(significant: 20)) ?? .nan
         }
-        return Double(decimalString(significant: 20)) ?? .nan
     }
     public var description: String { decimalString() }
+}
+
+/// Little-endian 64-bit limbs as a Double, within a few ulps.
+private func approximateDouble(_ limbs: [UInt64]) -> Double {
+    limbs.reversed().reduce(0.0) { $0 * 0x1p64 + Double($1) }
 }
 
 private func pow10Double(_ e: Int) -> Double {

@@ -39,6 +39,7 @@ public final class APIServer: Sendable {
     let logger: Logger
     let startedAt = Date().timeIntervalSince1970
     let streamCount = ClientCount()
+    let priceListing = PriceListing()
     let clock: @Sendable () -> Double
 
     public init(store: PoolStore, settings: Settings = .init(), ingest: (any IngestControl)? = nil,

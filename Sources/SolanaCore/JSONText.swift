@@ -45,10 +45,21 @@ public indirect enum JSONText: Sendable, Equatable {
         }
     }
 
+    /// A quote, a backslash or a control character anywhere (a plain loop over the contiguous
+    /// UTF-8 when the string has it: the closure-based `contains(where:)` was 8 % of `/prices`).
+    static func needsEscaping(_ s: String) -> Bool {
+        @inline(__always) func special(_ b: UInt8) -> Bool { b == 0x22 || b == 0x5C || b < 0x20 }
+        if let found = s.utf8.withContiguousStorageIfAvailable({ bytes -> Bool in
+            for b in bytes where special(b) { return true }
+            return false
+        }) { return found }
+        return s.utf8.contains(where: special)
+    }
+
     public static func quote(_ s: String, into out: inout String) {
         out += "\""
         // Keys, base58 and base64 never need escaping: append them whole, not scalar by scalar.
-        guard s.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) else {
+        guard needsEscaping(s) else {
             out += s
             out += "\""
             return

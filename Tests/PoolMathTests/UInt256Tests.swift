@@ -84,5 +84,12 @@ final class UInt256Tests: XCTestCase {
                 XCTAssertEqual(r.inverted.doubleValue, 1 / exact, accuracy: (1 / exact) * 1e-14, "inverted, sqrt price \(sp)")
             }
         }
+        // Big ratios (exact ROI, DAMM v1 stable prices) take the limb-wise path too.
+        for _ in 0..<300 {
+            let n = BigNat(UInt64.random(in: 1...UInt64.max, using: &rng)) * BigNat.pow10(Int.random(in: 0...40, using: &rng))
+            let d = BigNat(UInt64.random(in: 1...UInt64.max, using: &rng)) * BigNat.pow10(Int.random(in: 0...40, using: &rng))
+            let r = Ratio(num: n, den: d), exact = Double(r.decimalString(significant: 25))!
+            XCTAssertEqual(r.doubleValue, exact, accuracy: exact * 1e-14, "\(n) / \(d)")
+        }
     }
 }

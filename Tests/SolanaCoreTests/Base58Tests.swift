@@ -1,4 +1,5 @@
-import SolanaCore
+import Foundation
+@testable import SolanaCore
 import XCTest
 
 final class Base58Tests: XCTestCase {
@@ -41,6 +42,17 @@ final class Base58Tests: XCTestCase {
     func testQuotedStringsAreEscapedOnlyWhenNeeded() {
         XCTAssertEqual(JSONText.string("58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2").rendered, "\"58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2\"")
         XCTAssertEqual(JSONText.string("a\"b\\c\nd\u{1}é").rendered, "\"a\\\"b\\\\c\\nd\\u0001é\"")
+        // A special byte anywhere, in short (inline) and long (heap) strings, and in a substring's copy.
+        for base in ["x", String(repeating: "abcdefgh", count: 40)] {
+            for special in ["\"", "\\", "\u{1F}"] {
+                for text in [special + base, base + special, base.prefix(base.count / 2) + special + base.suffix(base.count / 2)] {
+                    XCTAssertTrue(JSONText.needsEscaping(String(text)), text.debugDescription)
+                    let parsed = try? JSONSerialization.jsonObject(with: Data(JSONText.array([.string(String(text))]).rendered.utf8)) as? [String]
+                    XCTAssertEqual(parsed, [String(text)])
+                }
+            }
+            XCTAssertFalse(JSONText.needsEscaping(base + "é€"))
+        }
     }
 
     /// The fixed-width key encoder equals the generic byte encoder, including leading zero bytes.

@@ -10,7 +10,10 @@ struct LegacyRoutes {
 
     func register(on router: Router<some RequestContext>) {
         router.get("/health") { _, _ in self.health() }
-        router.get("/prices") { _, _ in jsonResponse(.array(self.rows().map(\.json))) }
+        router.get("/prices") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"],
+                     body: .init(byteBuffer: ByteBuffer(string: server.priceListing.body(server.store.priceViews(), now: server.now))))
+        }
         router.get("/prices/:pair") { _, context in
             try self.pair(context.parameters.get("pair"))
         }
@@ -24,7 +27,7 @@ struct LegacyRoutes {
 
     func rows() -> [PriceRow] {
         let now = server.now
-        return server.store.entries().compactMap { PriceRow.from($0, now: now) }
+        return server.store.priceViews().compactMap { PriceRow.from($0, now: now) }
     }
 
     func health() -> Response {
