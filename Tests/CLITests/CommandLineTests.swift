@@ -167,6 +167,8 @@ final class CommandLineTests: XCTestCase {
             (["quote", "--accounts", amm, "--pool", "DQyrAcCrDXQ7NeoqGgDCZwBvWDcYmFCjSb9JtteuvPpz", "--input-mint", Self.sol, "--amount-in", "1"], "not a pool"),
             (["quote", "--bogus"], "unknown option"),
             (["frobnicate"], "unknown command"),
+            (["bench", "--only", "nope"], "unknown section nope"),
+            (["bench", "--quick", "--only"], "--only needs a list"),
         ]
         for (args, expected) in cases {
             let r = try run(args)
