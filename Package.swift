@@ -21,13 +21,18 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .target(name: "SolanaCore"),
         .target(name: "PoolMath"),
         .target(name: "Dex", dependencies: ["SolanaCore", "PoolMath"]),
+        .target(name: "GracefulStop", dependencies: [
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "Simulator", dependencies: [
-            "Dex", "SolanaCore", "PoolMath",
+            "Dex", "SolanaCore", "PoolMath", "GracefulStop",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
         ], resources: [.copy("Snapshots")]),
@@ -49,7 +54,7 @@ let package = Package(
         .target(name: "Arbitrage", dependencies: ["Dex", "SolanaCore", "PoolMath"]),
         .target(name: "FuzzTargets", dependencies: ["Dex", "SolanaCore", "RPC", "Config"]),
         .target(name: "Bench", dependencies: [
-            "Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Arbitrage", "RPC", "Ingest", "Server",
+            "Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Arbitrage", "RPC", "Ingest", "Server", "GracefulStop",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
@@ -61,7 +66,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Server", dependencies: [
-            "Cache", "Config", "Dex", "SolanaCore", "PoolMath", "Persistence",
+            "Cache", "Config", "Dex", "SolanaCore", "PoolMath", "Persistence", "GracefulStop",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

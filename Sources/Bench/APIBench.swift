@@ -1,6 +1,7 @@
 import Cache
 import Dex
 import Foundation
+import GracefulStop
 import Hummingbird
 import Logging
 import Server
@@ -46,7 +47,7 @@ public enum APIBench {
         let ports = ReadyPorts()
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { ports.set($0.localAddress?.port ?? 0, 0) }, logger: quiet)
-        let task = Task { do { try await app.run() } catch { ports.fail(error); throw error } }
+        let task = Task { do { try await GracefulStop.run([app], logger: quiet) } catch { ports.fail(error); throw error } }
         defer { task.cancel() }
         let (port, _) = try await ports.wait(timeout: 30)
         let s = settings

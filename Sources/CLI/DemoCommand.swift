@@ -27,7 +27,16 @@ enum DemoCommand {
         let simTask = Task {
             do { try await simulator.run { rpc, pubsub in ports.set(rpc, pubsub) } } catch { ports.fail(error); throw error }
         }
-        defer { simTask.cancel() }
+        // The simulator is stopped and awaited on every way out: the process exits right after,
+        // and exit(3) must not race its event loops' teardown (one unexplained trap was seen there).
+        do { try await serve(ports: ports, cluster: cluster, api: api, logger: logger) } catch {
+            simTask.cancel(); _ = await simTask.result
+            throw error
+        }
+        simTask.cancel(); _ = await simTask.result
+    }
+
+    static func serve(ports: ReadyPorts, cluster: Cluster, api: APISettings, logger: Logger) async throws {
         let (rpc, pubsub) = try await ports.wait(timeout: 30)
         print("simulated cluster: \(cluster.poolAddresses.count) pools from real mainnet snapshots, JSON-RPC http://127.0.0.1:\(rpc), PubSub ws://127.0.0.1:\(pubsub)")
 

@@ -91,6 +91,7 @@ public final class IngestEngine: IngestControl, @unchecked Sendable {
         let pools = store.poolAddresses().compactMap { store.entry($0)?.config }
         logger.info("ingest: validating \(pools.count) pools over \(config.endpoints.count) endpoint(s)")
         await validate(pools)
+        if Task.isCancelled { return }
         logValidationSummary()
         let (newShards, sink) = AsyncStream<Int>.makeStream()
         lock.withLock { newShardSink = sink }
@@ -146,6 +147,8 @@ public final class IngestEngine: IngestControl, @unchecked Sendable {
                     if let account { store.apply(account, receivedAt: now) } else if round == 0 { store.setStatus(key, .notFound) }
                 }
             } catch {
+                // Stopping (Ctrl-C, the API port taken): not a verdict on the pools, so no status and no warning.
+                if Task.isCancelled || error is CancellationError { return }
                 for key in toFetch { failed[key] = "\(error)" }
                 logger.warning("ingest: validation fetch of \(toFetch.count) accounts failed: \(error)")
                 break

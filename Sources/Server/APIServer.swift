@@ -1,6 +1,7 @@
 import Cache
 import Config
 import Foundation
+import GracefulStop
 import Hummingbird
 import HummingbirdCore
 import NIOCore
@@ -106,7 +107,7 @@ public final class APIServer: Sendable {
                                  availableConnectionsDelegate: CountedConnectionLimit(limit: settings.maxConnections, metrics: metrics)),
             onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
             logger: logger)
-        do { try await app.run() } catch let error as IOError where error.errnoCode == EADDRINUSE {
+        do { try await GracefulStop.run([app], logger: logger) } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw ListenError(host: settings.host, port: settings.port)
         }
     }

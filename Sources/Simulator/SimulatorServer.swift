@@ -1,4 +1,5 @@
 import Foundation
+import GracefulStop
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
@@ -91,8 +92,8 @@ public final class SimulatorServer: Sendable {
 
         let clock = SlotClock(cluster: cluster, millis: options.slotMillis)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await rpcApp.run() }
-            group.addTask { try await wsApp.run() }
+            group.addTask { [logger] in try await GracefulStop.run([rpcApp], logger: logger) }
+            group.addTask { [logger] in try await GracefulStop.run([wsApp], logger: logger) }
             group.addTask { try await clock.run() }
             group.addTask {
                 let (r, p) = try await ports.wait()
