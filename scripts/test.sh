@@ -10,6 +10,8 @@ python3 -c "import solana.rpc.websocket_api" 2>/dev/null || python3 -m pip insta
 swift build --build-tests
 # Each test in its own process with a deadline (scripts/run-xctests.py says why not `swift test --parallel`).
 ./scripts/run-xctests.py --workers 2
+# The runner covers XCTest only: Swift Testing suites, if any are added, run here, not silently skipped.
+if grep -rqs '^import Testing' Tests; then swift test --skip-build --disable-xctest; fi
 ./scripts/test-api-schema.sh
 # Short soak (docs/reliability.md): the real simulator, proxies and cache service under faults,
 # about 2 min on the debug binary just built; 200 pools instead of 1,000 keeps a debug warm-up short.
