@@ -18,11 +18,15 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-sim=$(free_port)
-"$bin" simulate --port "$sim" >"$work/simulate.log" 2>&1 & pids+=($!)
+# Port 0 and the simulator's banner, not "free port P and hope P+1 is free too".
+"$bin" simulate --port 0 >"$work/simulate.log" 2>&1 & pids+=($!)
+for _ in $(seq 100); do grep -q 'PubSub ws://' "$work/simulate.log" && break; sleep 0.1; done
+banner=$(grep 'PubSub ws://' "$work/simulate.log") || { cat "$work/simulate.log"; echo "api-schema: simulator did not start"; exit 1; }
+sim=$(sed -E 's|.*JSON-RPC http://[^:]+:([0-9]+).*|\1|' <<<"$banner")
+pubsub=$(sed -E 's|.*PubSub ws://[^:]+:([0-9]+).*|\1|' <<<"$banner")
 api=$(free_port)
 {
-  printf '[websocket]\nurl = "ws://127.0.0.1:%s"\n[rpc]\nhttp_url = "http://127.0.0.1:%s"\n' $((sim + 1)) "$sim"
+  printf '[websocket]\nurl = "ws://127.0.0.1:%s"\n[rpc]\nhttp_url = "http://127.0.0.1:%s"\n' "$pubsub" "$sim"
   printf '[api]\nport = %s\n[database]\npath = "%s/api.sqlite"\n\n' "$api" "$work"
   # Every bundled account as a configured pool: the real pools price, the others (vaults,
   # configs, tick arrays) show the error statuses, so the responses cover every state.
