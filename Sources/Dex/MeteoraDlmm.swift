@@ -172,11 +172,11 @@ public struct MeteoraDlmmBin: Sendable, Equatable {
 
 /// A DLMM `BinArray` (10136 B): 70 bins starting at bin `index * 70`.
 ///
-/// Limit-order fields are read only from version ≥ 2 arrays: in version-1 arrays (written
-/// before the v0.12 program) bytes +112…+144 of each bin are the legacy `amount_x_in/amount_y_in`
-/// u128 volume counters (v0.10 IDL), which the v0.12 layout would misread as open orders; the
-/// LbPair/BinArray `version` fields exist to mark whether those tombstone fields were reset.
-/// Treating them as zero never invents liquidity (dex-layouts.md §7, inference noted there).
+/// Limit-order fields are read at every `version`, as the program does: on version-1 arrays
+/// (written before v0.12) bytes +112…+144 still hold the legacy v0.10 `amount_x_in/amount_y_in`
+/// counters, and the mainnet program (LiteSVM oracle, pool EtAdVRLF, bin_step 250) fills them as
+/// bid-side limit orders on X → Y: zeroing them underpaid 1–33 %. What the inflated orders
+/// promise beyond the reserve fails in the token transfer, so quotes are capped by the reserve.
 ///
 /// ```swift
 /// let array = try MeteoraDlmmBinArray(account)
@@ -204,15 +204,14 @@ public struct MeteoraDlmmBinArray: AnchorLayout, Equatable {
         index = try r.i64(8)
         version = try r.u8(16)
         lbPair = try r.pubkey(24)
-        let legacy = version < 2
         bins = try (0..<Int(MeteoraDlmm.binsPerArray)).map { i in
             let o = Self.binsOffset + i * Self.binSize
             return MeteoraDlmmBin(
                 amountX: try r.u64(o), amountY: try r.u64(o + 8), price: try r.u128(o + 16),
                 liquiditySupply: try r.u128(o + 32),
-                openOrderAmount: legacy ? 0 : try r.u64(o + 112),
-                processedOrderRemainingAmount: legacy ? 0 : try r.u64(o + 128),
-                limitOrderAskSide: legacy ? false : try r.u8(o + 140) != 0)
+                openOrderAmount: try r.u64(o + 112),
+                processedOrderRemainingAmount: try r.u64(o + 128),
+                limitOrderAskSide: try r.u8(o + 140) != 0)
         }
     }
 
@@ -737,6 +736,11 @@ public struct MeteoraDlmmPool: PoolModel {
         // filledIn = pool-side input consumed plus the input transfer fee charged on amountIn.
         if var p = partial { p.filledIn = poolIn - amountLeft + inputTransferFee; partial = p }
 
+        // The program pays from the output reserve: legacy limit-order bytes can promise more than
+        // it holds, and then the token transfer fails (Token program error 0x1, oracle EtAdVRLF).
+        if let held = (swapForY ? reserveY : reserveX).value?.amount, totalOut > held {
+            throw QuoteError.insufficientLiquidity("the swap pays \(totalOut) but the output reserve holds \(held)")
+        }
         // Token-2022 transfer fee on the way out.
         let outputTransferFee = outMint.transferFee(on: totalOut, epoch: context.epoch)
         let amountOut = totalOut >= outputTransferFee ? totalOut - outputTransferFee : 0
