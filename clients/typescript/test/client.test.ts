@@ -47,7 +47,7 @@ describe("cache up (real service, demo mode)", { timeout: 300_000 }, () => {
     const replay = captured.replace(/^\[/, `[${big},`);
     const server = await startScriptedServer((path) => path === "/health"
       ? { body: '{"status":"ok","cached_pools":1,"cached_pairs":1}' } : { body: replay });
-    const rows = await new PoolCacheClient(server.url).getAllPrices();
+    const rows = await new PoolCacheClient(server.url, true, { timeoutMs: 5_000 }).getAllPrices();
     await server.close();
     assert.equal(rows.length, (JSON.parse(captured) as unknown[]).length + 1);
     assert.equal(rows[0].base_reserve, 18446744073709551615n);
@@ -99,7 +99,7 @@ describe("cache up (real service, demo mode)", { timeout: 300_000 }, () => {
     // Pools move between two live requests, so one answer is captured and served again.
     const captured = await (await fetch(`${demo.url}/v1/quote?inputMint=${MINTS.SOL}&outputMint=${MINTS.USDT}&amount=123456789`)).text();
     const server = await startScriptedServer(() => ({ body: captured }));
-    const q = await new PoolCacheClient(server.url).quote({ inputMint: MINTS.SOL, outputMint: MINTS.USDT, amount: 123_456_789n });
+    const q = await new PoolCacheClient(server.url, true, { timeoutMs: 5_000 }).quote({ inputMint: MINTS.SOL, outputMint: MINTS.USDT, amount: 123_456_789n });
     await server.close();
     const raw = JSON.parse(captured) as { outAmount: string; otherAmountThreshold: string; contextSlot: string;
       routePlan: { swapInfo: { inAmount: string; outAmount: string; feeAmount: string; ammKey: string } }[] };
@@ -184,7 +184,7 @@ describe("cache down (nothing listening)", () => {
 
   it("isAvailable() reuses its answer for the TTL, then asks again", async () => {
     const server = await startScriptedServer(() => ({ body: '{"status":"ok","cached_pools":1,"cached_pairs":1}' }));
-    const client = new PoolCacheClient(server.url, true, { availabilityTtlMs: 300 });
+    const client = new PoolCacheClient(server.url, true, { availabilityTtlMs: 300, timeoutMs: 5_000 });
     assert.equal(await client.isAvailable(), true);
     assert.equal(await client.isAvailable(), true);
     assert.equal(server.hits.length, 1);
