@@ -26,6 +26,8 @@ public struct SimulatedSwap: Sendable {
     public let pool: Pubkey
     public let slot: UInt64
     public let quote: Quote
+    /// What the swap wrote back, as the model stated it (nil for DEXes written from the quote alone).
+    public let after: PoolStateAfter?
 }
 
 /// The state of the local cluster: accounts, slot clock, and simulated swaps applied with the
@@ -168,8 +170,11 @@ public final class Cluster: @unchecked Sendable {
     private func applySwapLocked(pool: Pubkey, inputMint: Pubkey, amountIn: UInt64) throws -> (SimulatedSwap, [AccountData]) {
         guard let model = models[pool] else { throw QuoteError.missingAccount(role: "pool", address: pool) }
         let ctx = QuoteContext(now: nowLocked, epoch: 0, slot: _slot)
-        let quote = try model.quote(amountIn: amountIn, inputMint: inputMint, context: ctx)
-        var written = try SwapWriter.write(model: model, quote: quote, accounts: accounts)
+        guard let simulation = model as? any SwapSimulation else {
+            throw SwapWriteError.unsupported(model.dex, "no write-back for this DEX")
+        }
+        let effect = try simulation.simulate(amountIn: amountIn, inputMint: inputMint, context: ctx)
+        var written = try simulation.writeBack(effect, accounts: accounts)
         for i in written.indices { written[i].slot = _slot }
         // The model takes the new bytes first: if it rejects them, nothing is committed.
         var updated = model
@@ -190,7 +195,7 @@ public final class Cluster: @unchecked Sendable {
                 if var m = models[other], (try? m.apply(a)) == true { models[other] = m }
             }
         }
-        let swap = SimulatedSwap(pool: pool, slot: _slot, quote: quote)
+        let swap = SimulatedSwap(pool: pool, slot: _slot, quote: effect.quote, after: effect.after)
         swapLog.append(swap)
         if swapLog.count > 10_000 { swapLog.removeFirst(5_000) }
         return (swap, written)
