@@ -305,7 +305,7 @@ public struct OrcaWhirlpoolPool: PoolModel {
         /// After a completed swap: active liquidity, protocol fee accrued, the adaptive fee manager.
         var liquidity: UInt128 = 0
         var protocolFee: UInt64 = 0
-        var feeManager: OrcaWhirlpoolFeeRateManager?
+        var feeManager: WhirlpoolFeeRateManager?
     }
 
     /// A tick array as the swap sees it (`ProxiedTickArray`): loaded, or zeroed (sparse).
@@ -360,7 +360,7 @@ public struct OrcaWhirlpoolPool: PoolModel {
         var arrayIndex = 0
         var steps = 0
         var feeManager = try oracle.map {
-            try OrcaWhirlpoolFeeRateManager(aToB: aToB, currentTick: Int(state.tickCurrentIndex), timestamp: timestamp,
+            try WhirlpoolFeeRateManager(aToB: aToB, currentTick: Int(state.tickCurrentIndex), timestamp: timestamp,
                                             staticFeeRate: state.feeRate, oracle: $0)
         }
 
