@@ -29,6 +29,7 @@ func startArbitrage(store: PoolStore, minROIPercent: Double, maxHops: Int, logge
 
 /// Adapts `ArbitrageEngine` (pure, single-threaded) to the API: feeds it the store's pool
 /// changes, keeps the standing opportunities, and publishes new ones.
+// @unchecked Sendable: `lock` guards standing, listeners and the single-threaded `engine` (only ever touched inside the lock).
 final class ArbitrageService: OpportunityProvider, @unchecked Sendable {
     let store: PoolStore
     private let engine: ArbitrageEngine

@@ -114,6 +114,8 @@ enum SoakCommand {
 }
 
 /// One soak run: owns the child processes and the counters.
+// @unchecked Sendable: no lock; every var is used only by the one task running execute(). Exception: the signal handler's
+// stopAll() reads simulator, cache and proxy unlocked from a dispatch queue while that task may be assigning them.
 final class SoakRun: @unchecked Sendable {
     let settings: SoakCommand.Settings
     let directory: URL
@@ -447,6 +449,7 @@ final class SoakRun: @unchecked Sendable {
 }
 
 /// A child process with its output in a log file (`<name>.log` in the soak's directory).
+// @unchecked Sendable: immutable after init (name, process and logURL are lets); no mutable state of its own.
 final class ChildProcess: @unchecked Sendable {
     let name: String
     let process: Process
@@ -510,6 +513,7 @@ enum SoakBinaries {
 /// The soak's own HTTP client (URLSession, independent of the cache's RPC stack, so a bug there
 /// cannot hide itself): retries 429/5xx and refused connections for a few seconds, since the
 /// soak's faults hit its own requests too.
+// @unchecked Sendable: immutable after init (`session` is a let; URLSession is thread-safe).
 final class SoakHTTP: @unchecked Sendable {
     enum Failure: Error, CustomStringConvertible {
         case status(String, Int)

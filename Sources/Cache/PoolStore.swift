@@ -54,6 +54,8 @@ public struct PoolChange: Sendable {
 /// store.apply(account, receivedAt: Date().timeIntervalSince1970)   // pool, vaults, arrays… in any order
 /// store.entry(pool)?.price
 /// ```
+// @unchecked Sendable: `lock` guards accounts, pools, readers and listeners. `context` is a public var assigned only in init;
+// assigning it later would race with apply(), which reads it under the lock.
 public final class PoolStore: @unchecked Sendable {
     private let lock = NSLock()
     private var accounts: [Pubkey: AccountData] = [:]

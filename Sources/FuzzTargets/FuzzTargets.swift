@@ -75,6 +75,7 @@ public enum FuzzTargets {
 }
 
 /// A value behind a lock (the fuzz entry points are plain functions, the parser is stateful).
+// @unchecked Sendable: `lock` guards value (reachable only through withLock).
 final class Locked<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value

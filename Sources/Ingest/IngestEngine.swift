@@ -17,6 +17,7 @@ import SolanaCore
 /// let task = Task { try await engine.run() }      // until cancelled
 /// engine.connections(); engine.counters()
 /// ```
+// @unchecked Sendable: `lock` guards skipped, retryValidation and poolDecodeErrors; the rest are lets (metrics, replanSignal lock themselves).
 public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable {
     public let store: PoolStore
     public let config: IngestConfig
@@ -342,6 +343,7 @@ public enum IngestError: Error, CustomStringConvertible, Equatable {
 }
 
 /// Engine counters behind one lock.
+// @unchecked Sendable: `lock` guards counters.
 final class IngestMetrics: @unchecked Sendable {
     private let lock = NSLock()
     private var counters = IngestCounters()

@@ -16,6 +16,8 @@ import SolanaCore
 /// source.follow(wanted)
 /// try await source.run(into: sink)   // until cancelled
 /// ```
+// @unchecked Sendable: `lock` guards plan, shards, newShardSink, refusedAt, lastGoodHTTP, lastHealthWrite and wanted;
+// config, dialer, rpcs, backoff and logger are immutable after init.
 public final class RPCAccountSource: ProgramAccountsReader, @unchecked Sendable {
     public let config: IngestConfig
     let logger: Logger

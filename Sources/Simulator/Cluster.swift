@@ -38,6 +38,8 @@ public struct SimulatedSwap: Sendable {
 /// let cluster = try Cluster.bundled(seed: 7)
 /// let event = cluster.advance()        // next slot: a few swaps, changed accounts
 /// ```
+// @unchecked Sendable: `lock` guards accounts, previous, models, watchers, subscribers, rng, _slot, _paused and swapLog writes;
+// but the public `swapLog` getter and `swapsPerSlot` setter are unlocked (swapsPerSlot is only assigned in init today).
 public final class Cluster: @unchecked Sendable {
     private let lock = NSLock()
     private var accounts: [Pubkey: AccountData]

@@ -4,6 +4,8 @@ import Foundation
 /// PubSub edges. Each fault lasts until its deadline (or, for counted ones, N uses).
 ///
 /// `{"method":"simulatorFault","params":[{"kind":"http429","count":3,"retryAfterSeconds":1}]}`
+// @unchecked Sendable: `lock` guards until, counts, dropGeneration, delayMs, retryAfterSeconds and injected;
+// but the public getters of delayMs, retryAfterSeconds and injected read them without the lock.
 public final class FaultState: @unchecked Sendable {
     public enum Kind: String, CaseIterable, Sendable {
         /// Close every PubSub connection now.
@@ -65,6 +67,7 @@ public final class FaultState: @unchecked Sendable {
 }
 
 /// Optional token-bucket limit on HTTP requests (answers 429 + Retry-After when empty).
+// @unchecked Sendable: `lock` guards tokens and last; rate is a let.
 public final class RequestRateLimiter: @unchecked Sendable {
     private let lock = NSLock()
     private let rate: Double

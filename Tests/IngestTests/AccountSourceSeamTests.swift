@@ -9,6 +9,7 @@ import XCTest
 /// A second account source, with no sockets at all: reads and slot events straight from an
 /// in-process `Cluster`, as a NATS or gRPC feed would hand them over. The engine and the store
 /// must treat it exactly like JSON-RPC + PubSub.
+// @unchecked Sendable: `lock` guards wanted and reads (but the `reads` getter reads it unlocked); `cluster` is a let and locks itself.
 final class ClusterFeedSource: AccountSource, @unchecked Sendable {
     let cluster: Cluster
     private let lock = NSLock()

@@ -174,6 +174,7 @@ struct TestCertificates: Sendable {
 
 /// `socat` terminating TLS on a free loopback port and forwarding plain TCP to `forwardTo`
 /// (a fork per connection), stopped with the test.
+// @unchecked Sendable: immutable after init (port and process are lets).
 final class TLSTerminator: @unchecked Sendable {
     let port: Int
     let process: Process

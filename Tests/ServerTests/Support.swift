@@ -34,6 +34,7 @@ enum Feed {
 }
 
 /// A fake ingestion engine: fixed connections, records add/remove calls.
+// @unchecked Sendable: `lock` guards writes to added and removed; tests read them through the unlocked getters after the HTTP reply.
 final class FakeIngest: IngestControl, @unchecked Sendable {
     private let lock = NSLock()
     private(set) var added: [PoolConfig] = []
@@ -47,6 +48,8 @@ final class FakeIngest: IngestControl, @unchecked Sendable {
 }
 
 /// A fake arbitrage engine with fixed opportunities and a feed tests can push into.
+// @unchecked Sendable: `lock` guards continuations and lastThreshold, and the server's reads of standing and legacy;
+// tests set standing/legacy and read lastThreshold unlocked, between requests.
 final class FakeOpportunities: OpportunityProvider, @unchecked Sendable {
     private let lock = NSLock()
     var standing: [Opportunity] = []
@@ -75,6 +78,7 @@ final class FakeOpportunities: OpportunityProvider, @unchecked Sendable {
 }
 
 /// A running APIServer on a free loopback port, stopped by `stop()`.
+// @unchecked Sendable: immutable after init (task and port are lets).
 final class RunningServer: @unchecked Sendable {
     let task: Task<Void, Error>
     let port: Int
