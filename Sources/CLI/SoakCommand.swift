@@ -114,16 +114,18 @@ enum SoakCommand {
 }
 
 /// One soak run: owns the child processes and the counters.
-// @unchecked Sendable: no lock; every var is used only by the one task running execute(). Exception: the signal handler's
-// stopAll() reads simulator, cache and proxy unlocked from a dispatch queue while that task may be assigning them.
+// @unchecked Sendable: `children` guards the child processes (the signal handler's stopAll() reads them from a dispatch
+// queue); every other var is used only by the one task running execute().
 final class SoakRun: @unchecked Sendable {
     let settings: SoakCommand.Settings
     let directory: URL
     let executable: String
     let api = SoakHTTP()
-    var simulator: ChildProcess?
-    var cache: ChildProcess?
-    var proxy: ChildProcess?
+    private let children = NSLock()
+    private var _simulator: ChildProcess?, _cache: ChildProcess?, _proxy: ChildProcess?
+    var simulator: ChildProcess? { get { children.withLock { _simulator } } set { children.withLock { _simulator = newValue } } }
+    var cache: ChildProcess? { get { children.withLock { _cache } } set { children.withLock { _cache = newValue } } }
+    var proxy: ChildProcess? { get { children.withLock { _proxy } } set { children.withLock { _proxy = newValue } } }
     var proxyPort = 0
     var proxyUser = "soak"
     var proxyPassword = ""

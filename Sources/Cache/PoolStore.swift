@@ -54,8 +54,7 @@ public struct PoolChange: Sendable {
 /// store.apply(account, receivedAt: Date().timeIntervalSince1970)   // pool, vaults, arrays… in any order
 /// store.entry(pool)?.price
 /// ```
-// @unchecked Sendable: `lock` guards accounts, pools, readers and listeners. `context` is a public var assigned only in init;
-// assigning it later would race with apply(), which reads it under the lock.
+// @unchecked Sendable: `lock` guards accounts, pools, readers, listeners and graph; `context` is immutable.
 public final class PoolStore: @unchecked Sendable {
     private let lock = NSLock()
     private var accounts: [Pubkey: AccountData] = [:]
@@ -66,7 +65,7 @@ public final class PoolStore: @unchecked Sendable {
     /// Pools with a decoded model, by mint and by pair (routing reads it instead of scanning pools).
     private var graph = MintGraph()
     /// Clock used for time-dependent prices (fee schedulers, DLMM references).
-    public var context: @Sendable () -> QuoteContext
+    public let context: @Sendable () -> QuoteContext
 
     public init(context: @escaping @Sendable () -> QuoteContext = { QuoteContext(now: Int64(Date().timeIntervalSince1970)) }) {
         self.context = context

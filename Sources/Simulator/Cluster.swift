@@ -38,8 +38,7 @@ public struct SimulatedSwap: Sendable {
 /// let cluster = try Cluster.bundled(seed: 7)
 /// let event = cluster.advance()        // next slot: a few swaps, changed accounts
 /// ```
-// @unchecked Sendable: `lock` guards accounts, previous, models, watchers, subscribers, rng, _slot, _paused and swapLog writes;
-// but the public `swapLog` getter and `swapsPerSlot` setter are unlocked (swapsPerSlot is only assigned in init today).
+// @unchecked Sendable: `lock` guards accounts, previous, models, watchers, subscribers, rng, _slot, _paused and _swapLog.
 public final class Cluster: @unchecked Sendable {
     private let lock = NSLock()
     private var accounts: [Pubkey: AccountData]
@@ -52,9 +51,11 @@ public final class Cluster: @unchecked Sendable {
     private var rng: SplitMix64
     private var _slot: UInt64
     private var _paused = false
-    public private(set) var swapLog: [SimulatedSwap] = []
+    private var _swapLog: [SimulatedSwap] = []
+    /// The most recent simulated swaps (up to 10,000).
+    public var swapLog: [SimulatedSwap] { lock.withLock { _swapLog } }
     /// Swaps per slot (0 disables random trading).
-    public var swapsPerSlot: Int
+    public let swapsPerSlot: Int
     /// Unix time of the first slot; advances 400 ms per slot, like mainnet.
     public let genesisTime: Int64
 
@@ -198,8 +199,8 @@ public final class Cluster: @unchecked Sendable {
             }
         }
         let swap = SimulatedSwap(pool: pool, slot: _slot, quote: effect.quote, after: effect.after)
-        swapLog.append(swap)
-        if swapLog.count > 10_000 { swapLog.removeFirst(5_000) }
+        _swapLog.append(swap)
+        if _swapLog.count > 10_000 { _swapLog.removeFirst(5_000) }
         return (swap, written)
     }
 }

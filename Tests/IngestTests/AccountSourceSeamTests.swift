@@ -9,18 +9,19 @@ import XCTest
 /// A second account source, with no sockets at all: reads and slot events straight from an
 /// in-process `Cluster`, as a NATS or gRPC feed would hand them over. The engine and the store
 /// must treat it exactly like JSON-RPC + PubSub.
-// @unchecked Sendable: `lock` guards wanted and reads (but the `reads` getter reads it unlocked); `cluster` is a let and locks itself.
+// @unchecked Sendable: `lock` guards wanted and _reads; `cluster` is a let and locks itself.
 final class ClusterFeedSource: AccountSource, @unchecked Sendable {
     let cluster: Cluster
     private let lock = NSLock()
     private var wanted: Set<Pubkey> = []
-    private(set) var reads = 0
+    private var _reads = 0
+    var reads: Int { lock.withLock { _reads } }
     init(_ cluster: Cluster) { self.cluster = cluster }
 
     var followed: Set<Pubkey> { lock.withLock { wanted } }
 
     func read(_ keys: [Pubkey]) async throws -> [AccountData?] {
-        lock.withLock { reads += 1 }
+        lock.withLock { _reads += 1 }
         return cluster.accounts(keys)
     }
     func follow(_ wanted: Set<Pubkey>) { lock.withLock { self.wanted = wanted } }

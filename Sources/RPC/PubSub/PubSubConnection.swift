@@ -162,7 +162,7 @@ public final class PubSubConnection: @unchecked Sendable {
     public var subscribedAccounts: [Pubkey] { state.subscribedAccounts }
 
     public func close() {
-        state.closedByUs = true
+        state.markClosedByUs()
         channel.close(promise: nil)
     }
 
@@ -182,8 +182,7 @@ public final class PubSubConnection: @unchecked Sendable {
 }
 
 /// Shared state between the connection's API (any thread) and its handler (event loop).
-// @unchecked Sendable: `lock` guards pending, accountBySub, subByAccount, requestId, finished and _lastInboundAt.
-// `closedByUs` is NOT under the lock: close() sets it from any thread, finish() reads it on the event loop.
+// @unchecked Sendable: `lock` guards pending, accountBySub, subByAccount, requestId, finished, closedByUs and _lastInboundAt.
 final class PubSubState: @unchecked Sendable {
     let lock = NSLock()
     let continuation: AsyncStream<PubSubEvent>.Continuation
@@ -194,7 +193,8 @@ final class PubSubState: @unchecked Sendable {
     private var requestId: UInt64 = 1
     private var finished = false
     private var _lastInboundAt = ProcessInfo.processInfo.systemUptime
-    var closedByUs = false
+    private var closedByUs = false
+    func markClosedByUs() { lock.withLock { closedByUs = true } }
 
     init(continuation: AsyncStream<PubSubEvent>.Continuation, options: PubSubConnection.Options) {
         self.continuation = continuation; self.options = options
@@ -249,7 +249,7 @@ final class PubSubState: @unchecked Sendable {
             return pending.values.map(\.continuation)
         }
         for w in waiting { w.resume(throwing: error ?? TransportError.connectionClosed) }
-        continuation.yield(.closed(closedByUs ? nil : (error ?? TransportError.connectionClosed)))
+        continuation.yield(.closed(lock.withLock { closedByUs } ? nil : (error ?? TransportError.connectionClosed)))
         continuation.finish()
     }
 }
