@@ -100,7 +100,7 @@ let package = Package(
         ], path: "Tests/IngestTestSupport"),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "RPC", "Cache", "Dex", "SolanaCore", "Simulator", "IngestTestSupport"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Config", "Persistence", "Cache", "Dex", "SolanaCore", "Simulator", "CLI", "RPC",
+            "Server", "Config", "Persistence", "Cache", "Dex", "SolanaCore", "Simulator", "CLI", "RPC", "Arbitrage",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
         ]),
