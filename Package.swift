@@ -110,7 +110,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Config", "Persistence", "Cache", "Dex", "SolanaCore", "Simulator", "CLI", "RPC",
+            "Server", "Config", "Persistence", "Cache", "Dex", "SolanaCore", "Simulator", "CLI", "RPC", "Arbitrage",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -6,15 +6,22 @@ import SolanaCore
 ///
 /// ```swift
 /// var config = ArbitrageConfig()                       // SOL, USDC, USDT; up to 3 hops
-/// config.maxHops = 4
+/// config.maxHops = 6                                   // 2…6 (supportedMaxHops)
 /// config.maxInput[KnownMints.wsol] = 50_000_000_000    // at most 50 SOL per cycle
 /// let engine = ArbitrageEngine(config: config)
 /// ```
 public struct ArbitrageConfig: Sendable {
     /// Cycles start and end at these mints (the bot's strategy: SOL → USDC/USDT → SOL).
     public var startMints: [Pubkey]
-    /// Longest cycle, in swaps (2…4). 2 = direct round trips across two pools of one pair.
+    /// Longest cycle, in swaps. 2 = direct round trips across two pools of one pair. Values in
+    /// `supportedMaxHops` are what the service accepts (`router.max_hops`); below 2 nothing is searched.
     public var maxHops: Int
+    /// Cycle lengths the search is built and measured for (`ScanCostTests`): the original's sample
+    /// config uses 6. Longer cycles multiply the mint cycles (and the quotes per size search).
+    public static let supportedMaxHops = 2...6
+    /// At most this many mint cycles are indexed, shortest first: on a dense mint graph the number of
+    /// 5- and 6-hop cycles grows with the fourth and fifth power of the mints. `Int.max` = no cap.
+    public var maxCycles: Int
     /// Largest input tried per start mint, in its base units. Start mints without an entry are skipped.
     public var maxInput: [Pubkey: UInt64]
     /// Cost of sending the transaction (base fee + priority fee), in lamports; converted into the
@@ -60,9 +67,10 @@ public struct ArbitrageConfig: Sendable {
                 fullScanIntervalMs: Int64 = 5_000,
                 maxResults: Int = 100,
                 maxSearchesPerCycle: Int = 32,
-                maxSearchesPerChange: Int = 8) {
+                maxSearchesPerChange: Int = 8,
+                maxCycles: Int = 100_000) {
         self.startMints = startMints
-        self.maxHops = min(4, max(2, maxHops))
+        self.maxHops = maxHops
         self.maxInput = maxInput
         self.txCostLamports = txCostLamports
         self.minProfitLamports = minProfitLamports
@@ -74,5 +82,6 @@ public struct ArbitrageConfig: Sendable {
         self.maxResults = maxResults
         self.maxSearchesPerCycle = max(1, maxSearchesPerCycle)
         self.maxSearchesPerChange = max(1, maxSearchesPerChange)
+        self.maxCycles = max(0, maxCycles)
     }
 }

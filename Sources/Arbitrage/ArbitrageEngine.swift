@@ -46,6 +46,7 @@ public final class ArbitrageEngine {
     private var cycles: [MintCycle] = []
     private var cyclesByPair: [UInt64: [(cycle: Int, hop: Int)]] = [:]
     private var cyclesDirty = true
+    private var _cyclesTruncated = false
     private var medianCache: [UInt64: UInt128?] = [:]
     public private(set) var lastFullScanMs: Int64?
     /// Quote calls made by the last `changed`/`scanAll` (size search only).
@@ -58,6 +59,15 @@ public final class ArbitrageEngine {
     public var poolCount: Int { pools.count }
     /// Mint cycles currently indexed (each can be served by several pool combinations).
     public var cycleCount: Int { rebuildCyclesIfNeeded(); return cycles.count }
+    /// Mint cycles indexed per length in hops (2…`maxHops`; lengths without a cycle are absent).
+    public var cycleCountsByHops: [Int: Int] {
+        rebuildCyclesIfNeeded()
+        var counts: [Int: Int] = [:]
+        for c in cycles { counts[c.hops, default: 0] += 1 }
+        return counts
+    }
+    /// True when the mint graph has more than `maxCycles` cycles: the longest ones were left out.
+    public var cyclesTruncated: Bool { rebuildCyclesIfNeeded(); return _cyclesTruncated }
 
     // MARK: pool set
 
@@ -344,7 +354,8 @@ public final class ArbitrageEngine {
         }
         for k in neighbours.keys { neighbours[k]!.sort() }
         let starts = config.startMints.compactMap { mintIds[$0] }
-        cycles = MintCycle.enumerate(starts: starts, maxHops: config.maxHops, neighbours: neighbours) { x, y in
+        (cycles, _cyclesTruncated) = MintCycle.enumerate(starts: starts, maxHops: config.maxHops, limit: config.maxCycles,
+                                                        neighbours: neighbours) { x, y in
             self.pairPools[MintCycle.pairKey(x, y)]?.count ?? 0
         }
         cyclesByPair.removeAll(keepingCapacity: true)

@@ -13,27 +13,38 @@ struct MintCycle: Sendable {
     func to(hop i: Int) -> Int { mints[(i + 1) % mints.count] }
 
     /// Every simple mint cycle of 2…maxHops hops from each start mint over the pairs that have
-    /// pools. A 2-hop cycle trades one pair twice, so it needs two pools of that pair.
-    static func enumerate(starts: [Int], maxHops: Int, neighbours: [Int: [Int]], poolCount: (Int, Int) -> Int) -> [MintCycle] {
+    /// pools. A 2-hop cycle trades one pair twice, so it needs two pools of that pair. Shorter
+    /// cycles come first (one depth-first pass per length), so when `limit` cuts the list it is the
+    /// longest cycles that are left out; `truncated` says whether that happened.
+    static func enumerate(starts: [Int], maxHops: Int, limit: Int = .max, neighbours: [Int: [Int]],
+                          poolCount: (Int, Int) -> Int) -> (cycles: [MintCycle], truncated: Bool) {
         var out: [MintCycle] = []
         var path: [Int] = []
-        func walk(_ start: Int) {
+        var truncated = false
+        func walk(_ start: Int, length: Int) {
             let last = path[path.count - 1]
             for n in neighbours[last] ?? [] {
+                if truncated { return }
                 if n == start {
-                    if path.count >= 3 || (path.count == 2 && poolCount(start, last) >= 2) { out.append(MintCycle(mints: path)) }
-                } else if path.count < maxHops && !path.contains(n) {
+                    guard path.count == length, length >= 3 || poolCount(start, last) >= 2 else { continue }
+                    if out.count >= limit { truncated = true; return }
+                    out.append(MintCycle(mints: path))
+                } else if path.count < length && !path.contains(n) {
                     path.append(n)
-                    walk(start)
+                    walk(start, length: length)
                     path.removeLast()
                 }
             }
         }
-        for s in starts where neighbours[s] != nil {
-            path = [s]
-            walk(s)
+        if maxHops >= 2 {
+            for length in 2...maxHops {
+                for s in starts where neighbours[s] != nil {
+                    path = [s]
+                    walk(s, length: length)
+                }
+            }
         }
-        return out
+        return (out, truncated)
     }
 
     static func pairKey(_ x: Int, _ y: Int) -> UInt64 { x < y ? UInt64(x) << 32 | UInt64(y) : UInt64(y) << 32 | UInt64(x) }

@@ -45,7 +45,9 @@ enum DemoCommand {
         let ingest = IngestConfig(endpoints: [.init(websocketURL: "ws://127.0.0.1:\(pubsub)", httpURL: "http://127.0.0.1:\(rpc)")])
         let host = api.host
         try await ServiceCommand.serve(
-            store: store, ingestConfig: ingest, api: api, router: RouterSettings(), database: nil, recordOpportunities: false,
+            store: store, ingestConfig: ingest, api: api,
+            // Every profitable cycle the simulated swaps open up is shown (no config file, no ROI floor).
+            router: RouterSettings(minROIPercent: 0), database: nil, recordOpportunities: false,
             snapshotter: nil, snapshotInterval: 5, notes: [], logger: logger,
             announce: { port in
                 let base = "http://\(host):\(port)"

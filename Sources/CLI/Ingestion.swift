@@ -1,5 +1,6 @@
 import Arbitrage
 import Cache
+import Config
 import Dex
 import Foundation
 import Ingest
@@ -21,25 +22,38 @@ func startIngestion(store: PoolStore, config: IngestConfig, logger: Logger) -> (
     }
 }
 
-/// Starts the arbitrage engine, re-evaluated on every pool change and fully every 5 s.
-func startArbitrage(store: PoolStore, minROIPercent: Double, maxHops: Int, logger: Logger) -> (provider: any OpportunityProvider, task: Task<Void, Error>?)? {
-    let service = ArbitrageService(store: store, config: ArbitrageConfig(maxHops: maxHops))
+/// Starts the arbitrage engine, re-evaluated on every pool change and fully every 5 s, with the
+/// config's `[router]` settings (`max_hops` is validated by the config loader).
+func startArbitrage(store: PoolStore, router: RouterSettings, logger: Logger) -> (provider: any OpportunityProvider, task: Task<Void, Error>?)? {
+    let service = ArbitrageService(store: store, config: ArbitrageConfig(maxHops: router.maxHops), router: router, logger: logger)
     return (service, Task { try await service.run() })
 }
 
 /// Adapts `ArbitrageEngine` (pure, single-threaded) to the API: feeds it the store's pool
-/// changes, keeps the standing opportunities, and publishes new ones.
-// @unchecked Sendable: `lock` guards standing, listeners and the single-threaded `engine` (only ever touched inside the lock).
+/// changes, keeps the standing opportunities, and publishes new ones. The engine keeps every
+/// profitable cycle; `router.min_roi_percent` is applied here, on what is reported (the API's
+/// list, the stream, `/scan-arbitrage` without `threshold_pct`).
+// @unchecked Sendable: `lock` guards standing, listeners, cycleStats, warnedTruncation and the single-threaded `engine`.
 final class ArbitrageService: OpportunityProvider, @unchecked Sendable {
     let store: PoolStore
     private let engine: ArbitrageEngine
+    let router: RouterSettings
+    let minimumROI: MinimumROI
+    private let logger: Logger
+    /// Guards `engine`, `standing`, `listeners`, `cycleStats` and `warnedTruncation`.
     private let lock = NSLock()
     private var standing: [Arbitrage.Opportunity] = []
     private var listeners: [UUID: AsyncStream<Server.Opportunity>.Continuation] = [:]
+    private var cycleStats: (byHops: [Int: Int], truncated: Bool)?
+    private var warnedTruncation = false
 
-    init(store: PoolStore, config: ArbitrageConfig) {
+    init(store: PoolStore, config: ArbitrageConfig, router: RouterSettings = RouterSettings(minROIPercent: 0, maxHops: 3),
+         logger: Logger = Logger(label: "arbitrage")) {
         self.store = store
         self.engine = ArbitrageEngine(config: config)
+        self.router = router
+        self.minimumROI = MinimumROI(percent: router.minROIPercent)
+        self.logger = logger
     }
 
     static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
@@ -93,12 +107,19 @@ final class ArbitrageService: OpportunityProvider, @unchecked Sendable {
             guard engine.fullScanDue(at: t) else { return nil }
             for e in store.entries() { if let s = snapshot(e) { engine.upsert(s) } }
             standing = engine.scanAll(at: t)
+            let stats = (byHops: engine.cycleCountsByHops, truncated: engine.cyclesTruncated)
+            cycleStats = stats
+            if stats.truncated && !warnedTruncation {
+                warnedTruncation = true
+                logger.warning("arbitrage: more than \(engine.config.maxCycles) mint cycles up to \(engine.config.maxHops) hops; the longest are not searched")
+            }
             return standing
         }()
         if let found { publish(found) }
     }
 
-    func publish(_ found: [Arbitrage.Opportunity]) {
+    func publish(_ all: [Arbitrage.Opportunity]) {
+        let found = all.filter(minimumROI.admits)
         guard !found.isEmpty else { return }
         let subs = lock.withLock { Array(listeners.values) }
         for o in found { let api = Self.api(o); for s in subs { s.yield(api) } }
@@ -112,13 +133,21 @@ final class ArbitrageService: OpportunityProvider, @unchecked Sendable {
                            slot: o.slot, detectedAt: Double(o.detectedAtMs) / 1000)
     }
 
-    func currentOpportunities() -> [Server.Opportunity] { lock.withLock { standing }.map(Self.api) }
+    func currentOpportunities() -> [Server.Opportunity] { lock.withLock { standing }.filter(minimumROI.admits).map(Self.api) }
+
+    func routerStatus() -> RouterStatus? {
+        let stats = lock.withLock { cycleStats }
+        return RouterStatus(mode: router.mode, modeApplied: false, minROIPercent: router.minROIPercent, maxHops: engine.config.maxHops,
+                            cyclesByHops: stats?.byHops, cyclesTruncated: stats?.truncated ?? false)
+    }
 
     /// The original `/scan-arbitrage`: two-pool round trips, both pools' mid prices in pool A's order,
-    /// `estimated_profit_pct` net of real fees and transaction cost.
-    func scanLegacy(thresholdPct: Double) -> [LegacyOpportunity] {
+    /// `estimated_profit_pct` net of real fees and transaction cost. With a threshold: price gaps of at
+    /// least that many percent (the original's meaning); without: net ROI of at least `min_roi_percent`.
+    func scanLegacy(thresholdPct: Double?) -> [LegacyOpportunity] {
         let now = Self.nowMs()
-        return lock.withLock { standing }.compactMap { o -> LegacyOpportunity? in
+        let candidates = lock.withLock { standing }.filter { thresholdPct != nil || minimumROI.admits($0) }
+        return candidates.compactMap { o -> LegacyOpportunity? in
             guard o.route.count == 2, let pa = o.route[0].midPrice, let pb = o.route[1].midPrice else { return nil }
             let a = o.route[0], b = o.route[1]
             let aA = a.inputIsTokenA ? a.inputMint : a.outputMint, aB = a.inputIsTokenA ? a.outputMint : a.inputMint
@@ -127,7 +156,7 @@ final class ArbitrageService: OpportunityProvider, @unchecked Sendable {
             let x = pa.doubleValue, y = pbAligned.doubleValue
             guard x > 0, y > 0 else { return nil }
             let diff = abs(x - y) / min(x, y) * 100
-            guard diff >= thresholdPct else { return nil }
+            if let thresholdPct, diff < thresholdPct { return nil }
             return LegacyOpportunity(poolAId: a.pool.base58, poolADex: a.dex.rawValue, poolAPrice: x, poolBId: b.pool.base58,
                                      poolBDex: b.dex.rawValue, poolBPrice: y, pair: "\(KnownMints.symbol(aA))/\(KnownMints.symbol(aB))",
                                      priceDiffPct: diff, estimatedProfitPct: o.roiPercent.doubleValue,

@@ -18,6 +18,7 @@ enum ServiceCommand {
             throw CommandError.bad(e.description)
         }
         for key in config.unknownKeys { logger.warning("config: unknown key \(key) ignored") }
+        for key in config.unusedKeys { logger.warning("config: \(key)") }
         print("config \(path): \(config.pools.count) pools accepted, \(config.rejectedPools.count) rejected")
         for r in config.rejectedPools { print("  rejected \(r)") }
         for e in config.ingest.endpoints { print("  endpoint \(Redact.url(e.websocketURL)) (http \(Redact.url(e.httpURL)))") }
@@ -65,7 +66,7 @@ enum ServiceCommand {
                       notes: [APIServer.ConfigNote], logger: Logger, announce: @escaping @Sendable (Int) -> Void,
                       extra: (@Sendable () async throws -> Void)? = nil) async throws {
         let ingestion = startIngestion(store: store, config: ingestConfig, logger: logger)
-        let arbitrage = startArbitrage(store: store, minROIPercent: router.minROIPercent, maxHops: router.maxHops, logger: logger)
+        let arbitrage = startArbitrage(store: store, router: router, logger: logger)
         let metrics = ServiceMetrics()
         let server = APIServer(store: store, settings: api, ingest: ingestion.control, opportunities: arbitrage?.provider,
                                persistence: database, configNotes: notes, metrics: metrics, logger: logger)

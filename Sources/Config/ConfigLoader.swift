@@ -71,6 +71,7 @@ public enum ConfigLoader {
         let file: String
         let environment: [String: String]
         var unknown: [String] = []
+        var unused: [UnusedKey] = []
 
         func fail(_ key: String, _ message: String) -> ConfigError {
             ConfigError(file: file, line: lines.line(of: key), key: key, message: message)
@@ -252,8 +253,12 @@ public enum ConfigLoader {
                 }
                 persistence.recordOpportunities = try bool(db, "record_opportunities", at: "database.record_opportunities") ?? true
                 persistence.recordAccounts = try bool(db, "record_accounts", at: "database.record_accounts") ?? true
-                _ = try bool(db, "record_pool_updates", at: "database.record_pool_updates")
-                _ = try bool(db, "record_performance", at: "database.record_performance")
+                // The original's per-update and performance tables do not exist here: validated, then warned about.
+                for key in ["record_pool_updates", "record_performance"] {
+                    if try bool(db, key, at: "database.\(key)") != nil {
+                        unused.append(UnusedKey(key: "database.\(key)", reason: "read but not used: this version records no such table"))
+                    }
+                }
                 if let v = try double(db, "snapshot_interval_seconds", at: "database.snapshot_interval_seconds", range: 0.1...3_600) {
                     persistence.snapshotIntervalSeconds = v
                 }
@@ -265,14 +270,22 @@ public enum ConfigLoader {
                 if let m = try string(t, "mode", at: "router.mode") {
                     guard ["fast", "complete", "hybrid"].contains(m) else { throw fail("router.mode", "expected fast, complete or hybrid, got \"\(m)\"") }
                     router.mode = m
+                    unused.append(UnusedKey(key: "router.mode", reason: RouterSettings.modeIgnoredReason))
                 }
                 if let v = try double(t, "min_roi_percent", at: "router.min_roi_percent", range: 0...1_000) { router.minROIPercent = v }
-                if let v = try int(t, "max_hops", at: "router.max_hops", range: 1...10) { router.maxHops = v }
+                if let v = try int(t, "max_hops", at: "router.max_hops", range: Int.min...Int.max) {
+                    // Rejected rather than clamped: a 6 read as 4 would silently search less than asked.
+                    let r = RouterSettings.supportedMaxHops
+                    guard r.contains(v) else {
+                        throw fail("router.max_hops", "expected an integer in \(r.lowerBound)…\(r.upperBound) (cycle lengths the arbitrage search supports), got \(v)")
+                    }
+                    router.maxHops = v
+                }
             }
 
             let (pools, rejected) = try readPools()
             return ServiceConfig(ingest: ingest, pools: pools, rejectedPools: rejected, api: api, persistence: persistence,
-                                 router: router, unknownKeys: unknown)
+                                 router: router, unknownKeys: unknown, unusedKeys: unused)
         }
 
         /// Bad `[[pools]]` entries are collected per pool (the original shipped dead and mistyped

@@ -20,12 +20,23 @@ public struct ServiceConfig: Sendable, Equatable {
     public var router: RouterSettings
     /// Keys present in the file that this version does not read (warned, not fatal).
     public var unknownKeys: [String]
+    /// Keys present in the file that are read and validated but change nothing (warned at start).
+    public var unusedKeys: [UnusedKey]
 
     public init(ingest: IngestConfig, pools: [PoolConfig], rejectedPools: [RejectedPool] = [], api: APISettings = .init(),
-                persistence: PersistenceSettings = .init(), router: RouterSettings = .init(), unknownKeys: [String] = []) {
+                persistence: PersistenceSettings = .init(), router: RouterSettings = .init(), unknownKeys: [String] = [],
+                unusedKeys: [UnusedKey] = []) {
         self.ingest = ingest; self.pools = pools; self.rejectedPools = rejectedPools; self.api = api
-        self.persistence = persistence; self.router = router; self.unknownKeys = unknownKeys
+        self.persistence = persistence; self.router = router; self.unknownKeys = unknownKeys; self.unusedKeys = unusedKeys
     }
+}
+
+/// A key the original's files carry that this version accepts but does not act on, and why.
+public struct UnusedKey: Sendable, Equatable, CustomStringConvertible {
+    public var key: String
+    public var reason: String
+    public init(key: String, reason: String) { self.key = key; self.reason = reason }
+    public var description: String { "\(key): \(reason)" }
 }
 
 /// A `[[pools]]` entry that was not added, and why (bad address, prop AMM, unknown type, duplicate).
@@ -87,8 +98,18 @@ public struct PersistenceSettings: Sendable, Equatable {
 
 /// `[router]`: the original's arbitrage settings, passed to the arbitrage engine.
 public struct RouterSettings: Sendable, Equatable {
+    /// `fast`, `complete` or `hybrid`: validated and reported, but it selects nothing (see `modeIgnoredReason`).
     public var mode = "complete"
+    /// Opportunities with a net ROI below this (percent of the input) are not reported.
     public var minROIPercent = 0.3
+    /// Longest arbitrage cycle, in swaps.
     public var maxHops = 3
-    public init() {}
+    /// `router.max_hops` values accepted: the arbitrage engine's `ArbitrageConfig.supportedMaxHops`
+    /// (Config does not depend on Arbitrage; a CLI test checks the two agree).
+    public static let supportedMaxHops = 2...6
+    public static let modeIgnoredReason =
+        "read but not used: there is one search strategy (every cycle up to max_hops, each size-optimised on exact quotes)"
+    public init(mode: String = "complete", minROIPercent: Double = 0.3, maxHops: Int = 3) {
+        self.mode = mode; self.minROIPercent = minROIPercent; self.maxHops = maxHops
+    }
 }

@@ -94,12 +94,14 @@ final class APITests: XCTestCase {
         let first = try XCTUnwrap((o["opportunities"] as? [[String: Any]])?.first)
         XCTAssertEqual(Set(first.keys), ["pool_a_id", "pool_a_dex", "pool_a_price", "pool_b_id", "pool_b_dex", "pool_b_price", "pair",
                                          "price_diff_pct", "estimated_profit_pct", "age_ms"])
-        XCTAssertEqual(arbitrage.lastThreshold, 0.3)
+        XCTAssertEqual(arbitrage.lastThreshold, .some(0.3))
         let none = try await HTTP.post("\(base)/scan-arbitrage", #"{"threshold_pct": 5}"#).object()
         XCTAssertEqual(none["count"] as? Int, 0)
-        // Empty body: the default threshold.
+        // Empty body: no threshold, so the provider applies router.min_roi_percent instead.
         do { let v = try await HTTP.request("POST", "\(base)/scan-arbitrage").status; XCTAssertEqual(v, 200) }
-        XCTAssertEqual(arbitrage.lastThreshold, 0.3)
+        XCTAssertEqual(arbitrage.lastThreshold, .some(nil))
+        _ = try await HTTP.post("\(base)/scan-arbitrage", #"{"other": 1}"#)
+        XCTAssertEqual(arbitrage.lastThreshold, .some(nil), "a body without threshold_pct is no threshold either")
 
         for body in [#"{"threshold_pct": "#, "not json", #"[1,2]"#, #"{"threshold_pct": "high"}"#, #"{"threshold_pct": -1}"#, #"{"threshold_pct": true}"#] {
             let bad = try await HTTP.post("\(base)/scan-arbitrage", body)

@@ -55,10 +55,13 @@ final class FakeOpportunities: OpportunityProvider, @unchecked Sendable {
     var standing: [Opportunity] = []
     var legacy: [LegacyOpportunity] = []
     private var continuations: [AsyncStream<Opportunity>.Continuation] = []
-    private(set) var lastThreshold: Double?
+    /// The last `thresholdPct` asked for (outer nil: never called; inner nil: no threshold_pct in the request).
+    private(set) var lastThreshold: Double??
 
     func currentOpportunities() -> [Opportunity] { lock.withLock { standing } }
-    func scanLegacy(thresholdPct: Double) -> [LegacyOpportunity] { lock.withLock { lastThreshold = thresholdPct; return legacy.filter { $0.priceDiffPct >= thresholdPct } } }
+    func scanLegacy(thresholdPct: Double?) -> [LegacyOpportunity] {
+        lock.withLock { lastThreshold = .some(thresholdPct); return legacy.filter { $0.priceDiffPct >= thresholdPct ?? 0 } }
+    }
     func opportunityUpdates() -> AsyncStream<Opportunity> {
         let (s, c) = AsyncStream<Opportunity>.makeStream()
         lock.withLock { continuations.append(c) }

@@ -60,8 +60,20 @@ struct HealthRoutes {
             ("rejected_config", .array(server.configNotes.map { n in
                 .object([("entry", .string(n.entry)), ("address", .string(n.address)), ("reason", .string(n.reason))])
             })),
+            ("router", router(server.opportunities?.routerStatus())),
             ("stream_clients", J.int(server.streamCount.current)),
             ("database", database),
         ]))
+    }
+
+    /// The effective `[router]` settings (null when no arbitrage engine runs).
+    func router(_ r: RouterStatus?) -> JSONText {
+        guard let r else { return .null }
+        return .object([
+            ("mode", .string(r.mode)), ("mode_applied", .bool(r.modeApplied)),
+            ("min_roi_percent", J.num(r.minROIPercent)), ("max_hops", J.int(r.maxHops)),
+            ("cycles_by_hops", r.cyclesByHops.map { c in .object(c.sorted { $0.key < $1.key }.map { (String($0.key), J.int($0.value)) }) } ?? .null),
+            ("cycles_truncated", .bool(r.cyclesTruncated)),
+        ])
     }
 }

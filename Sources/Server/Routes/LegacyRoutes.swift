@@ -58,7 +58,8 @@ struct LegacyRoutes {
 
     func scan(_ request: Request) async throws -> Response {
         let body = try await Body.collect(request, limit: server.settings.maxBodyBytes)
-        var threshold = 0.3
+        // No threshold_pct: the provider applies router.min_roi_percent instead of a fixed default.
+        var threshold: Double?
         if !body.isEmpty {
             let object = try Body.object(body)
             if let v = object["threshold_pct"] {

@@ -10,10 +10,35 @@ import SolanaCore
 public protocol OpportunityProvider: Sendable {
     /// Opportunities currently standing, most profitable first.
     func currentOpportunities() -> [Opportunity]
-    /// The original `/scan-arbitrage`: same-pair price differences of at least `thresholdPct` percent.
-    func scanLegacy(thresholdPct: Double) -> [LegacyOpportunity]
+    /// The original `/scan-arbitrage`: same-pair price differences of at least `thresholdPct` percent;
+    /// nil (no `threshold_pct` in the request) = those whose net ROI reaches `router.min_roi_percent`.
+    func scanLegacy(thresholdPct: Double?) -> [LegacyOpportunity]
     /// Each new opportunity as it is found (a fresh stream per call; finishing it is the caller's choice).
     func opportunityUpdates() -> AsyncStream<Opportunity>
+    /// The settings the search runs with, for `/v1/health` (nil: not known to this provider).
+    func routerStatus() -> RouterStatus?
+}
+
+extension OpportunityProvider {
+    public func routerStatus() -> RouterStatus? { nil }
+}
+
+/// The effective `[router]` settings and what they gave: shown by `/v1/health` under `router`.
+public struct RouterStatus: Sendable, Equatable {
+    /// `router.mode` as configured; `modeApplied` false = it selects nothing (warned at start).
+    public var mode: String
+    public var modeApplied: Bool
+    /// Reported opportunities have a net ROI (profit / input, percent) of at least this.
+    public var minROIPercent: Double
+    public var maxHops: Int
+    /// Mint cycles searched per length in hops, as of the last full scan (nil before the first).
+    public var cyclesByHops: [Int: Int]?
+    /// True when the mint graph had more cycles than the engine indexes (the longest were left out).
+    public var cyclesTruncated: Bool
+    public init(mode: String, modeApplied: Bool, minROIPercent: Double, maxHops: Int, cyclesByHops: [Int: Int]?, cyclesTruncated: Bool) {
+        self.mode = mode; self.modeApplied = modeApplied; self.minROIPercent = minROIPercent; self.maxHops = maxHops
+        self.cyclesByHops = cyclesByHops; self.cyclesTruncated = cyclesTruncated
+    }
 }
 
 /// A round trip or cross-pool trade found with exact quotes, in the bot's shape.
