@@ -71,7 +71,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Server", dependencies: [
-            "Cache", "Config", "Dex", "SolanaCore", "PoolMath", "Persistence", "GracefulStop",
+            "Arbitrage", "Cache", "Config", "Dex", "SolanaCore", "PoolMath", "Persistence", "GracefulStop",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["CLI", "Dex", "SolanaCore", "Config"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "CacheTests", dependencies: ["Cache", "Dex", "SolanaCore", "Simulator"]),
-        .testTarget(name: "ArbitrageTests", dependencies: ["Arbitrage", "Simulator", "Dex", "SolanaCore", "PoolMath"]),
+        .testTarget(name: "ArbitrageTests", dependencies: ["Arbitrage", "Simulator", "Dex", "SolanaCore", "PoolMath", "Server"]),
         .testTarget(name: "RPCTests", dependencies: [
             "RPC", "SolanaCore", "Simulator", "IngestTestSupport", "Dex",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -110,7 +110,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Config", "Persistence", "Cache", "Dex", "SolanaCore", "Simulator", "CLI", "RPC", "Arbitrage",
+            "Server", "Arbitrage", "Config", "Persistence", "Cache", "Dex", "SolanaCore", "PoolMath", "Simulator", "CLI", "RPC",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
         ]),
