@@ -47,6 +47,10 @@ public enum CommandLineMain {
             return 0
         } catch let e as CommandError {
             return fail(e)
+        } catch where RootCommand.exitCode(for: error) == .success {
+            // ArgumentParser answers help requests with a command whose run() throws the help text.
+            CommandOutput.line(RootCommand.fullMessage(for: error))
+            return 0
         } catch {
             CommandOutput.errorLine("error: \(error)")
             return 1
