@@ -1,33 +1,39 @@
 import Arbitrage
+import ArgumentParser
 import Bench
 import Dex
 import Foundation
 import Simulator
 import SolanaCore
 
-/// `solana-pool-cache bench [--quick] [--json]`: measures the hot paths in this build
+/// `solana-pool-cache bench [--quick] [--json] [--only …]`: measures the hot paths in this build
 /// (build with `-c release`; debug numbers are meaningless and say so).
-enum BenchCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let usage = "bench [--quick] [--json] [--only \(Section.allCases.map(\.rawValue).joined(separator: ","))]"
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure the hot paths (use a release build).")
 
-    static func run(_ args: [String]) async throws -> String {
-        var sections = Set(Section.allCases)
-        var rest = args[...]
-        while let a = rest.popFirst() {
-            switch a {
-            case "--quick", "--json": continue
-            case "--only":
-                guard let list = rest.popFirst() else { throw CommandError.usage(usage + " (--only needs a list)") }
-                sections = []
-                for name in list.split(separator: ",") {
-                    guard let s = Section(rawValue: String(name)) else { throw CommandError.usage(usage + " (unknown section \(name))") }
-                    sections.insert(s)
-                }
-            default: throw CommandError.usage(usage + " (unknown option \(a))")
-            }
+    @Flag(help: "Fewer samples and pool counts (under 2 minutes in release).")
+    var quick = false
+    @Flag(help: "One JSON object instead of the table.")
+    var json = false
+    @Option(help: ArgumentHelp("Only these sections, comma-separated: \(Section.allCases.map(\.rawValue).joined(separator: ", ")).",
+                               valueName: "list"), transform: BenchCommand.sections)
+    var only: Set<Section>?
+
+    static func sections(_ list: String) throws -> Set<Section> {
+        var out: Set<Section> = []
+        for name in list.split(separator: ",") {
+            guard let s = Section(rawValue: String(name)) else { throw CommandError.usage(usage + " (unknown section \(name))") }
+            out.insert(s)
         }
-        let results = try await collect(args.contains("--quick") ? .quick : .full, sections: sections)
-        return args.contains("--json") ? render(results) : table(results)
+        return out
+    }
+
+    func run() async throws {
+        let results = try await Self.collect(quick ? .quick : .full, sections: only ?? Set(Section.allCases))
+        CommandOutput.line(json ? Self.render(results) : Self.table(results))
     }
 
     /// Groups of rows `--only` selects (profiling one path without waiting for the others).

@@ -1,75 +1,86 @@
+import ArgumentParser
 import Foundation
-import Simulator
-import SolanaCore
 
-/// `solana-pool-cache <command> …` dispatch. Returns the process exit code.
+/// `solana-pool-cache <command> …`: parses with ArgumentParser (`RootCommand`), runs the command,
+/// and returns the process exit code. `--help` on any command prints its options (exit 0); every
+/// failure is one line on stderr: `usage: …` (exit 2) for a bad invocation, `error: …` (exit 1)
+/// for bad input, as before the move to ArgumentParser.
 public enum CommandLineMain {
-    public static let usage = """
-    usage: solana-pool-cache <command> [options]
+    static let commands = Set(RootCommand.configuration.subcommands.map { $0.configuration.commandName ?? "" })
 
-      decode FILE...                       decode account snapshots (fixture JSON or saved RPC answers)
-      quote  --accounts PATH... --pool ADDRESS --input-mint MINT --amount-in N [--now UNIX_TS] [--epoch N] [--slot N]
-                                           exact-in quote from account snapshots
-      price  --accounts PATH... --pool ADDRESS [--now UNIX_TS]
-                                           reserves, decimals and spot price both ways
-      run CONFIG.toml                      the service: load and validate the config, open the database, warm-start,
-                                           ingest and serve the API (default 127.0.0.1:3001); also `solana-pool-cache CONFIG.toml`
-      demo [--port 3001] [--seed N]        simulated cluster + cache + API in one process (the README's main command)
-      bench [--quick] [--json] [--only api,…] measure the hot paths (use a release build)
-      simulate [--port P] [--seed N] [--pools N] [--slot-ms N] [--rps N] [--host H]
-                                           local Solana cluster: JSON-RPC on P (default 8899), PubSub on P+1,
-                                           serving the bundled mainnet snapshots with simulated swaps
-      soak [--minutes M] [--pools N] [--proxy none|connect|socks5] [--fault-every S] [--checkpoint-every S]
-                                           simulator + proxy + cache as child processes, faults every few seconds,
-                                           cache checked against the chain at checkpoints (scripts/soak.sh)
-    """
-
-    public static func run(_ args: [String]) async -> Int32 {
+    public static func run(_ arguments: [String]) async -> Int32 {
+        var args = arguments
         // The original was started as `solana-pool-cache config.toml`.
-        let service: ([String]) async throws -> Void
-        switch args.first {
-        case "simulate": service = SimulateCommand.run
-        case "run": service = ServiceCommand.run
-        case "demo": service = DemoCommand.run
-        case "bench": service = { FileHandle.standardOutput.write(Data((try await BenchCommand.run($0) + "\n").utf8)) }
-        case "soak": return await SoakCommand.main(Array(args.dropFirst()))
-        case let first? where first.hasSuffix(".toml"): return await runService { try await ServiceCommand.run(args) }
-        default: return runOffline(args)
-        }
-        return await runService { try await service(Array(args.dropFirst())) }
-    }
-
-    static func runService(_ body: () async throws -> Void) async -> Int32 {
-        do { try await body(); return 0 } catch let e as CommandError {
-                FileHandle.standardError.write(Data((e.description + "\n").utf8)); return e.exitCode
-            } catch {
-                FileHandle.standardError.write(Data(("error: \(error)\n").utf8)); return 1
-            }
-    }
-
-    static func runOffline(_ args: [String]) -> Int32 {
+        if let first = args.first, first.hasSuffix(".toml") { args = ["run"] + args }
         guard let command = args.first else {
-            FileHandle.standardError.write(Data((usage + "\n").utf8))
+            CommandOutput.errorLine(RootCommand.helpMessage())
             return 2
         }
-        let rest = Array(args.dropFirst())
-        do {
-            let out: String
-            switch command {
-            case "decode": out = try SnapshotCommands.decode(rest)
-            case "quote": out = try SnapshotCommands.quote(rest)
-            case "price": out = try SnapshotCommands.price(rest)
-            case "-h", "--help", "help": out = usage
-            default: throw CommandError.usage("unknown command '\(command)' (try --help)")
+        let helpAsked = args.contains("--help") || args.contains("-h")
+        // The soak harness parses its own flags (SoakCommandLine only documents them).
+        if command == "soak" {
+            if !helpAsked { return await SoakCommand.main(Array(args.dropFirst())) }
+            CommandOutput.line(RootCommand.helpMessage(for: SoakCommandLine.self))
+            return 0
+        }
+        if !command.hasPrefix("-") && command != "help" && !commands.contains(command) {
+            return fail(CommandError.usage("unknown command '\(command)' (try --help)"))
+        }
+        var parsed: ParsableCommand
+        do { parsed = try RootCommand.parseAsRoot(args) } catch let e as CommandError {
+            return fail(e)
+        } catch {
+            if RootCommand.exitCode(for: error) == .success {
+                // --help, -h, `help <command>`: the help text on stdout.
+                CommandOutput.line(RootCommand.fullMessage(for: error))
+                return 0
             }
-            FileHandle.standardOutput.write(Data((out + "\n").utf8))
+            if let sub = subcommand(command), let unknown = unknownOption(in: args.dropFirst(), of: sub) {
+                // ArgumentParser reports a missing option before an unknown one; the unknown one is the real mistake.
+                return fail(CommandError.usage("\(command): unknown option \(unknown)"))
+            }
+            return fail(ParseFailure.commandError(RootCommand.message(for: error), command: commands.contains(command) ? command : nil))
+        }
+        // Failures while running are bad input or a failing service (exit 1), never usage.
+        do {
+            if var async = parsed as? AsyncParsableCommand { try await async.run() } else { try parsed.run() }
             return 0
         } catch let e as CommandError {
-            FileHandle.standardError.write(Data((e.description + "\n").utf8))
-            return e.exitCode
+            return fail(e)
+        } catch where RootCommand.exitCode(for: error) == .success {
+            // ArgumentParser answers help requests with a command whose run() throws the help text.
+            CommandOutput.line(RootCommand.fullMessage(for: error))
+            return 0
         } catch {
-            FileHandle.standardError.write(Data(("error: \(error)\n").utf8))
+            CommandOutput.errorLine("error: \(error)")
             return 1
         }
+    }
+
+    static func subcommand(_ name: String) -> ParsableCommand.Type? {
+        RootCommand.configuration.subcommands.first { $0.configuration.commandName == name }
+    }
+
+    /// The first `--flag` (or `-x`) in `args` that the command's help does not list.
+    static func unknownOption(in args: ArraySlice<String>, of command: ParsableCommand.Type) -> String? {
+        let help = RootCommand.helpMessage(for: command)
+        var known: Set<String> = []
+        var word = ""
+        for c in help + " " {
+            if c.isLetter || c.isNumber || c == "-" { word.append(c) } else {
+                if word.hasPrefix("-") { known.insert(word) }
+                word = ""
+            }
+        }
+        for a in args where a.hasPrefix("-") && a != "-" && Int64(a) == nil {
+            let flag = String(a.split(separator: "=", maxSplits: 1)[0])
+            if !known.contains(flag) { return flag }
+        }
+        return nil
+    }
+
+    static func fail(_ e: CommandError) -> Int32 {
+        CommandOutput.errorLine(e.description)
+        return e.exitCode
     }
 }

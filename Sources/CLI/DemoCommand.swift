@@ -1,3 +1,4 @@
+import ArgumentParser
 import Cache
 import Config
 import Dex
@@ -7,18 +8,28 @@ import Server
 import Simulator
 import SolanaCore
 
-/// `solana-pool-cache demo [--port 3001] [--seed N]`: the local simulated cluster, the cache
-/// subscribed to it and the API, in one process. Prints what to open and shows progress.
-enum DemoCommand {
-    static func run(_ args: [String]) async throws {
-        let o = try Options(args, allowed: ["--port", "--seed", "--host"], command: "demo")
-        let port = Int(try o.optionalInt("--port") ?? 3001)
-        guard (0...65_535).contains(port) else { throw CommandError.bad("--port must be in 0…65535") }
-        let seed = try o.optionalInt("--seed") ?? 1
+/// `solana-pool-cache demo [--port 3001] [--seed N] [--host H]`: the local simulated cluster, the
+/// cache subscribed to it and the API, in one process. Prints what to open and shows progress.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Simulated cluster + cache + API in one process (the README's main command).",
+        discussion: "A local Solana cluster (JSON-RPC + PubSub on loopback) serving the bundled mainnet snapshots with simulated swaps, ingested as a mainnet node would be.")
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("API port (0: any free port).", valueName: "port"), transform: ArgumentValue.int("--port", 0...65_535))
+    var port: Int = 3001
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the simulated swaps.", valueName: "n"), transform: ArgumentValue.int64("--seed"))
+    var seed: Int64 = 1
+
+    @Option(help: ArgumentHelp("API host.", valueName: "host"))
+    var host: String?
+
+    func run() async throws {
         guard seed >= 0 else { throw CommandError.bad("--seed must be non-negative") }
         var api = APISettings()
         api.port = port
-        if o.values["--host"] != nil { api.host = try o.single("--host") }
+        if let host { api.host = host }
         let logger = Logger(label: "demo")
 
         let cluster = try Cluster.bundled(seed: UInt64(seed))
@@ -29,7 +40,7 @@ enum DemoCommand {
         }
         // The simulator is stopped and awaited on every way out: the process exits right after,
         // and exit(3) must not race its event loops' teardown (one unexplained trap was seen there).
-        do { try await serve(ports: ports, cluster: cluster, api: api, logger: logger) } catch {
+        do { try await Self.serve(ports: ports, cluster: cluster, api: api, logger: logger) } catch {
             simTask.cancel(); _ = await simTask.result
             throw error
         }

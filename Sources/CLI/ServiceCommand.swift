@@ -10,8 +10,7 @@ import SolanaCore
 /// `solana-pool-cache run config.toml` (and the original's positional `solana-pool-cache config.toml`):
 /// load and validate the config, open persistence, warm-start, start ingestion and the API.
 enum ServiceCommand {
-    static func run(_ args: [String]) async throws {
-        guard args.count == 1, let path = args.first, !path.hasPrefix("-") else { throw CommandError.usage("run CONFIG.toml") }
+    static func run(path: String) async throws {
         let logger = Logger(label: "solana-pool-cache")
         let config: ServiceConfig
         do { config = try ConfigLoader.load(path: path) } catch let e as ConfigError {

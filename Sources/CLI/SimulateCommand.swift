@@ -1,24 +1,37 @@
+import ArgumentParser
 import Dispatch
 import Foundation
 import Simulator
 
 /// `solana-pool-cache simulate`: runs the local cluster until Ctrl-C / SIGTERM.
-enum SimulateCommand {
-    static func run(_ args: [String]) async throws {
-        let o = try Options(args, allowed: ["--port", "--seed", "--pools", "--slot-ms", "--rps", "--host", "--swaps-per-slot"], command: "simulate")
-        func int(_ flag: String, _ def: Int, _ range: ClosedRange<Int>) throws -> Int {
-            guard let v = try o.optionalInt(flag) else { return def }
-            guard range.contains(Int(v)) else { throw CommandError.bad("\(flag) must be in \(range.lowerBound)…\(range.upperBound)") }
-            return Int(v)
-        }
-        let port = try int("--port", 8899, 0...65534)
-        let seed = try int("--seed", 1, 0...Int.max)
-        let pools = try o.optionalInt("--pools").map(Int.init)
-        if let p = pools, !(1...100_000).contains(p) { throw CommandError.bad("--pools must be in 1…100000") }
-        let cluster = try Cluster.bundled(seed: UInt64(seed), pools: pools, swapsPerSlot: try int("--swaps-per-slot", 2, 0...1_000))
-        var options = SimulatorServer.Options(port: port, slotMillis: try int("--slot-ms", 400, 10...60_000))
-        if values(o, "--host") { options.host = try o.single("--host") }
-        if let rps = try o.optionalInt("--rps") { options.requestsPerSecond = Double(rps) }
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Local Solana cluster serving the bundled mainnet snapshots with simulated swaps.",
+        discussion: "JSON-RPC on --port, PubSub WebSocket on --port + 1 (with --port 0 both are chosen by the kernel).")
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("JSON-RPC port; PubSub is on the next one.", valueName: "port"), transform: ArgumentValue.int("--port", 0...65_534))
+    var port: Int = 8899
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the simulated swaps.", valueName: "n"), transform: ArgumentValue.int("--seed", 0...Int.max))
+    var seed: Int = 1
+    @Option(parsing: .unconditional, help: ArgumentHelp("Clone the bundled pools up to this many.", valueName: "n"), transform: ArgumentValue.int("--pools", 1...100_000))
+    var pools: Int?
+    @Option(name: .customLong("slot-ms"), parsing: .unconditional, help: ArgumentHelp("Slot length in milliseconds.", valueName: "ms"),
+            transform: ArgumentValue.int("--slot-ms", 10...60_000))
+    var slotMillis: Int = 400
+    @Option(parsing: .unconditional, help: ArgumentHelp("JSON-RPC requests per second served (rate limit).", valueName: "n"), transform: ArgumentValue.int64("--rps"))
+    var rps: Int64?
+    @Option(help: ArgumentHelp("Listening host.", valueName: "host"))
+    var host: String?
+    @Option(name: .customLong("swaps-per-slot"), parsing: .unconditional, help: ArgumentHelp("Simulated swaps per slot.", valueName: "n"),
+            transform: ArgumentValue.int("--swaps-per-slot", 0...1_000))
+    var swapsPerSlot: Int = 2
+
+    func run() async throws {
+        let cluster = try Cluster.bundled(seed: UInt64(seed), pools: pools, swapsPerSlot: swapsPerSlot)
+        var options = SimulatorServer.Options(port: port, slotMillis: slotMillis)
+        if let host { options.host = host }
+        if let rps { options.requestsPerSecond = Double(rps) }
         let host = options.host
         let server = SimulatorServer(cluster: cluster, options: options)
         let task = Task {
@@ -39,6 +52,4 @@ enum SimulateCommand {
         defer { sources.forEach { $0.cancel() } }
         do { try await task.value } catch is CancellationError {}
     }
-
-    static func values(_ o: Options, _ flag: String) -> Bool { o.values[flag] != nil }
 }

@@ -3,19 +3,19 @@ import Foundation
 import PoolMath
 import SolanaCore
 
-/// The offline commands of `solana-pool-cache`: `decode`, `quote`, `price`. Each returns the
-/// text to print (one JSON object per line) or throws a `CommandError` whose description is the
-/// one line printed on stderr. Pure apart from reading the given files.
+/// What the offline commands `decode`, `quote`, `price` print. Each returns the text to print (one
+/// JSON object per line) or throws a `CommandError` whose description is the one line printed on
+/// stderr. Pure apart from reading the given files.
 ///
 /// ```swift
-/// let out = try SnapshotCommands.quote(["--accounts", "snapshots", "--pool", "58oQ…", "--input-mint", "So11…", "--amount-in", "1000000000"])
+/// let model = try SnapshotQuoter.pool(address: pool, accounts: SnapshotQuoter.index(try AccountFile.loadAll(paths: ["snapshots"])))
+/// let out = try SnapshotCommands.quote(model, inputMint: sol, amountIn: 1_000_000_000, context: QuoteContext(now: 1_783_355_400))
 /// ```
 public enum SnapshotCommands {
-    public static func decode(_ args: [String]) throws -> String {
-        guard !args.isEmpty else { throw CommandError.usage("decode FILE... (account JSON or saved getAccountInfo/getMultipleAccounts answers)") }
+    public static func decode(_ paths: [String]) throws -> String {
+        guard !paths.isEmpty else { throw CommandError.usage("decode FILE... (account JSON or saved getAccountInfo/getMultipleAccounts answers)") }
         var lines: [String] = []
-        for path in args {
-            if path.hasPrefix("-") { throw CommandError.usage("decode: unknown option \(path)") }
+        for path in paths {
             let loaded = try AccountFile.load(path: path)
             if loaded.isEmpty { throw CommandError.bad("\(path): no account in file (value is null)") }
             for item in loaded {
@@ -35,12 +35,7 @@ public enum SnapshotCommands {
         return lines.joined(separator: "\n")
     }
 
-    public static func quote(_ args: [String]) throws -> String {
-        let o = try Options(args, allowed: ["--accounts", "--pool", "--input-mint", "--amount-in", "--now", "--epoch", "--slot"], command: "quote")
-        let pool = try o.pool(), context = try o.context()
-        let inputMint = try o.pubkey("--input-mint")
-        let amountText = try o.single("--amount-in")
-        guard let amount = UInt64(amountText) else { throw CommandError.bad("--amount-in '\(amountText)' is not a u64 (0…18446744073709551615)") }
+    public static func quote(_ pool: any PoolModel, inputMint: Pubkey, amountIn amount: UInt64, context: QuoteContext) throws -> String {
         let q: Quote
         do { q = try pool.quote(amountIn: amount, inputMint: inputMint, context: context) } catch let e as QuoteError {
             throw CommandError.bad("\(e)")
@@ -63,9 +58,7 @@ public enum SnapshotCommands {
         return JSONText.object(pairs).rendered
     }
 
-    public static func price(_ args: [String]) throws -> String {
-        let o = try Options(args, allowed: ["--accounts", "--pool", "--now", "--epoch", "--slot"], command: "price")
-        let pool = try o.pool(), context = try o.context()
+    public static func price(_ pool: any PoolModel, context: QuoteContext) throws -> String {
         let p: PoolPrice
         do { p = try pool.price(context: context) } catch let e as QuoteError { throw CommandError.bad("\(e)") }
         return JSONText.object([
@@ -87,77 +80,6 @@ public enum SnapshotCommands {
         case .bool(let b): return .bool(b)
         case .null: return .null
         case .list(let l): return .array(l.map(json))
-        }
-    }
-}
-
-/// A bad invocation or bad input: printed as one line on stderr, exit code 2 (usage) or 1.
-public enum CommandError: Error, CustomStringConvertible {
-    case usage(String)
-    case bad(String)
-    public var description: String {
-        switch self {
-        case .usage(let s): return "usage: solana-pool-cache \(s)"
-        case .bad(let s): return "error: \(s)"
-        }
-    }
-    public var exitCode: Int32 { if case .usage = self { return 2 } else { return 1 } }
-}
-
-/// `--flag value…` parsing for the snapshot commands (`--accounts` takes several paths).
-struct Options {
-    var values: [String: [String]] = [:]
-    let command: String
-
-    init(_ args: [String], allowed: Set<String>, command: String) throws {
-        self.command = command
-        var current: String?
-        for a in args {
-            if a.hasPrefix("--") {
-                var flag = a, inline: String?
-                if let eq = a.firstIndex(of: "=") { flag = String(a[..<eq]); inline = String(a[a.index(after: eq)...]) }
-                guard allowed.contains(flag) else { throw CommandError.usage("\(command): unknown option \(flag)") }
-                values[flag, default: []] += inline.map { [$0] } ?? []
-                current = inline == nil ? flag : nil
-            } else if let c = current {
-                values[c, default: []].append(a)
-                if c != "--accounts" { current = nil }
-            } else {
-                throw CommandError.usage("\(command): unexpected argument '\(a)'")
-            }
-        }
-    }
-
-    func single(_ flag: String) throws -> String {
-        guard let v = values[flag], !v.isEmpty else { throw CommandError.usage("\(command): \(flag) is required") }
-        guard v.count == 1 else { throw CommandError.usage("\(command): \(flag) given \(v.count) times") }
-        return v[0]
-    }
-    func optionalInt(_ flag: String) throws -> Int64? {
-        guard values[flag] != nil else { return nil }
-        let s = try single(flag)
-        guard let n = Int64(s) else { throw CommandError.bad("\(flag) '\(s)' is not an integer") }
-        return n
-    }
-    func pubkey(_ flag: String) throws -> Pubkey {
-        let s = try single(flag)
-        do { return try Pubkey(base58: s) } catch { throw CommandError.bad("\(flag): \(error)") }
-    }
-    func context() throws -> QuoteContext {
-        let epoch = try optionalInt("--epoch"), slot = try optionalInt("--slot")
-        guard (epoch ?? 0) >= 0, (slot ?? 0) >= 0 else { throw CommandError.bad("--epoch and --slot must be non-negative") }
-        // Without --now, time-gated checks use the current clock, as the chain would.
-        let now = try optionalInt("--now") ?? Int64(Date().timeIntervalSince1970)
-        return QuoteContext(now: now, epoch: UInt64(epoch ?? 0), slot: UInt64(slot ?? 0))
-    }
-    func pool() throws -> any PoolModel {
-        guard let paths = values["--accounts"], !paths.isEmpty else { throw CommandError.usage("\(command): --accounts PATH... is required") }
-        let address = try pubkey("--pool")
-        let accounts = SnapshotQuoter.index(try AccountFile.loadAll(paths: paths))
-        do { return try SnapshotQuoter.pool(address: address, accounts: accounts) } catch let e as QuoteError {
-            throw CommandError.bad("\(e)")
-        } catch let e as DecodeError {
-            throw CommandError.bad("pool \(address): \(e)")
         }
     }
 }

@@ -2,6 +2,7 @@
 import Dex
 import PoolMath
 import SolanaCore
+import Foundation
 import XCTest
 
 /// Cycles longer than 4 hops (the original's sample config has `max_hops = 6`): a ring of
@@ -133,5 +134,45 @@ struct RingPool: PoolModel {
         return Quote(pool: address, dex: Self.dex, inputMint: inputMint, outputMint: aToB ? mintB : mintA, amountIn: amountIn,
                      amountOut: out, feeAmount: UInt64(fee), feeMint: inputMint,
                      priceBefore: Ratio(rout, rin), priceAfter: Ratio(rout - out, rin + UInt64(net)))
+    }
+}
+
+/// What `max_hops = 6` costs on a dense mint graph: 3 hubs (SOL, USDC, USDT) and 30 tokens each
+/// paired with every hub, all priced at parity. Prints cycle counts and times; the cycle cap
+/// bounds the index.
+final class LongCycleCostTests: XCTestCase {
+    func testSixHopsOnADenseGraphStaysWithinTheCycleCap() {
+        let hubs = [KnownMints.wsol, KnownMints.usdc, KnownMints.usdt]
+        var pools: [RingPool] = []
+        for (i, x) in hubs.enumerated() {
+            for y in hubs[(i + 1)...] {
+                pools.append(RingPool(address: RingPool.key("hub-\(x)-\(y)"), mintA: x, mintB: y, reserveA: 1 << 40, reserveB: 1 << 40, feeBps: 25))
+            }
+        }
+        for t in 0..<30 {
+            let token = RingPool.key("token-\(t)")
+            for h in hubs {
+                pools.append(RingPool(address: RingPool.key("pool-\(t)-\(h)"), mintA: h, mintB: token, reserveA: 1 << 40, reserveB: 1 << 40, feeBps: 25))
+            }
+        }
+        let time = ScanTime(unixMs: 0, slot: 1)
+        let clock = ContinuousClock()
+        for hops in [3, 4, 6] {
+            let engine = ArbitrageEngine(config: ArbitrageConfig(maxHops: hops, txCostLamports: 0, maxAgeMs: .max / 2))
+            for p in pools { engine.upsert(PoolSnapshot(model: p, status: .ok, slot: 1, updatedAtMs: 0)) }
+            var counts: [Int: Int] = [:]
+            let tIndex = clock.measure { counts = engine.cycleCountsByHops }
+            var found: [Opportunity] = []
+            let tScan = clock.measure { found = engine.scanAll(at: time) }
+            let tChange = clock.measure { _ = engine.changed(pools[5].address, at: time) }
+            FileHandle.standardError.write(Data(("LONG-CYCLE-COST pools=\(pools.count) maxHops=\(hops) cycles=\(counts.values.reduce(0, +)) "
+                + "byHops=\(counts.sorted { $0.key < $1.key }) truncated=\(engine.cyclesTruncated) index=\(tIndex) fullScan=\(tScan) "
+                + "changed=\(tChange) found=\(found.count)\n").utf8))
+            XCTAssertLessThanOrEqual(counts.values.reduce(0, +), engine.config.maxCycles)
+            XCTAssertTrue(found.isEmpty, "every pool at parity with a fee: nothing profits")
+            XCTAssertEqual(counts.keys.max(), hops, "cycles of the full length are indexed")
+            // 3 hubs × 30 tokens has more than 100,000 cycles of up to 6 hops: the cap applies, only there.
+            XCTAssertEqual(engine.cyclesTruncated, hops == 6)
+        }
     }
 }

@@ -169,6 +169,12 @@ final class CommandLineTests: XCTestCase {
             (["frobnicate"], "unknown command"),
             (["bench", "--only", "nope"], "unknown section nope"),
             (["bench", "--quick", "--only"], "--only needs a list"),
+            (["demo", "--port", "abc"], "error: --port 'abc' is not an integer"),
+            (["demo", "--seed", "-1"], "error: --seed must be non-negative"),
+            (["simulate", "--pools", "0"], "error: --pools must be in 1…100000"),
+            (["run"], "usage: solana-pool-cache run: <config.toml> is required"),
+            (["price", "--accounts", amm, "--pool", pool, "--now"], "usage: solana-pool-cache price: --now needs a unix-ts"),
+            (["price", "--accounts", amm, "--pool", pool, "extra"], "usage: solana-pool-cache price: unexpected argument 'extra'"),
         ]
         for (args, expected) in cases {
             let r = try run(args)
@@ -179,5 +185,40 @@ final class CommandLineTests: XCTestCase {
             XCTAssertEqual(lines.count, 1, "\(args): \(r.err)")
             XCTAssertTrue(r.err.contains(expected), "\(args): expected '\(expected)' in: \(r.err)")
         }
+    }
+
+    /// `--help` on a subcommand prints that command's options on stdout (exit 0, nothing on stderr),
+    /// and not another command's.
+    func testEachSubcommandHelpListsItsOwnOptions() throws {
+        let expected: [String: (has: [String], hasNot: [String])] = [
+            "quote": (["--accounts <path>", "--pool <address>", "--input-mint <mint>", "--amount-in <u64>", "--now <unix-ts>",
+                       "--epoch <n>", "--slot <n>", "-h, --help"], ["--seed", "--quick"]),
+            "price": (["--accounts <path>", "--pool <address>", "--now <unix-ts>", "--epoch <n>", "--slot <n>"], ["--amount-in", "--input-mint"]),
+            "demo": (["--port <port>", "--seed <n>", "--host <host>"], ["--pool", "--slot-ms"]),
+            "simulate": (["--port <port>", "--seed <n>", "--pools <n>", "--slot-ms <ms>", "--rps <n>", "--host <host>", "--swaps-per-slot <n>"],
+                         ["--amount-in"]),
+            "bench": (["--quick", "--json", "--only <list>"], ["--port"]),
+            "run": (["<config.toml>"], ["--port"]),
+            "decode": (["<file>"], ["--pool"]),
+            "soak": (["--minutes M", "--proxy none|connect|socks5", "--total LOG"], ["--amount-in"]),
+        ]
+        for (command, options) in expected {
+            for form in [[command, "--help"], [command, "-h"], ["help", command]] where !(command == "soak" && form[0] == "help") {
+                let r = try run(form, timeout: 30)
+                XCTAssertEqual(r.code, 0, "\(form): \(r.err)")
+                XCTAssertEqual(r.err, "", "\(form)")
+                XCTAssertTrue(r.out.contains("USAGE: solana-pool-cache \(command)"), "\(form): \(r.out)")
+                for o in options.has { XCTAssertTrue(r.out.contains(o), "\(form) lists \(o): \(r.out)") }
+                for o in options.hasNot { XCTAssertFalse(r.out.contains(o), "\(form) must not list \(o): \(r.out)") }
+            }
+        }
+        // The top-level help lists every subcommand; no command at all is a usage error (help on stderr, exit 2).
+        let top = try run(["--help"])
+        XCTAssertEqual(top.code, 0)
+        for c in ["decode", "quote", "price", "run", "demo", "bench", "simulate", "soak"] { XCTAssertTrue(top.out.contains("  \(c) "), "\(c): \(top.out)") }
+        let none = try run([])
+        XCTAssertEqual(none.code, 2)
+        XCTAssertEqual(none.out, "")
+        XCTAssertTrue(none.err.contains("SUBCOMMANDS:"), none.err)
     }
 }
