@@ -64,7 +64,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
-        .target(name: "Config", dependencies: ["Cache", "Dex", "SolanaCore", .product(name: "TOMLKit", package: "TOMLKit")]),
+        // The TOML adapter at the edge: it fills the settings types each target owns.
+        .target(name: "Config", dependencies: [
+            "Arbitrage", "Cache", "Dex", "Ingest", "Persistence", "RPC", "Server", "SolanaCore",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
         .target(name: "Persistence", dependencies: [
             "Cache", "SolanaCore",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -72,7 +76,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Server", dependencies: [
-            "Arbitrage", "Cache", "Config", "Dex", "SolanaCore", "PoolMath", "Persistence", "GracefulStop",
+            "Arbitrage", "Cache", "Dex", "SolanaCore", "PoolMath", "Persistence", "GracefulStop",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -105,7 +109,7 @@ let package = Package(
         ]),
         // Test-only helpers: real proxies from Debian packages, the in-process simulator, the invariant.
         .target(name: "IngestTestSupport", dependencies: [
-            "RPC", "Cache", "Simulator", "SolanaCore", .product(name: "Logging", package: "swift-log"),
+            "RPC", "Cache", "Ingest", "Simulator", "SolanaCore", .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/IngestTestSupport"),
         .testTarget(name: "IngestTests", dependencies: [
             "Ingest", "RPC", "Cache", "Dex", "SolanaCore", "Simulator", "IngestTestSupport",

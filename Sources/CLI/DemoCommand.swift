@@ -1,8 +1,10 @@
+import Arbitrage
 import ArgumentParser
 import Cache
 import Config
 import Dex
 import Foundation
+import Ingest
 import Logging
 import Server
 import Simulator

@@ -1,9 +1,12 @@
+import Arbitrage
 import Cache
 import Config
 import Dispatch
 import Foundation
+import Ingest
 import Logging
 import Persistence
+import RPC
 import Server
 import SolanaCore
 

@@ -1,5 +1,10 @@
+import Arbitrage
 import Cache
 import Foundation
+import Ingest
+import Persistence
+import RPC
+import Server
 import SolanaCore
 import TOMLKit
 
@@ -186,7 +191,7 @@ public enum ConfigLoader {
                 noteUnknown(proxy, prefix: "proxy", pattern: "proxy")
                 if try bool(proxy, "enabled", at: "proxy.enabled") ?? true {
                     let kindText = try string(proxy, "type", at: "proxy.type") ?? "http"
-                    guard let kind = IngestConfig.Proxy.Kind(rawValue: kindText.lowercased()) else {
+                    guard let kind = ProxySettings.Kind(rawValue: kindText.lowercased()) else {
                         throw fail("proxy.type", "expected \"http\" or \"socks5\", got \"\(kindText)\"")
                     }
                     guard let host = try string(proxy, "host", at: "proxy.host"), !host.isEmpty else { throw fail("proxy.host", "missing (proxy is enabled)") }
@@ -323,16 +328,5 @@ public enum ConfigLoader {
             }
             return (accepted, rejected)
         }
-    }
-}
-
-/// Hides secrets in URLs before they are logged or echoed: user info and query strings.
-public enum Redact {
-    public static func url(_ s: String) -> String {
-        guard var c = URLComponents(string: s) else { return String(s.prefix(8)) + "…" }
-        if c.password != nil { c.password = "***" }
-        if c.query != nil { c.query = "***" }
-        if c.path.count > 24 { c.path = String(c.path.prefix(8)) + "***" }  // some providers put the key in the path
-        return c.string ?? "…"
     }
 }

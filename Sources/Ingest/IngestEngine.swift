@@ -350,10 +350,3 @@ final class IngestMetrics: @unchecked Sendable {
     func update(_ body: (inout IngestCounters) -> Void) { lock.withLock { body(&counters) } }
     func snapshot() -> IngestCounters { lock.withLock { counters } }
 }
-
-extension EndpointURL {
-    /// scheme://host:port of a configured URL, for logs and health (never the query: it may hold a key).
-    public static func redactedForLog(_ text: String) -> String {
-        (try? EndpointURL(text))?.description ?? String(text.prefix { $0 != "?" }.prefix(80))
-    }
-}

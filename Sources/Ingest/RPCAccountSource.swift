@@ -58,25 +58,21 @@ public final class RPCAccountSource: ProgramAccountsReader, @unchecked Sendable 
                 throw IngestError.badConfig("tls CA file \(ca): \(error)")
             }
         }
-        let dialer = try Dialer(proxy: config.proxy.map(Self.proxySettings), connectTimeoutSeconds: config.connectTimeoutSeconds, tls: tls)
+        let dialer = try Dialer(proxy: config.proxy, connectTimeoutSeconds: config.connectTimeoutSeconds, tls: tls)
         self.dialer = dialer
         rpcs = try config.endpoints.map { e in
             do {
                 return try JSONRPCClient(url: e.httpURL, dialer: dialer,
                                          options: .init(requestsPerSecond: e.requestsPerSecond, requestTimeoutSeconds: config.requestTimeoutSeconds),
                                          logger: logger)
-            } catch { throw IngestError.badConfig("endpoint \(EndpointURL.redactedForLog(e.httpURL)): \(error)") }
+            } catch { throw IngestError.badConfig("endpoint \(Redact.endpoint(e.httpURL)): \(error)") }
         }
         for e in config.endpoints {
-            do { _ = try EndpointURL(e.websocketURL) } catch { throw IngestError.badConfig("endpoint \(EndpointURL.redactedForLog(e.websocketURL)): \(error)") }
+            do { _ = try EndpointURL(e.websocketURL) } catch { throw IngestError.badConfig("endpoint \(Redact.endpoint(e.websocketURL)): \(error)") }
         }
         backoff = Backoff(initial: config.backoffInitialSeconds, max: config.backoffMaxSeconds)
         // One subscription per connection goes to slotSubscribe (the heartbeat), the rest to accounts.
         plan = ShardPlan(capacity: max(1, config.maxSubscriptionsPerConnection - 1), endpointCount: config.endpoints.count)
-    }
-
-    static func proxySettings(_ p: IngestConfig.Proxy) -> ProxySettings {
-        ProxySettings(kind: p.kind == .http ? .httpConnect : .socks5, host: p.host, port: p.port, username: p.username, password: p.password)
     }
 
     // MARK: AccountSource
@@ -99,7 +95,7 @@ public final class RPCAccountSource: ProgramAccountsReader, @unchecked Sendable 
             if !refusedAt.isEmpty { refusedAt = refusedAt.filter { wanted.contains($0.key) } }
             for s in d.newShards {
                 shards.append(ShardState(id: s, endpoint: plan.initialEndpoint(shard: s),
-                                         health: ConnectionHealth(id: s, endpoint: EndpointURL.redactedForLog(config.endpoints[plan.initialEndpoint(shard: s)].websocketURL),
+                                         health: ConnectionHealth(id: s, endpoint: Redact.endpoint(config.endpoints[plan.initialEndpoint(shard: s)].websocketURL),
                                                                   state: .connecting, subscriptions: 0, reconnects: 0)))
             }
             for s in Set(d.added.keys).union(d.removed.keys) where s < shards.count { shards[s].signal.fire() }
@@ -196,7 +192,7 @@ public final class RPCAccountSource: ProgramAccountsReader, @unchecked Sendable 
         while !Task.isCancelled {
             let endpoint = lock.withLock { shards[id].endpoint }
             let ep = config.endpoints[endpoint]
-            let name = EndpointURL.redactedForLog(ep.websocketURL)
+            let name = Redact.endpoint(ep.websocketURL)
             updateHealth(id) { $0.endpoint = name; $0.state = .connecting }
             var wasLive = false
             do {

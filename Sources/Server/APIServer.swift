@@ -1,5 +1,4 @@
 import Cache
-import Config
 import Foundation
 import GracefulStop
 import Hummingbird

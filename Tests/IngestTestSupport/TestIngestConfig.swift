@@ -1,4 +1,6 @@
 import Cache
+import Ingest
+import RPC
 
 /// How an ingestion test reaches the simulator: directly, through tinyproxy (HTTP CONNECT) or
 /// through microsocks (SOCKS5), both with credentials.
@@ -23,10 +25,10 @@ extension IngestConfig {
 
     /// Starts the route's real proxy (if any) and points this config at it; the caller stops it.
     public mutating func route(_ route: ProxyRoute) throws -> LocalProxy? {
-        let kind: (LocalProxy.Kind, IngestConfig.Proxy.Kind)
+        let kind: (LocalProxy.Kind, ProxySettings.Kind)
         switch route {
         case .direct: return nil
-        case .httpConnect: kind = (.httpConnect, .http)
+        case .httpConnect: kind = (.httpConnect, .httpConnect)
         case .socks5: kind = (.socks5, .socks5)
         }
         let proxy = try LocalProxy.start(kind.0, username: "cache", password: "t0p-secret")

@@ -1,5 +1,6 @@
 import Cache
 import Config
+import RPC
 import SolanaCore
 import XCTest
 
@@ -88,7 +89,7 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(c.ingest.endpoints[0].websocketURL, "wss://rpc.example.invalid/?api-key=k1")
         XCTAssertEqual(c.ingest.endpoints[0].httpURL, "https://other.example.invalid")
         XCTAssertEqual(c.ingest.commitment, "processed")
-        XCTAssertEqual(c.ingest.proxy, IngestConfig.Proxy(kind: .socks5, host: "127.0.0.1", port: 1080, username: "u", password: "p@ss"))
+        XCTAssertEqual(c.ingest.proxy, ProxySettings(kind: .socks5, host: "127.0.0.1", port: 1080, username: "u", password: "p@ss"))
         XCTAssertEqual(c.api.port, 4001)
         XCTAssertEqual(c.persistence.backend, .postgres(url: "postgresql://a@127.0.0.1/db"))
     }

@@ -16,18 +16,18 @@ public struct EndpointURL: Sendable, Equatable, CustomStringConvertible {
 
     public init(_ text: String) throws {
         guard let c = URLComponents(string: text), let scheme = c.scheme?.lowercased(), let host = c.host, !host.isEmpty else {
-            throw TransportError.badURL(Self.redacted(text))
+            throw TransportError.badURL(Redact.url(text))
         }
         switch scheme {
         case "ws": tls = false; isWebSocket = true
         case "wss": tls = true; isWebSocket = true
         case "http": tls = false; isWebSocket = false
         case "https": tls = true; isWebSocket = false
-        default: throw TransportError.badURL(Self.redacted(text))
+        default: throw TransportError.badURL(Redact.url(text))
         }
         self.host = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
         let p = c.port ?? (tls ? 443 : 80)
-        guard (1...65_535).contains(p) else { throw TransportError.badURL(Self.redacted(text)) }
+        guard (1...65_535).contains(p) else { throw TransportError.badURL(Redact.url(text)) }
         port = p
         var target = c.percentEncodedPath.isEmpty ? "/" : c.percentEncodedPath
         if let q = c.percentEncodedQuery { target += "?" + q }
@@ -41,9 +41,4 @@ public struct EndpointURL: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(isWebSocket ? (tls ? "wss" : "ws") : (tls ? "https" : "http"))://\(authority)" }
-
-    /// The URL without its query (which may carry a key), for error messages.
-    static func redacted(_ text: String) -> String {
-        String(text.prefix { $0 != "?" }.prefix(200))
-    }
 }
