@@ -36,6 +36,10 @@ let package = Package(
             "Dex", "SolanaCore", "PoolMath", "GracefulStop",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], resources: [.copy("Snapshots")]),
         .target(name: "Cache", dependencies: ["Dex", "SolanaCore", "PoolMath"]),
         .target(name: "RPC", dependencies: [
@@ -51,6 +55,7 @@ let package = Package(
         .target(name: "Ingest", dependencies: [
             "Cache", "RPC", "Dex", "SolanaCore",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         .target(name: "Arbitrage", dependencies: ["Dex", "SolanaCore", "PoolMath"]),
         .target(name: "FuzzTargets", dependencies: ["Dex", "SolanaCore", "RPC", "Config"]),
@@ -67,9 +72,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Server", dependencies: [
-            "Cache", "Config", "Dex", "SolanaCore", "PoolMath", "Persistence", "GracefulStop",
+            "Arbitrage", "Cache", "Config", "Dex", "SolanaCore", "PoolMath", "Persistence", "GracefulStop",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -88,7 +95,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["CLI", "Dex", "SolanaCore", "Config"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "CacheTests", dependencies: ["Cache", "Dex", "SolanaCore", "Simulator"]),
-        .testTarget(name: "ArbitrageTests", dependencies: ["Arbitrage", "Simulator", "Dex", "SolanaCore", "PoolMath"]),
+        .testTarget(name: "ArbitrageTests", dependencies: ["Arbitrage", "Simulator", "Dex", "SolanaCore", "PoolMath", "Server"]),
         .testTarget(name: "RPCTests", dependencies: [
             "RPC", "SolanaCore", "Simulator", "IngestTestSupport", "Dex",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -100,14 +107,17 @@ let package = Package(
         .target(name: "IngestTestSupport", dependencies: [
             "RPC", "Cache", "Simulator", "SolanaCore", .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/IngestTestSupport"),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "RPC", "Cache", "Dex", "SolanaCore", "Simulator", "IngestTestSupport"]),
+        .testTarget(name: "IngestTests", dependencies: [
+            "Ingest", "RPC", "Cache", "Dex", "SolanaCore", "Simulator", "IngestTestSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Config", "Persistence", "Cache", "Dex", "SolanaCore", "Simulator", "CLI", "RPC", "Arbitrage",
+            "Server", "Arbitrage", "Config", "Persistence", "Cache", "Dex", "SolanaCore", "PoolMath", "Simulator", "CLI", "RPC",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SimulatorTests", dependencies: [
-            "Simulator", "Dex", "SolanaCore",
+            "Simulator", "Dex", "SolanaCore", "PoolMath",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
         ]),
     ],

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 # (Debian's system python refuses plain pip installs: PEP 668, hence the fallback.)
 python3 -c "import solana.rpc.websocket_api" 2>/dev/null || python3 -m pip install --quiet solana \
   || python3 -m pip install --quiet --break-system-packages solana
+# Every module a target imports is declared in Package.swift.
+./scripts/check-imports.py
 swift build --build-tests
 # Each test in its own process with a deadline (scripts/run-xctests.py says why not `swift test --parallel`).
 ./scripts/run-xctests.py --workers 2

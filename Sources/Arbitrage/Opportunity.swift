@@ -16,14 +16,23 @@ public struct RouteLeg: Sendable, Equatable {
     public var inputIsTokenA: Bool
     public var priceStatus: PriceStatus
     public var updatedAtMs: Int64
+
+    public init(pool: Pubkey, dex: DexKind, inputMint: Pubkey, outputMint: Pubkey, inAmount: UInt64, outAmount: UInt64,
+                midPrice: Ratio? = nil, inputIsTokenA: Bool, priceStatus: PriceStatus = .ok, updatedAtMs: Int64 = 0) {
+        self.pool = pool; self.dex = dex; self.inputMint = inputMint; self.outputMint = outputMint; self.inAmount = inAmount
+        self.outAmount = outAmount; self.midPrice = midPrice; self.inputIsTokenA = inputIsTokenA; self.priceStatus = priceStatus
+        self.updatedAtMs = updatedAtMs
+    }
 }
 
-/// A profitable cycle at its best size, in the bot's shape (amounts in base units, rendered as strings).
+/// A profitable cycle at its best size, with the exact amounts of every hop: the one opportunity
+/// model behind `/v1/opportunities`, the stream, the history and `/scan-arbitrage` (the API's
+/// `OpportunityJSON` renders each shape).
 ///
 /// ```swift
 /// for o in engine.changed(pool, at: time) {
-///     print(o.json.rendered)          // {"inputMint":"So11…","outputMint":"So11…","inputAmount":"…",…}
-///     if let legacy = o.legacyJSON(nowMs: time.unixMs) { print(legacy.rendered) }  // /scan-arbitrage shape
+///     print(o.profit, o.roiPercent.decimalString(significant: 8), o.route.map(\.pool))
+///     if let gap = o.pairGap(nowMs: time.unixMs) { print(gap.priceDiffPercent) }  // /scan-arbitrage row
 /// }
 /// ```
 public struct Opportunity: Sendable, Equatable {
@@ -46,44 +55,27 @@ public struct Opportunity: Sendable, Equatable {
     /// Quote calls spent on the size search.
     public var quoteCalls: Int
 
+    public init(inputMint: Pubkey, inputAmount: UInt64, outputAmount: UInt64, grossProfit: UInt64, txCost: UInt64, profit: UInt64,
+                profitLamports: UInt64, route: [RouteLeg], slot: UInt64, detectedAtMs: Int64, quoteCalls: Int) {
+        self.inputMint = inputMint; self.inputAmount = inputAmount; self.outputAmount = outputAmount; self.grossProfit = grossProfit
+        self.txCost = txCost; self.profit = profit; self.profitLamports = profitLamports
+        self.route = route; self.slot = slot; self.detectedAtMs = detectedAtMs; self.quoteCalls = quoteCalls
+    }
+
     /// Identity of the cycle: start mint plus the pools in order.
     public var routeKey: [Pubkey] { [inputMint] + route.map(\.pool) }
 
     /// Net return on the input, in percent, exact (rendered with 8 significant digits).
     public var roiPercent: Ratio { Ratio(num: BigNat(profit) * BigNat(100), den: BigNat(inputAmount)) }
 
-    /// The bot's shape: `{inputMint, outputMint, inputAmount, outputAmount, profit, roi, route:[…], slot, detectedAt}`.
-    public var json: JSONText {
-        .object([
-            ("inputMint", .string(inputMint.base58)),
-            ("outputMint", .string(outputMint.base58)),
-            ("inputAmount", .string(String(inputAmount))),
-            ("outputAmount", .string(String(outputAmount))),
-            ("profit", .string(String(profit))),
-            ("grossProfit", .string(String(grossProfit))),
-            ("txCost", .string(String(txCost))),
-            ("roi", .number(roiPercent.decimalString(significant: 8))),
-            ("route", .array(route.map { leg in
-                .object([
-                    ("pool", .string(leg.pool.base58)),
-                    ("dex", .string(leg.dex.rawValue)),
-                    ("inputMint", .string(leg.inputMint.base58)),
-                    ("outputMint", .string(leg.outputMint.base58)),
-                    ("inAmount", .string(String(leg.inAmount))),
-                    ("outAmount", .string(String(leg.outAmount))),
-                    ("priceStatus", .string(leg.priceStatus.rawValue)),
-                ])
-            })),
-            ("slot", .number(String(slot))),
-            ("detectedAt", .number(String(detectedAtMs))),
-        ])
-    }
+    /// Net return on the input as a fraction (0.002 = 0.2 %), for JSON and ranking.
+    public var roiFraction: Double { inputAmount == 0 ? 0 : Double(profit) / Double(inputAmount) }
 
-    /// The original `/scan-arbitrage` entry, for two-pool round trips only (longer cycles have no
-    /// pool_a/pool_b form): prices are both pools' mid prices in pool A's token order,
-    /// `price_diff_pct` their gap relative to the lower one, `estimated_profit_pct` the net ROI
-    /// after real fees, price impact and transaction cost; `age_ms` of the older pool.
-    public func legacyJSON(nowMs: Int64) -> JSONText? {
+    /// The original `/scan-arbitrage` row, for two-pool round trips only (longer cycles have no
+    /// pool_a/pool_b form): both pools' mid prices in pool A's token order, their gap relative to
+    /// the lower one, the net ROI after real fees, price impact and transaction cost, and the age
+    /// of the older pool.
+    public func pairGap(nowMs: Int64) -> PairGap? {
         guard route.count == 2, let pa = route[0].midPrice else { return nil }
         let a = route[0], b = route[1]
         // Pool B's price in pool A's token order (B may list the tokens the other way round).
@@ -92,20 +84,9 @@ public struct Opportunity: Sendable, Equatable {
         let (hi, lo) = greater(pa, pbAligned) ? (pa, pbAligned) : (pbAligned, pa)
         // (hi − lo) / lo × 100 = (hi.num·lo.den − lo.num·hi.den) × 100 / (hi.den · lo.num)
         let diff = Ratio(num: (hi.num * lo.den - lo.num * hi.den) * BigNat(100), den: hi.den * lo.num)
-        let symbols = "\(KnownMints.symbol(tokenA(a)))/\(KnownMints.symbol(tokenB(a)))"
-        let age = max(0, nowMs - min(a.updatedAtMs, b.updatedAtMs))
-        return .object([
-            ("pool_a_id", .string(a.pool.base58)),
-            ("pool_a_dex", .string(a.dex.rawValue)),
-            ("pool_a_price", .number(pa.decimalString(significant: 12))),
-            ("pool_b_id", .string(b.pool.base58)),
-            ("pool_b_dex", .string(b.dex.rawValue)),
-            ("pool_b_price", .number(pbAligned.decimalString(significant: 12))),
-            ("pair", .string(symbols)),
-            ("price_diff_pct", .number(diff.decimalString(significant: 8))),
-            ("estimated_profit_pct", .number(roiPercent.decimalString(significant: 8))),
-            ("age_ms", .number(String(age))),
-        ])
+        return PairGap(poolA: a.pool, poolADex: a.dex, poolAPrice: pa, poolB: b.pool, poolBDex: b.dex, poolBPrice: pbAligned,
+                       pair: "\(KnownMints.symbol(tokenA(a)))/\(KnownMints.symbol(tokenB(a)))", priceDiffPercent: diff,
+                       estimatedProfitPercent: roiPercent, ageMs: max(0, nowMs - min(a.updatedAtMs, b.updatedAtMs)))
     }
 
     private func tokenA(_ leg: RouteLeg) -> Pubkey { leg.inputIsTokenA ? leg.inputMint : leg.outputMint }

@@ -43,6 +43,7 @@ public enum EndToEndBench {
     struct Written { let pool: Pubkey; let slot: UInt64; let at: UInt64 }
 
     /// Collects, per (pool, slot), the time of the last change the store announced.
+    // @unchecked Sendable: `lock` guards last.
     final class Visibility: @unchecked Sendable {
         private let lock = NSLock()
         private var last: [Key: UInt64] = [:]

@@ -79,6 +79,7 @@ public enum HTTPLoader {
 
     struct ThreadResult { var latencies: [Double] = []; var errors = 0; var firstError: String?; var bodyBytes = 0 }
 
+    // @unchecked Sendable: `lock` guards values.
     final class ResultBox: @unchecked Sendable {
         private let lock = NSLock()
         private var values: [ThreadResult]

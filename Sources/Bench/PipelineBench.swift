@@ -13,7 +13,6 @@ public enum DecodeApplyBench {
         var results: [BenchResult] = []
         let samples = samples ?? (quick ? 300 : 3_000)
         var seen = Set<DexKind>()
-        let vaultDex: Set<DexKind> = [.raydiumAmmV4, .raydiumCpmm, .orcaTokenSwapV2, .pumpSwap, .meteoraDammV1]
         for (key, account) in accounts.sorted(by: { $0.key < $1.key }) where AccountRegistry.poolModels.contains(where: { $0.isPool(account) }) {
             let store = PoolStore(context: { QuoteContext(now: 1_783_355_400) })
             store.addPool(PoolConfig(address: key))
@@ -26,7 +25,7 @@ public enum DecodeApplyBench {
             guard let entry = store.entry(key), entry.status == .ok, let dex = entry.dex, !seen.contains(dex) else { continue }
             seen.insert(dex)
             // The account a swap rewrites most often: a vault for vault-reserve pools, the pool state otherwise.
-            let target = vaultDex.contains(dex) ? (entry.watched.first { accounts[$0].map(TokenAccount.matches) ?? false } ?? key) : key
+            let target = DexRegistry.descriptor(dex)?.priceInTokenAccounts == true ? (entry.watched.first { accounts[$0].map(TokenAccount.matches) ?? false } ?? key) : key
             guard let update = accounts[target] else { continue }
             // Frames with increasing slots, prepared up front (the simulator's exact mainnet shape).
             let frames: [[UInt8]] = (0..<64).map { i in

@@ -33,6 +33,7 @@ func startArbitrage(store: PoolStore, router: RouterSettings, logger: Logger) ->
 /// changes, keeps the standing opportunities, and publishes new ones. The engine keeps every
 /// profitable cycle; `router.min_roi_percent` is applied here, on what is reported (the API's
 /// list, the stream, `/scan-arbitrage` without `threshold_pct`).
+// @unchecked Sendable: `lock` guards standing, listeners, cycleStats, warnedTruncation and the single-threaded `engine`.
 final class ArbitrageService: OpportunityProvider, @unchecked Sendable {
     let store: PoolStore
     private let engine: ArbitrageEngine
@@ -41,8 +42,8 @@ final class ArbitrageService: OpportunityProvider, @unchecked Sendable {
     private let logger: Logger
     /// Guards `engine`, `standing`, `listeners`, `cycleStats` and `warnedTruncation`.
     private let lock = NSLock()
-    private var standing: [Arbitrage.Opportunity] = []
-    private var listeners: [UUID: AsyncStream<Server.Opportunity>.Continuation] = [:]
+    private var standing: [Opportunity] = []
+    private var listeners: [UUID: AsyncStream<Opportunity>.Continuation] = [:]
     private var cycleStats: (byHops: [Int: Int], truncated: Bool)?
     private var warnedTruncation = false
 
@@ -81,7 +82,7 @@ final class ArbitrageService: OpportunityProvider, @unchecked Sendable {
         for await change in changes {
             if Task.isCancelled { break }
             guard let entry = store.entry(change.pool), let snap = snapshot(entry) else { continue }
-            let found: [Arbitrage.Opportunity] = lock.withLock {
+            let found: [Opportunity] = lock.withLock {
                 engine.upsert(snap)
                 let found = engine.changed(change.pool, at: time())
                 standing.removeAll { $0.route.contains { $0.pool == change.pool } }
@@ -100,7 +101,7 @@ final class ArbitrageService: OpportunityProvider, @unchecked Sendable {
         // the lock: with both threads of a 2-core machine busy or parked, the API stopped answering
         // (found by the soak with 200 cloned pools). The scan is "if due": the next tick runs it.
         guard lock.try() else { return }
-        let found: [Arbitrage.Opportunity]? = {
+        let found: [Opportunity]? = {
             defer { lock.unlock() }
             let t = time()
             guard engine.fullScanDue(at: t) else { return nil }
@@ -117,22 +118,14 @@ final class ArbitrageService: OpportunityProvider, @unchecked Sendable {
         if let found { publish(found) }
     }
 
-    func publish(_ all: [Arbitrage.Opportunity]) {
+    func publish(_ all: [Opportunity]) {
         let found = all.filter(minimumROI.admits)
         guard !found.isEmpty else { return }
         let subs = lock.withLock { Array(listeners.values) }
-        for o in found { let api = Self.api(o); for s in subs { s.yield(api) } }
+        for o in found { for s in subs { s.yield(o) } }
     }
 
-    static func api(_ o: Arbitrage.Opportunity) -> Server.Opportunity {
-        Server.Opportunity(inputMint: o.inputMint, outputMint: o.outputMint, inputAmount: o.inputAmount, outputAmount: o.outputAmount,
-                           profit: Int64(clamping: o.profit), roi: o.inputAmount == 0 ? 0 : Double(o.profit) / Double(o.inputAmount),
-                           route: o.route.map { .init(pool: $0.pool, dex: $0.dex.rawValue, inputMint: $0.inputMint, outputMint: $0.outputMint,
-                                                      inAmount: $0.inAmount, outAmount: $0.outAmount) },
-                           slot: o.slot, detectedAt: Double(o.detectedAtMs) / 1000)
-    }
-
-    func currentOpportunities() -> [Server.Opportunity] { lock.withLock { standing }.filter(minimumROI.admits).map(Self.api) }
+    func currentOpportunities() -> [Opportunity] { lock.withLock { standing }.filter(minimumROI.admits) }
 
     func routerStatus() -> RouterStatus? {
         let stats = lock.withLock { cycleStats }
@@ -143,29 +136,19 @@ final class ArbitrageService: OpportunityProvider, @unchecked Sendable {
     /// The original `/scan-arbitrage`: two-pool round trips, both pools' mid prices in pool A's order,
     /// `estimated_profit_pct` net of real fees and transaction cost. With a threshold: price gaps of at
     /// least that many percent (the original's meaning); without: net ROI of at least `min_roi_percent`.
-    func scanLegacy(thresholdPct: Double?) -> [LegacyOpportunity] {
+    func scanLegacy(thresholdPct: Double?) -> [PairGap] {
         let now = Self.nowMs()
         let candidates = lock.withLock { standing }.filter { thresholdPct != nil || minimumROI.admits($0) }
-        return candidates.compactMap { o -> LegacyOpportunity? in
-            guard o.route.count == 2, let pa = o.route[0].midPrice, let pb = o.route[1].midPrice else { return nil }
-            let a = o.route[0], b = o.route[1]
-            let aA = a.inputIsTokenA ? a.inputMint : a.outputMint, aB = a.inputIsTokenA ? a.outputMint : a.inputMint
-            let bA = b.inputIsTokenA ? b.inputMint : b.outputMint
-            let pbAligned = aA == bA ? pb : pb.inverted
-            let x = pa.doubleValue, y = pbAligned.doubleValue
-            guard x > 0, y > 0 else { return nil }
-            let diff = abs(x - y) / min(x, y) * 100
-            if let thresholdPct, diff < thresholdPct { return nil }
-            return LegacyOpportunity(poolAId: a.pool.base58, poolADex: a.dex.rawValue, poolAPrice: x, poolBId: b.pool.base58,
-                                     poolBDex: b.dex.rawValue, poolBPrice: y, pair: "\(KnownMints.symbol(aA))/\(KnownMints.symbol(aB))",
-                                     priceDiffPct: diff, estimatedProfitPct: o.roiPercent.doubleValue,
-                                     ageMs: Int(max(0, now - min(a.updatedAtMs, b.updatedAtMs))))
+        return candidates.compactMap { o -> PairGap? in
+            guard let gap = o.pairGap(nowMs: now) else { return nil }
+            if let thresholdPct, gap.priceDiffPercent.doubleValue < thresholdPct { return nil }
+            return gap
         }
     }
 
-    func opportunityUpdates() -> AsyncStream<Server.Opportunity> {
+    func opportunityUpdates() -> AsyncStream<Opportunity> {
         let id = UUID()
-        let (stream, c) = AsyncStream<Server.Opportunity>.makeStream(bufferingPolicy: .bufferingNewest(256))
+        let (stream, c) = AsyncStream<Opportunity>.makeStream(bufferingPolicy: .bufferingNewest(256))
         c.onTermination = { [weak self] _ in _ = self?.lock.withLock { self?.listeners.removeValue(forKey: id) } }
         lock.withLock { listeners[id] = c }
         return stream

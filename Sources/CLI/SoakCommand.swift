@@ -114,14 +114,18 @@ enum SoakCommand {
 }
 
 /// One soak run: owns the child processes and the counters.
+// @unchecked Sendable: `children` guards the child processes (the signal handler's stopAll() reads them from a dispatch
+// queue); every other var is used only by the one task running execute().
 final class SoakRun: @unchecked Sendable {
     let settings: SoakCommand.Settings
     let directory: URL
     let executable: String
     let api = SoakHTTP()
-    var simulator: ChildProcess?
-    var cache: ChildProcess?
-    var proxy: ChildProcess?
+    private let children = NSLock()
+    private var _simulator: ChildProcess?, _cache: ChildProcess?, _proxy: ChildProcess?
+    var simulator: ChildProcess? { get { children.withLock { _simulator } } set { children.withLock { _simulator = newValue } } }
+    var cache: ChildProcess? { get { children.withLock { _cache } } set { children.withLock { _cache = newValue } } }
+    var proxy: ChildProcess? { get { children.withLock { _proxy } } set { children.withLock { _proxy = newValue } } }
     var proxyPort = 0
     var proxyUser = "soak"
     var proxyPassword = ""
@@ -447,6 +451,7 @@ final class SoakRun: @unchecked Sendable {
 }
 
 /// A child process with its output in a log file (`<name>.log` in the soak's directory).
+// @unchecked Sendable: immutable after init (name, process and logURL are lets); no mutable state of its own.
 final class ChildProcess: @unchecked Sendable {
     let name: String
     let process: Process
@@ -510,6 +515,7 @@ enum SoakBinaries {
 /// The soak's own HTTP client (URLSession, independent of the cache's RPC stack, so a bug there
 /// cannot hide itself): retries 429/5xx and refused connections for a few seconds, since the
 /// soak's faults hit its own requests too.
+// @unchecked Sendable: immutable after init (`session` is a let; URLSession is thread-safe).
 final class SoakHTTP: @unchecked Sendable {
     enum Failure: Error, CustomStringConvertible {
         case status(String, Int)

@@ -49,18 +49,5 @@ public struct PoolConfig: Sendable, Equatable {
     }
 
     /// The DEX a configured `pool_type` names, nil when unknown/unsupported (reported per pool).
-    public static func dex(forPoolType type: String) -> DexKind? {
-        switch type.lowercased() {
-        case "amm_v4", "raydium_amm", "raydium_amm_v4", "raydium-amm-v4", "raydium_v4": return .raydiumAmmV4
-        case "cpmm", "raydium_cpmm", "raydium-cpmm", "cp_swap": return .raydiumCpmm
-        case "clmm", "raydium_clmm", "raydium-clmm": return .raydiumClmm
-        case "whirlpool", "orca_whirlpool", "orca-whirlpool": return .orcaWhirlpool
-        case "meteora_dlmm", "dlmm", "meteora-dlmm": return .meteoraDlmm
-        case "meteora_damm_v2", "damm_v2", "meteora-damm-v2", "cp_amm": return .meteoraDammV2
-        case "meteora_damm", "meteora_damm_v1", "damm_v1", "meteora-damm-v1", "dynamic_amm": return .meteoraDammV1
-        case "orca_v2", "token_swap", "orca-token-swap-v2", "orca_token_swap": return .orcaTokenSwapV2
-        case "pumpswap", "pump_swap", "pump_amm": return .pumpSwap
-        default: return nil
-        }
-    }
+    public static func dex(forPoolType type: String) -> DexKind? { DexRegistry.descriptor(poolType: type)?.kind }
 }

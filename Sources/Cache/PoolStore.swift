@@ -54,6 +54,7 @@ public struct PoolChange: Sendable {
 /// store.apply(account, receivedAt: Date().timeIntervalSince1970)   // pool, vaults, arrays… in any order
 /// store.entry(pool)?.price
 /// ```
+// @unchecked Sendable: `lock` guards accounts, pools, readers, listeners and graph; `context` is immutable.
 public final class PoolStore: @unchecked Sendable {
     private let lock = NSLock()
     private var accounts: [Pubkey: AccountData] = [:]
@@ -61,8 +62,10 @@ public final class PoolStore: @unchecked Sendable {
     /// account → pools that read it (the pool account itself included).
     private var readers: [Pubkey: Set<Pubkey>] = [:]
     private var listeners: [UUID: AsyncStream<PoolChange>.Continuation] = [:]
+    /// Pools with a decoded model, by mint and by pair (routing reads it instead of scanning pools).
+    private var graph = MintGraph()
     /// Clock used for time-dependent prices (fee schedulers, DLMM references).
-    public var context: @Sendable () -> QuoteContext
+    public let context: @Sendable () -> QuoteContext
 
     public init(context: @escaping @Sendable () -> QuoteContext = { QuoteContext(now: Int64(Date().timeIntervalSince1970)) }) {
         self.context = context
@@ -82,6 +85,7 @@ public final class PoolStore: @unchecked Sendable {
     public func removePool(_ address: Pubkey) -> Bool {
         lock.withLock {
             guard let entry = pools.removeValue(forKey: address) else { return false }
+            graph.remove(pool: address)
             for key in entry.watched + [address] {
                 readers[key]?.remove(address)
                 if readers[key]?.isEmpty == true { readers.removeValue(forKey: key); accounts.removeValue(forKey: key) }
@@ -107,6 +111,10 @@ public final class PoolStore: @unchecked Sendable {
     }
 
     public func entry(_ address: Pubkey) -> PoolEntry? { lock.withLock { pools[address] } }
+    /// The entries of `addresses` that exist, in that order (one lock for all).
+    public func entries(_ addresses: [Pubkey]) -> [PoolEntry] { lock.withLock { addresses.compactMap { pools[$0] } } }
+    /// The mint graph of every pool with a decoded model (a snapshot: later changes do not show).
+    public func mintGraph() -> MintGraph { lock.withLock { graph } }
     public func entries() -> [PoolEntry] { lock.withLock { pools.values.sorted { $0.address < $1.address } } }
 
     /// What a price listing reads of one pool. `updates` and `lastUpdate` together identify the
@@ -180,6 +188,7 @@ public final class PoolStore: @unchecked Sendable {
                         continue
                     }
                     entry.model = model
+                    graph.insert(pool: poolKey, mintA: model.mintA, mintB: model.mintB)
                 } catch {
                     entry.status = (error as? DecodeError).map(Self.status(for:)) ?? .error("\(error)")
                     pools[poolKey] = entry

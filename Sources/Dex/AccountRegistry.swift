@@ -1,25 +1,12 @@
 import SolanaCore
 
 /// Every layout we can decode and every pool model we can quote, keyed by owner program,
-/// size and discriminator (via each type's `matches` / `isPool`). One line per type.
+/// size and discriminator (via each type's `matches` / `isPool`), as the DEX descriptors list them.
 public enum AccountRegistry {
-    public static let layouts: [any AccountLayout.Type] = [
-        TokenAccount.self, TokenMint.self,
-        RaydiumAmmV4Info.self, RaydiumCpmmPoolState.self, RaydiumCpmmAmmConfig.self, RaydiumCpmmObservationState.self, OrcaTokenSwapState.self,
-        PumpSwapPoolState.self, PumpSwapGlobalConfig.self, PumpFeeConfig.self,  // @layouts-vault-dexes
-        RaydiumClmmPoolState.self, RaydiumClmmAmmConfig.self, RaydiumClmmTickArray.self, RaydiumClmmTickArrayBitmapExtension.self, RaydiumClmmObservationState.self, // @layouts-raydium-clmm
-        OrcaWhirlpoolState.self, OrcaWhirlpoolTickArray.self, OrcaWhirlpoolFeeTier.self, OrcaWhirlpoolsConfig.self, OrcaWhirlpoolOracle.self, // @layouts-orca-whirlpool
-        MeteoraDlmmLbPair.self, MeteoraDlmmBinArray.self, MeteoraDlmmBitmapExtension.self, MeteoraDlmmOracle.self, // @layouts-meteora-dlmm
-        MeteoraDammV2PoolState.self, MeteoraDammV1PoolState.self, MeteoraVault.self, MarinadeState.self, // @layouts-meteora-damm-v2
-    ]
+    /// Token accounts and mints, then every DEX's layouts (from `DexRegistry`).
+    public static let layouts: [any AccountLayout.Type] = [TokenAccount.self, TokenMint.self] + DexRegistry.all.flatMap(\.layouts)
 
-    public static let poolModels: [any PoolModel.Type] = [
-        RaydiumAmmV4Pool.self, RaydiumCpmmPool.self, OrcaTokenSwapPool.self, PumpSwapPool.self,  // @pools-vault-dexes
-        RaydiumClmmPool.self, // @pools-raydium-clmm
-        OrcaWhirlpoolPool.self, // @pools-orca-whirlpool
-        MeteoraDlmmPool.self, // @pools-meteora-dlmm
-        MeteoraDammV2Pool.self, MeteoraDammV1Pool.self, // @pools-meteora-damm-v2
-    ]
+    public static let poolModels: [any PoolModel.Type] = DexRegistry.all.map(\.model)
 
     /// Decodes any supported account; the error says which check failed for the closest layout.
     public static func decode(_ account: AccountData) throws -> DecodedAccount {

@@ -1,19 +1,6 @@
 import PoolMath
 import SolanaCore
 
-/// The DEX programs we price. Raw values are the names used in JSON (`dex`) and fixtures.
-public enum DexKind: String, Sendable, CaseIterable, Codable {
-    case raydiumAmmV4 = "raydium-amm-v4"
-    case raydiumCpmm = "raydium-cpmm"
-    case raydiumClmm = "raydium-clmm"
-    case orcaWhirlpool = "orca-whirlpool"
-    case meteoraDlmm = "meteora-dlmm"
-    case meteoraDammV2 = "meteora-damm-v2"
-    case meteoraDammV1 = "meteora-damm-v1"
-    case orcaTokenSwapV2 = "orca-token-swap-v2"
-    case pumpSwap = "pumpswap"
-}
-
 /// What a quote may depend on besides account state: the cluster clock.
 public struct QuoteContext: Sendable {
     /// Unix timestamp (seconds) of the clock sysvar; drives open times, fee schedulers, DLMM references.
@@ -40,90 +27,13 @@ public struct Quote: Sendable {
     public var priceAfter: Ratio
     /// Set when the known liquidity (provided tick/bin arrays) ran out before `amountIn` was used.
     public var partial: PartialFill?
-    /// What the program would write back if this swap executed (nil when a model cannot say exactly).
-    /// Quoting never reads it; the local cluster uses it to move pools the way the chain does.
-    public var stateAfter: PoolStateAfter?
 
     public init(pool: Pubkey, dex: DexKind, inputMint: Pubkey, outputMint: Pubkey, amountIn: UInt64, amountOut: UInt64,
-                feeAmount: UInt64, feeMint: Pubkey, priceBefore: Ratio, priceAfter: Ratio, partial: PartialFill? = nil,
-                stateAfter: PoolStateAfter? = nil) {
+                feeAmount: UInt64, feeMint: Pubkey, priceBefore: Ratio, priceAfter: Ratio, partial: PartialFill? = nil) {
         self.pool = pool; self.dex = dex; self.inputMint = inputMint; self.outputMint = outputMint
         self.amountIn = amountIn; self.amountOut = amountOut; self.feeAmount = feeAmount; self.feeMint = feeMint
-        self.priceBefore = priceBefore; self.priceAfter = priceAfter; self.partial = partial; self.stateAfter = stateAfter
+        self.priceBefore = priceBefore; self.priceAfter = priceAfter; self.partial = partial
     }
-}
-
-/// The state a swap leaves behind, as the program writes it: balance moves of the token accounts it
-/// touches, fee counters it accrues, and the curve position of concentrated pools. Fields a DEX does
-/// not keep stay nil / empty.
-///
-/// ```swift
-/// let q = try pool.quote(amountIn: 1_000_000, inputMint: usdc, context: ctx)
-/// if let after = q.stateAfter { print(after.sqrtPrice ?? 0, after.tokenAccountDeltas[vaultA] ?? 0) }
-/// ```
-public struct PoolStateAfter: Sendable, Equatable {
-    /// Signed change of each token account's `amount` (vaults, DAMM v1 LP-token accounts), base units.
-    public var tokenAccountDeltas: [Pubkey: Int128] = [:]
-    /// Protocol-fee token accounts outside the pool's reserves that the swap pays into (DAMM v1 admin
-    /// fee accounts); written only where the account is known.
-    public var feeAccountDeltas: [Pubkey: Int128] = [:]
-    /// Signed change of mint supplies (DAMM v1 vault LP minted on deposit, burned on withdraw).
-    public var mintSupplyDeltas: [Pubkey: Int128] = [:]
-    /// Meteora vault `total_amount` after the swap (DAMM v1 deposits into / withdraws from vaults).
-    public var meteoraVaultTotals: [Pubkey: UInt64] = [:]
-    /// Protocol / fund fees accrued in the pool account by this swap (token A, token B order).
-    public var protocolFeeA: UInt64 = 0
-    public var protocolFeeB: UInt64 = 0
-    public var fundFeeA: UInt64 = 0
-    public var fundFeeB: UInt64 = 0
-    /// Concentrated pools: price (Q64.64 sqrt), current tick and active liquidity after the swap.
-    public var sqrtPrice: UInt128?
-    public var tickCurrent: Int32?
-    public var liquidity: UInt128?
-    /// Raydium CLMM: the dynamic-fee state written back to the pool (nil for pools without it).
-    public var clmmDynamicFee: RaydiumClmmDynamicFeeInfo?
-    /// Raydium CLMM: ticks whose limit-order amounts the swap filled, as they are after it.
-    public var clmmTicks: [RaydiumClmmTick] = []
-    /// Orca Whirlpool (adaptive fee): the oracle's variables after the swap.
-    public var whirlpoolAdaptiveFee: WhirlpoolAdaptiveFeeAfter?
-    /// Meteora DLMM: active bin and the amounts of every bin the swap touched.
-    public var activeBinId: Int32?
-    public var binAmounts: [Int32: DlmmBinAmounts] = [:]
-    public var dlmmVolatility: DlmmVolatilityAfter?
-    /// Meteora DAMM v2: the pool's own token_a_amount / token_b_amount (compounding pools).
-    public var poolTokenAmountA: UInt64?
-    public var poolTokenAmountB: UInt64?
-
-    public init() {}
-
-    /// Adds `delta` to a token account's pending change.
-    public mutating func move(_ account: Pubkey, by delta: Int128) { tokenAccountDeltas[account, default: 0] += delta }
-}
-
-/// Token amounts of one DLMM bin after a swap, and the Q64.64 price the program stores in it
-/// (`get_or_store_bin_price`).
-public struct DlmmBinAmounts: Sendable, Equatable {
-    public var amountX: UInt64
-    public var amountY: UInt64
-    public var price: UInt128
-    public init(amountX: UInt64, amountY: UInt64, price: UInt128) { self.amountX = amountX; self.amountY = amountY; self.price = price }
-}
-
-/// DLMM `v_parameters` after a swap (volatility accumulator, references, last update).
-public struct DlmmVolatilityAfter: Sendable, Equatable {
-    public var volatilityAccumulator: UInt32
-    public var volatilityReference: UInt32
-    public var indexReference: Int32
-    public var lastUpdateTimestamp: Int64
-}
-
-/// Orca Whirlpool oracle `AdaptiveFeeVariables` after a swap.
-public struct WhirlpoolAdaptiveFeeAfter: Sendable, Equatable {
-    public var lastReferenceUpdateTimestamp: UInt64
-    public var lastMajorSwapTimestamp: UInt64
-    public var volatilityReference: UInt32
-    public var tickGroupIndexReference: Int32
-    public var volatilityAccumulator: UInt32
 }
 
 /// How much of an exact-in amount could be filled from the accounts we have.

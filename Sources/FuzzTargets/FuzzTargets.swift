@@ -7,11 +7,8 @@ import SolanaCore
 /// Entry points shared by the libFuzzer harnesses (`scripts/fuzz.sh`) and the regression tests
 /// that replay the saved corpus (`Tests/FuzzTests`). Each takes raw bytes and must never trap.
 public enum FuzzTargets {
-    static let owners: [Pubkey] = [
-        ProgramIds.raydiumAmmV4, ProgramIds.raydiumCpmm, ProgramIds.raydiumClmm, ProgramIds.orcaWhirlpool, ProgramIds.meteoraDlmm,
-        ProgramIds.meteoraDammV2, ProgramIds.meteoraDammV1, ProgramIds.meteoraVault, ProgramIds.orcaTokenSwapV2, ProgramIds.pumpSwap,
-        ProgramIds.pumpFees, ProgramIds.splToken, ProgramIds.token2022, ProgramIds.marinade,
-    ]
+    /// Every program owning an account we decode, from the DEX registry.
+    static let owners: [Pubkey] = DexRegistry.programs
 
     /// Byte 0 picks the owner program, the rest is account data: decode, build a pool model,
     /// apply it, quote both ways and price.
@@ -78,6 +75,7 @@ public enum FuzzTargets {
 }
 
 /// A value behind a lock (the fuzz entry points are plain functions, the parser is stateful).
+// @unchecked Sendable: `lock` guards value (reachable only through withLock).
 final class Locked<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value

@@ -2,6 +2,7 @@ import Foundation
 
 /// A wake-up flag one task waits on and others fire (coalescing: many fires, one wake).
 /// Cancellation wakes the waiter too, so task groups shut down promptly.
+// @unchecked Sendable: `lock` guards pending and waiter.
 final class Signal: @unchecked Sendable {
     private let lock = NSLock()
     private var pending = false

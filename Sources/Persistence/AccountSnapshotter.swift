@@ -12,6 +12,7 @@ import SolanaCore
 /// let warm = try await snapshots.warmStart()          // before ingestion starts
 /// Task { await snapshots.run(every: 5) }               // flushes changed accounts
 /// ```
+// @unchecked Sendable: `lock` guards savedSlots; store, database and logger are immutable lets.
 public final class AccountSnapshotter: @unchecked Sendable {
     let store: PoolStore
     let database: any PersistenceStore

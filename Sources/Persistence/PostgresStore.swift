@@ -11,6 +11,7 @@ import SolanaCore
 /// let db = try PostgresStore(url: "postgresql://cache@127.0.0.1:5432/cache")
 /// try await db.migrate()
 /// ```
+// @unchecked Sendable: immutable after init (client, runner and logger are lets); PostgresClient is safe to share across tasks.
 public final class PostgresStore: PersistenceStore, @unchecked Sendable {
     private let client: PostgresClient
     private let runner: Task<Void, Never>

@@ -9,6 +9,7 @@ import SolanaCore
 /// let db = try SQLiteStore(path: "solana-pool-cache.sqlite")
 /// try await db.migrate()
 /// ```
+// @unchecked Sendable: immutable after init (queue and path are lets); GRDB's DatabaseQueue serializes every database access.
 public final class SQLiteStore: PersistenceStore, @unchecked Sendable {
     private let queue: DatabaseQueue
     public let path: String

@@ -133,6 +133,7 @@ public final class APIServer: Sendable {
 }
 
 /// A thread-safe counter (stream clients).
+// @unchecked Sendable: `lock` guards value.
 final class ClientCount: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0

@@ -1,3 +1,4 @@
+import Arbitrage
 import Foundation
 import Logging
 import Persistence
@@ -21,8 +22,8 @@ public struct OpportunityRecorder: Sendable {
     }
 
     public static func record(_ o: Opportunity) -> OpportunityRecord {
-        OpportunityRecord(detectedAt: o.detectedAt, slot: o.slot, inputMint: o.inputMint.base58, outputMint: o.outputMint.base58,
-                          roi: o.roi.isFinite ? o.roi : 0, json: OpportunityJSON.bot(o).rendered)
+        OpportunityRecord(detectedAt: Double(o.detectedAtMs) / 1000, slot: o.slot, inputMint: o.inputMint.base58, outputMint: o.outputMint.base58,
+                          roi: o.roiFraction.isFinite ? o.roiFraction : 0, json: OpportunityJSON.bot(o).rendered)
     }
 
     public func run() async {

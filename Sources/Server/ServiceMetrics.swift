@@ -10,6 +10,7 @@ import Prometheus
 /// metrics.request(route: "/prices", method: "GET", status: 200, seconds: 0.0004)
 /// print(metrics.render(store: store, ingest: nil))
 /// ```
+// @unchecked Sendable: `lock` guards lastIngest; the registry and metric handles are lets (swift-prometheus types are thread-safe).
 public final class ServiceMetrics: @unchecked Sendable {
     public let registry = PrometheusCollectorRegistry()
     let internalErrors: Counter

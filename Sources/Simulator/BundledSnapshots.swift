@@ -31,80 +31,23 @@ extension Cluster {
 /// let accounts = PoolCloner.clone(accounts: try Cluster.bundledAccounts(), toPoolCount: 10_000)
 /// ```
 public enum PoolCloner {
-    /// A dependent account re-derived per clone: the template's copy, where the pool key sits in it,
-    /// and how its address follows from the new pool address.
-    struct Derived {
-        let template: AccountData
-        let poolFieldOffset: Int
-        let address: (Pubkey) -> Pubkey?
-    }
-
     /// How one template pool is copied.
     struct Recipe {
         let pool: AccountData
         /// Offsets (in the pool account) of token accounts the pool owns outright.
         let ownedAccountOffsets: [Int]
-        let derived: [Derived]
+        let derived: [DerivedAccount]
     }
 
-    static func ownedAccountOffsets(_ a: AccountData) -> [Int]? {
-        if RaydiumAmmV4Info.matches(a) { return [336, 368] }
-        if RaydiumCpmmPoolState.matches(a) { return [72, 104] }
-        if OrcaTokenSwapState.matches(a) { return [35, 67] }
-        if PumpSwapPoolState.matches(a) { return [139, 171] }
-        if MeteoraDammV2PoolState.matches(a) { return [232, 264] }
-        if MeteoraDammV1PoolState.matches(a) { return [168, 200] }  // the pool's vault-LP accounts; vaults are shared
-        if RaydiumClmmPoolState.matches(a) { return [137, 169] }
-        if OrcaWhirlpoolState.matches(a) { return [133, 213] }
-        if MeteoraDlmmLbPair.matches(a) { return [152, 184] }
-        return nil
-    }
-
+    /// A recipe for every quotable pool among `accounts`, from its DEX descriptor.
     static func recipes(_ accounts: [AccountData]) -> [Recipe] {
         let byKey = Dictionary(accounts.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
-        // Pools' PDA-derived dependents, grouped by the pool they name.
-        var clmmArrays: [Pubkey: [RaydiumClmmTickArray]] = [:], whirlArrays: [Pubkey: [(AccountData, OrcaWhirlpoolTickArray)]] = [:]
-        var dlmmArrays: [Pubkey: [MeteoraDlmmBinArray]] = [:]
-        for a in accounts {
-            if RaydiumClmmTickArray.matches(a), let t = try? RaydiumClmmTickArray(a) { clmmArrays[t.poolId, default: []].append(t) }
-            if OrcaWhirlpoolTickArray.matches(a), let t = try? OrcaWhirlpoolTickArray(a) { whirlArrays[t.whirlpool, default: []].append((a, t)) }
-            if MeteoraDlmmBinArray.matches(a), let b = try? MeteoraDlmmBinArray(a) { dlmmArrays[b.lbPair, default: []].append(b) }
-        }
-        func pda(_ seeds: [[UInt8]], _ program: Pubkey) -> Pubkey? { ProgramAddress.find(seeds: seeds, programId: program)?.0 }
         var out: [Recipe] = []
         for pool in accounts {
-            guard let owned = ownedAccountOffsets(pool),
+            guard let dex = DexRegistry.descriptor(forPool: pool),
                   let model = try? SnapshotQuoter.pool(address: pool.address, accounts: byKey),
                   (try? model.price(context: QuoteContext(now: Cluster.defaultGenesisTime))) != nil else { continue }
-            var derived: [Derived] = []
-            if RaydiumClmmPoolState.matches(pool) {
-                for t in clmmArrays[pool.address] ?? [] {
-                    derived.append(Derived(template: byKey[t.address]!, poolFieldOffset: 8) {
-                        RaydiumClmmPool.tickArrayAddress(pool: $0, startTickIndex: t.startTickIndex)
-                    })
-                }
-                let seed = Array("pool_tick_array_bitmap_extension".utf8)
-                if let ext = pda([seed, pool.address.bytes], ProgramIds.raydiumClmm).flatMap({ byKey[$0] }) {
-                    derived.append(Derived(template: ext, poolFieldOffset: 8) { pda([seed, $0.bytes], ProgramIds.raydiumClmm) })
-                }
-            } else if OrcaWhirlpoolState.matches(pool) {
-                for (a, t) in whirlArrays[pool.address] ?? [] {
-                    derived.append(Derived(template: a, poolFieldOffset: t.isDynamic ? 12 : 9956) {
-                        OrcaWhirlpoolPool.tickArrayAddress(pool: $0, start: Int(t.startTickIndex))
-                    })
-                }
-                if let oracle = pda([Array("oracle".utf8), pool.address.bytes], ProgramIds.orcaWhirlpool).flatMap({ byKey[$0] }) {
-                    derived.append(Derived(template: oracle, poolFieldOffset: 8) { pda([Array("oracle".utf8), $0.bytes], ProgramIds.orcaWhirlpool) })
-                }
-            } else if MeteoraDlmmLbPair.matches(pool) {
-                for b in dlmmArrays[pool.address] ?? [] {
-                    derived.append(Derived(template: byKey[b.address]!, poolFieldOffset: 24) { MeteoraDlmm.binArrayAddress(pool: $0, index: b.index) })
-                }
-                if let ext = byKey[MeteoraDlmm.bitmapExtensionAddress(pool: pool.address)] {
-                    derived.append(Derived(template: ext, poolFieldOffset: 8) { MeteoraDlmm.bitmapExtensionAddress(pool: $0) })
-                }
-            }
-            out.append(Recipe(pool: pool, ownedAccountOffsets: owned, derived: derived))
+            out.append(Recipe(pool: pool, ownedAccountOffsets: dex.ownedAccountOffsets, derived: dex.derivedAccounts(pool, accounts, byKey)))
         }
         return out.sorted { $0.pool.address < $1.pool.address }
     }

@@ -26,6 +26,8 @@ public struct SimulatedSwap: Sendable {
     public let pool: Pubkey
     public let slot: UInt64
     public let quote: Quote
+    /// What the swap wrote back, as the model stated it (nil for DEXes written from the quote alone).
+    public let after: PoolStateAfter?
 }
 
 /// The state of the local cluster: accounts, slot clock, and simulated swaps applied with the
@@ -36,6 +38,7 @@ public struct SimulatedSwap: Sendable {
 /// let cluster = try Cluster.bundled(seed: 7)
 /// let event = cluster.advance()        // next slot: a few swaps, changed accounts
 /// ```
+// @unchecked Sendable: `lock` guards accounts, previous, models, watchers, subscribers, rng, _slot, _paused and _swapLog.
 public final class Cluster: @unchecked Sendable {
     private let lock = NSLock()
     private var accounts: [Pubkey: AccountData]
@@ -48,9 +51,11 @@ public final class Cluster: @unchecked Sendable {
     private var rng: SplitMix64
     private var _slot: UInt64
     private var _paused = false
-    public private(set) var swapLog: [SimulatedSwap] = []
+    private var _swapLog: [SimulatedSwap] = []
+    /// The most recent simulated swaps (up to 10,000).
+    public var swapLog: [SimulatedSwap] { lock.withLock { _swapLog } }
     /// Swaps per slot (0 disables random trading).
-    public var swapsPerSlot: Int
+    public let swapsPerSlot: Int
     /// Unix time of the first slot; advances 400 ms per slot, like mainnet.
     public let genesisTime: Int64
 
@@ -168,8 +173,11 @@ public final class Cluster: @unchecked Sendable {
     private func applySwapLocked(pool: Pubkey, inputMint: Pubkey, amountIn: UInt64) throws -> (SimulatedSwap, [AccountData]) {
         guard let model = models[pool] else { throw QuoteError.missingAccount(role: "pool", address: pool) }
         let ctx = QuoteContext(now: nowLocked, epoch: 0, slot: _slot)
-        let quote = try model.quote(amountIn: amountIn, inputMint: inputMint, context: ctx)
-        var written = try SwapWriter.write(model: model, quote: quote, accounts: accounts)
+        guard let simulation = model as? any SwapSimulation else {
+            throw SwapWriteError.unsupported(model.dex, "no write-back for this DEX")
+        }
+        let effect = try simulation.simulate(amountIn: amountIn, inputMint: inputMint, context: ctx)
+        var written = try simulation.writeBack(effect, accounts: accounts)
         for i in written.indices { written[i].slot = _slot }
         // The model takes the new bytes first: if it rejects them, nothing is committed.
         var updated = model
@@ -190,9 +198,9 @@ public final class Cluster: @unchecked Sendable {
                 if var m = models[other], (try? m.apply(a)) == true { models[other] = m }
             }
         }
-        let swap = SimulatedSwap(pool: pool, slot: _slot, quote: quote)
-        swapLog.append(swap)
-        if swapLog.count > 10_000 { swapLog.removeFirst(5_000) }
+        let swap = SimulatedSwap(pool: pool, slot: _slot, quote: effect.quote, after: effect.after)
+        _swapLog.append(swap)
+        if _swapLog.count > 10_000 { _swapLog.removeFirst(5_000) }
         return (swap, written)
     }
 }

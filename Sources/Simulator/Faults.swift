@@ -4,6 +4,7 @@ import Foundation
 /// PubSub edges. Each fault lasts until its deadline (or, for counted ones, N uses).
 ///
 /// `{"method":"simulatorFault","params":[{"kind":"http429","count":3,"retryAfterSeconds":1}]}`
+// @unchecked Sendable: `lock` guards until, counts, dropGeneration, _delayMs, _retryAfterSeconds and _injected.
 public final class FaultState: @unchecked Sendable {
     public enum Kind: String, CaseIterable, Sendable {
         /// Close every PubSub connection now.
@@ -28,21 +29,24 @@ public final class FaultState: @unchecked Sendable {
     private var until: [Kind: Date] = [:]
     private var counts: [Kind: Int] = [:]
     private var dropGeneration = 0
-    public private(set) var delayMs = 0
-    public private(set) var retryAfterSeconds = 1
-    public private(set) var injected = 0
+    private var _delayMs = 0
+    private var _retryAfterSeconds = 1
+    private var _injected = 0
+    public var delayMs: Int { lock.withLock { _delayMs } }
+    public var retryAfterSeconds: Int { lock.withLock { _retryAfterSeconds } }
+    public var injected: Int { lock.withLock { _injected } }
 
     public init() {}
 
     public func inject(_ kind: Kind, durationMs: Int = 2_000, count: Int = 1, delayMs: Int = 500, retryAfterSeconds: Int = 1) {
         lock.withLock {
-            injected += 1
+            _injected += 1
             switch kind {
             case .drop: dropGeneration += 1
-            case .http429, .http500: counts[kind] = max(1, count); self.retryAfterSeconds = retryAfterSeconds
+            case .http429, .http500: counts[kind] = max(1, count); _retryAfterSeconds = retryAfterSeconds
             default:
                 until[kind] = Date().addingTimeInterval(Double(durationMs) / 1000)
-                if kind == .delay { self.delayMs = delayMs }
+                if kind == .delay { _delayMs = delayMs }
             }
         }
     }
@@ -65,6 +69,7 @@ public final class FaultState: @unchecked Sendable {
 }
 
 /// Optional token-bucket limit on HTTP requests (answers 429 + Retry-After when empty).
+// @unchecked Sendable: `lock` guards tokens and last; rate is a let.
 public final class RequestRateLimiter: @unchecked Sendable {
     private let lock = NSLock()
     private let rate: Double

@@ -7,6 +7,7 @@ import Foundation
 /// `CancellationError`, and `timeout` bounds the rest. (A plain continuation here once made a
 /// simulator whose WebSocket port was taken hang instead of exiting: its task group waited on a
 /// waiter nobody would resume.)
+// @unchecked Sendable: `lock` guards rpc, pubsub and failure.
 public final class ReadyPorts: @unchecked Sendable {
     public struct NotReady: Error, CustomStringConvertible {
         public let seconds: Double

@@ -174,6 +174,7 @@ struct SlotClock {
 
 /// Stall fault: while active, every byte the server would write (notifications, replies and
 /// pongs) is silently discarded, so the client sees a connection that is open but dead.
+// @unchecked Sendable: no mutable state (`faults` is a let and locks itself); write(context:) runs on the channel's event loop.
 final class StallHandler: ChannelOutboundHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias OutboundIn = IOData
     typealias OutboundOut = IOData

@@ -5,6 +5,7 @@ import PoolMath
 import SolanaCore
 import Simulator
 import XCTest
+import Server
 
 final class EngineBehaviourTests: XCTestCase {
     let ammV4 = Pubkey("58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2")
@@ -95,7 +96,7 @@ final class EngineBehaviourTests: XCTestCase {
         for p in cluster.poolAddresses { engine.upsert(ArbSupport.snapshot(cluster, p)) }
         let time = ArbSupport.time(cluster)
         let o = try XCTUnwrap(engine.changed(ammV4, at: time).first { $0.route.count == 2 })
-        let obj = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(o.json.rendered.utf8)) as? [String: Any])
+        let obj = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(OpportunityJSON.bot(o).rendered.utf8)) as? [String: Any])
         XCTAssertEqual(obj["inputAmount"] as? String, String(o.inputAmount))
         XCTAssertEqual(obj["outputAmount"] as? String, String(o.outputAmount))
         XCTAssertEqual(obj["profit"] as? String, String(o.profit))
@@ -106,7 +107,7 @@ final class EngineBehaviourTests: XCTestCase {
         XCTAssertEqual(route[0]["inAmount"] as? String, String(o.inputAmount))
         XCTAssertEqual(route[1]["outAmount"] as? String, String(o.outputAmount))
         XCTAssertEqual(route[0]["outAmount"] as? String, route[1]["inAmount"] as? String)
-        let legacy = try XCTUnwrap(o.legacyJSON(nowMs: time.unixMs + 250))
+        let legacy = OpportunityJSON.legacy(try XCTUnwrap(o.pairGap(nowMs: time.unixMs + 250)))
         let l = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(legacy.rendered.utf8)) as? [String: Any])
         for key in ["pool_a_id", "pool_a_dex", "pool_a_price", "pool_b_id", "pool_b_dex", "pool_b_price", "pair",
                     "price_diff_pct", "estimated_profit_pct", "age_ms"] { XCTAssertNotNil(l[key], key) }

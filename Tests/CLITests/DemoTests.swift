@@ -76,6 +76,7 @@ final class DemoTests: XCTestCase {
 }
 
 /// The answer a URLSession callback hands to the waiting test thread.
+// @unchecked Sendable: `lock` guards value.
 private final class LockedResult: @unchecked Sendable {
     private let lock = NSLock()
     private var value: (Int, Data)?

@@ -121,4 +121,30 @@ final class PoolStoreTests: XCTestCase {
         for e in store.entries() { XCTAssertEqual(e.status, .ok, "\(e.address) \(e.status)") }
         XCTAssertGreaterThanOrEqual(store.poolCount, 8)
     }
+
+    /// The store's mint graph follows the pool set: decoded pools appear under both mints and their
+    /// pair; removed pools leave it.
+    func testMintGraphFollowsPools() throws {
+        let cluster = try Cluster.bundled(seed: 3)
+        let byKey = Dictionary(cluster.allAccounts().map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
+        let store = PoolStore(context: { QuoteContext(now: 1_783_355_400) })
+        for p in cluster.poolAddresses { store.addPool(PoolConfig(address: p)) }
+        XCTAssertEqual(store.mintGraph().poolCount, 0, "no pool is decoded yet")
+        feed(store, byKey, slot: cluster.slot)
+        let graph = store.mintGraph()
+        XCTAssertEqual(graph.poolCount, cluster.poolAddresses.count)
+        XCTAssertFalse(cluster.poolAddresses.isEmpty)
+        for p in cluster.poolAddresses {
+            let m = try XCTUnwrap(cluster.model(p))
+            XCTAssertTrue(graph.pools(of: m.mintA).contains(p))
+            XCTAssertTrue(graph.pools(of: m.mintB).contains(p))
+            XCTAssertTrue(graph.pools(between: m.mintB, m.mintA).contains(p))
+        }
+        let gone = cluster.poolAddresses[0]
+        let m = try XCTUnwrap(cluster.model(gone))
+        XCTAssertTrue(store.removePool(gone))
+        XCTAssertFalse(store.mintGraph().pools(of: m.mintA).contains(gone))
+        XCTAssertFalse(store.mintGraph().pools(between: m.mintA, m.mintB).contains(gone))
+        XCTAssertTrue(graph.pools(of: m.mintA).contains(gone), "an earlier snapshot is unchanged")
+    }
 }

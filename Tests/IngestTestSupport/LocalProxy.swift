@@ -8,6 +8,7 @@ import RPC
 /// let proxy = try LocalProxy.start(.socks5, username: "u", password: "p")
 /// defer { proxy.stop() }
 /// ```
+// @unchecked Sendable: immutable after init (kind, port, username, password, process and directory are lets).
 public final class LocalProxy: @unchecked Sendable {
     public enum Kind: String, Sendable { case httpConnect, socks5 }
     public let kind: Kind
@@ -114,6 +115,7 @@ public final class LocalProxy: @unchecked Sendable {
 
 /// A loopback listener that completes TCP handshakes (kernel backlog) but never reads or
 /// answers: the peer every timeout test needs.
+// @unchecked Sendable: immutable after init (port and fd are lets).
 public final class SilentListener: @unchecked Sendable {
     public let port: Int
     let fd: Int32

@@ -14,6 +14,7 @@ import SolanaCore
 /// try await sim.control("simulatorPause")
 /// XCTAssertEqual(SimulatorHarness.mismatches(store: store, cluster: sim.cluster), [])
 /// ```
+// @unchecked Sendable: immutable after init (cluster, server, ports, task and control are lets; each is thread-safe).
 public final class SimulatorHarness: @unchecked Sendable {
     public let cluster: Cluster
     public let server: SimulatorServer

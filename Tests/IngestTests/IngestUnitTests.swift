@@ -83,7 +83,7 @@ final class IngestUnitTests: XCTestCase {
         XCTAssertEqual(qs[0].filters, [.dataSize(752), .memcmp(offset: 400, bytes: sol.bytes), .memcmp(offset: 432, bytes: usdc.bytes)])
         XCTAssertEqual(qs[1].filters, [.dataSize(752), .memcmp(offset: 400, bytes: usdc.bytes), .memcmp(offset: 432, bytes: sol.bytes)])
         XCTAssertEqual(qs[2].filters, [.memcmp(offset: 43, bytes: sol.bytes), .memcmp(offset: 75, bytes: usdc.bytes)])
-        XCTAssertEqual(Set(PoolDiscovery.layouts.map(\.dex)), Set(DexKind.allCases))
+        XCTAssertEqual(Set(PoolDiscovery.queries(mintA: sol, mintB: usdc).map(\.dex)), Set(DexKind.allCases))
     }
 
     func testLatencyHistogram() {

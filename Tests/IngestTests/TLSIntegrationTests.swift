@@ -77,7 +77,7 @@ final class TLSIntegrationTests: XCTestCase {
         XCTAssertEqual(rig.engine.counters().reconnects, 0)
         // Both spellings of the endpoint verify: by IP (SAN IP, no SNI) and by name (SAN DNS, SNI).
         for host in ["127.0.0.1", "localhost"] {
-            let client = try JSONRPCClient(url: "https://\(host):\(rig.tls[0].port)", dialer: rig.engine.dialer,
+            let client = try JSONRPCClient(url: "https://\(host):\(rig.tls[0].port)", dialer: try XCTUnwrap(rig.engine.source as? RPCAccountSource).dialer,
                                            options: .init(requestsPerSecond: 100, requestTimeoutSeconds: 5))
             defer { client.shutdown() }
             let slot = try await client.call("getSlot", params: .array([]))
@@ -174,6 +174,7 @@ struct TestCertificates: Sendable {
 
 /// `socat` terminating TLS on a free loopback port and forwarding plain TCP to `forwardTo`
 /// (a fork per connection), stopped with the test.
+// @unchecked Sendable: immutable after init (port and process are lets).
 final class TLSTerminator: @unchecked Sendable {
     let port: Int
     let process: Process

@@ -1,3 +1,5 @@
+import Arbitrage
+import PoolMath
 import Cache
 import Dex
 import Foundation
@@ -85,8 +87,9 @@ final class APITests: XCTestCase {
     }
 
     func testScanArbitrageLegacyShapeAndMalformedBodies() async throws {
-        arbitrage.legacy = [LegacyOpportunity(poolAId: "a", poolADex: "raydium-amm-v4", poolAPrice: 81.5, poolBId: "b", poolBDex: "orca-whirlpool",
-                                              poolBPrice: 81.9, pair: "SOL/USDC", priceDiffPct: 0.49, estimatedProfitPct: 0.2, ageMs: 120)]
+        arbitrage.legacy = [PairGap(poolA: Pubkey(w0: 1, w1: 0, w2: 0, w3: 0), poolADex: .raydiumAmmV4, poolAPrice: Ratio(815, 10),
+                                    poolB: Pubkey(w0: 2, w1: 0, w2: 0, w3: 0), poolBDex: .orcaWhirlpool, poolBPrice: Ratio(819, 10), pair: "SOL/USDC",
+                                    priceDiffPercent: Ratio(49, 100), estimatedProfitPercent: Ratio(2, 10), ageMs: 120)]
         let r = try await HTTP.post("\(base)/scan-arbitrage", #"{"threshold_pct": 0.3}"#)
         XCTAssertEqual(r.status, 200)
         let o = try r.object()

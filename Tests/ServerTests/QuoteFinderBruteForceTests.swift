@@ -45,8 +45,11 @@ final class QuoteFinderBruteForceTests: XCTestCase {
             }
             let label = "\(input.short) -> \(output.short) \(amount)"
             guard brute > 0 else { XCTFail("no route at all for \(label): the bundled pools changed"); continue }
-            let route = try QuoteFinder.best(entries: store.entries(), inputMint: input, outputMint: output, amount: amount, context: ctx)
+            // The production path reads the store's mint graph; the list path indexes the entries itself.
+            let route = try QuoteFinder.best(store: store, inputMint: input, outputMint: output, amount: amount, context: ctx)
             XCTAssertEqual(route.outAmount, brute, label)
+            let listed = try QuoteFinder.best(entries: store.entries(), inputMint: input, outputMint: output, amount: amount, context: ctx)
+            XCTAssertEqual(listed.hops.map(\.quote.pool), route.hops.map(\.quote.pool), label)
             XCTAssertEqual(route.inAmount, amount, label)
             var carried = amount, from = input, ratio = 1.0
             for hop in route.hops {

@@ -137,6 +137,7 @@ final class ShutdownTests: XCTestCase {
 }
 
 /// A thread-safe stop flag.
+// @unchecked Sendable: `lock` guards value.
 final class Flag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false

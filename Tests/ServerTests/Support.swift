@@ -1,3 +1,4 @@
+import Arbitrage
 import Cache
 import Dex
 import Foundation
@@ -34,6 +35,7 @@ enum Feed {
 }
 
 /// A fake ingestion engine: fixed connections, records add/remove calls.
+// @unchecked Sendable: `lock` guards writes to added and removed; tests read them through the unlocked getters after the HTTP reply.
 final class FakeIngest: IngestControl, @unchecked Sendable {
     private let lock = NSLock()
     private(set) var added: [PoolConfig] = []
@@ -47,17 +49,19 @@ final class FakeIngest: IngestControl, @unchecked Sendable {
 }
 
 /// A fake arbitrage engine with fixed opportunities and a feed tests can push into.
+// @unchecked Sendable: `lock` guards continuations and lastThreshold, and the server's reads of standing and legacy;
+// tests set standing/legacy and read lastThreshold unlocked, between requests.
 final class FakeOpportunities: OpportunityProvider, @unchecked Sendable {
     private let lock = NSLock()
     var standing: [Opportunity] = []
-    var legacy: [LegacyOpportunity] = []
+    var legacy: [PairGap] = []
     private var continuations: [AsyncStream<Opportunity>.Continuation] = []
     /// The last `thresholdPct` asked for (outer nil: never called; inner nil: no threshold_pct in the request).
     private(set) var lastThreshold: Double??
 
     func currentOpportunities() -> [Opportunity] { lock.withLock { standing } }
-    func scanLegacy(thresholdPct: Double?) -> [LegacyOpportunity] {
-        lock.withLock { lastThreshold = .some(thresholdPct); return legacy.filter { $0.priceDiffPct >= thresholdPct ?? 0 } }
+    func scanLegacy(thresholdPct: Double?) -> [PairGap] {
+        lock.withLock { lastThreshold = .some(thresholdPct); return legacy.filter { $0.priceDiffPercent.doubleValue >= thresholdPct ?? 0 } }
     }
     func opportunityUpdates() -> AsyncStream<Opportunity> {
         let (s, c) = AsyncStream<Opportunity>.makeStream()
@@ -70,14 +74,18 @@ final class FakeOpportunities: OpportunityProvider, @unchecked Sendable {
 
     static func sample(slot: UInt64 = 431_199_000, at: Double = 1_783_355_400.25) -> Opportunity {
         let pool1 = Pubkey("58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2"), pool2 = Pubkey("Czfq3xZZDmsdGdUyrNLtRhGc47cXcZtLG4crryfu44zE")
-        return Opportunity(inputMint: KnownMints.wsol, outputMint: KnownMints.wsol, inputAmount: 1_000_000_000, outputAmount: 1_003_000_000,
-                           route: [.init(pool: pool1, dex: "raydium-amm-v4", inputMint: KnownMints.wsol, outputMint: KnownMints.usdc, inAmount: 1_000_000_000, outAmount: 81_386_311),
-                                   .init(pool: pool2, dex: "orca-whirlpool", inputMint: KnownMints.usdc, outputMint: KnownMints.wsol, inAmount: 81_386_311, outAmount: 1_003_000_000)],
-                           slot: slot, detectedAt: at)
+        return Opportunity(inputMint: KnownMints.wsol, inputAmount: 1_000_000_000, outputAmount: 1_003_000_000, grossProfit: 3_000_000,
+                           txCost: 0, profit: 3_000_000, profitLamports: 3_000_000,
+                           route: [.init(pool: pool1, dex: .raydiumAmmV4, inputMint: KnownMints.wsol, outputMint: KnownMints.usdc, inAmount: 1_000_000_000,
+                                         outAmount: 81_386_311, inputIsTokenA: true),
+                                   .init(pool: pool2, dex: .orcaWhirlpool, inputMint: KnownMints.usdc, outputMint: KnownMints.wsol, inAmount: 81_386_311,
+                                         outAmount: 1_003_000_000, inputIsTokenA: false)],
+                           slot: slot, detectedAtMs: Int64((at * 1000).rounded()), quoteCalls: 0)
     }
 }
 
 /// A running APIServer on a free loopback port, stopped by `stop()`.
+// @unchecked Sendable: immutable after init (task and port are lets).
 final class RunningServer: @unchecked Sendable {
     let task: Task<Void, Error>
     let port: Int

@@ -101,6 +101,11 @@ public struct MeteoraDammV2Pool: PoolModel {
     // MARK: - Quote
 
     public func quote(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
+        try swap(amountIn: amountIn, inputMint: inputMint, context: context, recordState: false).quote
+    }
+
+    /// The swap, and with `recordState` what it writes back (the simulator's view; quotes pass false).
+    func swap(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext, recordState: Bool) throws -> SwapEffect {
         let aToB = try isAToB(inputMint)
         guard amountIn > 0 else { throw QuoteError.zeroAmount }
         let s = state
@@ -180,8 +185,10 @@ public struct MeteoraDammV2Pool: PoolModel {
         let usedIn = actualIn - result.amountLeft
         // Input vault receives the fee-inclusive input actually used (net of the transfer fee).
         let vaultIn = feesOnInput ? usedIn + feeAmount : usedIn
-        stateAfter.move(aToB ? s.tokenAVault : s.tokenBVault, by: Int128(vaultIn))
-        stateAfter.move(aToB ? s.tokenBVault : s.tokenAVault, by: -Int128(outFromVault))
+        if recordState {
+            stateAfter.move(aToB ? s.tokenAVault : s.tokenBVault, by: Int128(vaultIn))
+            stateAfter.move(aToB ? s.tokenBVault : s.tokenAVault, by: -Int128(outFromVault))
+        }
         stateAfter.sqrtPrice = isCompounding ? nil : result.nextSqrtPrice  // compounding pools price by reserves
         stateAfter.liquidity = s.liquidity
         // split_fees: the protocol share accrues in protocol_a_fee / protocol_b_fee of the fee token.
@@ -209,10 +216,11 @@ public struct MeteoraDammV2Pool: PoolModel {
         }
         let scale = Int(da) - Int(db)
         func human(_ r: Ratio) -> Ratio { aToB ? r.scaled(byPow10: scale) : r.scaled(byPow10: scale).inverted }
-        return Quote(pool: address, dex: Self.dex, inputMint: inputMint, outputMint: aToB ? mintB : mintA,
+        return SwapEffect(quote: Quote(pool: address, dex: Self.dex, inputMint: inputMint, outputMint: aToB ? mintB : mintA,
                      amountIn: amountIn, amountOut: out, feeAmount: feeAmount,
                      feeMint: feesOnInput ? inputMint : (aToB ? mintB : mintA),
-                     priceBefore: human(before), priceAfter: human(after), partial: partial, stateAfter: stateAfter)
+                     priceBefore: human(before), priceAfter: human(after), partial: partial),
+                             after: recordState ? stateAfter : nil)
     }
 
     /// activation_handler.rs get_current_point: slot or unix timestamp.

@@ -297,6 +297,11 @@ public struct MeteoraDlmmPool: PoolModel {
     }
 
     public func quote(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
+        try swap(amountIn: amountIn, inputMint: inputMint, context: context, recordState: false).quote
+    }
+
+    /// The swap, and with `recordState` what it writes back (the simulator's view; quotes pass false).
+    func swap(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext, recordState: Bool) throws -> SwapEffect {
         guard amountIn > 0 else { throw QuoteError.zeroAmount }
         let swapForY = try isAToB(inputMint)
         try validateSwapActivation(context)
@@ -333,7 +338,7 @@ public struct MeteoraDlmmPool: PoolModel {
         let priceBefore = try binPrice(activeId)
         // What the swap writes back (bin amounts, protocol fee, v_parameters); nil once a fill is
         // one we cannot write exactly (limit-order layers, fee taken from the output).
-        var after: PoolStateAfter? = PoolStateAfter()
+        var after: PoolStateAfter? = recordState ? PoolStateAfter() : nil
         var lastVolatility = pair.volatilityAccumulator
         var protocolFee: UInt64 = 0
 
@@ -443,10 +448,10 @@ public struct MeteoraDlmmPool: PoolModel {
                                                    indexReference: indexReference, lastUpdateTimestamp: context.now)
             after = a
         }
-        return Quote(pool: address, dex: .meteoraDlmm, inputMint: inputMint,
+        return SwapEffect(quote: Quote(pool: address, dex: .meteoraDlmm, inputMint: inputMint,
                      outputMint: swapForY ? pair.tokenYMint : pair.tokenXMint,
                      amountIn: amountIn, amountOut: amountOut, feeAmount: totalFee,
                      feeMint: feeOnInput ? inputMint : pair.tokenYMint,
-                     priceBefore: human(priceBefore), priceAfter: human(priceAfter), partial: partial, stateAfter: after)
+                     priceBefore: human(priceBefore), priceAfter: human(priceAfter), partial: partial), after: after)
     }
 }

@@ -64,3 +64,5 @@ public struct OrcaWhirlpoolOracle: AnchorLayout, Equatable {
          ("volatility_accumulator", .u(volatilityAccumulator))]
     }
 }
+
+extension OrcaWhirlpoolOracle: WhirlpoolAdaptiveFeeParameters {}

@@ -209,6 +209,11 @@ public struct OrcaWhirlpoolPool: PoolModel {
     // MARK: quote
 
     public func quote(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
+        try swap(amountIn: amountIn, inputMint: inputMint, context: context, recordState: false).quote
+    }
+
+    /// The swap, and with `recordState` what it writes back (the simulator's view; quotes pass false).
+    func swap(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext, recordState: Bool) throws -> SwapEffect {
         let aToB = try isAToB(inputMint)
         guard amountIn > 0 else { throw QuoteError.zeroAmount }
         let ma = try mintAccountA.get(), mb = try mintAccountB.get()
@@ -258,8 +263,10 @@ public struct OrcaWhirlpoolPool: PoolModel {
         // step's fee accrues in protocol_fee_owed of the input token; adaptive pools update the oracle.
         var stateAfter = PoolStateAfter()
         let consumed = swapInput - result.amountRemaining
-        stateAfter.move(aToB ? state.tokenVaultA : state.tokenVaultB, by: Int128(consumed))
-        stateAfter.move(aToB ? state.tokenVaultB : state.tokenVaultA, by: -Int128(result.amountOut))
+        if recordState {
+            stateAfter.move(aToB ? state.tokenVaultA : state.tokenVaultB, by: Int128(consumed))
+            stateAfter.move(aToB ? state.tokenVaultB : state.tokenVaultA, by: -Int128(result.amountOut))
+        }
         stateAfter.sqrtPrice = result.sqrtPrice
         stateAfter.tickCurrent = Int32(truncatingIfNeeded: result.tick)
         stateAfter.liquidity = result.liquidity
@@ -273,10 +280,10 @@ public struct OrcaWhirlpoolPool: PoolModel {
                 volatilityReference: m.volatilityReference, tickGroupIndexReference: Int32(truncatingIfNeeded: m.tickGroupIndexReference),
                 volatilityAccumulator: m.volatilityAccumulator)
         }
-        return Quote(pool: address, dex: .orcaWhirlpool, inputMint: inputMint, outputMint: aToB ? mintB : mintA,
+        return SwapEffect(quote: Quote(pool: address, dex: .orcaWhirlpool, inputMint: inputMint, outputMint: aToB ? mintB : mintA,
                      amountIn: amountIn, amountOut: amountOut, feeAmount: result.feeTotal, feeMint: inputMint,
-                     priceBefore: aToB ? before : before.inverted, priceAfter: aToB ? after : after.inverted, partial: partial,
-                     stateAfter: stateAfter)
+                     priceBefore: aToB ? before : before.inverted, priceAfter: aToB ? after : after.inverted, partial: partial),
+                             after: recordState ? stateAfter : nil)
     }
 
     /// oracle.rs `is_major_swap`: the price moved by at least `major_swap_threshold_ticks`.
@@ -298,7 +305,7 @@ public struct OrcaWhirlpoolPool: PoolModel {
         /// After a completed swap: active liquidity, protocol fee accrued, the adaptive fee manager.
         var liquidity: UInt128 = 0
         var protocolFee: UInt64 = 0
-        var feeManager: OrcaWhirlpoolFeeRateManager?
+        var feeManager: WhirlpoolFeeRateManager?
     }
 
     /// A tick array as the swap sees it (`ProxiedTickArray`): loaded, or zeroed (sparse).
@@ -353,7 +360,7 @@ public struct OrcaWhirlpoolPool: PoolModel {
         var arrayIndex = 0
         var steps = 0
         var feeManager = try oracle.map {
-            try OrcaWhirlpoolFeeRateManager(aToB: aToB, currentTick: Int(state.tickCurrentIndex), timestamp: timestamp,
+            try WhirlpoolFeeRateManager(aToB: aToB, currentTick: Int(state.tickCurrentIndex), timestamp: timestamp,
                                             staticFeeRate: state.feeRate, oracle: $0)
         }
 

@@ -10,6 +10,7 @@ import SolanaCore
 // Offsets: dex-layouts.md §5 (zero_copy packed structs, 8-byte Anchor discriminator first).
 
 /// Memo of Raydium CLMM PDA derivations (SHA-256 + curve check per bump are the expensive part).
+// @unchecked Sendable: `lock` guards found (released while a missing PDA is derived).
 final class RaydiumClmmPDACache: @unchecked Sendable {
     static let shared = RaydiumClmmPDACache()
     private let lock = NSLock()

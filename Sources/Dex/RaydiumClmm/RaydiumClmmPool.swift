@@ -251,6 +251,11 @@ public struct RaydiumClmmPool: PoolModel {
     // MARK: Quote
 
     public func quote(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
+        try swap(amountIn: amountIn, inputMint: inputMint, context: context, recordState: false).quote
+    }
+
+    /// The swap, and with `recordState` what it writes back (the simulator's view; quotes pass false).
+    func swap(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext, recordState: Bool) throws -> SwapEffect {
         guard amountIn > 0 else { throw QuoteError.zeroAmount }
         let zeroForOne = try isAToB(inputMint)
         if state.swapDisabled { throw QuoteError.swapDisabled("pool status \(state.status) has bit 4 (swap) set") }
@@ -288,24 +293,26 @@ public struct RaydiumClmmPool: PoolModel {
         // swap_v2 writes back: input vault += consumed (net of the input transfer fee), output vault −=
         // amount_calculated; price, tick, liquidity, dynamic fee state and fee counters in the pool.
         var after = PoolStateAfter()
-        after.move(zeroForOne ? state.tokenVault0 : state.tokenVault1, by: Int128(consumed))
-        after.move(zeroForOne ? state.tokenVault1 : state.tokenVault0, by: -Int128(run.amountOut))
-        after.sqrtPrice = run.sqrtPrice
-        after.tickCurrent = Int32(truncatingIfNeeded: run.tick)
-        after.liquidity = run.liquidity
-        after.clmmDynamicFee = run.dynamicFee
-        after.clmmTicks = run.touchedTicks.keys.sorted().compactMap { run.touchedTicks[$0] }
-        if state.isFeeOnToken0(zeroForOne: zeroForOne) {
-            after.protocolFeeA = run.protocolFee; after.fundFeeA = run.fundFee
-        } else {
-            after.protocolFeeB = run.protocolFee; after.fundFeeB = run.fundFee
+        if recordState {
+            after.move(zeroForOne ? state.tokenVault0 : state.tokenVault1, by: Int128(consumed))
+            after.move(zeroForOne ? state.tokenVault1 : state.tokenVault0, by: -Int128(run.amountOut))
+            after.sqrtPrice = run.sqrtPrice
+            after.tickCurrent = Int32(truncatingIfNeeded: run.tick)
+            after.liquidity = run.liquidity
+            after.clmmDynamicFee = run.dynamicFee
+            after.clmmTicks = run.touchedTicks.keys.sorted().compactMap { run.touchedTicks[$0] }
+            if state.isFeeOnToken0(zeroForOne: zeroForOne) {
+                after.protocolFeeA = run.protocolFee; after.fundFeeA = run.fundFee
+            } else {
+                after.protocolFeeB = run.protocolFee; after.fundFeeB = run.fundFee
+            }
         }
-        return Quote(pool: address, dex: .raydiumClmm, inputMint: inputMint, outputMint: zeroForOne ? mintB : mintA,
+        return SwapEffect(quote: Quote(pool: address, dex: .raydiumClmm, inputMint: inputMint, outputMint: zeroForOne ? mintB : mintA,
                      amountIn: amountIn, amountOut: out, feeAmount: run.fee,
                      feeMint: state.isFeeOnToken0(zeroForOne: zeroForOne) ? mintA : mintB,
                      priceBefore: directional(state.sqrtPriceX64), priceAfter: directional(run.sqrtPrice),
-                     partial: run.partial.map { PartialFill(filledIn: filledIn, nextMissingAccount: $0.account, reason: $0.reason) },
-                     stateAfter: after)
+                     partial: run.partial.map { PartialFill(filledIn: filledIn, nextMissingAccount: $0.account, reason: $0.reason) }),
+                             after: recordState ? after : nil)
     }
 
     struct SwapRun {

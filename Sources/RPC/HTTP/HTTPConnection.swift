@@ -16,6 +16,7 @@ public struct HTTPReply: Sendable {
 
 /// One keep-alive HTTP/1.1 connection (through the dialer: proxy and TLS included) carrying
 /// one request at a time, with a deadline per request and a cap on the response size.
+// @unchecked Sendable: immutable after init (channel, handler, url); the handler is only driven on the channel's event loop.
 final class HTTPConnection: @unchecked Sendable {
     let channel: any Channel
     private let handler: ResponseCollector
@@ -75,6 +76,8 @@ final class HTTPConnection: @unchecked Sendable {
 }
 
 /// Collects one response at a time; any error or close fails the pending request once.
+// @unchecked Sendable: pending, head, body and closed are confined to the channel's event loop (handler callbacks, and
+// begin/abort called from loop.execute, loop.scheduleTask and write-promise callbacks).
 final class ResponseCollector: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = HTTPClientResponsePart
     let maxBody: Int

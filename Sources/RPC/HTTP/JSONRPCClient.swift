@@ -10,6 +10,7 @@ import SolanaCore
 /// let rpc = try JSONRPCClient(url: "http://127.0.0.1:8899", dialer: dialer, requestsPerSecond: 10)
 /// let (slot, accounts) = try await rpc.getMultipleAccounts(keys, commitment: "confirmed")
 /// ```
+// @unchecked Sendable: `lock` guards idle, _stats and nextId; the rest is immutable after init (`limiter` locks itself).
 public final class JSONRPCClient: @unchecked Sendable {
     public struct Options: Sendable {
         public var requestsPerSecond: Double = 10

@@ -51,6 +51,7 @@ public struct TokenBucket: Sendable, Equatable {
 /// let limiter = RateLimiter(requestsPerSecond: 10)
 /// try await limiter.acquire()
 /// ```
+// @unchecked Sendable: `lock` guards bucket.
 public final class RateLimiter: @unchecked Sendable {
     private let lock = NSLock()
     private var bucket: TokenBucket

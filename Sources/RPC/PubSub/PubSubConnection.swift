@@ -26,6 +26,7 @@ public enum PubSubEvent: Sendable {
 /// let subId = try await ws.subscribe(account: pool, commitment: "confirmed")
 /// for await event in ws.events { if case .account(let a, _) = event { store.apply(a, …) } }
 /// ```
+// @unchecked Sendable: immutable after init (url, events, channel and state are lets); the mutable state lives in `PubSubState`.
 public final class PubSubConnection: @unchecked Sendable {
     public struct Options: Sendable {
         public var pingIntervalSeconds: Double = 10
@@ -161,7 +162,7 @@ public final class PubSubConnection: @unchecked Sendable {
     public var subscribedAccounts: [Pubkey] { state.subscribedAccounts }
 
     public func close() {
-        state.closedByUs = true
+        state.markClosedByUs()
         channel.close(promise: nil)
     }
 
@@ -181,6 +182,7 @@ public final class PubSubConnection: @unchecked Sendable {
 }
 
 /// Shared state between the connection's API (any thread) and its handler (event loop).
+// @unchecked Sendable: `lock` guards pending, accountBySub, subByAccount, requestId, finished, closedByUs and _lastInboundAt.
 final class PubSubState: @unchecked Sendable {
     let lock = NSLock()
     let continuation: AsyncStream<PubSubEvent>.Continuation
@@ -191,7 +193,8 @@ final class PubSubState: @unchecked Sendable {
     private var requestId: UInt64 = 1
     private var finished = false
     private var _lastInboundAt = ProcessInfo.processInfo.systemUptime
-    var closedByUs = false
+    private var closedByUs = false
+    func markClosedByUs() { lock.withLock { closedByUs = true } }
 
     init(continuation: AsyncStream<PubSubEvent>.Continuation, options: PubSubConnection.Options) {
         self.continuation = continuation; self.options = options
@@ -246,13 +249,14 @@ final class PubSubState: @unchecked Sendable {
             return pending.values.map(\.continuation)
         }
         for w in waiting { w.resume(throwing: error ?? TransportError.connectionClosed) }
-        continuation.yield(.closed(closedByUs ? nil : (error ?? TransportError.connectionClosed)))
+        continuation.yield(.closed(lock.withLock { closedByUs } ? nil : (error ?? TransportError.connectionClosed)))
         continuation.finish()
     }
 }
 
 /// Reads WebSocket frames on the event loop: parses text frames (the hot path), answers pings,
 /// routes replies to waiting requests and notifications to the event stream.
+// @unchecked Sendable: `parser` and `error` are touched only in handler callbacks, on the channel's event loop; `state` locks itself.
 final class PubSubFrameHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
@@ -317,6 +321,7 @@ final class PubSubFrameHandler: ChannelInboundHandler, @unchecked Sendable {
 
 /// Fails the upgrade promise when the server answers the GET with anything but a WebSocket
 /// upgrade (or the link breaks first); succeeds it once the upgrader has run.
+// @unchecked Sendable: `done` is read and written only on the channel's event loop (handler callbacks, the upgrader's completion).
 final class UpgradeGuard: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = HTTPClientResponsePart
     let promise: EventLoopPromise<Void>

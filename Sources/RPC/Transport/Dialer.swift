@@ -102,6 +102,7 @@ public final class Dialer: Sendable {
 
 /// Completes `promise` when NIOSSL reports the handshake done (then leaves the pipeline), or fails
 /// it with the first error or close before that.
+// @unchecked Sendable: no mutable state (`promise` is a let); its callbacks run on the channel's event loop.
 final class TLSHandshakeWaiter: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = NIOAny
     let promise: EventLoopPromise<Void>

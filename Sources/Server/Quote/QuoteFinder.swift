@@ -5,10 +5,11 @@ import SolanaCore
 
 /// Best exact-in route across the cached pools: every direct pool, and every two-hop path
 /// through any bridge token. Each hop is the pool model's own exact quote, so `outAmount` is
-/// what the programs would pay at the cached state. Pure: entries and clock are passed in.
+/// what the programs would pay at the cached state. Only pools the mint graph links to the two
+/// mints are read, so a quote's cost follows the pair's pools, not the market's.
 ///
 /// ```swift
-/// let route = try QuoteFinder.best(entries: store.entries(), inputMint: sol, outputMint: usdc,
+/// let route = try QuoteFinder.best(store: store, inputMint: sol, outputMint: usdc,
 ///                                  amount: 1_000_000_000, context: store.context())
 /// route.outAmount
 /// ```
@@ -54,16 +55,31 @@ public enum QuoteFinder {
     /// First hops kept for the two-hop search (best outputs first), to bound the work per request.
     public static let maxFirstHops = 32
 
+    /// Best route over the store, touching only pools of the input mint and, for two hops, of the
+    /// pairs (bridge, output) reached by the best first hops (the store's mint graph).
+    public static func best(store: PoolStore, inputMint: Pubkey, outputMint: Pubkey, amount: UInt64, context: QuoteContext,
+                            allowTwoHops: Bool = true) throws -> Route {
+        try best(graph: store.mintGraph(), entries: store.entries, inputMint: inputMint, outputMint: outputMint, amount: amount,
+                 context: context, allowTwoHops: allowTwoHops)
+    }
+
+    /// Best route over a list of entries (tests, one-off tools).
     public static func best(entries: [PoolEntry], inputMint: Pubkey, outputMint: Pubkey, amount: UInt64, context: QuoteContext,
                             allowTwoHops: Bool = true) throws -> Route {
+        var graph = MintGraph()
+        var byAddress: [Pubkey: PoolEntry] = [:]
+        for e in entries { if let m = e.model { graph.insert(pool: e.address, mintA: m.mintA, mintB: m.mintB); byAddress[e.address] = e } }
+        return try best(graph: graph, entries: { $0.compactMap { byAddress[$0] } }, inputMint: inputMint, outputMint: outputMint,
+                        amount: amount, context: context, allowTwoHops: allowTwoHops)
+    }
+
+    static func best(graph: MintGraph, entries: ([Pubkey]) -> [PoolEntry], inputMint: Pubkey, outputMint: Pubkey, amount: UInt64,
+                     context: QuoteContext, allowTwoHops: Bool) throws -> Route {
         guard inputMint != outputMint else { throw Failure.sameMint }
-        var byMint: [Pubkey: [PoolEntry]] = [:]
-        for e in entries where e.model != nil && e.price != nil && Self.quotable(e.status) {
-            byMint[e.price!.mintA, default: []].append(e)
-            byMint[e.price!.mintB, default: []].append(e)
-        }
-        guard let fromInput = byMint[inputMint], !fromInput.isEmpty else { throw Failure.noPool(inputMint.base58) }
-        guard byMint[outputMint]?.isEmpty == false else { throw Failure.noPool(outputMint.base58) }
+        func usable(_ pools: [Pubkey]) -> [PoolEntry] { entries(pools).filter { $0.model != nil && $0.price != nil && Self.quotable($0.status) } }
+        let fromInput = usable(graph.pools(of: inputMint))
+        guard !fromInput.isEmpty else { throw Failure.noPool(inputMint.base58) }
+        guard !usable(graph.pools(of: outputMint)).isEmpty else { throw Failure.noPool(outputMint.base58) }
 
         var best: Route?
         func consider(_ r: Route) { if best == nil || r.outAmount > best!.outAmount { best = r } }
@@ -85,8 +101,7 @@ public enum QuoteFinder {
                 bestIntoBridge[h.quote.outputMint] = h
             }
             for (bridge, first) in bestIntoBridge.sorted(by: { $0.value.quote.amountOut > $1.value.quote.amountOut }).prefix(maxFirstHops) {
-                for e in byMint[bridge] ?? [] where e.address != first.quote.pool {
-                    guard let p = e.price, (p.mintA == outputMint || p.mintB == outputMint) else { continue }
+                for e in usable(graph.pools(between: bridge, outputMint)) where e.address != first.quote.pool {
                     do { consider(Route(hops: [first, try quote(e, amount: first.quote.amountOut, input: bridge, context: context)])) } catch {
                         lastError = "\(e.address.short): \(error)"
                     }

@@ -26,7 +26,7 @@ struct QuoteRoutes {
         let start = ContinuousClock.now
         let route: QuoteFinder.Route
         do {
-            route = try QuoteFinder.best(entries: server.store.entries(), inputMint: input, outputMint: output, amount: amount,
+            route = try QuoteFinder.best(store: server.store, inputMint: input, outputMint: output, amount: amount,
                                          context: server.store.context(), allowTwoHops: !direct)
         } catch let f as QuoteFinder.Failure {
             switch f {

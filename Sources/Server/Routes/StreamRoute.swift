@@ -125,6 +125,7 @@ struct StreamRoute {
 }
 
 /// The filter a client may change while its stream runs.
+// @unchecked Sendable: `lock` guards filter.
 final class FilterBox: @unchecked Sendable {
     private let lock = NSLock()
     private var filter: StreamRoute.Filter
@@ -138,6 +139,7 @@ struct StreamWriteTimeout: Error {}
 
 /// Write progress of one stream client: stalled when a write is pending and none has completed
 /// for longer than the timeout.
+// @unchecked Sendable: `lock` guards inFlight and lastProgress.
 final class WriteProgress: @unchecked Sendable {
     private let lock = NSLock()
     private var inFlight = 0

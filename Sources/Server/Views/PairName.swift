@@ -77,6 +77,7 @@ public struct PriceRow: Sendable {
 /// `"age_ms":` is kept per pool and reused until the pool's update counter or time moves, and only
 /// the age is written per request. (Rendering every row on every request was most of the 8 ms
 /// that `/prices` took at 1,000 pools.)
+// @unchecked Sendable: `lock` guards rendered.
 final class PriceListing: @unchecked Sendable {
     private struct Rendered { var updates: UInt64; var lastUpdate: Double?; var head: String? }  // head nil: the pool has no row
     private let lock = NSLock()

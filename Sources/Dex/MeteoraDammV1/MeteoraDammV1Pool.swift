@@ -7,244 +7,6 @@ import SolanaCore
 // programs/dynamic-vault/src/state.rs (`Vault`, `LockedProfitTracker`), dynamic-amm-quote/src/lib.rs
 // (`compute_quote`), dynamic-amm-quote/src/math/{constant_product,stable_swap}.rs, dynamic-amm-quote/src/depeg/*.rs.
 
-/// The DAMM v1 `Pool` account (Borsh, allocated 1387 bytes).
-///
-/// ```swift
-/// let pool = try MeteoraDammV1PoolState(account)
-/// if case .stable(let amp, _, _, _, _) = pool.curve { print(amp) }
-/// ```
-public struct MeteoraDammV1PoolState: AnchorLayout, Equatable {
-    public static let program = "meteora-damm-v1"
-    public static let kind = "Pool"
-    public static let programId = ProgramIds.meteoraDammV1
-    public static let size = 1387
-    public static let discriminator = "f19a6d0411b16dbc"
-
-    /// `CurveType` (Borsh enum tag @874).
-    public enum Curve: Sendable, Equatable {
-        case constantProduct
-        case stable(amp: UInt64, tokenAMultiplier: UInt64, tokenBMultiplier: UInt64, precisionFactor: UInt8, depeg: Depeg)
-    }
-    /// `Depeg`: virtual price of the LST side (token B), refreshed from the stake pool every 10 minutes.
-    public struct Depeg: Sendable, Equatable {
-        public var baseVirtualPrice: UInt64
-        public var baseCacheUpdated: UInt64
-        /// 0 None, 1 Marinade, 2 Lido, 3 SplStake.
-        public var depegType: UInt8
-    }
-
-    public var address: Pubkey
-    public var lpMint: Pubkey
-    public var tokenAMint: Pubkey
-    public var tokenBMint: Pubkey
-    public var aVault: Pubkey
-    public var bVault: Pubkey
-    public var aVaultLp: Pubkey
-    public var bVaultLp: Pubkey
-    public var aVaultLpBump: UInt8
-    public var enabled: Bool
-    /// Admin token accounts the protocol share of the trade fee is sent to.
-    public var protocolTokenAFee: Pubkey
-    public var protocolTokenBFee: Pubkey
-    public var tradeFeeNumerator: UInt64
-    public var tradeFeeDenominator: UInt64
-    public var protocolTradeFeeNumerator: UInt64
-    public var protocolTradeFeeDenominator: UInt64
-    public var poolType: UInt8
-    public var stake: Pubkey
-    public var totalLockedLp: UInt64
-    public var activationPoint: UInt64
-    public var activationType: UInt8
-    public var curveTag: UInt8
-    public var curve: Curve
-    public var lastAmpUpdatedTimestamp: UInt64
-
-    public init(_ a: AccountData) throws {
-        try Self.check(a)
-        let r = ByteReader(a.data)
-        address = a.address
-        lpMint = try r.pubkey(8)
-        tokenAMint = try r.pubkey(40)
-        tokenBMint = try r.pubkey(72)
-        aVault = try r.pubkey(104)
-        bVault = try r.pubkey(136)
-        aVaultLp = try r.pubkey(168)
-        bVaultLp = try r.pubkey(200)
-        aVaultLpBump = try r.u8(232)
-        enabled = try r.bool(233)
-        protocolTokenAFee = try r.pubkey(234)
-        protocolTokenBFee = try r.pubkey(266)
-        tradeFeeNumerator = try r.u64(330)
-        tradeFeeDenominator = try r.u64(338)
-        protocolTradeFeeNumerator = try r.u64(346)
-        protocolTradeFeeDenominator = try r.u64(354)
-        poolType = try r.u8(362)
-        stake = try r.pubkey(363)
-        totalLockedLp = try r.u64(395)
-        activationPoint = try r.u64(403)
-        activationType = try r.u8(475)
-        curveTag = try r.u8(874)
-        switch curveTag {
-        case 0:
-            curve = .constantProduct
-            lastAmpUpdatedTimestamp = 0
-        case 1:
-            curve = .stable(amp: try r.u64(875), tokenAMultiplier: try r.u64(883), tokenBMultiplier: try r.u64(891),
-                            precisionFactor: try r.u8(899),
-                            depeg: Depeg(baseVirtualPrice: try r.u64(900), baseCacheUpdated: try r.u64(908),
-                                         depegType: try r.u8(916)))
-            lastAmpUpdatedTimestamp = try r.u64(917)
-        default:
-            throw DecodeError.invalidField(kind: Self.kind, field: "curve_type", reason: "tag \(curveTag) is not 0 or 1")
-        }
-    }
-
-    public var fields: Fields {
-        var f: Fields = [
-            ("lp_mint", .pubkey(lpMint)), ("token_a_mint", .pubkey(tokenAMint)), ("token_b_mint", .pubkey(tokenBMint)),
-            ("a_vault", .pubkey(aVault)), ("b_vault", .pubkey(bVault)), ("a_vault_lp", .pubkey(aVaultLp)),
-            ("b_vault_lp", .pubkey(bVaultLp)), ("a_vault_lp_bump", .u(aVaultLpBump)), ("enabled", .u(enabled ? 1 : 0)),
-            ("trade_fee_num", .u(tradeFeeNumerator)), ("trade_fee_den", .u(tradeFeeDenominator)),
-            ("protocol_trade_fee_num", .u(protocolTradeFeeNumerator)),
-            ("protocol_trade_fee_den", .u(protocolTradeFeeDenominator)), ("pool_type", .u(poolType)),
-            ("stake", .pubkey(stake)), ("total_locked_lp", .u(totalLockedLp)),
-            ("activation_point", .u(activationPoint)), ("activation_type", .u(activationType)),
-            ("curve_tag", .u(curveTag)),
-        ]
-        if case let .stable(amp, ma, mb, pf, depeg) = curve {
-            f += [("amp", .u(amp)), ("token_a_multiplier", .u(ma)), ("token_b_multiplier", .u(mb)),
-                  ("precision_factor", .u(pf)), ("depeg_base_virtual_price", .u(depeg.baseVirtualPrice)),
-                  ("depeg_base_cache_updated", .u(depeg.baseCacheUpdated)), ("depeg_type", .u(depeg.depegType)),
-                  ("last_amp_updated_timestamp", .u(lastAmpUpdatedTimestamp))]
-        }
-        return f
-    }
-}
-
-/// A Meteora dynamic vault (`Vault`, 10240 bytes): token custody + lending strategies; pools hold its LP.
-///
-/// ```swift
-/// let vault = try MeteoraVault(account)
-/// let tokens = try vault.amount(byShare: poolLp.amount, totalSupply: lpMint.supply, now: now)
-/// ```
-public struct MeteoraVault: AnchorLayout, Equatable {
-    public static let program = "meteora-vault"
-    public static let kind = "Vault"
-    public static let programId = ProgramIds.meteoraVault
-    public static let size = 10240
-    public static let discriminator = "d308e82b02987577"
-    /// dynamic-vault state.rs LOCKED_PROFIT_DEGRADATION_DENOMINATOR.
-    static let degradationDenominator: UInt128 = 1_000_000_000_000
-
-    public var address: Pubkey
-    public var enabled: UInt8
-    public var totalAmount: UInt64
-    public var tokenVault: Pubkey
-    public var feeVault: Pubkey
-    public var tokenMint: Pubkey
-    public var lpMint: Pubkey
-    /// Seed of the vault PDA ["vault", token_mint, base] (dynamic-vault seed.rs VAULT_PREFIX).
-    public var base: Pubkey
-    public var lastUpdatedLockedProfit: UInt64
-    public var lastReport: UInt64
-    public var lockedProfitDegradation: UInt64
-
-    public init(_ a: AccountData) throws {
-        try Self.check(a)
-        let r = ByteReader(a.data)
-        address = a.address
-        enabled = try r.u8(8)
-        totalAmount = try r.u64(11)
-        tokenVault = try r.pubkey(19)
-        feeVault = try r.pubkey(51)
-        tokenMint = try r.pubkey(83)
-        lpMint = try r.pubkey(115)
-        base = try r.pubkey(1107)
-        lastUpdatedLockedProfit = try r.u64(1203)
-        lastReport = try r.u64(1211)
-        lockedProfitDegradation = try r.u64(1219)
-    }
-
-    public var fields: Fields {
-        [("enabled", .u(enabled)), ("total_amount", .u(totalAmount)), ("token_vault", .pubkey(tokenVault)),
-         ("fee_vault", .pubkey(feeVault)), ("token_mint", .pubkey(tokenMint)), ("lp_mint", .pubkey(lpMint)),
-         ("base", .pubkey(base)), ("last_updated_locked_profit", .u(lastUpdatedLockedProfit)), ("last_report", .u(lastReport)),
-         ("locked_profit_degradation", .u(lockedProfitDegradation))]
-    }
-
-    /// `LockedProfitTracker::calculate_locked_profit`: profit unlocks linearly at `degradation`/1e12 per second.
-    public func lockedProfit(now: UInt64) throws -> UInt64 {
-        guard now >= lastReport else { throw QuoteError.mathOverflow("vault \(address): clock before last_report") }
-        let (ratio, o) = UInt128(now - lastReport).multipliedReportingOverflow(by: UInt128(lockedProfitDegradation))
-        if o || ratio > Self.degradationDenominator { return 0 }
-        return UInt64(UInt128(lastUpdatedLockedProfit) * (Self.degradationDenominator - ratio) / Self.degradationDenominator)
-    }
-
-    /// `Vault::get_unlocked_amount`: total − locked profit.
-    public func unlockedAmount(now: UInt64) throws -> UInt64 {
-        let locked = try lockedProfit(now: now)
-        guard locked <= totalAmount else { throw QuoteError.mathOverflow("vault \(address): locked profit > total") }
-        return totalAmount - locked
-    }
-
-    /// `Vault::get_amount_by_share`: share × unlocked / supply (floor).
-    public func amount(byShare share: UInt64, totalSupply: UInt64, now: UInt64) throws -> UInt64 {
-        try Self.mulDiv(share, try unlockedAmount(now: now), totalSupply, "vault amount by share")
-    }
-
-    /// `Vault::get_unmint_amount`: token × supply / unlocked (floor).
-    public func unmintAmount(token: UInt64, totalSupply: UInt64, now: UInt64) throws -> UInt64 {
-        try Self.mulDiv(token, totalSupply, try unlockedAmount(now: now), "vault unmint amount")
-    }
-
-    static func mulDiv(_ a: UInt64, _ b: UInt64, _ c: UInt64, _ what: String) throws -> UInt64 {
-        guard c > 0 else { throw QuoteError.mathOverflow(what) }
-        let q = UInt128(a) * UInt128(b) / UInt128(c)
-        guard q <= UInt128(UInt64.max) else { throw QuoteError.mathOverflow(what) }
-        return UInt64(q)
-    }
-}
-
-/// Marinade liquid-staking `State` (2616 bytes); DAMM v1 mSOL depeg pools read `msol_price` from it.
-///
-/// ```swift
-/// let vp = try MarinadeState(account).virtualPrice   // msol_price × 1e6 / 2^32
-/// ```
-public struct MarinadeState: AnchorLayout, Equatable {
-    public static let program = "marinade"
-    public static let kind = "State"
-    public static let programId = ProgramIds.marinade
-    public static let size = 2616
-    public static let discriminator = "d8926b5e684bb6b1"
-    /// dynamic-amm-quote depeg/marinade.rs `stake::ID`.
-    public static let stateAddress = Pubkey("8szGkuLTAux9XMgZ2vtY39jVSowEcpBfFfD8hXSEqdGC")
-
-    public var address: Pubkey
-    public var msolMint: Pubkey
-    public var msolSupply: UInt64
-    /// mSOL price in SOL × 2^32 (`State::PRICE_DENOMINATOR`), Borsh offset 512 (marinade state.rs field order).
-    public var msolPrice: UInt64
-
-    public init(_ a: AccountData) throws {
-        try Self.check(a)
-        let r = ByteReader(a.data)
-        address = a.address
-        msolMint = try r.pubkey(8)
-        msolSupply = try r.u64(504)
-        msolPrice = try r.u64(512)
-    }
-
-    /// depeg/marinade.rs get_virtual_price: msol_price × 1e6 / 2^32.
-    public var virtualPrice: UInt64? {
-        let v = UInt128(msolPrice) * 1_000_000 / (1 << 32)
-        return v <= UInt128(UInt64.max) ? UInt64(v) : nil
-    }
-
-    public var fields: Fields {
-        [("msol_mint", .pubkey(msolMint)), ("msol_supply", .u(msolSupply)), ("msol_price", .u(msolPrice))]
-    }
-}
-
 /// Quoting model of one DAMM v1 pool. Reserves are the pool's share of each vault
 /// (`pool vault-LP × unlocked vault total ÷ vault LP supply`), so it watches both vaults, the pool's two
 /// vault-LP token accounts, the two vault LP mints (known once the vaults are applied), the vaults' token
@@ -510,6 +272,11 @@ public struct MeteoraDammV1Pool: PoolModel {
 
     /// dynamic-amm-quote lib.rs compute_quote.
     public func quote(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
+        try swap(amountIn: amountIn, inputMint: inputMint, context: context, recordState: false).quote
+    }
+
+    /// The swap, and with `recordState` what it writes back (the simulator's view; quotes pass false).
+    func swap(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext, recordState: Bool) throws -> SwapEffect {
         let aToB = try isAToB(inputMint)
         guard amountIn > 0 else { throw QuoteError.zeroAmount }
         let s = state
@@ -574,19 +341,22 @@ public struct MeteoraDammV1Pool: PoolModel {
         // swap: deposit into the input vault (LP minted to the pool), withdraw from the output vault
         // (pool LP burned), protocol fee straight to the admin fee account of the input token.
         var stateAfter = PoolStateAfter()
-        let (inPoolLp, outPoolLp) = aToB ? (s.aVaultLp, s.bVaultLp) : (s.bVaultLp, s.aVaultLp)
-        let outVault = outSide.vault
-        stateAfter.move(inSide.vault.tokenVault, by: Int128(inAfterProtocolFee))
-        stateAfter.move(inPoolLp, by: Int128(inLp))
-        stateAfter.mintSupplyDeltas[inSide.vault.lpMint] = Int128(inLp)
-        stateAfter.meteoraVaultTotals[inSide.vault.address] = newTotal
-        stateAfter.move(outVault.tokenVault, by: -Int128(out))
-        stateAfter.move(outPoolLp, by: -Int128(outLp))
-        stateAfter.mintSupplyDeltas[outVault.lpMint] = -Int128(outLp)
-        stateAfter.meteoraVaultTotals[outVault.address] = outVault.totalAmount - min(out, outVault.totalAmount)
-        if protocolFee > 0 { stateAfter.feeAccountDeltas[aToB ? s.protocolTokenAFee : s.protocolTokenBFee] = Int128(protocolFee) }
-        return Quote(pool: address, dex: Self.dex, inputMint: inputMint, outputMint: aToB ? mintB : mintA,
+        if recordState {
+            let (inPoolLp, outPoolLp) = aToB ? (s.aVaultLp, s.bVaultLp) : (s.bVaultLp, s.aVaultLp)
+            let outVault = outSide.vault
+            stateAfter.move(inSide.vault.tokenVault, by: Int128(inAfterProtocolFee))
+            stateAfter.move(inPoolLp, by: Int128(inLp))
+            stateAfter.mintSupplyDeltas[inSide.vault.lpMint] = Int128(inLp)
+            stateAfter.meteoraVaultTotals[inSide.vault.address] = newTotal
+            stateAfter.move(outVault.tokenVault, by: -Int128(out))
+            stateAfter.move(outPoolLp, by: -Int128(outLp))
+            stateAfter.mintSupplyDeltas[outVault.lpMint] = -Int128(outLp)
+            stateAfter.meteoraVaultTotals[outVault.address] = outVault.totalAmount - min(out, outVault.totalAmount)
+            if protocolFee > 0 { stateAfter.feeAccountDeltas[aToB ? s.protocolTokenAFee : s.protocolTokenBFee] = Int128(protocolFee) }
+        }
+        return SwapEffect(quote: Quote(pool: address, dex: Self.dex, inputMint: inputMint, outputMint: aToB ? mintB : mintA,
                      amountIn: amountIn, amountOut: out, feeAmount: totalTradeFee, feeMint: inputMint,
-                     priceBefore: human(before), priceAfter: human(after), stateAfter: stateAfter)
+                     priceBefore: human(before), priceAfter: human(after)),
+                             after: recordState ? stateAfter : nil)
     }
 }

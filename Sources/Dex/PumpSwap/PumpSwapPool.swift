@@ -8,146 +8,6 @@ import SolanaCore
 // here; the formulas below are the third-party transcription in eco-incorp/sauce-sdk docs/svm-venues.md
 // (verified there against mainnet Buy/Sell events) — see dex-layouts.md §12.
 
-/// A PumpSwap `Pool` (IDL 245 B; mainnet accounts are allocated 300 B; older pools end after lp_supply).
-public struct PumpSwapPoolState: AccountLayout, Equatable {
-    public static let program = "pumpswap"
-    public static let kind = "Pool"
-    public static let discriminator = "f19a6d0411b16dbc"
-    public static let minimumSize = 211
-
-    public var poolBump: UInt8, index: UInt16
-    public var creator: Pubkey, baseMint: Pubkey, quoteMint: Pubkey, lpMint: Pubkey
-    public var poolBaseTokenAccount: Pubkey, poolQuoteTokenAccount: Pubkey
-    public var lpSupply: UInt64
-    public var coinCreator: Pubkey
-    public var isMayhemMode: Bool, isCashbackCoin: Bool
-
-    public static func matches(_ a: AccountData) -> Bool {
-        a.owner == ProgramIds.pumpSwap && a.data.count >= minimumSize && LayoutCheck.hasDiscriminator(a, discriminator)
-    }
-
-    public init(_ a: AccountData) throws {
-        try LayoutCheck.anchor(a, owner: ProgramIds.pumpSwap, size: Self.minimumSize, atLeast: true, disc: Self.discriminator, kind: Self.kind)
-        let r = ByteReader(a.data)
-        poolBump = try r.u8(8); index = try r.u16(9)
-        creator = try r.pubkey(11); baseMint = try r.pubkey(43); quoteMint = try r.pubkey(75); lpMint = try r.pubkey(107)
-        poolBaseTokenAccount = try r.pubkey(139); poolQuoteTokenAccount = try r.pubkey(171)
-        lpSupply = try r.u64(203)
-        coinCreator = a.data.count >= 243 ? try r.pubkey(211) : .zero
-        isMayhemMode = a.data.count >= 244 ? try r.bool(243) : false
-        isCashbackCoin = a.data.count >= 245 ? try r.bool(244) : false
-    }
-
-    public var fields: Fields {
-        [("pool_bump", .u(poolBump)), ("index", .u(index)), ("creator", .pubkey(creator)), ("base_mint", .pubkey(baseMint)),
-         ("quote_mint", .pubkey(quoteMint)), ("lp_mint", .pubkey(lpMint)), ("pool_base_token_account", .pubkey(poolBaseTokenAccount)),
-         ("pool_quote_token_account", .pubkey(poolQuoteTokenAccount)), ("lp_supply", .u(lpSupply)), ("coin_creator", .pubkey(coinCreator)),
-         ("is_mayhem_mode", .u(isMayhemMode ? 1 : 0)), ("is_cashback_coin", .u(isCashbackCoin ? 1 : 0))]
-    }
-}
-
-/// PumpSwap fee rates in basis points.
-public struct PumpSwapFees: Sendable, Equatable {
-    public var lpFeeBps: UInt64, protocolFeeBps: UInt64, creatorFeeBps: UInt64
-}
-
-/// PumpSwap `GlobalConfig` (907 B, `ADyA8hde…`): the fees used when no FeeConfig applies.
-public struct PumpSwapGlobalConfig: AnchorLayout, Equatable {
-    public static let program = "pumpswap"
-    public static let kind = "GlobalConfig"
-    public static let programId = ProgramIds.pumpSwap
-    public static let size = 907
-    public static let discriminator = "95089ccaa0fcb0d9"
-    public static let address = Pubkey("ADyA8hdefvWN2dbGGWFotbzWxrAvLW83WG6QCVXvJKqw")
-
-    public var admin: Pubkey
-    public var lpFeeBasisPoints: UInt64, protocolFeeBasisPoints: UInt64, coinCreatorFeeBasisPoints: UInt64
-    public var disableFlags: UInt8
-
-    public init(_ a: AccountData) throws {
-        try Self.check(a)
-        let r = ByteReader(a.data)
-        admin = try r.pubkey(8)
-        lpFeeBasisPoints = try r.u64(40); protocolFeeBasisPoints = try r.u64(48); disableFlags = try r.u8(56)
-        coinCreatorFeeBasisPoints = try r.u64(313)
-    }
-
-    public var fees: PumpSwapFees {
-        PumpSwapFees(lpFeeBps: lpFeeBasisPoints, protocolFeeBps: protocolFeeBasisPoints, creatorFeeBps: coinCreatorFeeBasisPoints)
-    }
-
-    public var fields: Fields {
-        [("admin", .pubkey(admin)), ("lp_fee_basis_points", .u(lpFeeBasisPoints)), ("protocol_fee_basis_points", .u(protocolFeeBasisPoints)),
-         ("disable_flags", .u(disableFlags)), ("coin_creator_fee_basis_points", .u(coinCreatorFeeBasisPoints))]
-    }
-}
-
-/// The pump fee program's `FeeConfig` for PumpSwap (PDA ["fee_config", pump_amm_program] of `pfeeUx…`):
-/// flat fees for non-pump pools and market-cap fee tiers for pools of pump.fun coins.
-public struct PumpFeeConfig: AccountLayout, Equatable {
-    public static let program = "pump-fees"
-    public static let kind = "FeeConfig"
-    public static let discriminator = "8f3492bbdb7b4c9b"
-    /// bump(1) + admin(32) + flat_fees(24) + two Vec length prefixes.
-    public static let minimumSize = 8 + 1 + 32 + 24 + 4 + 4
-
-    public struct Tier: Sendable, Equatable {
-        public var marketCapLamportsThreshold: UInt128
-        public var fees: PumpSwapFees
-    }
-
-    public var admin: Pubkey
-    public var flatFees: PumpSwapFees
-    public var feeTiers: [Tier]
-    public var stableFeeTiers: [Tier]
-
-    public static var pdaAddress: Pubkey? {
-        ProgramAddress.find(seeds: [Array("fee_config".utf8), ProgramIds.pumpSwap.bytes], programId: ProgramIds.pumpFees)?.0
-    }
-
-    public static func matches(_ a: AccountData) -> Bool {
-        a.owner == ProgramIds.pumpFees && a.data.count >= minimumSize && LayoutCheck.hasDiscriminator(a, discriminator)
-    }
-
-    public init(_ a: AccountData) throws {
-        try LayoutCheck.anchor(a, owner: ProgramIds.pumpFees, size: Self.minimumSize, atLeast: true, disc: Self.discriminator, kind: Self.kind)
-        let r = ByteReader(a.data)
-        admin = try r.pubkey(9)
-        func fees(_ o: Int) throws -> PumpSwapFees {
-            PumpSwapFees(lpFeeBps: try r.u64(o), protocolFeeBps: try r.u64(o + 8), creatorFeeBps: try r.u64(o + 16))
-        }
-        flatFees = try fees(41)
-        var o = 65
-        func tiers() throws -> [Tier] {
-            let n = Int(try r.u32(o)); o += 4
-            // Each tier is 40 bytes; a count the account can't hold is corrupt data, not a reason to allocate.
-            guard n <= (a.data.count - o) / 40 else {
-                throw DecodeError.invalidField(kind: Self.kind, field: "fee_tiers", reason: "\(n) tiers do not fit in \(a.data.count) bytes")
-            }
-            var out: [Tier] = []
-            for _ in 0..<n {
-                out.append(Tier(marketCapLamportsThreshold: try r.u128(o), fees: try fees(o + 16)))
-                o += 40
-            }
-            return out
-        }
-        feeTiers = try tiers()
-        stableFeeTiers = try tiers()
-    }
-
-    /// SDK `calculateFeeTier`: below the first threshold → first tier; else the highest tier whose threshold ≤ market cap.
-    public func tier(marketCapLamports: UInt128) -> PumpSwapFees {
-        guard let first = feeTiers.first else { return flatFees }
-        if marketCapLamports < first.marketCapLamportsThreshold { return first.fees }
-        return feeTiers.last(where: { marketCapLamports >= $0.marketCapLamportsThreshold })?.fees ?? first.fees
-    }
-
-    public var fields: Fields {
-        [("admin", .pubkey(admin)), ("flat_lp_fee_bps", .u(flatFees.lpFeeBps)), ("flat_protocol_fee_bps", .u(flatFees.protocolFeeBps)),
-         ("flat_creator_fee_bps", .u(flatFees.creatorFeeBps)), ("fee_tiers", .u(feeTiers.count)), ("stable_fee_tiers", .u(stableFeeTiers.count))]
-    }
-}
-
 /// A PumpSwap pool: Pool + base/quote vaults + GlobalConfig (+ FeeConfig and the base mint for tiered fees).
 public struct PumpSwapPool: PoolModel {
     public static let dex = DexKind.pumpSwap
@@ -241,6 +101,11 @@ public struct PumpSwapPool: PoolModel {
     /// buy (quote in): eff = floor(spend·1e4/(1e4+Σbps)), fees = per-component ceil on eff, eff −= max(0, eff+fees−spend),
     /// out = floor(Rb·(eff−1)/(Rq+(eff−1))).
     public func quote(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
+        try swap(amountIn: amountIn, inputMint: inputMint, context: context, recordState: false).quote
+    }
+
+    /// The swap, and with `recordState` what it writes back (the simulator's view; quotes pass false).
+    func swap(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext, recordState: Bool) throws -> SwapEffect {
         let sell = try isAToB(inputMint)
         guard amountIn > 0 else { throw QuoteError.zeroAmount }
         let rb = try baseVault.get().amount, rq = try quoteVault.get().amount
@@ -278,10 +143,13 @@ public struct PumpSwapPool: PoolModel {
         // The pool's vaults end at the new reserves (the LP fee stays in; protocol and creator fees
         // go to accounts outside the pool).
         var stateAfter = PoolStateAfter()
-        stateAfter.move(baseVault.address, by: Int128(newBase) - Int128(rb))
-        stateAfter.move(quoteVault.address, by: Int128(newQuote) - Int128(rq))
-        return Quote(pool: address, dex: Self.dex, inputMint: inputMint, outputMint: sell ? mintB : mintA, amountIn: amountIn,
+        if recordState {
+            stateAfter.move(baseVault.address, by: Int128(newBase) - Int128(rb))
+            stateAfter.move(quoteVault.address, by: Int128(newQuote) - Int128(rq))
+        }
+        return SwapEffect(quote: Quote(pool: address, dex: Self.dex, inputMint: inputMint, outputMint: sell ? mintB : mintA, amountIn: amountIn,
                      amountOut: UInt64(out), feeAmount: UInt64(clamping: fee), feeMint: mintB,
-                     priceBefore: before, priceAfter: after, stateAfter: stateAfter)
+                     priceBefore: before, priceAfter: after),
+                             after: recordState ? stateAfter : nil)
     }
 }

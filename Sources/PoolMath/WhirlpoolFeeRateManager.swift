@@ -1,38 +1,32 @@
-import PoolMath
-import SolanaCore
-
-// Orca Whirlpool (whirLbMiicVdio4qvUfM5KAg6Ct8VwpYzGff3uctyCc): account layouts and the
-// exact-in swap, from orca-so/whirlpools `programs/whirlpool/src` @630c0e01:
-// state/{whirlpool,tick,fixed_tick_array,dynamic_tick_array,fee_tier,config,oracle}.rs,
-// manager/{swap_manager,fee_rate_manager}.rs, util/{swap_tick_sequence,sparse_swap}.rs,
-// instructions/v2/swap.rs. Offsets in dex-layouts.md §6.
+// Orca Whirlpool adaptive fee, from orca-so/whirlpools `programs/whirlpool/src` @630c0e01:
+// manager/fee_rate_manager.rs and state/oracle.rs (`AdaptiveFeeConstants`, `AdaptiveFeeVariables`).
 
 /// `FeeRateManager::Adaptive` (manager/fee_rate_manager.rs) with the Oracle's
 /// `AdaptiveFeeConstants` / `AdaptiveFeeVariables` (state/oracle.rs): a volatility fee on top of
 /// the static rate, recomputed per tick group the price crosses. Static pools use no manager.
-struct OrcaWhirlpoolFeeRateManager {
-    static let volatilityScale: UInt64 = 10_000  // VOLATILITY_ACCUMULATOR_SCALE_FACTOR
-    static let reductionDenominator: UInt64 = 10_000  // REDUCTION_FACTOR_DENOMINATOR
-    static let controlDenominator: UInt128 = 100_000  // ADAPTIVE_FEE_CONTROL_FACTOR_DENOMINATOR
-    static let maxReferenceAge: UInt64 = 3_600  // MAX_REFERENCE_AGE
-    static let feeRateHardLimit: UInt32 = 100_000  // FEE_RATE_HARD_LIMIT
+public struct WhirlpoolFeeRateManager {
+    public static let volatilityScale: UInt64 = 10_000  // VOLATILITY_ACCUMULATOR_SCALE_FACTOR
+    public static let reductionDenominator: UInt64 = 10_000  // REDUCTION_FACTOR_DENOMINATOR
+    public static let controlDenominator: UInt128 = 100_000  // ADAPTIVE_FEE_CONTROL_FACTOR_DENOMINATOR
+    public static let maxReferenceAge: UInt64 = 3_600  // MAX_REFERENCE_AGE
+    public static let feeRateHardLimit: UInt32 = 100_000  // FEE_RATE_HARD_LIMIT
 
-    let aToB: Bool
-    var tickGroupIndex: Int
-    let staticFeeRate: UInt16
-    let tickGroupSize: Int
-    let controlFactor: UInt32
-    let maxVolatilityAccumulator: UInt32
-    var volatilityReference: UInt32
-    var tickGroupIndexReference: Int
-    var volatilityAccumulator: UInt32
-    var coreLower: (index: Int, sqrtPrice: UInt128)?
-    var coreUpper: (index: Int, sqrtPrice: UInt128)?
+    public let aToB: Bool
+    public var tickGroupIndex: Int
+    public let staticFeeRate: UInt16
+    public let tickGroupSize: Int
+    public let controlFactor: UInt32
+    public let maxVolatilityAccumulator: UInt32
+    public var volatilityReference: UInt32
+    public var tickGroupIndexReference: Int
+    public var volatilityAccumulator: UInt32
+    public var coreLower: (index: Int, sqrtPrice: UInt128)?
+    public var coreUpper: (index: Int, sqrtPrice: UInt128)?
     /// True when `update_reference` moved the reference (the oracle then records the timestamp).
-    var referenceUpdated = false
+    public var referenceUpdated = false
 
     /// `FeeRateManager::new` including `AdaptiveFeeVariables::update_reference`.
-    init(aToB: Bool, currentTick: Int, timestamp: UInt64, staticFeeRate: UInt16, oracle o: OrcaWhirlpoolOracle) throws {
+    public init(aToB: Bool, currentTick: Int, timestamp: UInt64, staticFeeRate: UInt16, oracle o: some WhirlpoolAdaptiveFeeParameters) throws {
         guard o.tickGroupSize > 0 else { throw WhirlpoolMathError.overflow("oracle tick_group_size is 0") }
         self.aToB = aToB
         self.staticFeeRate = staticFeeRate
@@ -82,7 +76,7 @@ struct OrcaWhirlpoolFeeRateManager {
     }
 
     /// `AdaptiveFeeVariables::update_volatility_accumulator`.
-    mutating func updateVolatilityAccumulator() {
+    public mutating func updateVolatilityAccumulator() {
         let indexDelta = UInt64((tickGroupIndexReference - tickGroupIndex).magnitude)
         let (scaled, o1) = indexDelta.multipliedReportingOverflow(by: Self.volatilityScale)
         let (acc, o2) = UInt64(volatilityReference).addingReportingOverflow(scaled)
@@ -90,7 +84,7 @@ struct OrcaWhirlpoolFeeRateManager {
     }
 
     /// `get_total_fee_rate` + `compute_adaptive_fee_rate`: ceil(control · (acc·group)² / (1e5·1e4·1e4)), capped.
-    func totalFeeRate() throws -> UInt32 {
+    public func totalFeeRate() throws -> UInt32 {
         let crossed = UInt64(volatilityAccumulator) * UInt64(tickGroupSize)
         guard crossed <= UInt64(UInt32.max) else { throw WhirlpoolMathError.overflow("compute_adaptive_fee_rate crossed (u32)") }
         let squared = UInt128(crossed * crossed)
@@ -103,7 +97,7 @@ struct OrcaWhirlpoolFeeRateManager {
 
     /// `get_bounded_sqrt_price_target`: stop at the current tick group's edge so the fee can be
     /// recomputed; the Bool says the per-group update is skipped (outside the core range).
-    func boundedTarget(_ sqrtPrice: UInt128, liquidity: UInt128) -> (UInt128, Bool) {
+    public func boundedTarget(_ sqrtPrice: UInt128, liquidity: UInt128) -> (UInt128, Bool) {
         if controlFactor == 0 || liquidity == 0 { return (sqrtPrice, true) }
         if let lower = coreLower, tickGroupIndex < lower.index {
             return aToB ? (sqrtPrice, true) : (min(sqrtPrice, lower.sqrtPrice), true)
@@ -117,10 +111,10 @@ struct OrcaWhirlpoolFeeRateManager {
     }
 
     /// `advance_tick_group`.
-    mutating func advanceTickGroup() { tickGroupIndex += aToB ? -1 : 1 }
+    public mutating func advanceTickGroup() { tickGroupIndex += aToB ? -1 : 1 }
 
     /// `advance_tick_group_after_skip`: jump to the group the price actually reached.
-    mutating func advanceTickGroupAfterSkip(sqrtPrice: UInt128, nextTickSqrtPrice: UInt128, nextTickIndex: Int) {
+    public mutating func advanceTickGroupAfterSkip(sqrtPrice: UInt128, nextTickSqrtPrice: UInt128, nextTickIndex: Int) {
         let tickIndex: Int
         let onBoundary: Bool
         if sqrtPrice == nextTickSqrtPrice {

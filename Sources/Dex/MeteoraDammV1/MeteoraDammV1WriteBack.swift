@@ -1,0 +1,15 @@
+import SolanaCore
+
+/// dynamic-amm `swap`: deposits into / withdraws from the vaults (vault token accounts, LP mints,
+/// pool LP accounts, vault `total_amount`); the pool account itself does not change.
+extension MeteoraDammV1Pool: SwapSimulation {
+    public func simulate(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> SwapEffect {
+        try swap(amountIn: amountIn, inputMint: inputMint, context: context, recordState: true)
+    }
+
+    public func writeBack(_ effect: SwapEffect, accounts: [Pubkey: AccountData]) throws -> [AccountData] {
+        var w = AccountWrites(accounts)
+        try w.applyBalances(try requireState(effect))
+        return w.result(pool: address)
+    }
+}

@@ -1,0 +1,27 @@
+import SolanaCore
+
+/// cp-amm `swap` (state/pool.rs `apply_swap_result`): sqrt_price @456, liquidity @360, protocol fees
+/// @392/@400, and for compounding pools token_a_amount / token_b_amount @680/@688.
+extension MeteoraDammV2Pool: SwapSimulation {
+    public func simulate(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> SwapEffect {
+        try swap(amountIn: amountIn, inputMint: inputMint, context: context, recordState: true)
+    }
+
+    public func writeBack(_ effect: SwapEffect, accounts: [Pubkey: AccountData]) throws -> [AccountData] {
+        let after = try requireState(effect)
+        var w = AccountWrites(accounts)
+        try w.applyBalances(after)
+        let s = state
+        try w.patch(address) { b in
+            if let sp = after.sqrtPrice { b.put128(sp, at: 456) }
+            if let l = after.liquidity { b.put128(l, at: 360) }
+            b.put(s.protocolAFee &+ after.protocolFeeA, at: 392)
+            b.put(s.protocolBFee &+ after.protocolFeeB, at: 400)
+            if let a = after.poolTokenAmountA, let bb = after.poolTokenAmountB {
+                b.put(a, at: 680)
+                b.put(bb, at: 688)
+            }
+        }
+        return w.result(pool: address)
+    }
+}

@@ -1,0 +1,28 @@
+import SolanaCore
+
+extension DexKind {
+    public static let meteoraDlmm = DexKind(named: "meteora-dlmm")
+}
+
+extension DexDescriptor {
+    /// Meteora DLMM: LbPair 904 B, mints @88/@120, reserves @152/@184; bin arrays (pair key @24) and
+    /// the bitmap extension (@8) are PDAs of the pair (dex-layouts.md §7).
+    public static let meteoraDlmm = DexDescriptor(
+        kind: .meteoraDlmm, program: ProgramIds.meteoraDlmm,
+        poolTypeAliases: ["meteora_dlmm", "dlmm", "meteora-dlmm"],
+        poolDataSize: 904, mintOffsets: (88, 120), ownedAccountOffsets: [152, 184], priceInTokenAccounts: false,
+        model: MeteoraDlmmPool.self,
+        layouts: [MeteoraDlmmLbPair.self, MeteoraDlmmBinArray.self, MeteoraDlmmBitmapExtension.self, MeteoraDlmmOracle.self],
+        derivedAccounts: { pool, accounts, byKey in
+            var out: [DerivedAccount] = []
+            for a in accounts where MeteoraDlmmBinArray.matches(a) {
+                guard let b = try? MeteoraDlmmBinArray(a), b.lbPair == pool.address else { continue }
+                let index = b.index
+                out.append(DerivedAccount(template: a, poolFieldOffset: 24) { MeteoraDlmm.binArrayAddress(pool: $0, index: index) })
+            }
+            if let ext = byKey[MeteoraDlmm.bitmapExtensionAddress(pool: pool.address)] {
+                out.append(DerivedAccount(template: ext, poolFieldOffset: 8) { MeteoraDlmm.bitmapExtensionAddress(pool: $0) })
+            }
+            return out
+        })
+}

@@ -1,0 +1,14 @@
+import SolanaCore
+
+/// buy / sell (pump_amm IDL): the vaults end at the new reserves; the pool account does not change.
+extension PumpSwapPool: SwapSimulation {
+    public func simulate(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> SwapEffect {
+        try swap(amountIn: amountIn, inputMint: inputMint, context: context, recordState: true)
+    }
+
+    public func writeBack(_ effect: SwapEffect, accounts: [Pubkey: AccountData]) throws -> [AccountData] {
+        var w = AccountWrites(accounts)
+        try w.applyBalances(try requireState(effect))
+        return w.result(pool: address)
+    }
+}
