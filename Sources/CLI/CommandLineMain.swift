@@ -26,6 +26,10 @@ public enum CommandLineMain {
         if !command.hasPrefix("-") && command != "help" && !commands.contains(command) {
             return fail(CommandError.usage("unknown command '\(command)' (try --help)"))
         }
+        if let repeated = repeatedOption(in: args.dropFirst()) {
+            // ArgumentParser keeps the last of a repeated option; the hand-written parser refused it, and so do we.
+            return fail(CommandError.usage("\(command): \(repeated.flag) given \(repeated.count) times"))
+        }
         var parsed: ParsableCommand
         do { parsed = try RootCommand.parseAsRoot(args) } catch let e as CommandError {
             return fail(e)
@@ -77,6 +81,18 @@ public enum CommandLineMain {
             if !known.contains(flag) { return flag }
         }
         return nil
+    }
+
+    /// The first `--flag` given more than once (`--accounts` takes several paths in one or more groups).
+    static func repeatedOption(in args: ArraySlice<String>) -> (flag: String, count: Int)? {
+        var counts: [String: Int] = [:]
+        var order: [String] = []
+        for a in args where a.hasPrefix("--") && a != "--accounts" && !a.hasPrefix("--accounts=") {
+            let flag = String(a.split(separator: "=", maxSplits: 1)[0])
+            if counts[flag] == nil { order.append(flag) }
+            counts[flag, default: 0] += 1
+        }
+        return order.first { counts[$0]! > 1 }.map { ($0, counts[$0]!) }
     }
 
     static func fail(_ e: CommandError) -> Int32 {

@@ -170,6 +170,8 @@ final class CommandLineTests: XCTestCase {
             (["bench", "--only", "nope"], "unknown section nope"),
             (["bench", "--quick", "--only"], "--only needs a list"),
             (["demo", "--port", "abc"], "error: --port 'abc' is not an integer"),
+            (["quote", "--accounts", amm, "--pool", pool, "--pool", pool, "--input-mint", Self.sol, "--amount-in", "1"],
+             "usage: solana-pool-cache quote: --pool given 2 times"),
             (["demo", "--seed", "-1"], "error: --seed must be non-negative"),
             (["simulate", "--pools", "0"], "error: --pools must be in 1…100000"),
             (["run"], "usage: solana-pool-cache run: <config.toml> is required"),
