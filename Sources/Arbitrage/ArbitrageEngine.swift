@@ -20,7 +20,7 @@ import SolanaCore
 public final class ArbitrageEngine {
     public let config: ArbitrageConfig
 
-    struct PoolEntry {
+    struct TrackedPool {
         var snapshot: PoolSnapshot
         var a: Int, b: Int
         /// Mid price, B per A in human units (display) — nil when the model could not price.
@@ -39,7 +39,7 @@ public final class ArbitrageEngine {
         var slot: UInt64
     }
 
-    private var pools: [Pubkey: PoolEntry] = [:]
+    private var pools: [Pubkey: TrackedPool] = [:]
     private var mintIds: [Pubkey: Int] = [:]
     private var mints: [Pubkey] = []
     private var pairPools: [UInt64: [Pubkey]] = [:]
@@ -82,7 +82,7 @@ public final class ArbitrageEngine {
             pairPools[MintCycle.pairKey(a, b), default: []].append(key)
             cyclesDirty = true
         }
-        var entry = PoolEntry(snapshot: snapshot, a: a, b: b)
+        var entry = TrackedPool(snapshot: snapshot, a: a, b: b)
         let t = ScanTime(unixMs: snapshot.updatedAtMs, slot: snapshot.slot)
         derive(&entry, context: t.quoteContext)
         pools[key] = entry
@@ -279,7 +279,7 @@ public final class ArbitrageEngine {
 
     // MARK: derived state
 
-    private func isUsable(_ e: PoolEntry, _ time: ScanTime) -> Bool {
+    private func isUsable(_ e: TrackedPool, _ time: ScanTime) -> Bool {
         guard e.snapshot.status == .ok, e.mid != nil else { return false }
         guard time.unixMs - e.snapshot.updatedAtMs <= config.maxAgeMs else { return false }
         if config.skipOutliers && priceStatus(e.snapshot.address) == .outlier { return false }
@@ -372,7 +372,7 @@ public final class ArbitrageEngine {
     /// down, so fee − 1 never exceeds the fee rate times the probe). Fees charged on the output and
     /// transfer fees are left out, which only loosens the bound. If the probe's own rate exceeds
     /// the bound (a model whose mid is not its marginal price), the direction is left unbounded.
-    private func derive(_ e: inout PoolEntry, context: QuoteContext) {
+    private func derive(_ e: inout TrackedPool, context: QuoteContext) {
         let model = e.snapshot.model
         guard let price = try? model.price(context: context), price.priceBPerA.isDefined, !price.priceBPerA.num.isZero else {
             e.mid = nil; e.midAB = 0; e.midBA = 0; e.boundAB = RateBound.unbounded; e.boundBA = RateBound.unbounded

@@ -2,7 +2,7 @@ import Dex
 import SolanaCore
 
 /// Health of a cached pool as the cache sees it; only `ok` pools are traded through.
-public enum PoolStatus: String, Sendable {
+public enum PoolFreshness: String, Sendable {
     case ok, stale, resyncing, error
 }
 
@@ -24,7 +24,7 @@ public enum PriceStatus: String, Sendable {
 /// ```
 public struct PoolSnapshot: Sendable {
     public var model: any PoolModel
-    public var status: PoolStatus
+    public var status: PoolFreshness
     /// Slot the pool's state is known good at (its last update, or the last confirmation of it).
     public var slot: UInt64
     /// Unix time (ms) of that update.
@@ -32,7 +32,7 @@ public struct PoolSnapshot: Sendable {
     /// Display name (e.g. "SOL/USDC (Raydium V4)"); the route uses the address.
     public var name: String?
 
-    public init(model: any PoolModel, status: PoolStatus = .ok, slot: UInt64, updatedAtMs: Int64, name: String? = nil) {
+    public init(model: any PoolModel, status: PoolFreshness = .ok, slot: UInt64, updatedAtMs: Int64, name: String? = nil) {
         self.model = model; self.status = status; self.slot = slot; self.updatedAtMs = updatedAtMs; self.name = name
     }
 

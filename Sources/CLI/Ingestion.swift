@@ -60,7 +60,7 @@ final class ArbitrageService: OpportunityProvider, @unchecked Sendable {
 
     func snapshot(_ e: PoolEntry) -> PoolSnapshot? {
         guard let model = e.model else { return nil }
-        let status: Arbitrage.PoolStatus = e.status == .ok ? .ok : .stale
+        let status: PoolFreshness = e.status == .ok ? .ok : .stale
         return PoolSnapshot(model: model, status: status, slot: e.lastSlot, updatedAtMs: Int64((e.lastUpdate ?? 0) * 1000), name: e.config.name)
     }
 
