@@ -9,6 +9,8 @@ python3 -c "import solana.rpc.websocket_api" 2>/dev/null || python3 -m pip insta
   || python3 -m pip install --quiet --break-system-packages solana
 # Every module a target imports is declared in Package.swift.
 ./scripts/check-imports.py
+# Outside Sources/Dex no code names a DEX (everything asks DexRegistry).
+./scripts/check-dex-names.py
 swift build --build-tests
 # Each test in its own process with a deadline (scripts/run-xctests.py says why not `swift test --parallel`).
 ./scripts/run-xctests.py --workers 2
