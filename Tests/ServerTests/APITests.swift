@@ -154,6 +154,17 @@ final class APITests: XCTestCase {
         do { let v = try await HTTP.post("\(base)/v1/pools", #"{"name":"no address"}"#).status; XCTAssertEqual(v, 400) }
         do { let v = try await HTTP.post("\(base)/v1/pools", #"{"address":"5zvhFRN45j9oePohUQ739Z4UaSrgPoJ8NLaS2izFuX1j","pool_type":"lifinity_v2"}"#).status; XCTAssertEqual(v, 422) }
         do { let v = try await HTTP.post("\(base)/v1/pools", "{").status; XCTAssertEqual(v, 400) }
+        // Decoded bodies: a field of the wrong type is a 400 naming that field; a non-object is malformed_json.
+        for (body, param) in [(#"{"address": 7}"#, "address"), (#"{"address":"\#(newPool)","name": 5}"#, "name"),
+                              (#"{"address":"\#(newPool)","pool_type": ["clmm"]}"#, "pool_type")] {
+            let r = try await HTTP.post("\(base)/v1/pools", body)
+            XCTAssertEqual(r.status, 400, body)
+            XCTAssertEqual(try r.object()["error"] as? String, "invalid_parameter", body)
+            XCTAssertTrue((try r.object()["message"] as? String ?? "").hasPrefix("\(param):"), body)
+        }
+        let notObject = try await HTTP.post("\(base)/v1/pools", "[1]")
+        XCTAssertEqual(notObject.status, 400)
+        XCTAssertEqual(try notObject.object()["error"] as? String, "malformed_json")
 
         let removed = try await HTTP.request("DELETE", "\(base)/v1/pools/\(newPool)")
         XCTAssertEqual(removed.status, 200)

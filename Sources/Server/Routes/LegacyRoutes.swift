@@ -59,15 +59,9 @@ struct LegacyRoutes {
     func scan(_ request: Request) async throws -> Response {
         let body = try await Body.collect(request, limit: server.settings.maxBodyBytes)
         // No threshold_pct: the provider applies router.min_roi_percent instead of a fixed default.
-        var threshold: Double?
-        if !body.isEmpty {
-            let object = try Body.object(body)
-            if let v = object["threshold_pct"] {
-                guard let n = v as? NSNumber, String(cString: n.objCType) != "c", n.doubleValue.isFinite, n.doubleValue >= 0, n.doubleValue <= 1_000 else {
-                    throw APIError.badParam("threshold_pct", "expected a number between 0 and 1000")
-                }
-                threshold = n.doubleValue
-            }
+        let threshold = body.isEmpty ? nil : try Body.decode(body, as: ScanArbitrageBody.self).thresholdPct
+        if let threshold, !(threshold.isFinite && (0...1_000).contains(threshold)) {
+            throw APIError.badParam("threshold_pct", ScanArbitrageBody.fieldErrors["threshold_pct"]!)
         }
         let found = server.opportunities?.scanLegacy(thresholdPct: threshold) ?? []
         return jsonResponse(.object([("opportunities", .array(found.map(OpportunityJSON.legacy))), ("count", J.int(found.count))]))
@@ -83,14 +77,5 @@ enum Body {
         } catch {
             throw APIError(.contentTooLarge, "body_too_large", "request body larger than \(limit) bytes")
         }
-    }
-
-    static func object(_ bytes: [UInt8]) throws -> [String: Any] {
-        let parsed: Any
-        do { parsed = try JSONSerialization.jsonObject(with: Data(bytes), options: []) } catch {
-            throw APIError(.badRequest, "malformed_json", "request body is not valid JSON")
-        }
-        guard let object = parsed as? [String: Any] else { throw APIError(.badRequest, "malformed_json", "request body must be a JSON object") }
-        return object
     }
 }

@@ -78,11 +78,10 @@ struct PoolRoutes {
     }
 
     func add(_ request: Request) async throws -> Response {
-        let object = try Body.object(try await Body.collect(request, limit: server.settings.maxBodyBytes))
-        guard let text = object["address"] as? String else { throw APIError.badParam("address", "missing (string)") }
-        let key = try APIServer.pubkey(text, "address")
-        let name = try Self.optionalString(object["name"], "name", max: 128)
-        let type = try Self.optionalString(object["pool_type"], "pool_type", max: 64)
+        let body = try Body.decode(try await Body.collect(request, limit: server.settings.maxBodyBytes), as: AddPoolBody.self)
+        let key = try APIServer.pubkey(body.address, "address")
+        let name = try Self.bounded(body.name, "name", max: 128)
+        let type = try Self.bounded(body.poolType, "pool_type", max: 64)
         if let type, PoolConfig.dex(forPoolType: type) == nil {
             throw APIError(.unprocessableContent, "unsupported_pool_type", "pool_type \"\(type)\" is not supported")
         }
@@ -98,9 +97,9 @@ struct PoolRoutes {
         return jsonResponse(entry.map { PoolJSON.pool($0, now: server.now, detail: true) } ?? .object([("address", J.key(key))]), status: .created)
     }
 
-    static func optionalString(_ v: Any?, _ name: String, max: Int) throws -> String? {
-        guard let v, !(v is NSNull) else { return nil }
-        guard let s = v as? String, s.count <= max else { throw APIError.badParam(name, "expected a string of at most \(max) characters") }
+    static func bounded(_ s: String?, _ name: String, max: Int) throws -> String? {
+        guard let s else { return nil }
+        guard s.count <= max else { throw APIError.badParam(name, AddPoolBody.fieldErrors[name] ?? "too long") }
         return s
     }
 }

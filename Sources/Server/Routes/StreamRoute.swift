@@ -83,10 +83,8 @@ struct StreamRoute {
                     for try await message in inbound.messages(maxSize: 16 * 1024) {
                         guard case .text(let text) = message else { continue }
                         do {
-                            let object = try Body.object(Array(text.utf8))
-                            let pools = (object["pools"] as? [String])?.joined(separator: ",")
-                            let mints = (object["mints"] as? [String])?.joined(separator: ",")
-                            filter.set(try Filter.parse(pools: pools, mints: mints))
+                            let body = try Body.decode(Array(text.utf8), as: StreamFilterBody.self)
+                            filter.set(try Filter.parse(pools: body.pools?.joined(separator: ","), mints: body.mints?.joined(separator: ",")))
                             try await send(#"{"type":"filter","ok":true}"#)
                         } catch let e as APIError {
                             try await send(JSONText.object([("type", .string("error")), ("error", .string(e.code)),
