@@ -25,6 +25,29 @@ public protocol SwapSimulation: PoolModel {
 }
 
 extension SwapSimulation {
+    /// Models that state no write-back beyond the quote's amounts (vault pools) simulate by quoting.
+    public func simulate(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> SwapEffect {
+        SwapEffect(quote: try quote(amountIn: amountIn, inputMint: inputMint, context: context), after: nil)
+    }
+
+    /// Input into its vault, output out of the other: what a constant-product vault pool's swap writes.
+    func moveVaults(_ effect: SwapEffect, vaultA: Pubkey, vaultB: Pubkey, accounts: [Pubkey: AccountData]) throws -> [AccountData] {
+        try requireFullFill(effect)
+        let q = effect.quote
+        let (inVault, outVault) = q.inputMint == mintA ? (vaultA, vaultB) : (vaultB, vaultA)
+        var w = AccountWrites(accounts)
+        try w.moveAmount(inVault, by: Int128(q.amountIn))
+        try w.moveAmount(outVault, by: -Int128(q.amountOut))
+        return w.result(pool: address)
+    }
+
+    /// Only the balance moves of the state after (pools whose own account a swap leaves unchanged).
+    func writeBalances(_ effect: SwapEffect, accounts: [Pubkey: AccountData]) throws -> [AccountData] {
+        var w = AccountWrites(accounts)
+        try w.applyBalances(try requireState(effect))
+        return w.result(pool: address)
+    }
+
     /// The write-back a full fill needs: a partial fill is one the program fails.
     func requireFullFill(_ effect: SwapEffect) throws {
         if let p = effect.quote.partial { throw SwapWriteError.partialFill(p.reason) }

@@ -8,8 +8,6 @@ extension MeteoraDammV1Pool: SwapSimulation {
     }
 
     public func writeBack(_ effect: SwapEffect, accounts: [Pubkey: AccountData]) throws -> [AccountData] {
-        var w = AccountWrites(accounts)
-        try w.applyBalances(try requireState(effect))
-        return w.result(pool: address)
+        try writeBalances(effect, accounts: accounts)
     }
 }

@@ -4,10 +4,6 @@ import SolanaCore
 /// the protocol and fund shares of the trade fee accrue in the pool state (curve/fees.rs:
 /// floor(trade_fee · rate / 1e6)) at @341/@349 (protocol) and @357/@365 (fund).
 extension RaydiumCpmmPool: SwapSimulation {
-    public func simulate(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> SwapEffect {
-        SwapEffect(quote: try quote(amountIn: amountIn, inputMint: inputMint, context: context), after: nil)
-    }
-
     public func writeBack(_ effect: SwapEffect, accounts: [Pubkey: AccountData]) throws -> [AccountData] {
         try requireFullFill(effect)
         let q = effect.quote, s = state
