@@ -8,17 +8,17 @@ public enum ClmmGeometry {
     public static let ticksPerArray: Int64 = 60
     public static let bitmapArrays: Int64 = 512
 
-    public static func ticksInArray(_ ts: UInt16) -> Int64 { ticksPerArray * Int64(ts) }
+    @inlinable public static func ticksInArray(_ ts: UInt16) -> Int64 { ticksPerArray * Int64(ts) }
 
     /// Start index of the array holding `tick` (floor division).
-    public static func arrayStart(_ tick: Int64, _ ts: UInt16) -> Int64 {
+    @inlinable public static func arrayStart(_ tick: Int64, _ ts: UInt16) -> Int64 {
         let n = ticksInArray(ts)
         var start = tick / n
         if tick < 0 && tick % n != 0 { start -= 1 }
         return start * n
     }
 
-    public static func isValidStart(_ start: Int64, _ ts: UInt16) -> Bool {
+    @inlinable public static func isValidStart(_ start: Int64, _ ts: UInt16) -> Bool {
         guard ts > 0 else { return false }
         if start < Int64(ClmmMath.minTick) || start > Int64(ClmmMath.maxTick) {
             if start > Int64(ClmmMath.maxTick) { return false }
@@ -28,10 +28,10 @@ public enum ClmmGeometry {
     }
 
     /// Ticks covered by the pool's own 1024-bit bitmap on each side of 0.
-    public static func maxTickInBitmap(_ ts: UInt16) -> Int64 { Int64(ts) * ticksPerArray * bitmapArrays }
+    @inlinable public static func maxTickInBitmap(_ ts: UInt16) -> Int64 { Int64(ts) * ticksPerArray * bitmapArrays }
 
     /// `tick_spacing_index_from_tick` (pool_fee.rs).
-    public static func spacingIndex(_ tick: Int64, _ ts: UInt16) -> Int64 {
+    @inlinable public static func spacingIndex(_ tick: Int64, _ ts: UInt16) -> Int64 {
         let s = Int64(ts)
         return (tick % s == 0 || tick >= 0) ? tick / s : tick / s - 1
     }

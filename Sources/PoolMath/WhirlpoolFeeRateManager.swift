@@ -76,7 +76,7 @@ public struct WhirlpoolFeeRateManager {
     }
 
     /// `AdaptiveFeeVariables::update_volatility_accumulator`.
-    public mutating func updateVolatilityAccumulator() {
+    @inlinable public mutating func updateVolatilityAccumulator() {
         let indexDelta = UInt64((tickGroupIndexReference - tickGroupIndex).magnitude)
         let (scaled, o1) = indexDelta.multipliedReportingOverflow(by: Self.volatilityScale)
         let (acc, o2) = UInt64(volatilityReference).addingReportingOverflow(scaled)
@@ -84,7 +84,7 @@ public struct WhirlpoolFeeRateManager {
     }
 
     /// `get_total_fee_rate` + `compute_adaptive_fee_rate`: ceil(control · (acc·group)² / (1e5·1e4·1e4)), capped.
-    public func totalFeeRate() throws -> UInt32 {
+    @inlinable public func totalFeeRate() throws -> UInt32 {
         let crossed = UInt64(volatilityAccumulator) * UInt64(tickGroupSize)
         guard crossed <= UInt64(UInt32.max) else { throw WhirlpoolMathError.overflow("compute_adaptive_fee_rate crossed (u32)") }
         let squared = UInt128(crossed * crossed)
@@ -97,7 +97,7 @@ public struct WhirlpoolFeeRateManager {
 
     /// `get_bounded_sqrt_price_target`: stop at the current tick group's edge so the fee can be
     /// recomputed; the Bool says the per-group update is skipped (outside the core range).
-    public func boundedTarget(_ sqrtPrice: UInt128, liquidity: UInt128) -> (UInt128, Bool) {
+    @inlinable public func boundedTarget(_ sqrtPrice: UInt128, liquidity: UInt128) -> (UInt128, Bool) {
         if controlFactor == 0 || liquidity == 0 { return (sqrtPrice, true) }
         if let lower = coreLower, tickGroupIndex < lower.index {
             return aToB ? (sqrtPrice, true) : (min(sqrtPrice, lower.sqrtPrice), true)
@@ -111,10 +111,10 @@ public struct WhirlpoolFeeRateManager {
     }
 
     /// `advance_tick_group`.
-    public mutating func advanceTickGroup() { tickGroupIndex += aToB ? -1 : 1 }
+    @inlinable public mutating func advanceTickGroup() { tickGroupIndex += aToB ? -1 : 1 }
 
     /// `advance_tick_group_after_skip`: jump to the group the price actually reached.
-    public mutating func advanceTickGroupAfterSkip(sqrtPrice: UInt128, nextTickSqrtPrice: UInt128, nextTickIndex: Int) {
+    @inlinable public mutating func advanceTickGroupAfterSkip(sqrtPrice: UInt128, nextTickSqrtPrice: UInt128, nextTickIndex: Int) {
         let tickIndex: Int
         let onBoundary: Bool
         if sqrtPrice == nextTickSqrtPrice {
