@@ -54,7 +54,7 @@ public struct PoolChange: Sendable {
 /// store.apply(account, receivedAt: Date().timeIntervalSince1970)   // pool, vaults, arrays… in any order
 /// store.entry(pool)?.price
 /// ```
-// @unchecked Sendable: `lock` guards accounts, pools, readers, listeners and graph; `context` is immutable.
+// @unchecked Sendable: `lock` guards accounts, pools, readers, listeners, graph and newestSlot; `context` is immutable.
 public final class PoolStore: @unchecked Sendable {
     private let lock = NSLock()
     private var accounts: [Pubkey: AccountData] = [:]
@@ -64,6 +64,8 @@ public final class PoolStore: @unchecked Sendable {
     private var listeners: [UUID: AsyncStream<PoolChange>.Continuation] = [:]
     /// Pools with a decoded model, by mint and by pair (routing reads it instead of scanning pools).
     private var graph = MintGraph()
+    /// Highest slot of any account applied (O(1) for callers that need "now" in slots).
+    private var newestSlot: UInt64 = 0
     /// Clock used for time-dependent prices (fee schedulers, DLMM references).
     public let context: @Sendable () -> QuoteContext
 
@@ -115,6 +117,8 @@ public final class PoolStore: @unchecked Sendable {
     public func entries(_ addresses: [Pubkey]) -> [PoolEntry] { lock.withLock { addresses.compactMap { pools[$0] } } }
     /// The mint graph of every pool with a decoded model (a snapshot: later changes do not show).
     public func mintGraph() -> MintGraph { lock.withLock { graph } }
+    /// The highest slot among the accounts applied so far.
+    public var highestSlot: UInt64 { lock.withLock { newestSlot } }
     public func entries() -> [PoolEntry] { lock.withLock { pools.values.sorted { $0.address < $1.address } } }
 
     /// What a price listing reads of one pool. `updates` and `lastUpdate` together identify the
@@ -176,6 +180,7 @@ public final class PoolStore: @unchecked Sendable {
             return result
         }
         accounts[update.address] = update
+        newestSlot = max(newestSlot, update.slot)
         for poolKey in poolKeys.count == 1 ? Array(poolKeys) : poolKeys.sorted() {
             guard var entry = pools[poolKey] else { continue }
             let before = entry.watched

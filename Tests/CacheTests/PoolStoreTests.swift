@@ -133,6 +133,8 @@ final class PoolStoreTests: XCTestCase {
         feed(store, byKey, slot: cluster.slot)
         let graph = store.mintGraph()
         XCTAssertEqual(graph.poolCount, cluster.poolAddresses.count)
+        XCTAssertEqual(store.highestSlot, store.entries().map(\.lastSlot).max())
+        XCTAssertGreaterThan(store.highestSlot, 0)
         XCTAssertFalse(cluster.poolAddresses.isEmpty)
         for p in cluster.poolAddresses {
             let m = try XCTUnwrap(cluster.model(p))
