@@ -33,20 +33,3 @@ public protocol ProgramAccountsReader: AccountSource {
 
 /// `getProgramAccounts` filters (exact data size, bytes at an offset), the same shape for every source.
 public typealias ProgramAccountFilter = JSONRPCClient.Filter
-
-/// What a source feeds: the engine's store-facing side.
-public protocol AccountSink: AnyObject, Sendable {
-    /// One live update (the hot path); `receivedAt` is the monotonic time its frame was read.
-    func update(_ account: AccountData, receivedAt: Double)
-    /// Accounts re-read after a gap; returns how many differed from the cache (gaps repaired).
-    @discardableResult func resync(_ accounts: [AccountData]) -> Int
-    /// Something the source saw that the engine counts and logs.
-    func record(_ event: SourceEvent)
-}
-
-/// Source events the engine keeps counters for.
-public enum SourceEvent: Sendable, Equatable {
-    case reconnect
-    case malformed(String)
-    case subscriptionsRefused(Int)
-}
