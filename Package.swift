@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "Arbitrage", dependencies: ["Dex", "SolanaCore", "PoolMath"]),
         .target(name: "FuzzTargets", dependencies: ["Dex", "SolanaCore", "RPC", "Config"]),
         .target(name: "Bench", dependencies: [
-            "Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Arbitrage", "RPC", "Ingest", "Server", "GracefulStop",
+            "Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Arbitrage", "RPC", "Ingest", "Server", "GracefulStop", "App",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
@@ -82,7 +82,14 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("openapi.json")]),
+        .target(name: "App", dependencies: [
+            "Arbitrage", "Cache", "Config", "Ingest", "Persistence", "Server",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ]),
         .target(name: "CLI", dependencies: [
+            "App",
             "Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Config", "Persistence", "Server", "Bench", "Ingest", "Arbitrage", "RPC",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -92,7 +99,7 @@ let package = Package(
         .testTarget(name: "PoolMathTests", dependencies: ["PoolMath"]),
         // Vectors/ is read by path (#filePath), not bundled.
         .testTarget(name: "DexTests", dependencies: ["Dex", "SolanaCore", "PoolMath"], exclude: ["Vectors"]),
-        .testTarget(name: "CLITests", dependencies: ["CLI", "Dex", "SolanaCore", "Config"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "App", "Dex", "SolanaCore", "Config"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "CacheTests", dependencies: ["Cache", "Dex", "SolanaCore", "Simulator"]),
         .testTarget(name: "ArbitrageTests", dependencies: ["Arbitrage", "Simulator", "Dex", "SolanaCore", "PoolMath", "Server"]),
