@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["CLI", "App", "Dex", "SolanaCore", "Config"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "CacheTests", dependencies: ["Cache", "Dex", "SolanaCore", "Simulator"]),
-        .testTarget(name: "ArbitrageTests", dependencies: ["Arbitrage", "Simulator", "Dex", "SolanaCore", "PoolMath", "Server"]),
+        .testTarget(name: "ArbitrageTests", dependencies: ["App", "Cache", "Config", "Arbitrage", "Simulator", "Dex", "SolanaCore", "PoolMath", "Server"]),
         .testTarget(name: "RPCTests", dependencies: [
             "RPC", "SolanaCore", "Simulator", "IngestTestSupport", "Dex",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -119,6 +119,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ServerTests", dependencies: [
+            "App",
             "Server", "Arbitrage", "Config", "Persistence", "Cache", "Dex", "SolanaCore", "PoolMath", "Simulator", "CLI", "RPC",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
