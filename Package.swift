@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "Arbitrage", dependencies: ["Dex", "SolanaCore", "PoolMath"]),
         .target(name: "FuzzTargets", dependencies: ["Dex", "SolanaCore", "RPC", "Config"]),
         .target(name: "Bench", dependencies: [
-            "Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Arbitrage", "RPC", "Ingest", "Server", "GracefulStop",
+            "Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Arbitrage", "RPC", "Ingest", "Server", "GracefulStop", "App",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
@@ -86,7 +86,14 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("openapi.json")]),
+        .target(name: "App", dependencies: [
+            "Arbitrage", "Cache", "Ingest", "Persistence", "Server",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ]),
         .target(name: "CLI", dependencies: [
+            "App",
             "Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Config", "Persistence", "Server", "Bench", "Ingest", "Arbitrage", "RPC",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -96,10 +103,10 @@ let package = Package(
         .testTarget(name: "PoolMathTests", dependencies: ["PoolMath"]),
         // Vectors/ is read by path (#filePath), not bundled.
         .testTarget(name: "DexTests", dependencies: ["Dex", "SolanaCore", "PoolMath"], exclude: ["Vectors"]),
-        .testTarget(name: "CLITests", dependencies: ["CLI", "Dex", "SolanaCore", "Config"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "App", "Dex", "SolanaCore", "Config"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "CacheTests", dependencies: ["Cache", "Dex", "SolanaCore", "Simulator"]),
-        .testTarget(name: "ArbitrageTests", dependencies: ["Arbitrage", "Simulator", "Dex", "SolanaCore", "PoolMath", "Server"]),
+        .testTarget(name: "ArbitrageTests", dependencies: ["App", "Cache", "Config", "Arbitrage", "Simulator", "Dex", "SolanaCore", "PoolMath", "Server"]),
         .testTarget(name: "RPCTests", dependencies: [
             "RPC", "SolanaCore", "Simulator", "IngestTestSupport", "Dex",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -116,7 +123,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Arbitrage", "Config", "Persistence", "Cache", "Dex", "SolanaCore", "PoolMath", "Simulator", "CLI", "RPC",
+            "App",
+            "Server", "Arbitrage", "Config", "Ingest", "Persistence", "Cache", "Dex", "SolanaCore", "PoolMath", "Simulator", "CLI", "RPC",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -1,3 +1,4 @@
+import App
 import Cache
 import Dex
 import Foundation
@@ -86,11 +87,15 @@ public enum EndToEndBench {
         let store = PoolStore(context: { QuoteContext(now: cluster.now, slot: cluster.slot) })
         let poolKeys = cluster.poolAddresses
         for p in poolKeys { store.addPool(PoolConfig(address: p)) }
-        // As Sources/CLI/Ingestion.swift wires it; the loopback endpoint may be read quickly at startup.
+        // The application as `run` builds it, ingest only (no API or arbitrage competing for the cores);
+        // the loopback endpoint may be read quickly at startup.
         let endpoint = IngestConfig.Endpoint(websocketURL: "ws://127.0.0.1:\(pubsub)", httpURL: "http://127.0.0.1:\(rpc)", requestsPerSecond: 2_000)
-        let engine = try IngestEngine(store: store, config: IngestConfig(endpoints: [endpoint]), logger: quiet)
-        let ingestTask = Task { try await engine.run() }
-        defer { ingestTask.cancel() }
+        var app = ApplicationSettings(store: store, ingest: IngestConfig(endpoints: [endpoint]), logger: quiet)
+        (app.heapTrim, app.startupReport, app.signals) = (false, false, [])
+        let application = CacheApplication(app)
+        guard let engine = application.ingest else { throw BenchError.setup("ingestion did not start") }
+        let appTask = Task { try await application.run() }
+        defer { appTask.cancel() }
 
         // Ready: every pool priced and every connection live with its subscriptions.
         let readyStart = Date()
@@ -207,9 +212,11 @@ public enum EndToEndBench {
 
 public enum BenchError: Error, CustomStringConvertible {
     case http(String)
+    case setup(String)
     public var description: String {
         switch self {
         case .http(let s): return "http: \(s)"
+        case .setup(let s): return "setup: \(s)"
         }
     }
 }

@@ -1,3 +1,4 @@
+import App
 import Foundation
 
 /// Timing helpers for `solana-pool-cache bench`: samples of batched iterations, percentiles,
@@ -47,12 +48,7 @@ public enum Measure {
     }
 
     /// Resident set size of this process in bytes (Linux /proc/self/statm).
-    public static func residentBytes() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-        let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
-    }
+    public static func residentBytes() -> Int { HeapTrim.residentBytes() }
 
     public static func machine() -> [(String, String)] {
         var model = "unknown"

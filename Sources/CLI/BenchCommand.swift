@@ -1,3 +1,4 @@
+import App
 import Arbitrage
 import ArgumentParser
 import Bench

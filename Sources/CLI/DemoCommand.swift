@@ -1,3 +1,4 @@
+import App
 import Arbitrage
 import ArgumentParser
 import Cache
@@ -57,23 +58,21 @@ struct DemoCommand: AsyncParsableCommand {
         for pool in cluster.poolAddresses { store.addPool(PoolConfig(address: pool)) }
         let ingest = IngestConfig(endpoints: [.init(websocketURL: "ws://127.0.0.1:\(pubsub)", httpURL: "http://127.0.0.1:\(rpc)")])
         let host = api.host
-        try await ServiceCommand.serve(
-            store: store, ingestConfig: ingest, api: api,
-            // Every profitable cycle the simulated swaps open up is shown (no config file, no ROI floor).
-            router: RouterSettings(minROIPercent: 0), database: nil, recordOpportunities: false,
-            snapshotter: nil, snapshotInterval: 5, notes: [], logger: logger,
-            announce: { port in
-                let base = "http://\(host):\(port)"
-                print("""
-                    API on \(base)   (Ctrl-C stops)
-                      curl \(base)/prices
-                      curl \(base)/prices/SOL%2FUSDC
-                      curl '\(base)/v1/quote?inputMint=\(KnownMints.wsol)&outputMint=\(KnownMints.usdc)&amount=1000000000'
-                      curl \(base)/v1/health
-                      websocat ws://\(host):\(port)/v1/stream
-                    """)
-            },
-            extra: { await progress(store: store) })
+        // Every profitable cycle the simulated swaps open up is shown (no config file, no ROI floor).
+        var settings = ApplicationSettings(store: store, ingest: ingest, api: api, router: RouterSettings(minROIPercent: 0), logger: logger)
+        settings.onListening = { port in
+            let base = "http://\(host):\(port)"
+            print("""
+                API on \(base)   (Ctrl-C stops)
+                  curl \(base)/prices
+                  curl \(base)/prices/SOL%2FUSDC
+                  curl '\(base)/v1/quote?inputMint=\(KnownMints.wsol)&outputMint=\(KnownMints.usdc)&amount=1000000000'
+                  curl \(base)/v1/health
+                  websocat ws://\(host):\(port)/v1/stream
+                """)
+        }
+        settings.tasks = [TaskService("demo progress") { await progress(store: store) }]
+        try await ServiceCommand.serve(settings)
     }
 
     /// One line per second while pools are validated and subscribed, until all are priced.

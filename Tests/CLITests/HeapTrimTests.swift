@@ -1,4 +1,4 @@
-@testable import CLI
+import App
 import XCTest
 
 final class HeapTrimTests: XCTestCase {

@@ -1,44 +1,22 @@
 import Arbitrage
 import Cache
-import Config
-import Dex
 import Foundation
 import Ingest
 import Logging
-import PoolMath
+import Persistence
 import Server
-import SolanaCore
-
-/// Starts live ingestion (`Ingest.IngestEngine`) over the store: validation, subscriptions,
-/// reconnects. A config the engine cannot work with is logged and the service keeps serving
-/// what the store holds (warm start).
-func startIngestion(store: PoolStore, config: IngestConfig, logger: Logger) -> (control: (any IngestControl)?, task: Task<Void, Error>?) {
-    do {
-        let engine = try IngestEngine(store: store, config: config, logger: logger)
-        return (engine, Task { try await engine.run() })
-    } catch {
-        logger.error("live ingestion cannot start: \(error)")
-        return (nil, nil)
-    }
-}
-
-/// Starts the arbitrage engine, re-evaluated on every pool change and fully every 5 s, with the
-/// config's `[router]` settings (`max_hops` is validated by the config loader).
-func startArbitrage(store: PoolStore, router: RouterSettings, logger: Logger) -> (provider: any OpportunityProvider, task: Task<Void, Error>?)? {
-    let service = ArbitrageService(store: store, config: ArbitrageConfig(maxHops: router.maxHops), router: router, logger: logger)
-    return (service, Task { try await service.run() })
-}
+import ServiceLifecycle
 
 /// Adapts `ArbitrageEngine` (pure, single-threaded) to the API: feeds it the store's pool
 /// changes, keeps the standing opportunities, and publishes new ones. The engine keeps every
 /// profitable cycle; `router.min_roi_percent` is applied here, on what is reported (the API's
 /// list, the stream, `/scan-arbitrage` without `threshold_pct`).
 // @unchecked Sendable: `lock` guards standing, listeners, cycleStats, warnedTruncation and the single-threaded `engine`.
-final class ArbitrageService: OpportunityProvider, @unchecked Sendable {
-    let store: PoolStore
+public final class ArbitrageService: OpportunityProvider, Service, @unchecked Sendable {
+    public let store: PoolStore
     private let engine: ArbitrageEngine
-    let router: RouterSettings
-    let minimumROI: MinimumROI
+    public let router: RouterSettings
+    public let minimumROI: MinimumROI
     private let logger: Logger
     /// Guards `engine`, `standing`, `listeners`, `cycleStats` and `warnedTruncation`.
     private let lock = NSLock()
@@ -47,7 +25,7 @@ final class ArbitrageService: OpportunityProvider, @unchecked Sendable {
     private var cycleStats: (byHops: [Int: Int], truncated: Bool)?
     private var warnedTruncation = false
 
-    init(store: PoolStore, config: ArbitrageConfig, router: RouterSettings = RouterSettings(minROIPercent: 0, maxHops: 3),
+    public init(store: PoolStore, config: ArbitrageConfig, router: RouterSettings = RouterSettings(minROIPercent: 0, maxHops: 3),
          logger: Logger = Logger(label: "arbitrage")) {
         self.store = store
         self.engine = ArbitrageEngine(config: config)
@@ -65,11 +43,15 @@ final class ArbitrageService: OpportunityProvider, @unchecked Sendable {
     }
 
     func time() -> ScanTime {
-        let slot = store.entries().map(\.lastSlot).max() ?? 0
-        return ScanTime(unixMs: Self.nowMs(), slot: slot)
+        ScanTime(unixMs: Self.nowMs(), slot: store.highestSlot)
     }
 
-    func run() async throws {
+    /// Evaluates changes until cancelled or, in a `ServiceGroup`, until its graceful shutdown.
+    public func run() async throws {
+        try await GracefulExit.service("arbitrage") { try await self.evaluateChanges() }
+    }
+
+    func evaluateChanges() async throws {
         let (id, changes) = store.changes()
         defer { store.stopChanges(id) }
         let ticker = Task {
@@ -96,7 +78,7 @@ final class ArbitrageService: OpportunityProvider, @unchecked Sendable {
         }
     }
 
-    func fullScanIfDue() {
+    public func fullScanIfDue() {
         // While a change is being evaluated, skip this tick rather than park a cooperative thread on
         // the lock: with both threads of a 2-core machine busy or parked, the API stopped answering
         // (found by the soak with 200 cloned pools). The scan is "if due": the next tick runs it.
@@ -125,9 +107,9 @@ final class ArbitrageService: OpportunityProvider, @unchecked Sendable {
         for o in found { for s in subs { s.yield(o) } }
     }
 
-    func currentOpportunities() -> [Opportunity] { lock.withLock { standing }.filter(minimumROI.admits) }
+    public func currentOpportunities() -> [Opportunity] { lock.withLock { standing }.filter(minimumROI.admits) }
 
-    func routerStatus() -> RouterStatus? {
+    public func routerStatus() -> RouterStatus? {
         let stats = lock.withLock { cycleStats }
         return RouterStatus(mode: router.mode, modeApplied: false, minROIPercent: router.minROIPercent, maxHops: engine.config.maxHops,
                             cyclesByHops: stats?.byHops, cyclesTruncated: stats?.truncated ?? false)
@@ -136,7 +118,7 @@ final class ArbitrageService: OpportunityProvider, @unchecked Sendable {
     /// The original `/scan-arbitrage`: two-pool round trips, both pools' mid prices in pool A's order,
     /// `estimated_profit_pct` net of real fees and transaction cost. With a threshold: price gaps of at
     /// least that many percent (the original's meaning); without: net ROI of at least `min_roi_percent`.
-    func scanLegacy(thresholdPct: Double?) -> [PairGap] {
+    public func scanLegacy(thresholdPct: Double?) -> [PairGap] {
         let now = Self.nowMs()
         let candidates = lock.withLock { standing }.filter { thresholdPct != nil || minimumROI.admits($0) }
         return candidates.compactMap { o -> PairGap? in
@@ -146,7 +128,7 @@ final class ArbitrageService: OpportunityProvider, @unchecked Sendable {
         }
     }
 
-    func opportunityUpdates() -> AsyncStream<Opportunity> {
+    public func opportunityUpdates() -> AsyncStream<Opportunity> {
         let id = UUID()
         let (stream, c) = AsyncStream<Opportunity>.makeStream(bufferingPolicy: .bufferingNewest(256))
         c.onTermination = { [weak self] _ in _ = self?.lock.withLock { self?.listeners.removeValue(forKey: id) } }

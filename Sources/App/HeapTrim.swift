@@ -1,4 +1,3 @@
-import Bench
 import Foundation
 import Logging
 
@@ -16,23 +15,23 @@ import Logging
 /// policy.shouldTrim(residentMB: 105)   // false: within the allowance
 /// policy.shouldTrim(residentMB: 120)   // true: trim, then policy.trimmed(residentMB:)
 /// ```
-enum HeapTrim {
-    struct Policy {
-        let growthMB: Double
-        private(set) var baselineMB: Double
-        init(growthMB: Double, baselineMB: Double) { self.growthMB = growthMB; self.baselineMB = baselineMB }
+public enum HeapTrim {
+    public struct Policy {
+        public let growthMB: Double
+        public private(set) var baselineMB: Double
+        public init(growthMB: Double, baselineMB: Double) { self.growthMB = growthMB; self.baselineMB = baselineMB }
 
         /// True when memory grew past the allowance; a lower reading lowers the baseline.
-        mutating func shouldTrim(residentMB: Double) -> Bool {
+        public mutating func shouldTrim(residentMB: Double) -> Bool {
             if residentMB < baselineMB { baselineMB = residentMB }
             return residentMB > baselineMB + growthMB
         }
         /// The level after a trim is the new baseline (what the cache really holds).
-        mutating func trimmed(residentMB: Double) { baselineMB = residentMB }
+        public mutating func trimmed(residentMB: Double) { baselineMB = residentMB }
     }
 
     /// Checks resident memory every `seconds` until cancelled; trims after growth.
-    static func run(every seconds: Double, growthMB: Double = 8, logger: Logger) async {
+    public static func run(every seconds: Double, growthMB: Double = 8, logger: Logger) async {
         #if os(Linux)
         guard let start = residentMB() else { return }
         var policy = Policy(growthMB: growthMB, baselineMB: start)
@@ -49,10 +48,18 @@ enum HeapTrim {
         #endif
     }
 
-    /// Resident set size (the bench's `/proc/self/statm` reading), nil where it cannot be read.
-    static func residentMB() -> Double? {
-        let bytes = Measure.residentBytes()
+    /// Resident set size in MB, nil where it cannot be read.
+    public static func residentMB() -> Double? {
+        let bytes = residentBytes()
         return bytes > 0 ? Double(bytes) / 1_048_576 : nil
+    }
+
+    /// Resident set size in bytes (Linux /proc/self/statm; 0 elsewhere). The bench reads it too.
+    public static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 }
 

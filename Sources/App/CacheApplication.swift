@@ -1,0 +1,88 @@
+import Arbitrage
+import Cache
+import Ingest
+import Logging
+import Server
+import ServiceLifecycle
+
+/// The process as one `ServiceGroup`, used by `run`, `demo`, the bench and the tests.
+///
+/// ServiceGroup starts the services together and shuts them down one at a time in reverse list
+/// order, each after the previous one has finished. The list is therefore: database, snapshots,
+/// heap trim, API, recorder, arbitrage, extra tasks, ingest — so a shutdown stops ingest first,
+/// then arbitrage and the recorder, then the API, then the final snapshot, then closes the
+/// database. A service that throws (the API's port is taken) shuts the group down in the same
+/// order and `run()` throws that error.
+///
+/// ```swift
+/// var settings = ApplicationSettings(store: store, ingest: config.ingest, api: config.api, router: config.router)
+/// let app = CacheApplication(settings)
+/// try await app.run()        // until SIGINT / SIGTERM or `triggerGracefulShutdown()`
+/// ```
+public final class CacheApplication: Sendable {
+    public let store: PoolStore
+    public let ingest: IngestEngine?
+    public let arbitrage: ArbitrageService?
+    public let server: APIServer?
+    public let metrics: ServiceMetrics
+    /// In list order (see the type's comment).
+    public let services: [any Service]
+    let group: ServiceGroup
+
+    public init(_ s: ApplicationSettings) {
+        store = s.store
+        let logger = s.logger
+        var engine: IngestEngine?
+        if let config = s.ingest {
+            do {
+                engine = try s.source.map { IngestEngine(store: s.store, config: config, source: $0, logger: logger) }
+                    ?? IngestEngine(store: s.store, config: config, logger: logger)
+            } catch {
+                // A config the engine cannot work with: keep serving what the store holds (warm start).
+                logger.error("live ingestion cannot start: \(error)")
+            }
+        }
+        // `max_hops` is validated by the config loader.
+        let arbitrage = s.router.map { ArbitrageService(store: s.store, config: ArbitrageConfig(maxHops: $0.maxHops), router: $0, logger: logger) }
+        let metrics = ServiceMetrics()
+        let server = s.api.map {
+            APIServer(store: s.store, settings: $0, ingest: engine, opportunities: arbitrage, persistence: s.database,
+                      configNotes: s.notes, metrics: metrics, logger: logger)
+        }
+        (ingest, self.arbitrage, self.server, self.metrics) = (engine, arbitrage, server, metrics)
+
+        var list: [any Service] = []
+        if let database = s.database { list.append(DatabaseService(database: database)) }
+        if let snapshotter = s.snapshotter {
+            list.append(SnapshotService(snapshotter: snapshotter, every: s.snapshotInterval, logger: logger, output: s.output))
+        }
+        if s.heapTrim { list.append(TaskService("heap trim") { await HeapTrim.run(every: 5, logger: logger) }) }
+        if let server { list.append(APIService(server: server, onReady: s.onListening)) }
+        if let database = s.database, s.recordOpportunities, let arbitrage {
+            list.append(RecorderService(recorder: OpportunityRecorder(provider: arbitrage, database: database, metrics: metrics, logger: logger)))
+        }
+        if let arbitrage { list.append(arbitrage) }
+        if s.startupReport {
+            let store = s.store, output = s.output
+            list.append(TaskService("startup report") { await StartupReport.run(store: store, output: output) })
+        }
+        list += s.tasks
+        if let engine { list.append(IngestService(engine: engine)) }
+        services = list
+
+        // Every service, on ending or failing, shuts the group down in order (never a plain cancel,
+        // which would stop everything at once and race the final snapshot).
+        var config = ServiceGroupConfiguration(
+            services: list.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup) },
+            gracefulShutdownSignals: s.signals, logger: logger)
+        // Bounded: a part that ignores its shutdown is cancelled after this.
+        config.maximumGracefulShutdownDuration = Duration.seconds(20)
+        config.maximumCancellationDuration = Duration.seconds(5)
+        group = ServiceGroup(configuration: config)
+    }
+
+    /// Runs every service until a signal, `triggerGracefulShutdown()` or a failure; throws the first service error.
+    public func run() async throws { try await group.run() }
+
+    public func triggerGracefulShutdown() async { await group.triggerGracefulShutdown() }
+}
