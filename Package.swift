@@ -92,8 +92,10 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
+        // The soak harness: the simulator, a real proxy and the service as child processes under faults.
+        .target(name: "Soak", dependencies: ["RPC", "Simulator", "SolanaCore"]),
         .target(name: "CLI", dependencies: [
-            "App",
+            "App", "Soak",
             "Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Config", "Persistence", "Server", "Bench", "Ingest", "Arbitrage", "RPC",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -103,7 +105,7 @@ let package = Package(
         .testTarget(name: "PoolMathTests", dependencies: ["PoolMath"]),
         // Vectors/ is read by path (#filePath), not bundled.
         .testTarget(name: "DexTests", dependencies: ["Dex", "SolanaCore", "PoolMath"], exclude: ["Vectors"]),
-        .testTarget(name: "CLITests", dependencies: ["CLI", "App", "Dex", "SolanaCore", "Config"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "App", "Dex", "SolanaCore", "Config", "Soak"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "CacheTests", dependencies: ["Cache", "Dex", "SolanaCore", "Simulator"]),
         .testTarget(name: "ArbitrageTests", dependencies: ["App", "Cache", "Config", "Arbitrage", "Simulator", "Dex", "SolanaCore", "PoolMath", "Server"]),

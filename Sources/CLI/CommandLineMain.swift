@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Soak
 
 /// `solana-pool-cache <command> …`: parses with ArgumentParser (`RootCommand`), runs the command,
 /// and returns the process exit code. `--help` on any command prints its options (exit 0); every

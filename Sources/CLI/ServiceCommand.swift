@@ -2,7 +2,6 @@ import App
 import Arbitrage
 import Cache
 import Config
-import Dispatch
 import Foundation
 import Ingest
 import Logging
@@ -71,16 +70,5 @@ enum ServiceCommand {
     static func serve(_ settings: ApplicationSettings) async throws {
         try await CacheApplication(settings).run()
         print("stopped")
-    }
-
-    /// The soak harness's own signal handling (it stops child processes, not a ServiceGroup).
-    static func stopOnSignals(_ stop: @escaping @Sendable () -> Void) -> [DispatchSourceSignal] {
-        [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
-            signal(sig, SIG_IGN)
-            let s = DispatchSource.makeSignalSource(signal: sig)
-            s.setEventHandler(handler: stop)
-            s.resume()
-            return s
-        }
     }
 }

@@ -1,4 +1,4 @@
-@testable import CLI
+@testable import Soak
 import Config
 import Foundation
 import SolanaCore

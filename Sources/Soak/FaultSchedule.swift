@@ -1,0 +1,17 @@
+import Foundation
+import SolanaCore
+
+/// The rotation of faults: every kind in turn, the proxy restart only when a proxy is in use.
+///
+/// ```swift
+/// let schedule = FaultSchedule(withProxy: true)
+/// schedule.fault(number: 0)   // .drop
+/// ```
+struct FaultSchedule: Sendable {
+    let rotation: [SoakFault]
+    init(withProxy: Bool) {
+        rotation = SoakFault.allCases.filter { withProxy || $0 != .proxyRestart }
+    }
+    /// The n-th fault injected (0-based), cycling through the rotation.
+    func fault(number n: Int) -> SoakFault { rotation[((n % rotation.count) + rotation.count) % rotation.count] }
+}
