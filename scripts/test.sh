@@ -11,6 +11,8 @@ python3 -c "import solana.rpc.websocket_api" 2>/dev/null || python3 -m pip insta
 ./scripts/check-imports.py
 # Outside Sources/Dex no code names a DEX (everything asks DexRegistry).
 ./scripts/check-dex-names.py
+# Formatting and lint rules of the repo's .swift-format (fix with: swift format format -i -r Sources Tests).
+swift format lint --strict --recursive Sources Tests
 swift build --build-tests
 # Each test in its own process with a deadline (scripts/run-xctests.py says why not `swift test --parallel`).
 ./scripts/run-xctests.py --workers 2

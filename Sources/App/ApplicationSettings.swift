@@ -37,8 +37,10 @@ public struct ApplicationSettings: Sendable {
     /// More parts (the demo's progress lines), stopped right after ingest.
     public var tasks: [TaskService] = []
 
-    public init(store: PoolStore, ingest: IngestConfig? = nil, api: APISettings? = nil, router: RouterSettings? = nil,
-                logger: Logger = Logger(label: "solana-pool-cache")) {
+    public init(
+        store: PoolStore, ingest: IngestConfig? = nil, api: APISettings? = nil, router: RouterSettings? = nil,
+        logger: Logger = Logger(label: "solana-pool-cache")
+    ) {
         self.store = store; self.ingest = ingest; self.api = api; self.router = router; self.logger = logger
     }
 }

@@ -25,8 +25,10 @@ public final class ArbitrageService: OpportunityProvider, Service, @unchecked Se
     private var cycleStats: (byHops: [Int: Int], truncated: Bool)?
     private var warnedTruncation = false
 
-    public init(store: PoolStore, config: ArbitrageConfig, router: RouterSettings = RouterSettings(minROIPercent: 0, maxHops: 3),
-         logger: Logger = Logger(label: "arbitrage")) {
+    public init(
+        store: PoolStore, config: ArbitrageConfig, router: RouterSettings = RouterSettings(minROIPercent: 0, maxHops: 3),
+        logger: Logger = Logger(label: "arbitrage")
+    ) {
         self.store = store
         self.engine = ArbitrageEngine(config: config)
         self.router = router
@@ -93,7 +95,8 @@ public final class ArbitrageService: OpportunityProvider, Service, @unchecked Se
             cycleStats = stats
             if stats.truncated && !warnedTruncation {
                 warnedTruncation = true
-                logger.warning("arbitrage: more than \(engine.config.maxCycles) mint cycles up to \(engine.config.maxHops) hops; the longest are not searched")
+                logger.warning(
+                    "arbitrage: more than \(engine.config.maxCycles) mint cycles up to \(engine.config.maxHops) hops; the longest are not searched")
             }
             return standing
         }()
@@ -111,8 +114,9 @@ public final class ArbitrageService: OpportunityProvider, Service, @unchecked Se
 
     public func routerStatus() -> RouterStatus? {
         let stats = lock.withLock { cycleStats }
-        return RouterStatus(mode: router.mode, modeApplied: false, minROIPercent: router.minROIPercent, maxHops: engine.config.maxHops,
-                            cyclesByHops: stats?.byHops, cyclesTruncated: stats?.truncated ?? false)
+        return RouterStatus(
+            mode: router.mode, modeApplied: false, minROIPercent: router.minROIPercent, maxHops: engine.config.maxHops,
+            cyclesByHops: stats?.byHops, cyclesTruncated: stats?.truncated ?? false)
     }
 
     /// The original `/scan-arbitrage`: two-pool round trips, both pools' mid prices in pool A's order,

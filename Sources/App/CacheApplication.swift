@@ -35,7 +35,8 @@ public final class CacheApplication: Sendable {
         var engine: IngestEngine?
         if let config = s.ingest {
             do {
-                engine = try s.source.map { IngestEngine(store: s.store, config: config, source: $0, logger: logger) }
+                engine =
+                    try s.source.map { IngestEngine(store: s.store, config: config, source: $0, logger: logger) }
                     ?? IngestEngine(store: s.store, config: config, logger: logger)
             } catch {
                 // A config the engine cannot work with: keep serving what the store holds (warm start).
@@ -46,8 +47,9 @@ public final class CacheApplication: Sendable {
         let arbitrage = s.router.map { ArbitrageService(store: s.store, config: ArbitrageConfig(maxHops: $0.maxHops), router: $0, logger: logger) }
         let metrics = ServiceMetrics()
         let server = s.api.map {
-            APIServer(store: s.store, settings: $0, ingest: engine, opportunities: arbitrage, persistence: s.database,
-                      configNotes: s.notes, metrics: metrics, logger: logger)
+            APIServer(
+                store: s.store, settings: $0, ingest: engine, opportunities: arbitrage, persistence: s.database,
+                configNotes: s.notes, metrics: metrics, logger: logger)
         }
         (ingest, self.arbitrage, self.server, self.metrics) = (engine, arbitrage, server, metrics)
 
@@ -73,7 +75,9 @@ public final class CacheApplication: Sendable {
         // Every service, on ending or failing, shuts the group down in order (never a plain cancel,
         // which would stop everything at once and race the final snapshot).
         var config = ServiceGroupConfiguration(
-            services: list.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup) },
+            services: list.map {
+                .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)
+            },
             gracefulShutdownSignals: s.signals, logger: logger)
         // Bounded: a part that ignores its shutdown is cancelled after this.
         config.maximumGracefulShutdownDuration = Duration.seconds(20)

@@ -33,18 +33,18 @@ public enum HeapTrim {
     /// Checks resident memory every `seconds` until cancelled; trims after growth.
     public static func run(every seconds: Double, growthMB: Double = 8, logger: Logger) async {
         #if os(Linux)
-        guard let start = residentMB() else { return }
-        var policy = Policy(growthMB: growthMB, baselineMB: start)
-        while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(seconds))
-            guard let before = residentMB(), policy.shouldTrim(residentMB: before) else { continue }
-            let began = ContinuousClock.now
-            _ = glibcMallocTrim(0)
-            let took = ContinuousClock.now - began
-            let after = residentMB() ?? before
-            policy.trimmed(residentMB: after)
-            logger.debug("heap trim: \(Int(before)) → \(Int(after)) MB resident in \(took)")
-        }
+            guard let start = residentMB() else { return }
+            var policy = Policy(growthMB: growthMB, baselineMB: start)
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(seconds))
+                guard let before = residentMB(), policy.shouldTrim(residentMB: before) else { continue }
+                let began = ContinuousClock.now
+                _ = glibcMallocTrim(0)
+                let took = ContinuousClock.now - began
+                let after = residentMB() ?? before
+                policy.trimmed(residentMB: after)
+                logger.debug("heap trim: \(Int(before)) → \(Int(after)) MB resident in \(took)")
+            }
         #endif
     }
 
@@ -64,7 +64,7 @@ public enum HeapTrim {
 }
 
 #if os(Linux)
-/// `int malloc_trim(size_t pad)` from <malloc.h>, which Swift's Glibc module does not import.
-@_silgen_name("malloc_trim")
-private func glibcMallocTrim(_ pad: UInt) -> Int32
+    /// `int malloc_trim(size_t pad)` from <malloc.h>, which Swift's Glibc module does not import.
+    @_silgen_name("malloc_trim")
+    private func glibcMallocTrim(_ pad: UInt) -> Int32
 #endif

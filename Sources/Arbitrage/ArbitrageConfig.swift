@@ -54,21 +54,25 @@ public struct ArbitrageConfig: Sendable {
     /// periodic full scan still searches up to `maxSearchesPerCycle` per cycle. `Int.max` = no cap.
     public var maxSearchesPerChange: Int
 
-    public init(startMints: [Pubkey] = [KnownMints.wsol, KnownMints.usdc, KnownMints.usdt],
-                maxHops: Int = 3,
-                maxInput: [Pubkey: UInt64] = [KnownMints.wsol: 100_000_000_000, KnownMints.usdc: 10_000_000_000,
-                                              KnownMints.usdt: 10_000_000_000],
-                txCostLamports: UInt64 = 5_000 + 10_000,
-                minProfitLamports: UInt64 = 0,
-                maxAgeMs: Int64 = 60_000,
-                maxSlotSpread: UInt64 = 150,
-                outlierThresholdBps: UInt64 = 1_000,
-                skipOutliers: Bool = false,
-                fullScanIntervalMs: Int64 = 5_000,
-                maxResults: Int = 100,
-                maxSearchesPerCycle: Int = 32,
-                maxSearchesPerChange: Int = 8,
-                maxCycles: Int = 100_000) {
+    public init(
+        startMints: [Pubkey] = [KnownMints.wsol, KnownMints.usdc, KnownMints.usdt],
+        maxHops: Int = 3,
+        maxInput: [Pubkey: UInt64] = [
+            KnownMints.wsol: 100_000_000_000, KnownMints.usdc: 10_000_000_000,
+            KnownMints.usdt: 10_000_000_000,
+        ],
+        txCostLamports: UInt64 = 5_000 + 10_000,
+        minProfitLamports: UInt64 = 0,
+        maxAgeMs: Int64 = 60_000,
+        maxSlotSpread: UInt64 = 150,
+        outlierThresholdBps: UInt64 = 1_000,
+        skipOutliers: Bool = false,
+        fullScanIntervalMs: Int64 = 5_000,
+        maxResults: Int = 100,
+        maxSearchesPerCycle: Int = 32,
+        maxSearchesPerChange: Int = 8,
+        maxCycles: Int = 100_000
+    ) {
         self.startMints = startMints
         self.maxHops = maxHops
         self.maxInput = maxInput

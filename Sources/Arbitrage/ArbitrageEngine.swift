@@ -223,8 +223,10 @@ public final class ArbitrageEngine {
         walk(0, RateBound.one)
     }
 
-    private func sizeAndPrice(_ cycle: MintCycle, _ legs: [Candidate], maxIn: UInt64,
-                              costs: (txCost: UInt64, minProfit: UInt64, lamportsPerUnit: UInt128), scan: Scan) -> Opportunity? {
+    private func sizeAndPrice(
+        _ cycle: MintCycle, _ legs: [Candidate], maxIn: UInt64,
+        costs: (txCost: UInt64, minProfit: UInt64, lamportsPerUnit: UInt128), scan: Scan
+    ) -> Opportunity? {
         var lo = UInt64.max, hi: UInt64 = 0
         for l in legs { lo = min(lo, l.slot); hi = max(hi, l.slot) }
         if hi - lo > config.maxSlotSpread { return nil }
@@ -255,17 +257,21 @@ public final class ArbitrageEngine {
         var amount = best.size
         for i in 0..<k {
             guard let q = try? legs[i].model.quote(amountIn: amount, inputMint: inputs[i], context: context),
-                  let e = pools[legs[i].address] else { return nil }
-            route.append(RouteLeg(pool: legs[i].address, dex: q.dex, inputMint: q.inputMint, outputMint: q.outputMint,
-                                  inAmount: amount, outAmount: q.amountOut, midPrice: e.mid,
-                                  inputIsTokenA: q.inputMint == e.snapshot.model.mintA,
-                                  priceStatus: priceStatus(legs[i].address), updatedAtMs: e.snapshot.updatedAtMs))
+                let e = pools[legs[i].address]
+            else { return nil }
+            route.append(
+                RouteLeg(
+                    pool: legs[i].address, dex: q.dex, inputMint: q.inputMint, outputMint: q.outputMint,
+                    inAmount: amount, outAmount: q.amountOut, midPrice: e.mid,
+                    inputIsTokenA: q.inputMint == e.snapshot.model.mintA,
+                    priceStatus: priceStatus(legs[i].address), updatedAtMs: e.snapshot.updatedAtMs))
             amount = q.amountOut
         }
-        return Opportunity(inputMint: mints[cycle.start], inputAmount: best.size, outputAmount: amount, grossProfit: gross,
-                           txCost: costs.txCost, profit: net,
-                           profitLamports: RateBound.convertDown(net, rate: costs.lamportsPerUnit),
-                           route: route, slot: scan.time.slot, detectedAtMs: scan.time.unixMs, quoteCalls: best.evaluations * k)
+        return Opportunity(
+            inputMint: mints[cycle.start], inputAmount: best.size, outputAmount: amount, grossProfit: gross,
+            txCost: costs.txCost, profit: net,
+            profitLamports: RateBound.convertDown(net, rate: costs.lamportsPerUnit),
+            route: route, slot: scan.time.slot, detectedAtMs: scan.time.unixMs, quoteCalls: best.evaluations * k)
     }
 
     private func ranked(_ found: [Opportunity]) -> [Opportunity] {
@@ -309,8 +315,10 @@ public final class ArbitrageEngine {
             result = (config.txCostLamports, config.minProfitLamports, RateBound.one)
         } else if let sol = mintIds[KnownMints.wsol], let unitsPerLamport = medianMid(from: sol, to: start), unitsPerLamport != 0 {
             let lamportsPerUnit = RateBound.down(num: BigNat(RateBound.one), den: BigNat(unitsPerLamport))
-            result = (RateBound.convertUp(config.txCostLamports, rate: unitsPerLamport),
-                      RateBound.convertUp(config.minProfitLamports, rate: unitsPerLamport), lamportsPerUnit)
+            result = (
+                RateBound.convertUp(config.txCostLamports, rate: unitsPerLamport),
+                RateBound.convertUp(config.minProfitLamports, rate: unitsPerLamport), lamportsPerUnit
+            )
         }
         scan.costs[start] = .some(result)
         return result
@@ -354,8 +362,10 @@ public final class ArbitrageEngine {
         }
         for k in neighbours.keys { neighbours[k]!.sort() }
         let starts = config.startMints.compactMap { mintIds[$0] }
-        (cycles, _cyclesTruncated) = MintCycle.enumerate(starts: starts, maxHops: config.maxHops, limit: config.maxCycles,
-                                                        neighbours: neighbours) { x, y in
+        (cycles, _cyclesTruncated) = MintCycle.enumerate(
+            starts: starts, maxHops: config.maxHops, limit: config.maxCycles,
+            neighbours: neighbours
+        ) { x, y in
             self.pairPools[MintCycle.pairKey(x, y)]?.count ?? 0
         }
         cyclesByPair.removeAll(keepingCapacity: true)
@@ -382,14 +392,18 @@ public final class ArbitrageEngine {
         let raw = price.priceBPerA.scaled(byPow10: Int(price.decimalsB) - Int(price.decimalsA))
         e.midAB = RateBound.down(num: raw.num, den: raw.den)
         e.midBA = RateBound.down(num: raw.den, den: raw.num)
-        e.boundAB = bound(model, input: price.mintA, decimals: price.decimalsA, reserve: price.reserveA,
-                          midNum: raw.num, midDen: raw.den, context: context)
-        e.boundBA = bound(model, input: price.mintB, decimals: price.decimalsB, reserve: price.reserveB,
-                          midNum: raw.den, midDen: raw.num, context: context)
+        e.boundAB = bound(
+            model, input: price.mintA, decimals: price.decimalsA, reserve: price.reserveA,
+            midNum: raw.num, midDen: raw.den, context: context)
+        e.boundBA = bound(
+            model, input: price.mintB, decimals: price.decimalsB, reserve: price.reserveB,
+            midNum: raw.den, midDen: raw.num, context: context)
     }
 
-    private func bound(_ model: any PoolModel, input: Pubkey, decimals: UInt8, reserve: UInt64?,
-                       midNum: BigNat, midDen: BigNat, context: QuoteContext) -> UInt128 {
+    private func bound(
+        _ model: any PoolModel, input: Pubkey, decimals: UInt8, reserve: UInt64?,
+        midNum: BigNat, midDen: BigNat, context: QuoteContext
+    ) -> UInt128 {
         // Probe: 1/1000 of a whole token, at most 1/10_000 of the input reserve, at least 1 unit.
         var probe: UInt64 = 1
         for _ in 0..<max(0, Int(decimals) - 3) { probe *= 10 }

@@ -16,8 +16,10 @@ struct MintCycle: Sendable {
     /// pools. A 2-hop cycle trades one pair twice, so it needs two pools of that pair. Shorter
     /// cycles come first (one depth-first pass per length), so when `limit` cuts the list it is the
     /// longest cycles that are left out; `truncated` says whether that happened.
-    static func enumerate(starts: [Int], maxHops: Int, limit: Int = .max, neighbours: [Int: [Int]],
-                          poolCount: (Int, Int) -> Int) -> (cycles: [MintCycle], truncated: Bool) {
+    static func enumerate(
+        starts: [Int], maxHops: Int, limit: Int = .max, neighbours: [Int: [Int]],
+        poolCount: (Int, Int) -> Int
+    ) -> (cycles: [MintCycle], truncated: Bool) {
         var out: [MintCycle] = []
         var path: [Int] = []
         var truncated = false

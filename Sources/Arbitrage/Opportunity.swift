@@ -17,8 +17,10 @@ public struct RouteLeg: Sendable, Equatable {
     public var priceStatus: PriceStatus
     public var updatedAtMs: Int64
 
-    public init(pool: Pubkey, dex: DexKind, inputMint: Pubkey, outputMint: Pubkey, inAmount: UInt64, outAmount: UInt64,
-                midPrice: Ratio? = nil, inputIsTokenA: Bool, priceStatus: PriceStatus = .ok, updatedAtMs: Int64 = 0) {
+    public init(
+        pool: Pubkey, dex: DexKind, inputMint: Pubkey, outputMint: Pubkey, inAmount: UInt64, outAmount: UInt64,
+        midPrice: Ratio? = nil, inputIsTokenA: Bool, priceStatus: PriceStatus = .ok, updatedAtMs: Int64 = 0
+    ) {
         self.pool = pool; self.dex = dex; self.inputMint = inputMint; self.outputMint = outputMint; self.inAmount = inAmount
         self.outAmount = outAmount; self.midPrice = midPrice; self.inputIsTokenA = inputIsTokenA; self.priceStatus = priceStatus
         self.updatedAtMs = updatedAtMs
@@ -55,8 +57,10 @@ public struct Opportunity: Sendable, Equatable {
     /// Quote calls spent on the size search.
     public var quoteCalls: Int
 
-    public init(inputMint: Pubkey, inputAmount: UInt64, outputAmount: UInt64, grossProfit: UInt64, txCost: UInt64, profit: UInt64,
-                profitLamports: UInt64, route: [RouteLeg], slot: UInt64, detectedAtMs: Int64, quoteCalls: Int) {
+    public init(
+        inputMint: Pubkey, inputAmount: UInt64, outputAmount: UInt64, grossProfit: UInt64, txCost: UInt64, profit: UInt64,
+        profitLamports: UInt64, route: [RouteLeg], slot: UInt64, detectedAtMs: Int64, quoteCalls: Int
+    ) {
         self.inputMint = inputMint; self.inputAmount = inputAmount; self.outputAmount = outputAmount; self.grossProfit = grossProfit
         self.txCost = txCost; self.profit = profit; self.profitLamports = profitLamports
         self.route = route; self.slot = slot; self.detectedAtMs = detectedAtMs; self.quoteCalls = quoteCalls
@@ -84,9 +88,10 @@ public struct Opportunity: Sendable, Equatable {
         let (hi, lo) = greater(pa, pbAligned) ? (pa, pbAligned) : (pbAligned, pa)
         // (hi − lo) / lo × 100 = (hi.num·lo.den − lo.num·hi.den) × 100 / (hi.den · lo.num)
         let diff = Ratio(num: (hi.num * lo.den - lo.num * hi.den) * BigNat(100), den: hi.den * lo.num)
-        return PairGap(poolA: a.pool, poolADex: a.dex, poolAPrice: pa, poolB: b.pool, poolBDex: b.dex, poolBPrice: pbAligned,
-                       pair: "\(KnownMints.symbol(tokenA(a)))/\(KnownMints.symbol(tokenB(a)))", priceDiffPercent: diff,
-                       estimatedProfitPercent: roiPercent, ageMs: max(0, nowMs - min(a.updatedAtMs, b.updatedAtMs)))
+        return PairGap(
+            poolA: a.pool, poolADex: a.dex, poolAPrice: pa, poolB: b.pool, poolBDex: b.dex, poolBPrice: pbAligned,
+            pair: "\(KnownMints.symbol(tokenA(a)))/\(KnownMints.symbol(tokenB(a)))", priceDiffPercent: diff,
+            estimatedProfitPercent: roiPercent, ageMs: max(0, nowMs - min(a.updatedAtMs, b.updatedAtMs)))
     }
 
     private func tokenA(_ leg: RouteLeg) -> Pubkey { leg.inputIsTokenA ? leg.inputMint : leg.outputMint }

@@ -22,8 +22,10 @@ public struct PairGap: Sendable, Equatable {
     /// Age of the older pool's state.
     public var ageMs: Int64
 
-    public init(poolA: Pubkey, poolADex: DexKind, poolAPrice: Ratio, poolB: Pubkey, poolBDex: DexKind, poolBPrice: Ratio, pair: String,
-                priceDiffPercent: Ratio, estimatedProfitPercent: Ratio, ageMs: Int64) {
+    public init(
+        poolA: Pubkey, poolADex: DexKind, poolAPrice: Ratio, poolB: Pubkey, poolBDex: DexKind, poolBPrice: Ratio, pair: String,
+        priceDiffPercent: Ratio, estimatedProfitPercent: Ratio, ageMs: Int64
+    ) {
         self.poolA = poolA; self.poolADex = poolADex; self.poolAPrice = poolAPrice; self.poolB = poolB; self.poolBDex = poolBDex
         self.poolBPrice = poolBPrice; self.pair = pair; self.priceDiffPercent = priceDiffPercent
         self.estimatedProfitPercent = estimatedProfitPercent; self.ageMs = ageMs

@@ -29,8 +29,10 @@ public enum APIBench {
 
     /// `opportunities` builds what `/scan-arbitrage` reads (the CLI passes its arbitrage service,
     /// which lives above this target) once the store is filled.
-    public static func run(poolCounts: [Int], settings: Settings,
-                           opportunities: @escaping @Sendable (PoolStore) -> (any OpportunityProvider)?) async throws -> [BenchResult] {
+    public static func run(
+        poolCounts: [Int], settings: Settings,
+        opportunities: @escaping @Sendable (PoolStore) -> (any OpportunityProvider)?
+    ) async throws -> [BenchResult] {
         var out: [BenchResult] = [try await floor(settings: settings)]
         for n in poolCounts { out += try await runOne(pools: n, settings: settings, opportunities: opportunities) }
         return out
@@ -45,17 +47,20 @@ public enum APIBench {
         var quiet = Logger(label: "bench-floor")
         quiet.logLevel = .error
         let ports = ReadyPorts()
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { ports.set($0.localAddress?.port ?? 0, 0) }, logger: quiet)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { ports.set($0.localAddress?.port ?? 0, 0) }, logger: quiet)
         let task = Task { do { try await GracefulStop.run([app], logger: quiet) } catch { ports.fail(error); throw error } }
         defer { task.cancel() }
         let (port, _) = try await ports.wait(timeout: 30)
         let s = settings
         let single = try await Task.detached {
-            try HTTPLoader.run(port: port, request: HTTPLoader.get("/floor"), concurrency: 1, seconds: s.latencySeconds, maxRequests: s.latencyMaxRequests)
+            try HTTPLoader.run(
+                port: port, request: HTTPLoader.get("/floor"), concurrency: 1, seconds: s.latencySeconds, maxRequests: s.latencyMaxRequests)
         }.value
-        return Measure.summarize(name: "api_floor", unit: "µs", values: single.latenciesMicros,
-                                 note: "bare Hummingbird route, 1 client, keep-alive, response \(single.bodyBytes) bytes")
+        return Measure.summarize(
+            name: "api_floor", unit: "µs", values: single.latenciesMicros,
+            note: "bare Hummingbird route, 1 client, keep-alive, response \(single.bodyBytes) bytes")
     }
 
     /// A store holding every account of `n` cloned pools, as ingestion would leave it.
@@ -74,8 +79,10 @@ public enum APIBench {
         return (store, cluster)
     }
 
-    static func runOne(pools n: Int, settings: Settings,
-                       opportunities: @escaping @Sendable (PoolStore) -> (any OpportunityProvider)?) async throws -> [BenchResult] {
+    static func runOne(
+        pools n: Int, settings: Settings,
+        opportunities: @escaping @Sendable (PoolStore) -> (any OpportunityProvider)?
+    ) async throws -> [BenchResult] {
         let (store, _) = try filledStore(pools: n)
         let provider = opportunities(store)
         var quiet = Logger(label: "bench-api")
@@ -98,16 +105,22 @@ public enum APIBench {
         var rows: [BenchResult] = []
         for (name, request) in cases {
             // Blocking socket threads: keep them off the cooperative pool the server runs on.
-            let single = try await Task.detached { try HTTPLoader.run(port: port, request: request, concurrency: 1, seconds: s.latencySeconds, maxRequests: s.latencyMaxRequests) }.value
+            let single = try await Task.detached {
+                try HTTPLoader.run(port: port, request: request, concurrency: 1, seconds: s.latencySeconds, maxRequests: s.latencyMaxRequests)
+            }.value
             var note = "1 client, keep-alive, response \(single.bodyBytes) bytes"
             if single.errors > 0 { note += ", \(single.errors) errors (\(single.firstError ?? "?"))" }
             rows.append(Measure.summarize(name: name, pools: n, unit: "µs", values: single.latenciesMicros, note: note))
-            let load = try await Task.detached { try HTTPLoader.run(port: port, request: request, concurrency: s.concurrency, seconds: s.loadSeconds, maxRequests: Int.max / 2) }.value
+            let load = try await Task.detached {
+                try HTTPLoader.run(port: port, request: request, concurrency: s.concurrency, seconds: s.loadSeconds, maxRequests: Int.max / 2)
+            }.value
             let sorted = Measure.summarize(name: "", unit: "", values: load.latenciesMicros)
             var loadNote = String(format: "%d clients, keep-alive: latency p50 %.0f µs, p99 %.0f µs", s.concurrency, sorted.p50, sorted.p99)
             if load.errors > 0 { loadNote += ", \(load.errors) errors (\(load.firstError ?? "?"))" }
-            rows.append(BenchResult(name: name + "_throughput", pools: n, unit: "req/s", p50: load.requestsPerSecond, p99: load.requestsPerSecond,
-                                    mean: load.requestsPerSecond, samples: load.latenciesMicros.count, note: loadNote))
+            rows.append(
+                BenchResult(
+                    name: name + "_throughput", pools: n, unit: "req/s", p50: load.requestsPerSecond, p99: load.requestsPerSecond,
+                    mean: load.requestsPerSecond, samples: load.latenciesMicros.count, note: loadNote))
         }
         return rows
     }

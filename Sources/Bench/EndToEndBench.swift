@@ -26,12 +26,15 @@ public enum EndToEndBench {
         public var throughputSeconds: Double
         public var readyTimeoutSeconds: Double
 
-        public static let quick = Settings(latencySwaps: 400, latencyRate: 400, throughputRates: [1_000, 2_000, 4_000, 8_000],
-                                           throughputSeconds: 1, readyTimeoutSeconds: 90)
-        public static let full = Settings(latencySwaps: 2_000, latencyRate: 500, throughputRates: [1_000, 2_000, 4_000, 8_000, 16_000],
-                                          throughputSeconds: 2, readyTimeoutSeconds: 600)
-        public static let tiny = Settings(latencySwaps: 20, latencyRate: 200, throughputRates: [200], throughputSeconds: 0.2,
-                                          readyTimeoutSeconds: 60)
+        public static let quick = Settings(
+            latencySwaps: 400, latencyRate: 400, throughputRates: [1_000, 2_000, 4_000, 8_000],
+            throughputSeconds: 1, readyTimeoutSeconds: 90)
+        public static let full = Settings(
+            latencySwaps: 2_000, latencyRate: 500, throughputRates: [1_000, 2_000, 4_000, 8_000, 16_000],
+            throughputSeconds: 2, readyTimeoutSeconds: 600)
+        public static let tiny = Settings(
+            latencySwaps: 20, latencyRate: 200, throughputRates: [200], throughputSeconds: 0.2,
+            readyTimeoutSeconds: 60)
     }
 
     public static func run(poolCounts: [Int], settings: Settings) async throws -> [BenchResult] {
@@ -64,10 +67,12 @@ public enum EndToEndBench {
         let ctx = QuoteContext(now: cluster.now, slot: cluster.slot)
         return cluster.poolAddresses.compactMap { p in
             guard let m = cluster.model(p), let price = try? m.price(context: ctx),
-                  let ra = price.reserveA, let rb = price.reserveB, ra > 1_000_000, rb > 1_000_000 else { return nil }
+                let ra = price.reserveA, let rb = price.reserveB, ra > 1_000_000, rb > 1_000_000
+            else { return nil }
             let a = ra / 200_000, b = rb / 200_000
             guard (try? m.quote(amountIn: a, inputMint: m.mintA, context: ctx)) != nil,
-                  (try? m.quote(amountIn: b, inputMint: m.mintB, context: ctx)) != nil else { return nil }
+                (try? m.quote(amountIn: b, inputMint: m.mintB, context: ctx)) != nil
+            else { return nil }
             return Lane(pool: p, mintA: m.mintA, mintB: m.mintB, amountA: a, amountB: b)
         }
     }
@@ -105,7 +110,8 @@ public enum EndToEndBench {
             let conns = engine.connections()
             let subs = conns.reduce(0) { $0 + $1.subscriptions }
             if priced == poolKeys.count, !conns.isEmpty, conns.allSatisfy({ $0.state == .live }),
-               subs >= store.watchedAccounts().count {
+                subs >= store.watchedAccounts().count
+            {
                 ready = true
                 break
             }
@@ -129,7 +135,10 @@ public enum EndToEndBench {
 
         let lanes = lanes(cluster).filter { store.entry($0.pool)?.status == .ok }
         guard !lanes.isEmpty else {
-            return [BenchResult(name: "end_to_end", pools: n, unit: "µs", p50: .nan, p99: .nan, mean: .nan, samples: 0, note: "no tradeable pool became ready")]
+            return [
+                BenchResult(
+                    name: "end_to_end", pools: n, unit: "µs", p50: .nan, p99: .nan, mean: .nan, samples: 0, note: "no tradeable pool became ready")
+            ]
         }
         var laneIndex = 0, direction = false
         /// Writes one swap now (alternating direction keeps prices in place), with its timestamp.
@@ -138,7 +147,8 @@ public enum EndToEndBench {
             laneIndex += 1
             if laneIndex % lanes.count == 0 { direction.toggle() }
             let aToB = direction == (laneIndex & 1 == 0)
-            guard let s = try? cluster.swap(pool: lane.pool, inputMint: aToB ? lane.mintA : lane.mintB, amountIn: aToB ? lane.amountA : lane.amountB) else { return nil }
+            guard let s = try? cluster.swap(pool: lane.pool, inputMint: aToB ? lane.mintA : lane.mintB, amountIn: aToB ? lane.amountA : lane.amountB)
+            else { return nil }
             return Written(pool: s.pool, slot: s.slot, at: DispatchTime.now().uptimeNanoseconds)
         }
         /// Offers swaps at `rate`/s for `seconds` (paced in 1 ms steps), then waits for them to drain.
@@ -176,10 +186,13 @@ public enum EndToEndBench {
         let written = try await drive(rate: settings.latencyRate, count: settings.latencySwaps)
         let lat = latencies(written)
         let lost = written.count - lat.count
-        var rows = [Measure.summarize(name: "end_to_end", pools: n, unit: "µs", values: lat,
-                                      note: "swap written in simulator → last account visible in store, \(Int(settings.latencyRate)) swaps/s"
-                                        + (lost > 0 ? ", \(lost) not seen" : "") + (ready ? "" : ", not all pools ready (\(priced)/\(poolKeys.count))")
-                                        + String(format: ", ready in %.1f s", readySeconds))]
+        var rows = [
+            Measure.summarize(
+                name: "end_to_end", pools: n, unit: "µs", values: lat,
+                note: "swap written in simulator → last account visible in store, \(Int(settings.latencyRate)) swaps/s"
+                    + (lost > 0 ? ", \(lost) not seen" : "") + (ready ? "" : ", not all pools ready (\(priced)/\(poolKeys.count))")
+                    + String(format: ", ready in %.1f s", readySeconds))
+        ]
 
         // Throughput: the highest offered rate where every swap became visible and p99 stayed under 50 ms.
         var best: (rate: Double, updates: Double, p50: Double, p99: Double, samples: Int)?
@@ -199,12 +212,18 @@ public enum EndToEndBench {
             best = (achieved, applied / max(offeredSeconds, 1e-9), s.p50, s.p99, w.count)
         }
         if let best {
-            rows.append(BenchResult(name: "end_to_end_throughput", pools: n, unit: "updates/s", p50: best.updates, p99: best.updates, mean: best.updates,
-                                    samples: best.samples,
-                                    note: String(format: "account updates/s at %.0f swaps/s sustained (latency p50 %.0f µs, p99 %.0f µs); last tried: ", best.rate, best.p50, best.p99) + lastTried))
+            rows.append(
+                BenchResult(
+                    name: "end_to_end_throughput", pools: n, unit: "updates/s", p50: best.updates, p99: best.updates, mean: best.updates,
+                    samples: best.samples,
+                    note: String(
+                        format: "account updates/s at %.0f swaps/s sustained (latency p50 %.0f µs, p99 %.0f µs); last tried: ", best.rate, best.p50,
+                        best.p99) + lastTried))
         } else {
-            rows.append(BenchResult(name: "end_to_end_throughput", pools: n, unit: "updates/s", p50: .nan, p99: .nan, mean: .nan, samples: 0,
-                                    note: "no offered rate sustained; " + lastTried))
+            rows.append(
+                BenchResult(
+                    name: "end_to_end_throughput", pools: n, unit: "updates/s", p50: .nan, p99: .nan, mean: .nan, samples: 0,
+                    note: "no offered rate sustained; " + lastTried))
         }
         return rows
     }

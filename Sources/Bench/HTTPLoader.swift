@@ -1,8 +1,8 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An in-process HTTP/1.1 load generator over plain blocking sockets: `concurrency` threads, each
@@ -28,7 +28,9 @@ public enum HTTPLoader {
     }
 
     public static func post(_ path: String, json: String) -> [UInt8] {
-        Array("POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\nContent-Type: application/json\r\nContent-Length: \(json.utf8.count)\r\n\r\n\(json)".utf8)
+        Array(
+            "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\nContent-Type: application/json\r\nContent-Length: \(json.utf8.count)\r\n\r\n\(json)"
+                .utf8)
     }
 
     /// Runs until `seconds` have passed or `maxRequests` were sent in total.
@@ -72,9 +74,10 @@ public enum HTTPLoader {
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let all = results.all()
         let latencies = all.flatMap(\.latencies)
-        return Run(latenciesMicros: latencies, requestsPerSecond: Double(latencies.count) / max(elapsed, 1e-9),
-                   errors: all.reduce(0) { $0 + $1.errors }, firstError: all.compactMap(\.firstError).first,
-                   bodyBytes: all.map(\.bodyBytes).max() ?? 0)
+        return Run(
+            latenciesMicros: latencies, requestsPerSecond: Double(latencies.count) / max(elapsed, 1e-9),
+            errors: all.reduce(0) { $0 + $1.errors }, firstError: all.compactMap(\.firstError).first,
+            bodyBytes: all.map(\.bodyBytes).max() ?? 0)
     }
 
     struct ThreadResult { var latencies: [Double] = []; var errors = 0; var firstError: String?; var bodyBytes = 0 }
@@ -98,9 +101,9 @@ public enum HTTPLoader {
 
         init(port: Int) throws {
             #if canImport(Glibc)
-            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             #else
-            fd = socket(AF_INET, SOCK_STREAM, 0)
+                fd = socket(AF_INET, SOCK_STREAM, 0)
             #endif
             guard fd >= 0 else { throw BenchError.http("socket() failed: errno \(errno)") }
             var one: Int32 = 1
@@ -135,7 +138,8 @@ public enum HTTPLoader {
             buffer.removeFirst(headerEnd! + 4)
             let lines = head.split(separator: "\r\n")
             guard let statusLine = lines.first, statusLine.split(separator: " ").count >= 2,
-                  let status = Int(statusLine.split(separator: " ")[1]) else { throw BenchError.http("bad status line") }
+                let status = Int(statusLine.split(separator: " ")[1])
+            else { throw BenchError.http("bad status line") }
             var length: Int?, chunked = false
             for l in lines.dropFirst() {
                 let parts = l.split(separator: ":", maxSplits: 1)

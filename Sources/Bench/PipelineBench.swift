@@ -25,7 +25,9 @@ public enum DecodeApplyBench {
             guard let entry = store.entry(key), entry.status == .ok, let dex = entry.dex, !seen.contains(dex) else { continue }
             seen.insert(dex)
             // The account a swap rewrites most often: a vault for vault-reserve pools, the pool state otherwise.
-            let target = DexRegistry.descriptor(dex)?.priceInTokenAccounts == true ? (entry.watched.first { accounts[$0].map(TokenAccount.matches) ?? false } ?? key) : key
+            let target =
+                DexRegistry.descriptor(dex)?.priceInTokenAccounts == true
+                ? (entry.watched.first { accounts[$0].map(TokenAccount.matches) ?? false } ?? key) : key
             guard let update = accounts[target] else { continue }
             // Frames with increasing slots, prepared up front (the simulator's exact mainnet shape).
             let frames: [[UInt8]] = (0..<64).map { i in
@@ -33,17 +35,19 @@ public enum DecodeApplyBench {
             }
             var parser = PubSubParser()
             var i = 0
-            results.append(Measure.nanos(name: "decode_floor", dex: dex.rawValue, samples: samples, batch: 16) {
-                _ = try? parser.parse(frames[i & 63]); i &+= 1
-            })
+            results.append(
+                Measure.nanos(name: "decode_floor", dex: dex.rawValue, samples: samples, batch: 16) {
+                    _ = try? parser.parse(frames[i & 63]); i &+= 1
+                })
             var slot: UInt64 = 100
-            results.append(Measure.nanos(name: "decode_apply", dex: dex.rawValue, samples: samples, batch: 16) {
-                guard case .account(var note)? = try? parser.parse(frames[i & 63]) else { return }
-                note.slot = slot
-                slot += 1
-                store.apply(note.account(address: target), receivedAt: 0)
-                i &+= 1
-            })
+            results.append(
+                Measure.nanos(name: "decode_apply", dex: dex.rawValue, samples: samples, batch: 16) {
+                    guard case .account(var note)? = try? parser.parse(frames[i & 63]) else { return }
+                    note.slot = slot
+                    slot += 1
+                    store.apply(note.account(address: target), receivedAt: 0)
+                    i &+= 1
+                })
         }
         return results
     }
@@ -59,7 +63,9 @@ public enum ArbitrageBench {
             let pools = cluster.poolAddresses
             let time = ScanTime(unixMs: cluster.now * 1000, slot: cluster.slot)
             for p in pools where rng.next() % 10 == 0 {
-                guard let m = cluster.model(p), let price = try? m.price(context: time.quoteContext), let r = price.reserveA, r > 10_000 else { continue }
+                guard let m = cluster.model(p), let price = try? m.price(context: time.quoteContext), let r = price.reserveA, r > 10_000 else {
+                    continue
+                }
                 _ = try? cluster.swap(pool: p, inputMint: m.mintA, amountIn: r / 10_000 * (20 + rng.next() % 200))
             }
             let now = ScanTime(unixMs: cluster.now * 1000, slot: cluster.slot)
@@ -69,11 +75,14 @@ public enum ArbitrageBench {
             }
             results.append(Measure.nanos(name: "arb_full", pools: n, samples: samples ?? (quick ? 3 : 10), batch: 1) { _ = engine.scanAll(at: now) })
             var k = 0
-            results.append(Measure.nanos(name: "arb_incremental", pools: n, samples: samples ?? (quick ? 20 : 100), batch: 1) {
-                _ = engine.changed(pools[k % pools.count], at: now); k += 1
-            })
+            results.append(
+                Measure.nanos(name: "arb_incremental", pools: n, samples: samples ?? (quick ? 20 : 100), batch: 1) {
+                    _ = engine.changed(pools[k % pools.count], at: now); k += 1
+                })
         }
-        return results.map { r in var r = r; r.unit = "ns"; return r }
+        return results.map { r in
+            var r = r; r.unit = "ns"; return r
+        }
     }
 }
 
@@ -82,8 +91,10 @@ public enum MemoryBench {
     public static func run(poolCounts: [Int]) throws -> [BenchResult] {
         var results: [BenchResult] = []
         let base = Measure.residentBytes()
-        results.append(BenchResult(name: "rss", pools: 0, unit: "MB", p50: Double(base) / 1_048_576, p99: Double(base) / 1_048_576,
-                                   mean: Double(base) / 1_048_576, samples: 1))
+        results.append(
+            BenchResult(
+                name: "rss", pools: 0, unit: "MB", p50: Double(base) / 1_048_576, p99: Double(base) / 1_048_576,
+                mean: Double(base) / 1_048_576, samples: 1))
         for n in poolCounts {
             let accounts: [Pubkey: AccountData]
             do {
@@ -108,8 +119,10 @@ public enum MemoryBench {
             let mb = Double(after) / 1_048_576
             results.append(BenchResult(name: "rss", pools: store.poolCount, unit: "MB", p50: mb, p99: mb, mean: mb, samples: 1))
             let perPool = Double(max(0, after - before)) / Double(max(1, store.poolCount))
-            results.append(BenchResult(name: "rss_per_pool", pools: store.poolCount, unit: "bytes", p50: perPool, p99: perPool, mean: perPool, samples: 1,
-                                       note: "store rss growth ÷ pools (pool, vaults, arrays, mints held with their bytes)"))
+            results.append(
+                BenchResult(
+                    name: "rss_per_pool", pools: store.poolCount, unit: "bytes", p50: perPool, p99: perPool, mean: perPool, samples: 1,
+                    note: "store rss growth ÷ pools (pool, vaults, arrays, mints held with their bytes)"))
             withExtendedLifetime(store) {}
         }
         return results

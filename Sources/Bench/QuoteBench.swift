@@ -20,7 +20,8 @@ public enum QuoteBench {
         let ctx = QuoteContext(now: 1_783_355_400)
         for (key, account) in accounts.sorted(by: { $0.key < $1.key }) where AccountRegistry.poolModels.contains(where: { $0.isPool(account) }) {
             guard let pool = try? SnapshotQuoter.pool(address: key, accounts: accounts), !seen.contains(pool.dex),
-                  let price = try? pool.price(context: ctx) else { continue }
+                let price = try? pool.price(context: ctx)
+            else { continue }
             let input = pool.mintA
             let unit = UInt64(pow(10.0, Double(price.decimalsA)))
             guard (try? pool.quote(amountIn: unit / 100, inputMint: input, context: ctx)) != nil else { continue }
@@ -35,12 +36,14 @@ public enum QuoteBench {
         let samples = samples ?? (quick ? 200 : 2_000)
         var results: [BenchResult] = []
         for c in cases(accounts: accounts) {
-            results.append(Measure.nanos(name: "quote", dex: c.dex.rawValue, samples: samples, batch: 20) {
-                _ = try? c.pool.quote(amountIn: c.small, inputMint: c.input, context: ctx)
-            })
-            results.append(Measure.nanos(name: "quote_multistep", dex: c.dex.rawValue, samples: samples / 2, batch: 5) {
-                _ = try? c.pool.quote(amountIn: c.large, inputMint: c.input, context: ctx)
-            })
+            results.append(
+                Measure.nanos(name: "quote", dex: c.dex.rawValue, samples: samples, batch: 20) {
+                    _ = try? c.pool.quote(amountIn: c.small, inputMint: c.input, context: ctx)
+                })
+            results.append(
+                Measure.nanos(name: "quote_multistep", dex: c.dex.rawValue, samples: samples / 2, batch: 5) {
+                    _ = try? c.pool.quote(amountIn: c.large, inputMint: c.input, context: ctx)
+                })
         }
         return results
     }

@@ -19,8 +19,10 @@ struct BenchCommand: AsyncParsableCommand {
     var quick = false
     @Flag(help: "One JSON object instead of the table.")
     var json = false
-    @Option(help: ArgumentHelp("Only these sections, comma-separated: \(Section.allCases.map(\.rawValue).joined(separator: ", ")).",
-                               valueName: "list"), transform: BenchCommand.sections)
+    @Option(
+        help: ArgumentHelp(
+            "Only these sections, comma-separated: \(Section.allCases.map(\.rawValue).joined(separator: ", ")).",
+            valueName: "list"), transform: BenchCommand.sections)
     var only: Set<Section>?
 
     static func sections(_ list: String) throws -> Set<Section> {
@@ -53,8 +55,9 @@ struct BenchCommand: AsyncParsableCommand {
         if sections.contains(.decode) { results += DecodeApplyBench.run(accounts: accounts, quick: quick, samples: tiny ? 5 : nil) }
         if sections.contains(.quote) { results += QuoteBench.run(accounts: accounts, quick: quick, samples: tiny ? 4 : nil) }
         if sections.contains(.end_to_end) {
-            results += try await EndToEndBench.run(poolCounts: tiny ? [16] : quick ? [16, 100, 1_000] : [16, 100, 1_000, 10_000],
-                                                   settings: tiny ? .tiny : quick ? .quick : .full)
+            results += try await EndToEndBench.run(
+                poolCounts: tiny ? [16] : quick ? [16, 100, 1_000] : [16, 100, 1_000, 10_000],
+                settings: tiny ? .tiny : quick ? .quick : .full)
         }
         if sections.contains(.api) {
             results += try await APIBench.run(poolCounts: tiny ? [16] : [16, 1_000], settings: tiny ? .tiny : quick ? .quick : .full) { store in
@@ -72,9 +75,9 @@ struct BenchCommand: AsyncParsableCommand {
 
     static var buildKind: String {
         #if DEBUG
-        return "debug"
+            return "debug"
         #else
-        return "release"
+            return "release"
         #endif
     }
 
@@ -85,7 +88,9 @@ struct BenchCommand: AsyncParsableCommand {
             var pairs: [(String, JSONText)] = [("name", .string(r.name))]
             if let d = r.dex { pairs.append(("dex", .string(d))) }
             if let p = r.pools { pairs.append(("pools", .number(String(p)))) }
-            pairs += [("unit", .string(r.unit)), ("p50", num(r.p50)), ("p99", num(r.p99)), ("mean", num(r.mean)), ("samples", .number(String(r.samples)))]
+            pairs += [
+                ("unit", .string(r.unit)), ("p50", num(r.p50)), ("p99", num(r.p99)), ("mean", num(r.mean)), ("samples", .number(String(r.samples))),
+            ]
             if let n = r.note { pairs.append(("note", .string(n))) }
             return .object(pairs)
         }
@@ -97,13 +102,16 @@ struct BenchCommand: AsyncParsableCommand {
             s.count >= n ? s : (right ? String(repeating: " ", count: n - s.count) + s : s + String(repeating: " ", count: n - s.count))
         }
         func num(_ d: Double) -> String { d.isFinite ? String(format: "%.1f", d) : "-" }
-        var lines = ["build: \(buildKind)   " + Measure.machine().map { "\($0.0): \($0.1)" }.joined(separator: "   "),
-                     pad("name", 20) + pad("dex", 20) + pad("pools", 7, right: true) + pad("unit", 6, right: true)
-                        + pad("p50", 12, right: true) + pad("p99", 12, right: true) + pad("mean", 12, right: true) + pad("samples", 9, right: true)]
+        var lines = [
+            "build: \(buildKind)   " + Measure.machine().map { "\($0.0): \($0.1)" }.joined(separator: "   "),
+            pad("name", 20) + pad("dex", 20) + pad("pools", 7, right: true) + pad("unit", 6, right: true)
+                + pad("p50", 12, right: true) + pad("p99", 12, right: true) + pad("mean", 12, right: true) + pad("samples", 9, right: true),
+        ]
         for r in results {
-            lines.append(pad(r.name, 20) + pad(r.dex ?? "-", 20) + pad(r.pools.map(String.init) ?? "-", 7, right: true) + pad(r.unit, 6, right: true)
-                         + pad(num(r.p50), 12, right: true) + pad(num(r.p99), 12, right: true) + pad(num(r.mean), 12, right: true)
-                         + pad(String(r.samples), 9, right: true))
+            lines.append(
+                pad(r.name, 20) + pad(r.dex ?? "-", 20) + pad(r.pools.map(String.init) ?? "-", 7, right: true) + pad(r.unit, 6, right: true)
+                    + pad(num(r.p50), 12, right: true) + pad(num(r.p99), 12, right: true) + pad(num(r.mean), 12, right: true)
+                    + pad(String(r.samples), 9, right: true))
         }
         return lines.joined(separator: "\n")
     }

@@ -52,7 +52,7 @@ public enum CommandLineMain {
             return 0
         } catch let e as CommandError {
             return fail(e)
-        } catch where RootCommand.exitCode(for: error) == .success {
+        } catch  where RootCommand.exitCode(for: error) == .success {
             // ArgumentParser answers help requests with a command whose run() throws the help text.
             CommandOutput.line(RootCommand.fullMessage(for: error))
             return 0
@@ -72,7 +72,9 @@ public enum CommandLineMain {
         var known: Set<String> = []
         var word = ""
         for c in help + " " {
-            if c.isLetter || c.isNumber || c == "-" { word.append(c) } else {
+            if c.isLetter || c.isNumber || c == "-" {
+                word.append(c)
+            } else {
                 if word.hasPrefix("-") { known.insert(word) }
                 word = ""
             }

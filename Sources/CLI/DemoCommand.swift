@@ -17,9 +17,13 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Simulated cluster + cache + API in one process (the README's main command).",
-        discussion: "A local Solana cluster (JSON-RPC + PubSub on loopback) serving the bundled mainnet snapshots with simulated swaps, ingested as a mainnet node would be.")
+        discussion:
+            "A local Solana cluster (JSON-RPC + PubSub on loopback) serving the bundled mainnet snapshots with simulated swaps, ingested as a mainnet node would be."
+    )
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("API port (0: any free port).", valueName: "port"), transform: ArgumentValue.int("--port", 0...65_535))
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("API port (0: any free port).", valueName: "port"),
+        transform: ArgumentValue.int("--port", 0...65_535))
     var port: Int = 3001
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the simulated swaps.", valueName: "n"), transform: ArgumentValue.int64("--seed"))
@@ -52,7 +56,9 @@ struct DemoCommand: AsyncParsableCommand {
 
     static func serve(ports: ReadyPorts, cluster: Cluster, api: APISettings, logger: Logger) async throws {
         let (rpc, pubsub) = try await ports.wait(timeout: 30)
-        print("simulated cluster: \(cluster.poolAddresses.count) pools from real mainnet snapshots, JSON-RPC http://127.0.0.1:\(rpc), PubSub ws://127.0.0.1:\(pubsub)")
+        print(
+            "simulated cluster: \(cluster.poolAddresses.count) pools from real mainnet snapshots, JSON-RPC http://127.0.0.1:\(rpc), PubSub ws://127.0.0.1:\(pubsub)"
+        )
 
         let store = PoolStore(context: { QuoteContext(now: cluster.now, slot: cluster.slot) })
         for pool in cluster.poolAddresses { store.addPool(PoolConfig(address: pool)) }
@@ -62,7 +68,8 @@ struct DemoCommand: AsyncParsableCommand {
         var settings = ApplicationSettings(store: store, ingest: ingest, api: api, router: RouterSettings(minROIPercent: 0), logger: logger)
         settings.onListening = { port in
             let base = "http://\(host):\(port)"
-            print("""
+            print(
+                """
                 API on \(base)   (Ctrl-C stops)
                   curl \(base)/prices
                   curl \(base)/prices/SOL%2FUSDC

@@ -10,6 +10,8 @@ struct RootCommand: ParsableCommand {
             The original's positional form `solana-pool-cache CONFIG.toml` is the same as `run CONFIG.toml`.
             `solana-pool-cache <command> --help` lists a command's options.
             """,
-        subcommands: [DecodeCommand.self, QuoteCommand.self, PriceCommand.self, RunCommand.self, DemoCommand.self,
-                      BenchCommand.self, SimulateCommand.self, SoakCommandLine.self])
+        subcommands: [
+            DecodeCommand.self, QuoteCommand.self, PriceCommand.self, RunCommand.self, DemoCommand.self,
+            BenchCommand.self, SimulateCommand.self, SoakCommandLine.self,
+        ])
 }

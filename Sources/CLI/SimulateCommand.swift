@@ -10,21 +10,31 @@ struct SimulateCommand: AsyncParsableCommand {
         abstract: "Local Solana cluster serving the bundled mainnet snapshots with simulated swaps.",
         discussion: "JSON-RPC on --port, PubSub WebSocket on --port + 1 (with --port 0 both are chosen by the kernel).")
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("JSON-RPC port; PubSub is on the next one.", valueName: "port"), transform: ArgumentValue.int("--port", 0...65_534))
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("JSON-RPC port; PubSub is on the next one.", valueName: "port"),
+        transform: ArgumentValue.int("--port", 0...65_534))
     var port: Int = 8899
-    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the simulated swaps.", valueName: "n"), transform: ArgumentValue.int("--seed", 0...Int.max))
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Seed of the simulated swaps.", valueName: "n"),
+        transform: ArgumentValue.int("--seed", 0...Int.max))
     var seed: Int = 1
-    @Option(parsing: .unconditional, help: ArgumentHelp("Clone the bundled pools up to this many.", valueName: "n"), transform: ArgumentValue.int("--pools", 1...100_000))
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Clone the bundled pools up to this many.", valueName: "n"),
+        transform: ArgumentValue.int("--pools", 1...100_000))
     var pools: Int?
-    @Option(name: .customLong("slot-ms"), parsing: .unconditional, help: ArgumentHelp("Slot length in milliseconds.", valueName: "ms"),
-            transform: ArgumentValue.int("--slot-ms", 10...60_000))
+    @Option(
+        name: .customLong("slot-ms"), parsing: .unconditional, help: ArgumentHelp("Slot length in milliseconds.", valueName: "ms"),
+        transform: ArgumentValue.int("--slot-ms", 10...60_000))
     var slotMillis: Int = 400
-    @Option(parsing: .unconditional, help: ArgumentHelp("JSON-RPC requests per second served (rate limit).", valueName: "n"), transform: ArgumentValue.int64("--rps"))
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("JSON-RPC requests per second served (rate limit).", valueName: "n"),
+        transform: ArgumentValue.int64("--rps"))
     var rps: Int64?
     @Option(help: ArgumentHelp("Listening host.", valueName: "host"))
     var host: String?
-    @Option(name: .customLong("swaps-per-slot"), parsing: .unconditional, help: ArgumentHelp("Simulated swaps per slot.", valueName: "n"),
-            transform: ArgumentValue.int("--swaps-per-slot", 0...1_000))
+    @Option(
+        name: .customLong("swaps-per-slot"), parsing: .unconditional, help: ArgumentHelp("Simulated swaps per slot.", valueName: "n"),
+        transform: ArgumentValue.int("--swaps-per-slot", 0...1_000))
     var swapsPerSlot: Int = 2
 
     func run() async throws {

@@ -23,13 +23,14 @@ public enum SnapshotCommands {
                 do { decoded = try AccountRegistry.decode(item.account) } catch let e as DecodeError {
                     throw CommandError.bad("\(path): \(item.address?.base58 ?? "account"): \(e)")
                 }
-                lines.append(JSONText.object([
-                    ("address", item.address.map { .string($0.base58) } ?? .null),
-                    ("owner", .string(item.account.owner.base58)),
-                    ("program", .string(decoded.program)),
-                    ("kind", .string(decoded.kind)),
-                    ("fields", .object(decoded.fields.map { ($0.0, json($0.1)) })),
-                ]).rendered)
+                lines.append(
+                    JSONText.object([
+                        ("address", item.address.map { .string($0.base58) } ?? .null),
+                        ("owner", .string(item.account.owner.base58)),
+                        ("program", .string(decoded.program)),
+                        ("kind", .string(decoded.kind)),
+                        ("fields", .object(decoded.fields.map { ($0.0, json($0.1)) })),
+                    ]).rendered)
             }
         }
         return lines.joined(separator: "\n")
@@ -49,11 +50,15 @@ public enum SnapshotCommands {
             ("price_after", .string(q.priceAfter.decimalString(significant: 20))),
         ]
         if let p = q.partial {
-            pairs.append(("partial", .object([
-                ("filled_in", .string(String(p.filledIn))),
-                ("next_missing_account", p.nextMissingAccount.map { .string($0.base58) } ?? .null),
-                ("reason", .string(p.reason)),
-            ])))
+            pairs.append(
+                (
+                    "partial",
+                    .object([
+                        ("filled_in", .string(String(p.filledIn))),
+                        ("next_missing_account", p.nextMissingAccount.map { .string($0.base58) } ?? .null),
+                        ("reason", .string(p.reason)),
+                    ])
+                ))
         }
         return JSONText.object(pairs).rendered
     }

@@ -5,19 +5,26 @@ import SolanaCore
 
 /// The options `quote` and `price` share: the account snapshots, the pool, and the cluster clock.
 struct SnapshotOptions: ParsableArguments {
-    @Option(parsing: .upToNextOption, help: ArgumentHelp(
-        "Account files and folders (searched recursively; for an address given twice the higher slot wins, then the shallower file).",
-        valueName: "path"))
+    @Option(
+        parsing: .upToNextOption,
+        help: ArgumentHelp(
+            "Account files and folders (searched recursively; for an address given twice the higher slot wins, then the shallower file).",
+            valueName: "path"))
     var accounts: [String] = []
 
     @Option(help: ArgumentHelp("Pool account address (base58).", valueName: "address"), transform: ArgumentValue.pubkey("--pool"))
     var pool: Pubkey
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Cluster clock, Unix seconds, for open times, fee schedulers and DLMM volatility (default: now).",
-                               valueName: "unix-ts"), transform: ArgumentValue.int64("--now"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Cluster clock, Unix seconds, for open times, fee schedulers and DLMM volatility (default: now).",
+            valueName: "unix-ts"), transform: ArgumentValue.int64("--now"))
     var now: Int64?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Epoch, selects Token-2022 transfer fees (default 0).", valueName: "n"), transform: ArgumentValue.int64("--epoch"))
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Epoch, selects Token-2022 transfer fees (default 0).", valueName: "n"),
+        transform: ArgumentValue.int64("--epoch"))
     var epoch: Int64?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Slot (default 0).", valueName: "n"), transform: ArgumentValue.int64("--slot"))

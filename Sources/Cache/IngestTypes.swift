@@ -15,7 +15,8 @@ public struct ConnectionHealth: Sendable, Equatable {
     /// than a per-connection limit it can learn (which re-shards instead): polled over HTTP every
     /// few seconds, their subscription retried every 60 s.
     public var refusedSubscriptions = 0
-    public init(id: Int, endpoint: String, state: State, subscriptions: Int, reconnects: Int, lastMessageAt: Double? = nil, lastError: String? = nil) {
+    public init(id: Int, endpoint: String, state: State, subscriptions: Int, reconnects: Int, lastMessageAt: Double? = nil, lastError: String? = nil)
+    {
         self.id = id; self.endpoint = endpoint; self.state = state; self.subscriptions = subscriptions
         self.reconnects = reconnects; self.lastMessageAt = lastMessageAt; self.lastError = lastError
     }

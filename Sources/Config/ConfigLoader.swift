@@ -103,9 +103,16 @@ public enum ConfigLoader {
         func int(_ t: TOMLTable?, _ key: String, at path: String, range: ClosedRange<Int>) throws -> Int? {
             guard let v = t?[key] else { return nil }
             let n: Int?
-            if let i = v.int { n = i } else if v.string != nil, let s = try string(t, key, at: path) { n = Int(s.trimmingCharacters(in: .whitespaces)) } else { n = nil }
+            if let i = v.int {
+                n = i
+            } else if v.string != nil, let s = try string(t, key, at: path) {
+                n = Int(s.trimmingCharacters(in: .whitespaces))
+            } else {
+                n = nil
+            }
             guard let value = n, range.contains(value) else {
-                throw fail(path, "expected an integer in \(range.lowerBound)…\(range.upperBound), got \(v.string.map { "\"\($0)\"" } ?? v.debugDescription)")
+                throw fail(
+                    path, "expected an integer in \(range.lowerBound)…\(range.upperBound), got \(v.string.map { "\"\($0)\"" } ?? v.debugDescription)")
             }
             return value
         }
@@ -113,9 +120,18 @@ public enum ConfigLoader {
         func double(_ t: TOMLTable?, _ key: String, at path: String, range: ClosedRange<Double>) throws -> Double? {
             guard let v = t?[key] else { return nil }
             let n: Double?
-            if let d = v.double { n = d } else if let i = v.int { n = Double(i) } else if v.string != nil, let s = try string(t, key, at: path) { n = Double(s) } else { n = nil }
+            if let d = v.double {
+                n = d
+            } else if let i = v.int {
+                n = Double(i)
+            } else if v.string != nil, let s = try string(t, key, at: path) {
+                n = Double(s)
+            } else {
+                n = nil
+            }
             guard let value = n, value.isFinite, range.contains(value) else {
-                throw fail(path, "expected a number in \(range.lowerBound)…\(range.upperBound), got \(v.string.map { "\"\($0)\"" } ?? v.debugDescription)")
+                throw fail(
+                    path, "expected a number in \(range.lowerBound)…\(range.upperBound), got \(v.string.map { "\"\($0)\"" } ?? v.debugDescription)")
             }
             return value
         }
@@ -124,7 +140,11 @@ public enum ConfigLoader {
             guard let v = t?[key] else { return nil }
             if let b = v.bool { return b }
             if v.string != nil, let s = try string(t, key, at: path) {
-                switch s.lowercased() { case "true", "1", "yes": return true; case "false", "0", "no": return false; default: break }
+                switch s.lowercased() {
+                case "true", "1", "yes": return true;
+                case "false", "0", "no": return false;
+                default: break
+                }
             }
             throw fail(path, "expected true or false, got \(v.string.map { "\"\($0)\"" } ?? v.debugDescription)")
         }
@@ -194,25 +214,46 @@ public enum ConfigLoader {
                     guard let kind = ProxySettings.Kind(rawValue: kindText.lowercased()) else {
                         throw fail("proxy.type", "expected \"http\" or \"socks5\", got \"\(kindText)\"")
                     }
-                    guard let host = try string(proxy, "host", at: "proxy.host"), !host.isEmpty else { throw fail("proxy.host", "missing (proxy is enabled)") }
-                    guard let port = try int(proxy, "port", at: "proxy.port", range: 1...65_535) else { throw fail("proxy.port", "missing (proxy is enabled)") }
-                    ingest.proxy = .init(kind: kind, host: host, port: port,
-                                         username: try string(proxy, "username", at: "proxy.username"),
-                                         password: try string(proxy, "password", at: "proxy.password"))
+                    guard let host = try string(proxy, "host", at: "proxy.host"), !host.isEmpty else {
+                        throw fail("proxy.host", "missing (proxy is enabled)")
+                    }
+                    guard let port = try int(proxy, "port", at: "proxy.port", range: 1...65_535) else {
+                        throw fail("proxy.port", "missing (proxy is enabled)")
+                    }
+                    ingest.proxy = .init(
+                        kind: kind, host: host, port: port,
+                        username: try string(proxy, "username", at: "proxy.username"),
+                        password: try string(proxy, "password", at: "proxy.password"))
                 }
             }
 
             if let t = try table("ingest") {
                 noteUnknown(t, prefix: "ingest", pattern: "ingest")
                 if let v = try double(t, "stale_after_seconds", at: "ingest.stale_after_seconds", range: 1...86_400) { ingest.staleAfterSeconds = v }
-                if let v = try int(t, "max_subscriptions_per_connection", at: "ingest.max_subscriptions_per_connection", range: 1...10_000) { ingest.maxSubscriptionsPerConnection = v }
-                if let v = try double(t, "ping_interval_seconds", at: "ingest.ping_interval_seconds", range: 0.1...3_600) { ingest.pingIntervalSeconds = v }
-                if let v = try double(t, "silence_deadline_seconds", at: "ingest.silence_deadline_seconds", range: 0.1...3_600) { ingest.silenceDeadlineSeconds = v }
-                if let v = try double(t, "connect_timeout_seconds", at: "ingest.connect_timeout_seconds", range: 0.1...600) { ingest.connectTimeoutSeconds = v }
-                if let v = try double(t, "request_timeout_seconds", at: "ingest.request_timeout_seconds", range: 0.1...600) { ingest.requestTimeoutSeconds = v }
-                if let v = try double(t, "backoff_initial_seconds", at: "ingest.backoff_initial_seconds", range: 0.01...600) { ingest.backoffInitialSeconds = v }
-                if let v = try double(t, "backoff_max_seconds", at: "ingest.backoff_max_seconds", range: 0.01...3_600) { ingest.backoffMaxSeconds = v }
-                if let v = try int(t, "failover_after_failures", at: "ingest.failover_after_failures", range: 1...1_000) { ingest.failoverAfterFailures = v }
+                if let v = try int(t, "max_subscriptions_per_connection", at: "ingest.max_subscriptions_per_connection", range: 1...10_000) {
+                    ingest.maxSubscriptionsPerConnection = v
+                }
+                if let v = try double(t, "ping_interval_seconds", at: "ingest.ping_interval_seconds", range: 0.1...3_600) {
+                    ingest.pingIntervalSeconds = v
+                }
+                if let v = try double(t, "silence_deadline_seconds", at: "ingest.silence_deadline_seconds", range: 0.1...3_600) {
+                    ingest.silenceDeadlineSeconds = v
+                }
+                if let v = try double(t, "connect_timeout_seconds", at: "ingest.connect_timeout_seconds", range: 0.1...600) {
+                    ingest.connectTimeoutSeconds = v
+                }
+                if let v = try double(t, "request_timeout_seconds", at: "ingest.request_timeout_seconds", range: 0.1...600) {
+                    ingest.requestTimeoutSeconds = v
+                }
+                if let v = try double(t, "backoff_initial_seconds", at: "ingest.backoff_initial_seconds", range: 0.01...600) {
+                    ingest.backoffInitialSeconds = v
+                }
+                if let v = try double(t, "backoff_max_seconds", at: "ingest.backoff_max_seconds", range: 0.01...3_600) {
+                    ingest.backoffMaxSeconds = v
+                }
+                if let v = try int(t, "failover_after_failures", at: "ingest.failover_after_failures", range: 1...1_000) {
+                    ingest.failoverAfterFailures = v
+                }
                 guard ingest.backoffInitialSeconds <= ingest.backoffMaxSeconds else {
                     throw fail("ingest.backoff_initial_seconds", "must not exceed ingest.backoff_max_seconds (\(ingest.backoffMaxSeconds))")
                 }
@@ -231,7 +272,9 @@ public enum ConfigLoader {
                 if let v = try int(t, "max_connections", at: "api.max_connections", range: 1...100_000) { api.maxConnections = v }
                 if let v = try int(t, "max_stream_clients", at: "api.max_stream_clients", range: 0...100_000) { api.maxStreamClients = v }
                 if let v = try int(t, "max_header_bytes", at: "api.max_header_bytes", range: 1_024...(1 << 20)) { api.maxHeaderBytes = v }
-                if let v = try double(t, "header_timeout_seconds", at: "api.header_timeout_seconds", range: 0.1...3_600) { api.headerTimeoutSeconds = v }
+                if let v = try double(t, "header_timeout_seconds", at: "api.header_timeout_seconds", range: 0.1...3_600) {
+                    api.headerTimeoutSeconds = v
+                }
                 if let v = try double(t, "body_timeout_seconds", at: "api.body_timeout_seconds", range: 0.1...3_600) { api.bodyTimeoutSeconds = v }
                 if let v = try double(t, "idle_timeout_seconds", at: "api.idle_timeout_seconds", range: 0.1...86_400) { api.idleTimeoutSeconds = v }
                 if let v = try double(t, "stream_write_timeout_seconds", at: "api.stream_write_timeout_seconds", range: 0.1...3_600) {
@@ -273,7 +316,9 @@ public enum ConfigLoader {
             if let t = try table("router") {
                 noteUnknown(t, prefix: "router", pattern: "router")
                 if let m = try string(t, "mode", at: "router.mode") {
-                    guard ["fast", "complete", "hybrid"].contains(m) else { throw fail("router.mode", "expected fast, complete or hybrid, got \"\(m)\"") }
+                    guard ["fast", "complete", "hybrid"].contains(m) else {
+                        throw fail("router.mode", "expected fast, complete or hybrid, got \"\(m)\"")
+                    }
                     router.mode = m
                     unused.append(UnusedKey(key: "router.mode", reason: RouterSettings.modeIgnoredReason))
                 }
@@ -282,15 +327,18 @@ public enum ConfigLoader {
                     // Rejected rather than clamped: a 6 read as 4 would silently search less than asked.
                     let r = RouterSettings.supportedMaxHops
                     guard r.contains(v) else {
-                        throw fail("router.max_hops", "expected an integer in \(r.lowerBound)…\(r.upperBound) (cycle lengths the arbitrage search supports), got \(v)")
+                        throw fail(
+                            "router.max_hops",
+                            "expected an integer in \(r.lowerBound)…\(r.upperBound) (cycle lengths the arbitrage search supports), got \(v)")
                     }
                     router.maxHops = v
                 }
             }
 
             let (pools, rejected) = try readPools()
-            return ServiceConfig(ingest: ingest, pools: pools, rejectedPools: rejected, api: api, persistence: persistence,
-                                 router: router, unknownKeys: unknown, unusedKeys: unused)
+            return ServiceConfig(
+                ingest: ingest, pools: pools, rejectedPools: rejected, api: api, persistence: persistence,
+                router: router, unknownKeys: unknown, unusedKeys: unused)
         }
 
         /// Bad `[[pools]]` entries are collected per pool (the original shipped dead and mistyped
@@ -310,7 +358,8 @@ public enum ConfigLoader {
                 let name = try string(t, "name", at: "\(p).name")
                 let type = try string(t, "pool_type", at: "\(p).pool_type")
                 func reject(_ why: String) {
-                    rejected.append(RejectedPool(index: i, line: lines.line(of: "\(p).address"), address: addressText, name: name, poolType: type, reason: why))
+                    rejected.append(
+                        RejectedPool(index: i, line: lines.line(of: "\(p).address"), address: addressText, name: name, poolType: type, reason: why))
                 }
                 let trimmed = addressText.trimmingCharacters(in: .whitespaces)
                 guard let address = try? Pubkey(base58: trimmed) else {

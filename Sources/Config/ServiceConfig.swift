@@ -27,9 +27,11 @@ public struct ServiceConfig: Sendable, Equatable {
     /// Keys present in the file that are read and validated but change nothing (warned at start).
     public var unusedKeys: [UnusedKey]
 
-    public init(ingest: IngestConfig, pools: [PoolConfig], rejectedPools: [RejectedPool] = [], api: APISettings = .init(),
-                persistence: PersistenceSettings = .init(), router: RouterSettings = .init(), unknownKeys: [String] = [],
-                unusedKeys: [UnusedKey] = []) {
+    public init(
+        ingest: IngestConfig, pools: [PoolConfig], rejectedPools: [RejectedPool] = [], api: APISettings = .init(),
+        persistence: PersistenceSettings = .init(), router: RouterSettings = .init(), unknownKeys: [String] = [],
+        unusedKeys: [UnusedKey] = []
+    ) {
         self.ingest = ingest; self.pools = pools; self.rejectedPools = rejectedPools; self.api = api
         self.persistence = persistence; self.router = router; self.unknownKeys = unknownKeys; self.unusedKeys = unusedKeys
     }
@@ -56,4 +58,3 @@ public struct RejectedPool: Sendable, Equatable, CustomStringConvertible {
         return "pools[\(index)] (\(at)\(name ?? address)): \(reason)"
     }
 }
-

@@ -23,10 +23,12 @@ enum TOMLPrecheck {
         while let c = scanner.peek() {
             switch c {
             case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"):
-                let afterOpen = previous == UInt8(ascii: "=") || previous == UInt8(ascii: ",")
+                let afterOpen =
+                    previous == UInt8(ascii: "=") || previous == UInt8(ascii: ",")
                     || previous == UInt8(ascii: "[") || previous == UInt8(ascii: "{")
-                let allowed = (c == UInt8(ascii: "]") && previous != UInt8(ascii: "="))        // [] and [1,]
-                    || (c == UInt8(ascii: "}") && previous == UInt8(ascii: "{"))                // {}
+                let allowed =
+                    (c == UInt8(ascii: "]") && previous != UInt8(ascii: "="))  // [] and [1,]
+                    || (c == UInt8(ascii: "}") && previous == UInt8(ascii: "{"))  // {}
                 if afterOpen && !allowed { throw fail(missingValue) }
                 scanner.index += 1; previous = c; atLineStart = false; continue
             case UInt8(ascii: "\n"):
@@ -60,7 +62,9 @@ enum TOMLPrecheck {
                 var before: UInt8 = 0
                 for d in token {
                     if d == UInt8(ascii: ":") || (d == UInt8(ascii: "-") && before != UInt8(ascii: "e") && before != UInt8(ascii: "E")) {
-                        throw fail("date and time values are not used in this config (\(String(decoding: token.prefix(40), as: UTF8.self).debugDescription))")
+                        throw fail(
+                            "date and time values are not used in this config (\(String(decoding: token.prefix(40), as: UTF8.self).debugDescription))"
+                        )
                     }
                     before = d
                 }
@@ -84,7 +88,8 @@ enum TOMLPrecheck {
     static func isKeyStart(_ c: UInt8) -> Bool {
         switch c {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "\""), UInt8(ascii: "'"): return true
+            UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "\""), UInt8(ascii: "'"):
+            return true
         default: return false
         }
     }
@@ -92,7 +97,8 @@ enum TOMLPrecheck {
     static func isTokenEnd(_ c: UInt8) -> Bool {
         switch c {
         case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"), UInt8(ascii: ","), UInt8(ascii: "]"),
-             UInt8(ascii: "}"), UInt8(ascii: "="), UInt8(ascii: "#"), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: "\""), UInt8(ascii: "'"): return true
+            UInt8(ascii: "}"), UInt8(ascii: "="), UInt8(ascii: "#"), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: "\""), UInt8(ascii: "'"):
+            return true
         default: return false
         }
     }

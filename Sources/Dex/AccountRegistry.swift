@@ -21,8 +21,9 @@ public enum AccountRegistry {
                 throw e
             }
         }
-        throw DecodeError.unknownAccount(owner: account.owner, size: account.data.count,
-                                         discriminator: Hex.encode(account.data.prefix(8)))
+        throw DecodeError.unknownAccount(
+            owner: account.owner, size: account.data.count,
+            discriminator: Hex.encode(account.data.prefix(8)))
     }
 
     /// The pool model for a pool account, or a typed error when it is not a supported pool.
@@ -32,8 +33,9 @@ public enum AccountRegistry {
         }
         // Not a pool: if it decodes as something else, say what it is.
         if let layout = layouts.first(where: { $0.matches(account) }) {
-            throw DecodeError.invalidField(kind: "\(layout.program)/\(layout.kind)", field: "account",
-                                           reason: "\(account.address) is a \(layout.kind), not a pool")
+            throw DecodeError.invalidField(
+                kind: "\(layout.program)/\(layout.kind)", field: "account",
+                reason: "\(account.address) is a \(layout.kind), not a pool")
         }
         _ = try decode(account)
         throw DecodeError.unknownAccount(owner: account.owner, size: account.data.count, discriminator: Hex.encode(account.data.prefix(8)))

@@ -27,10 +27,12 @@ public struct DexDescriptor: Sendable {
     /// `accounts`, so a copy of the pool under another address can carry its own (simulator scale tests).
     public let derivedAccounts: @Sendable (_ pool: AccountData, _ accounts: [AccountData], _ byKey: [Pubkey: AccountData]) -> [DerivedAccount]
 
-    public init(kind: DexKind, program: Pubkey, dependencyPrograms: [Pubkey] = [], poolTypeAliases: [String], poolDataSize: Int?,
-                mintOffsets: (a: Int, b: Int), ownedAccountOffsets: [Int], priceInTokenAccounts: Bool,
-                model: any PoolModel.Type, layouts: [any AccountLayout.Type],
-                derivedAccounts: @escaping @Sendable (AccountData, [AccountData], [Pubkey: AccountData]) -> [DerivedAccount] = { _, _, _ in [] }) {
+    public init(
+        kind: DexKind, program: Pubkey, dependencyPrograms: [Pubkey] = [], poolTypeAliases: [String], poolDataSize: Int?,
+        mintOffsets: (a: Int, b: Int), ownedAccountOffsets: [Int], priceInTokenAccounts: Bool,
+        model: any PoolModel.Type, layouts: [any AccountLayout.Type],
+        derivedAccounts: @escaping @Sendable (AccountData, [AccountData], [Pubkey: AccountData]) -> [DerivedAccount] = { _, _, _ in [] }
+    ) {
         self.kind = kind; self.program = program; self.dependencyPrograms = dependencyPrograms
         self.poolTypeAliases = poolTypeAliases; self.poolDataSize = poolDataSize; self.mintOffsets = mintOffsets
         self.ownedAccountOffsets = ownedAccountOffsets; self.priceInTokenAccounts = priceInTokenAccounts
@@ -52,8 +54,10 @@ public struct DerivedAccount: Sendable {
     }
 
     /// A PDA of `seeds(pool)` under `program`, when `accounts` holds it for this pool.
-    static func pda(_ seeds: @escaping @Sendable (Pubkey) -> [[UInt8]], program: Pubkey, pool: Pubkey, offset: Int,
-                    in byKey: [Pubkey: AccountData]) -> DerivedAccount? {
+    static func pda(
+        _ seeds: @escaping @Sendable (Pubkey) -> [[UInt8]], program: Pubkey, pool: Pubkey, offset: Int,
+        in byKey: [Pubkey: AccountData]
+    ) -> DerivedAccount? {
         let derive: @Sendable (Pubkey) -> Pubkey? = { ProgramAddress.find(seeds: seeds($0), programId: program)?.0 }
         guard let key = derive(pool), let template = byKey[key] else { return nil }
         return DerivedAccount(template: template, poolFieldOffset: offset, address: derive)

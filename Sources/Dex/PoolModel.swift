@@ -28,8 +28,10 @@ public struct Quote: Sendable {
     /// Set when the known liquidity (provided tick/bin arrays) ran out before `amountIn` was used.
     public var partial: PartialFill?
 
-    public init(pool: Pubkey, dex: DexKind, inputMint: Pubkey, outputMint: Pubkey, amountIn: UInt64, amountOut: UInt64,
-                feeAmount: UInt64, feeMint: Pubkey, priceBefore: Ratio, priceAfter: Ratio, partial: PartialFill? = nil) {
+    public init(
+        pool: Pubkey, dex: DexKind, inputMint: Pubkey, outputMint: Pubkey, amountIn: UInt64, amountOut: UInt64,
+        feeAmount: UInt64, feeMint: Pubkey, priceBefore: Ratio, priceAfter: Ratio, partial: PartialFill? = nil
+    ) {
         self.pool = pool; self.dex = dex; self.inputMint = inputMint; self.outputMint = outputMint
         self.amountIn = amountIn; self.amountOut = amountOut; self.feeAmount = feeAmount; self.feeMint = feeMint
         self.priceBefore = priceBefore; self.priceAfter = priceAfter; self.partial = partial

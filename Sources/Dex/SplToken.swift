@@ -48,8 +48,10 @@ public struct TokenAccount: AccountLayout, Equatable {
     }
 
     public var fields: Fields {
-        [("mint", .pubkey(mint)), ("owner", .pubkey(owner)), ("amount", .u(amount)), ("state", .u(state)),
-         ("is_native_tag", .u(isNativeTag)), ("ext", .bool(hasExtensions))]
+        [
+            ("mint", .pubkey(mint)), ("owner", .pubkey(owner)), ("amount", .u(amount)), ("state", .u(state)),
+            ("is_native_tag", .u(isNativeTag)), ("ext", .bool(hasExtensions)),
+        ]
     }
 }
 
@@ -150,8 +152,9 @@ public struct TokenMint: AccountLayout, Equatable {
                     func fee(_ at: Int) throws -> TransferFee {
                         TransferFee(epoch: try r.u64(at), maximumFee: try r.u64(at + 8), basisPoints: try r.u16(at + 16))
                     }
-                    transferFeeConfig = TransferFeeConfig(olderTransferFee: try fee(v + 72), newerTransferFee: try fee(v + 90),
-                                                          withheldAmount: try r.u64(v + 64))
+                    transferFeeConfig = TransferFeeConfig(
+                        olderTransferFee: try fee(v + 72), newerTransferFee: try fee(v + 90),
+                        withheldAmount: try r.u64(v + 64))
                 }
                 o += 4 + len
             }
@@ -164,13 +167,17 @@ public struct TokenMint: AccountLayout, Equatable {
     }
 
     public var fields: Fields {
-        var f: Fields = [("supply", .u(supply)), ("decimals", .u(decimals)), ("is_initialized", .u(isInitialized ? 1 : 0)),
-                         ("mint_authority", .key(mintAuthority)), ("freeze_authority", .key(freezeAuthority)),
-                         ("ext", .bool(hasExtensions))]
+        var f: Fields = [
+            ("supply", .u(supply)), ("decimals", .u(decimals)), ("is_initialized", .u(isInitialized ? 1 : 0)),
+            ("mint_authority", .key(mintAuthority)), ("freeze_authority", .key(freezeAuthority)),
+            ("ext", .bool(hasExtensions)),
+        ]
         if let t = transferFeeConfig {
             let cur = t.newerTransferFee
-            f += [("transfer_fee_basis_points", .u(cur.basisPoints)), ("transfer_fee_maximum", .u(cur.maximumFee)),
-                  ("transfer_fee_epoch", .u(cur.epoch)), ("transfer_fee_older_basis_points", .u(t.olderTransferFee.basisPoints))]
+            f += [
+                ("transfer_fee_basis_points", .u(cur.basisPoints)), ("transfer_fee_maximum", .u(cur.maximumFee)),
+                ("transfer_fee_epoch", .u(cur.epoch)), ("transfer_fee_older_basis_points", .u(t.olderTransferFee.basisPoints)),
+            ]
         }
         return f
     }

@@ -61,7 +61,9 @@ public enum FuzzTargets {
     /// validation of every key). Any outcome but a `ConfigError` or a config is a bug.
     public static func configTOML(_ input: [UInt8]) {
         let text = String(decoding: input, as: UTF8.self)
-        _ = try? ConfigLoader.parse(text, file: "fuzz.toml", environment: ["RPC_URL": "http://127.0.0.1:8899", "SOLANA_WS_URL": "ws://127.0.0.1:8900", "DATABASE_URL": "postgres://u@127.0.0.1/db"])
+        _ = try? ConfigLoader.parse(
+            text, file: "fuzz.toml",
+            environment: ["RPC_URL": "http://127.0.0.1:8899", "SOLANA_WS_URL": "ws://127.0.0.1:8900", "DATABASE_URL": "postgres://u@127.0.0.1/db"])
     }
 
     /// Registered targets by name (the harness picks one with FUZZ_TARGET).

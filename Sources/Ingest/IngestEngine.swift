@@ -126,7 +126,11 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
                     retry.insert(address)
                 } else {
                     let missing = e.watched.filter { store.account($0) == nil }
-                    store.setStatus(address, .error(missing.isEmpty ? "incomplete state" : "dependent account(s) not found: \(missing.map(\.base58).joined(separator: ", "))"))
+                    store.setStatus(
+                        address,
+                        .error(
+                            missing.isEmpty ? "incomplete state" : "dependent account(s) not found: \(missing.map(\.base58).joined(separator: ", "))")
+                    )
                 }
             default: break
             }
@@ -193,7 +197,9 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
             if !r.ignoredAsOlder, let before, before.data != account.data { repaired += 1 }
             changedWatch = changedWatch || r.watchSetChanged
         }
-        metrics.update { $0.resnapshots += 1; $0.gapsRepaired += repaired }
+        metrics.update {
+            $0.resnapshots += 1; $0.gapsRepaired += repaired
+        }
         if repaired > 0 { logger.info("ingest: re-snapshot of \(accounts.count) accounts repaired \(repaired) that changed during a gap") }
         if changedWatch { replanSignal.fire() }
         return Int(repaired)
@@ -255,7 +261,10 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
         }
         let now = Date().timeIntervalSince1970
         let quiet = store.entries().filter { e in
-            switch e.status { case .ok, .stale: break; default: return false }
+            switch e.status {
+            case .ok, .stale: break;
+            default: return false
+            }
             return now - max(e.lastUpdate ?? 0, e.lastVerified ?? 0) > config.staleAfterSeconds
         }
         guard !quiet.isEmpty else { return }
@@ -295,7 +304,9 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
 
     public func removePool(_ address: Pubkey) async -> Bool {
         let removed = store.removePool(address)
-        lock.withLock { _ = skipped.remove(address); _ = retryValidation.remove(address); poolDecodeErrors.removeValue(forKey: address) }
+        lock.withLock {
+            _ = skipped.remove(address); _ = retryValidation.remove(address); poolDecodeErrors.removeValue(forKey: address)
+        }
         if removed { replan() }
         return removed
     }
@@ -338,7 +349,9 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
 public enum IngestError: Error, CustomStringConvertible, Equatable {
     case badConfig(String)
     public var description: String {
-        switch self { case .badConfig(let w): return "ingest config: \(w)" }
+        switch self {
+        case .badConfig(let w): return "ingest config: \(w)"
+        }
     }
 }
 

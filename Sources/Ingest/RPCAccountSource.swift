@@ -62,9 +62,10 @@ public final class RPCAccountSource: ProgramAccountsReader, @unchecked Sendable 
         self.dialer = dialer
         rpcs = try config.endpoints.map { e in
             do {
-                return try JSONRPCClient(url: e.httpURL, dialer: dialer,
-                                         options: .init(requestsPerSecond: e.requestsPerSecond, requestTimeoutSeconds: config.requestTimeoutSeconds),
-                                         logger: logger)
+                return try JSONRPCClient(
+                    url: e.httpURL, dialer: dialer,
+                    options: .init(requestsPerSecond: e.requestsPerSecond, requestTimeoutSeconds: config.requestTimeoutSeconds),
+                    logger: logger)
             } catch { throw IngestError.badConfig("endpoint \(Redact.endpoint(e.httpURL)): \(error)") }
         }
         for e in config.endpoints {
@@ -94,15 +95,20 @@ public final class RPCAccountSource: ProgramAccountsReader, @unchecked Sendable 
             let d = plan.update(wanted: wanted)
             if !refusedAt.isEmpty { refusedAt = refusedAt.filter { wanted.contains($0.key) } }
             for s in d.newShards {
-                shards.append(ShardState(id: s, endpoint: plan.initialEndpoint(shard: s),
-                                         health: ConnectionHealth(id: s, endpoint: Redact.endpoint(config.endpoints[plan.initialEndpoint(shard: s)].websocketURL),
-                                                                  state: .connecting, subscriptions: 0, reconnects: 0)))
+                shards.append(
+                    ShardState(
+                        id: s, endpoint: plan.initialEndpoint(shard: s),
+                        health: ConnectionHealth(
+                            id: s, endpoint: Redact.endpoint(config.endpoints[plan.initialEndpoint(shard: s)].websocketURL),
+                            state: .connecting, subscriptions: 0, reconnects: 0)))
             }
             for s in Set(d.added.keys).union(d.removed.keys) where s < shards.count { shards[s].signal.fire() }
             return (d, newShardSink)
         }
         if !delta.isEmpty {
-            logger.debug("ingest: plan +\(delta.added.values.map(\.count).reduce(0, +)) -\(delta.removed.values.map(\.count).reduce(0, +)) accounts, \(delta.newShards.count) new connection(s)")
+            logger.debug(
+                "ingest: plan +\(delta.added.values.map(\.count).reduce(0, +)) -\(delta.removed.values.map(\.count).reduce(0, +)) accounts, \(delta.newShards.count) new connection(s)"
+            )
         }
         for s in delta.newShards { sink?.yield(s) }
     }
@@ -193,19 +199,26 @@ public final class RPCAccountSource: ProgramAccountsReader, @unchecked Sendable 
             let endpoint = lock.withLock { shards[id].endpoint }
             let ep = config.endpoints[endpoint]
             let name = Redact.endpoint(ep.websocketURL)
-            updateHealth(id) { $0.endpoint = name; $0.state = .connecting }
+            updateHealth(id) {
+                $0.endpoint = name; $0.state = .connecting
+            }
             var wasLive = false
             do {
                 let ws = try await PubSubConnection.connect(
                     url: ep.websocketURL, dialer: dialer,
-                    options: .init(pingIntervalSeconds: config.pingIntervalSeconds, silenceDeadlineSeconds: config.silenceDeadlineSeconds,
-                                   connectTimeoutSeconds: config.connectTimeoutSeconds, requestTimeoutSeconds: config.requestTimeoutSeconds),
+                    options: .init(
+                        pingIntervalSeconds: config.pingIntervalSeconds, silenceDeadlineSeconds: config.silenceDeadlineSeconds,
+                        connectTimeoutSeconds: config.connectTimeoutSeconds, requestTimeoutSeconds: config.requestTimeoutSeconds),
                     logger: logger)
                 defer { ws.close() }
-                updateHealth(id) { $0.state = .subscribing; $0.lastMessageAt = Date().timeIntervalSince1970 }
+                updateHealth(id) {
+                    $0.state = .subscribing; $0.lastMessageAt = Date().timeIntervalSince1970
+                }
                 try await ws.slotSubscribe()
                 try await reconcile(shard: id, ws: ws, endpoint: endpoint, snapshotAll: true, sink)
-                updateHealth(id) { $0.state = .live; $0.lastError = nil }
+                updateHealth(id) {
+                    $0.state = .live; $0.lastError = nil
+                }
                 wasLive = true
                 failures = 0
                 logger.info("ingest: connection \(id) live on \(name) with \(ws.subscriptionCount) account subscriptions")
@@ -233,10 +246,14 @@ public final class RPCAccountSource: ProgramAccountsReader, @unchecked Sendable 
                 failures = 0
             }
             let wait = failedOver ? 0 : backoff.delay(attempt: failures, using: &rng)
-            updateHealth(id) { $0.state = .backingOff; $0.subscriptions = 0 }
+            updateHealth(id) {
+                $0.state = .backingOff; $0.subscriptions = 0
+            }
             try? await Task.sleep(nanoseconds: UInt64(wait * 1e9))
         }
-        updateHealth(id) { $0.state = .failed; $0.lastError = $0.lastError ?? "stopped" }
+        updateHealth(id) {
+            $0.state = .failed; $0.lastError = $0.lastError ?? "stopped"
+        }
     }
 
     /// Brings the connection's subscriptions in line with the plan, then re-reads (with
@@ -248,7 +265,9 @@ public final class RPCAccountSource: ProgramAccountsReader, @unchecked Sendable 
         let have = Set(ws.subscribedAccounts)
         for key in have.subtracting(wanted) { try await ws.unsubscribe(account: key) }
         let now = Date()
-        let add = lock.withLock { wanted.subtracting(have).filter { refusedAt[$0].map { now.timeIntervalSince($0) >= Self.refusedRetrySeconds } ?? true } }.sorted()
+        let add = lock.withLock {
+            wanted.subtracting(have).filter { refusedAt[$0].map { now.timeIntervalSince($0) >= Self.refusedRetrySeconds } ?? true }
+        }.sorted()
         if !add.isEmpty {
             let failed = await ws.subscribe(accounts: add, commitment: config.commitment)
             // A dead link ends the connection; a refusal (limit, bad key) is handled per account.
@@ -258,7 +277,9 @@ public final class RPCAccountSource: ProgramAccountsReader, @unchecked Sendable 
             lock.withLock { for key in add where !refusedKeys.contains(key) { refusedAt[key] = nil } }
         }
         let refusedHere = lock.withLock { wanted.filter { refusedAt[$0] != nil }.count }
-        updateHealth(id) { $0.subscriptions = ws.subscriptionCount + 1; $0.refusedSubscriptions = refusedHere }
+        updateHealth(id) {
+            $0.subscriptions = ws.subscriptionCount + 1; $0.refusedSubscriptions = refusedHere
+        }
         let snapshot = snapshotAll ? Array(wanted).sorted() : add
         if !snapshot.isEmpty { try await resync(snapshot, endpoint: endpoint, sink) }
     }
@@ -284,10 +305,14 @@ public final class RPCAccountSource: ProgramAccountsReader, @unchecked Sendable 
         }
         if lowered != nil {
             let change = from == accepted ? "capacity already \(accepted)" : "capacity lowered from \(from) to \(accepted)"
-            logger.warning("ingest: connection \(id): the endpoint refused subscriptions beyond \(accepted) per connection (\(refused[0].1)); \(change), \(keys.count) account(s) move to other connections")
+            logger.warning(
+                "ingest: connection \(id): the endpoint refused subscriptions beyond \(accepted) per connection (\(refused[0].1)); \(change), \(keys.count) account(s) move to other connections"
+            )
             follow(lock.withLock { wanted })
         } else {
-            logger.error("ingest: connection \(id): \(keys.count) subscription(s) refused, first \(keys[0]): \(refused[0].1); kept fresh by re-reads, retried in \(Int(Self.refusedRetrySeconds)) s")
+            logger.error(
+                "ingest: connection \(id): \(keys.count) subscription(s) refused, first \(keys[0]): \(refused[0].1); kept fresh by re-reads, retried in \(Int(Self.refusedRetrySeconds)) s"
+            )
         }
     }
 

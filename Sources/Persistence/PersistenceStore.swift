@@ -72,28 +72,38 @@ public enum PersistenceError: Error, CustomStringConvertible {
 enum Migrations {
     struct Step { let version: Int; let name: String; let sqlite: [String]; let postgres: [String] }
     static let steps: [Step] = [
-        Step(version: 1, name: "opportunities",
-             sqlite: ["""
-                 CREATE TABLE IF NOT EXISTS opportunities (
-                   id INTEGER PRIMARY KEY AUTOINCREMENT, detected_at REAL NOT NULL, slot INTEGER NOT NULL,
-                   input_mint TEXT NOT NULL, output_mint TEXT NOT NULL, roi REAL NOT NULL, json TEXT NOT NULL)
-                 """, "CREATE INDEX IF NOT EXISTS opportunities_detected_at ON opportunities(detected_at)"],
-             postgres: ["""
-                 CREATE TABLE IF NOT EXISTS opportunities (
-                   id BIGSERIAL PRIMARY KEY, detected_at DOUBLE PRECISION NOT NULL, slot BIGINT NOT NULL,
-                   input_mint TEXT NOT NULL, output_mint TEXT NOT NULL, roi DOUBLE PRECISION NOT NULL, json TEXT NOT NULL)
-                 """, "CREATE INDEX IF NOT EXISTS opportunities_detected_at ON opportunities(detected_at)"]),
-        Step(version: 2, name: "account snapshots",
-             sqlite: ["""
-                 CREATE TABLE IF NOT EXISTS account_snapshots (
-                   address TEXT PRIMARY KEY, owner TEXT NOT NULL, slot INTEGER NOT NULL, lamports INTEGER NOT NULL,
-                   data BLOB NOT NULL, saved_at REAL NOT NULL)
-                 """],
-             postgres: ["""
-                 CREATE TABLE IF NOT EXISTS account_snapshots (
-                   address TEXT PRIMARY KEY, owner TEXT NOT NULL, slot BIGINT NOT NULL, lamports BIGINT NOT NULL,
-                   data BYTEA NOT NULL, saved_at DOUBLE PRECISION NOT NULL)
-                 """]),
+        Step(
+            version: 1, name: "opportunities",
+            sqlite: [
+                """
+                CREATE TABLE IF NOT EXISTS opportunities (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT, detected_at REAL NOT NULL, slot INTEGER NOT NULL,
+                  input_mint TEXT NOT NULL, output_mint TEXT NOT NULL, roi REAL NOT NULL, json TEXT NOT NULL)
+                """, "CREATE INDEX IF NOT EXISTS opportunities_detected_at ON opportunities(detected_at)",
+            ],
+            postgres: [
+                """
+                CREATE TABLE IF NOT EXISTS opportunities (
+                  id BIGSERIAL PRIMARY KEY, detected_at DOUBLE PRECISION NOT NULL, slot BIGINT NOT NULL,
+                  input_mint TEXT NOT NULL, output_mint TEXT NOT NULL, roi DOUBLE PRECISION NOT NULL, json TEXT NOT NULL)
+                """, "CREATE INDEX IF NOT EXISTS opportunities_detected_at ON opportunities(detected_at)",
+            ]),
+        Step(
+            version: 2, name: "account snapshots",
+            sqlite: [
+                """
+                CREATE TABLE IF NOT EXISTS account_snapshots (
+                  address TEXT PRIMARY KEY, owner TEXT NOT NULL, slot INTEGER NOT NULL, lamports INTEGER NOT NULL,
+                  data BLOB NOT NULL, saved_at REAL NOT NULL)
+                """
+            ],
+            postgres: [
+                """
+                CREATE TABLE IF NOT EXISTS account_snapshots (
+                  address TEXT PRIMARY KEY, owner TEXT NOT NULL, slot BIGINT NOT NULL, lamports BIGINT NOT NULL,
+                  data BYTEA NOT NULL, saved_at DOUBLE PRECISION NOT NULL)
+                """
+            ]),
     ]
     static var latest: Int { steps.last?.version ?? 0 }
 }

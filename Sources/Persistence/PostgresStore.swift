@@ -20,12 +20,14 @@ public final class PostgresStore: PersistenceStore, @unchecked Sendable {
 
     public init(url: String, logger: Logger = Logger(label: "persistence.postgres")) throws {
         guard let c = URLComponents(string: url), ["postgres", "postgresql"].contains(c.scheme?.lowercased() ?? ""),
-              let host = c.host, !host.isEmpty else {
+            let host = c.host, !host.isEmpty
+        else {
             throw PersistenceError.badURL("expected postgresql://user[:password]@host[:port]/database")
         }
         let database = c.path.hasPrefix("/") ? String(c.path.dropFirst()) : c.path
-        var config = PostgresClient.Configuration(host: host, port: c.port ?? 5432, username: c.user ?? "postgres",
-                                                  password: c.password, database: database.isEmpty ? nil : database, tls: .disable)
+        var config = PostgresClient.Configuration(
+            host: host, port: c.port ?? 5432, username: c.user ?? "postgres",
+            password: c.password, database: database.isEmpty ? nil : database, tls: .disable)
         config.options.connectTimeout = .seconds(5)
         let client = PostgresClient(configuration: config, backgroundLogger: logger)
         self.client = client
@@ -39,7 +41,8 @@ public final class PostgresStore: PersistenceStore, @unchecked Sendable {
             try await client.withConnection { conn in
                 try await conn.query("SELECT pg_advisory_lock(7707001)", logger: self.logger)
                 do {
-                    try await conn.query("""
+                    try await conn.query(
+                        """
                         CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
                           applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
                         """, logger: self.logger)
@@ -50,7 +53,8 @@ public final class PostgresStore: PersistenceStore, @unchecked Sendable {
                     for step in Migrations.steps where !applied.contains(step.version) {
                         try await conn.withTransaction(logger: self.logger) { tx in
                             for sql in step.postgres { try await tx.query(PostgresQuery(unsafeSQL: sql), logger: self.logger) }
-                            try await tx.query("INSERT INTO schema_migrations (version, name) VALUES (\(step.version), \(step.name))", logger: self.logger)
+                            try await tx.query(
+                                "INSERT INTO schema_migrations (version, name) VALUES (\(step.version), \(step.name))", logger: self.logger)
                         }
                     }
                 } catch {
@@ -79,7 +83,8 @@ public final class PostgresStore: PersistenceStore, @unchecked Sendable {
         guard !items.isEmpty else { return }
         try await client.withTransaction(logger: logger) { tx in
             for o in items {
-                try await tx.query("""
+                try await tx.query(
+                    """
                     INSERT INTO opportunities (detected_at, slot, input_mint, output_mint, roi, json)
                     VALUES (\(o.detectedAt), \(SQLInt.store(o.slot)), \(o.inputMint), \(o.outputMint), \(o.roi), \(o.json))
                     """, logger: self.logger)
@@ -89,7 +94,8 @@ public final class PostgresStore: PersistenceStore, @unchecked Sendable {
 
     public func opportunityHistory(limit: Int) async throws -> [OpportunityRecord] {
         var out: [OpportunityRecord] = []
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT detected_at, slot, input_mint, output_mint, roi, json FROM opportunities ORDER BY id DESC LIMIT \(max(0, limit))
             """, logger: logger)
         for try await (at, slot, i, o, roi, json) in rows.decode((Double, Int64, String, String, Double, String).self) {
@@ -108,7 +114,8 @@ public final class PostgresStore: PersistenceStore, @unchecked Sendable {
         guard !accounts.isEmpty else { return }
         try await client.withTransaction(logger: logger) { tx in
             for s in accounts {
-                try await tx.query("""
+                try await tx.query(
+                    """
                     INSERT INTO account_snapshots (address, owner, slot, lamports, data, saved_at)
                     VALUES (\(s.account.address.base58), \(s.account.owner.base58), \(SQLInt.store(s.account.slot)),
                             \(SQLInt.store(s.account.lamports)), \(Data(s.account.data)), \(s.savedAt))
@@ -125,8 +132,11 @@ public final class PostgresStore: PersistenceStore, @unchecked Sendable {
         let rows = try await client.query("SELECT address, owner, slot, lamports, data, saved_at FROM account_snapshots", logger: logger)
         for try await (address, owner, slot, lamports, data, savedAt) in rows.decode((String, String, Int64, Int64, Data, Double).self) {
             guard let a = try? Pubkey(base58: address), let o = try? Pubkey(base58: owner) else { continue }
-            out.append(AccountSnapshot(account: AccountData(address: a, owner: o, data: [UInt8](data), lamports: SQLInt.load(lamports),
-                                                            slot: SQLInt.load(slot)), savedAt: savedAt))
+            out.append(
+                AccountSnapshot(
+                    account: AccountData(
+                        address: a, owner: o, data: [UInt8](data), lamports: SQLInt.load(lamports),
+                        slot: SQLInt.load(slot)), savedAt: savedAt))
         }
         return out
     }

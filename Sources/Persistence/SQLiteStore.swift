@@ -52,16 +52,19 @@ public final class SQLiteStore: PersistenceStore, @unchecked Sendable {
         guard !items.isEmpty else { return }
         try await queue.write { db in
             for o in items {
-                try db.execute(sql: "INSERT INTO opportunities (detected_at, slot, input_mint, output_mint, roi, json) VALUES (?, ?, ?, ?, ?, ?)",
-                               arguments: [o.detectedAt, SQLInt.store(o.slot), o.inputMint, o.outputMint, o.roi, o.json])
+                try db.execute(
+                    sql: "INSERT INTO opportunities (detected_at, slot, input_mint, output_mint, roi, json) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [o.detectedAt, SQLInt.store(o.slot), o.inputMint, o.outputMint, o.roi, o.json])
             }
         }
     }
 
     public func opportunityHistory(limit: Int) async throws -> [OpportunityRecord] {
         try await queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT detected_at, slot, input_mint, output_mint, roi, json FROM opportunities ORDER BY id DESC LIMIT ?",
-                             arguments: [max(0, limit)]).map { row in
+            try Row.fetchAll(
+                db, sql: "SELECT detected_at, slot, input_mint, output_mint, roi, json FROM opportunities ORDER BY id DESC LIMIT ?",
+                arguments: [max(0, limit)]
+            ).map { row in
                 OpportunityRecord(detectedAt: row[0], slot: SQLInt.load(row[1]), inputMint: row[2], outputMint: row[3], roi: row[4], json: row[5])
             }
         }
@@ -76,13 +79,17 @@ public final class SQLiteStore: PersistenceStore, @unchecked Sendable {
         try await queue.write { db in
             for s in accounts {
                 // Upsert that never moves a row back to an older slot.
-                try db.execute(sql: """
-                    INSERT INTO account_snapshots (address, owner, slot, lamports, data, saved_at) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(address) DO UPDATE SET owner = excluded.owner, slot = excluded.slot, lamports = excluded.lamports,
-                      data = excluded.data, saved_at = excluded.saved_at
-                    WHERE excluded.slot >= account_snapshots.slot
-                    """, arguments: [s.account.address.base58, s.account.owner.base58, SQLInt.store(s.account.slot),
-                                     SQLInt.store(s.account.lamports), Data(s.account.data), s.savedAt])
+                try db.execute(
+                    sql: """
+                        INSERT INTO account_snapshots (address, owner, slot, lamports, data, saved_at) VALUES (?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(address) DO UPDATE SET owner = excluded.owner, slot = excluded.slot, lamports = excluded.lamports,
+                          data = excluded.data, saved_at = excluded.saved_at
+                        WHERE excluded.slot >= account_snapshots.slot
+                        """,
+                    arguments: [
+                        s.account.address.base58, s.account.owner.base58, SQLInt.store(s.account.slot),
+                        SQLInt.store(s.account.lamports), Data(s.account.data), s.savedAt,
+                    ])
             }
         }
     }
@@ -94,8 +101,9 @@ public final class SQLiteStore: PersistenceStore, @unchecked Sendable {
                 // A row that does not decode is skipped, not fatal: warm start is an optimisation.
                 guard let a = try? Pubkey(base58: address), let o = try? Pubkey(base58: owner) else { return nil }
                 let data: Data = row[4]
-                return AccountSnapshot(account: AccountData(address: a, owner: o, data: [UInt8](data), lamports: SQLInt.load(row[3]), slot: SQLInt.load(row[2])),
-                                       savedAt: row[5])
+                return AccountSnapshot(
+                    account: AccountData(address: a, owner: o, data: [UInt8](data), lamports: SQLInt.load(row[3]), slot: SQLInt.load(row[2])),
+                    savedAt: row[5])
             }
         }
     }

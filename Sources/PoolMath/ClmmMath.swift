@@ -139,11 +139,13 @@ public enum ClmmMath {
 
     /// `get_delta_amounts_for_swap`: (amount_in rounded up, amount_out rounded down) between two sqrt prices.
     /// zero_for_one: in = Δtoken0 (ceil), out = Δtoken1 (floor); else in = Δtoken1 (ceil), out = Δtoken0 (floor).
-    public static func deltaAmountsForSwap(_ a0: UInt128, _ b0: UInt128, liquidity: UInt128,
-                                           zeroForOne: Bool) throws -> (amountIn: UInt64, amountOut: UInt64) {
+    public static func deltaAmountsForSwap(
+        _ a0: UInt128, _ b0: UInt128, liquidity: UInt128,
+        zeroForOne: Bool
+    ) throws -> (amountIn: UInt64, amountOut: UInt64) {
         let (a, b) = a0 > b0 ? (b0, a0) : (a0, b0)
         guard a > 0 else { throw MathError.zero("sqrt price") }
-        let amount1X64 = UInt256(liquidity) * UInt256(b - a)   // u128 × u128 always fits 256 bits
+        let amount1X64 = UInt256(liquidity) * UInt256(b - a)  // u128 × u128 always fits 256 bits
         let product = UInt256(a) * UInt256(b)
         let pow64 = UInt256.one << 64
         let amountIn: UInt256, amountOut: UInt256
@@ -168,8 +170,10 @@ public enum ClmmMath {
     // MARK: - sqrt_price_math.rs
 
     /// `get_next_sqrt_price_from_input`: token0 in → ceil(L·2^64·√P / (L·2^64 + Δx·√P)); token1 in → √P + floor(Δy·2^64 / L).
-    public static func nextSqrtPriceFromInput(_ sqrtPrice: UInt128, liquidity: UInt128, amountIn: UInt64,
-                                              zeroForOne: Bool) throws -> UInt128 {
+    public static func nextSqrtPriceFromInput(
+        _ sqrtPrice: UInt128, liquidity: UInt128, amountIn: UInt64,
+        zeroForOne: Bool
+    ) throws -> UInt128 {
         guard sqrtPrice >= minSqrtPrice && sqrtPrice < maxSqrtPrice else { throw MathError.outOfRange("sqrt price \(sqrtPrice)") }
         guard liquidity > 0 else { throw MathError.zero("liquidity") }
         if amountIn == 0 { return sqrtPrice }
@@ -179,7 +183,8 @@ public enum ClmmMath {
             let product = UInt256(amountIn) * UInt256(sqrtPrice)
             let denominator = numerator1 + product
             guard let r = UInt256.mulDiv(numerator1, UInt256(sqrtPrice), denominator, roundUp: true),
-                  let v = r.asUInt128 else { throw MathError.overflow("get_next_sqrt_price_from_amount_0_rounding_up") }
+                let v = r.asUInt128
+            else { throw MathError.overflow("get_next_sqrt_price_from_amount_0_rounding_up") }
             return v
         }
         // get_next_sqrt_price_from_amount_1_rounding_down(add = true)
@@ -206,8 +211,10 @@ public enum ClmmMath {
 
     /// `compute_swap(.., is_base_input = true, ..)`: fee on input deducts `floor(rem·(1e6−f)/1e6)` before the
     /// price math; fee on output charges `ceil(gross_out·f/1e6)` on the output.
-    public static func computeSwapExactIn(current: UInt128, target: UInt128, liquidity: UInt128, amountRemaining: UInt64,
-                                          feeRate: UInt32, zeroForOne: Bool, feeOnInput: Bool) throws -> SwapStep {
+    public static func computeSwapExactIn(
+        current: UInt128, target: UInt128, liquidity: UInt128, amountRemaining: UInt64,
+        feeRate: UInt32, zeroForOne: Bool, feeOnInput: Bool
+    ) throws -> SwapStep {
         guard feeRate <= feeRateDenominator else { throw MathError.overflow("fee rate \(feeRate) above 1e6") }
         let den = UInt64(feeRateDenominator)
         let amountForPriceCalc: UInt64
@@ -264,16 +271,20 @@ public enum ClmmMath {
 
     /// `get_limit_order_output_with_price`: token0→token1 = floor(in·price/2^64); token1→token0 = floor(in·2^64/price).
     public static func limitOrderOutput(amountIn: UInt64, token0PriceX64: UInt128, zeroForOne: Bool) throws -> UInt128 {
-        let r = zeroForOne ? mulDiv128(UInt128(amountIn), token0PriceX64, q64, roundUp: false)
-                           : mulDiv128(UInt128(amountIn), q64, token0PriceX64, roundUp: false)
+        let r =
+            zeroForOne
+            ? mulDiv128(UInt128(amountIn), token0PriceX64, q64, roundUp: false)
+            : mulDiv128(UInt128(amountIn), q64, token0PriceX64, roundUp: false)
         guard let v = r else { throw MathError.overflow("get_limit_order_output_with_price") }
         return v
     }
 
     /// `get_limit_order_input_with_price` (rounded up); `zeroForOne` is the limit order's direction.
     public static func limitOrderInput(amountOut: UInt64, token0PriceX64: UInt128, zeroForOne: Bool) throws -> UInt64 {
-        let r = zeroForOne ? mulDiv128(UInt128(amountOut), token0PriceX64, q64, roundUp: true)
-                           : mulDiv128(UInt128(amountOut), q64, token0PriceX64, roundUp: true)
+        let r =
+            zeroForOne
+            ? mulDiv128(UInt128(amountOut), token0PriceX64, q64, roundUp: true)
+            : mulDiv128(UInt128(amountOut), q64, token0PriceX64, roundUp: true)
         guard let v = r, v <= UInt128(UInt64.max) else { throw MathError.overflow("get_limit_order_input_with_price") }
         return UInt64(v)
     }

@@ -89,16 +89,20 @@ public enum DlmmMath {
     /// needed for `amountOut`; X in for Y out is `(out << 64) / price`, Y in for X out is
     /// `(out * price) >> 64`. nil when it does not fit u64 (`safe_*_cast`).
     public static func amountIn(forOut amountOut: UInt64, price: UInt128, swapForY: Bool, roundUp: Bool) -> UInt64? {
-        let v = swapForY ? shlDiv(UInt128(amountOut), price, roundUp: roundUp)
-                         : mulShr(UInt128(amountOut), price, roundUp: roundUp)
+        let v =
+            swapForY
+            ? shlDiv(UInt128(amountOut), price, roundUp: roundUp)
+            : mulShr(UInt128(amountOut), price, roundUp: roundUp)
         return v.flatMap { UInt64(exactly: $0) }
     }
 
     /// `Bin::get_amount_out(amount_in, price, swap_for_y, rounding)`: `(price * in) >> 64` for
     /// X → Y, `(in << 64) / price` for Y → X.
     public static func amountOut(forIn amountIn: UInt64, price: UInt128, swapForY: Bool, roundUp: Bool) -> UInt64? {
-        let v = swapForY ? mulShr(price, UInt128(amountIn), roundUp: roundUp)
-                         : shlDiv(UInt128(amountIn), price, roundUp: roundUp)
+        let v =
+            swapForY
+            ? mulShr(price, UInt128(amountIn), roundUp: roundUp)
+            : shlDiv(UInt128(amountIn), price, roundUp: roundUp)
         return v.flatMap { UInt64(exactly: $0) }
     }
 }
@@ -125,8 +129,10 @@ public struct DlmmFeeRate: Sendable, Equatable {
     /// `get_base_fee` = base_factor * bin_step * 10 * 10^base_fee_power_factor and
     /// `compute_variable_fee` = ceil(variable_fee_control * (va * bin_step)^2 / 1e11);
     /// nil where the program's checked u128 math would overflow.
-    public init?(baseFactor: UInt16, binStep: UInt16, baseFeePowerFactor: UInt8,
-                 variableFeeControl: UInt32, volatilityAccumulator: UInt32) {
+    public init?(
+        baseFactor: UInt16, binStep: UInt16, baseFeePowerFactor: UInt8,
+        variableFeeControl: UInt32, volatilityAccumulator: UInt32
+    ) {
         // 10^p overflows u128 past p = 38 (the Rust `pow` would panic).
         guard baseFeePowerFactor <= 38 else { return nil }
         var pow10: UInt128 = 1
@@ -135,8 +141,8 @@ public struct DlmmFeeRate: Sendable, Equatable {
         guard !o1 else { return nil }
         baseFee = b1
         if variableFeeControl > 0 {
-            let vb = UInt128(volatilityAccumulator) * UInt128(binStep)   // < 2^48
-            let sq = vb * vb                                            // < 2^96
+            let vb = UInt128(volatilityAccumulator) * UInt128(binStep)  // < 2^48
+            let sq = vb * vb  // < 2^96
             let (v, o2) = UInt128(variableFeeControl).multipliedReportingOverflow(by: sq)
             guard !o2 else { return nil }
             let (v2, o3) = v.addingReportingOverflow(99_999_999_999)
@@ -160,7 +166,7 @@ public struct DlmmFeeRate: Sendable, Equatable {
     /// `compute_fee`: fee to add on top of a fee-exclusive amount,
     /// ceil(amount * rate / (1e9 - rate)).
     public func feeOnTop(_ amount: UInt64) -> UInt64? {
-        let den = Self.feePrecision - totalRate   // rate ≤ 1e8, never underflows
+        let den = Self.feePrecision - totalRate  // rate ≤ 1e8, never underflows
         let v = (UInt128(amount) * totalRate + den - 1) / den
         return UInt64(exactly: v)
     }

@@ -28,9 +28,10 @@ public struct StableSwapMath: Sendable {
         let (leverage, o) = sumX.multipliedReportingOverflow(by: UInt128(ann))
         guard !o, ann >= 1 else { return nil }
         guard let dp2 = Self.mul(dProd, UInt256(Self.nCoins)), let inner = Self.add(dp2, UInt256(leverage)),
-              let num = Self.mul(d, inner),
-              let d1 = Self.mul(d, UInt256(ann - 1)), let dp3 = Self.mul(dProd, UInt256(Self.nCoins + 1)),
-              let den = Self.add(d1, dp3) else { return nil }
+            let num = Self.mul(d, inner),
+            let d1 = Self.mul(d, UInt256(ann - 1)), let dp3 = Self.mul(dProd, UInt256(Self.nCoins + 1)),
+            let den = Self.add(d1, dp3)
+        else { return nil }
         return Self.div(num, den)
     }
 
@@ -46,13 +47,16 @@ public struct StableSwapMath: Sendable {
         var d = UInt256(sum)
         for _ in 0..<256 {
             guard let p1 = Self.mul(d, d), let q1 = Self.div(p1, UInt256(a2)),
-                  let p2 = Self.mul(q1, d), let dProd = Self.div(p2, UInt256(b2)) else { return nil }
+                let p2 = Self.mul(q1, d), let dProd = Self.div(p2, UInt256(b2))
+            else { return nil }
             let prev = d
             guard let next = nextD(ann: ann, d: d, dProd: dProd, sumX: sum) else { return nil }
             d = next
             if d > prev {
                 if d - prev <= .one { break }
-            } else if prev - d <= .one { break }
+            } else if prev - d <= .one {
+                break
+            }
         }
         return d
     }
@@ -64,18 +68,22 @@ public struct StableSwapMath: Sendable {
         let (ann2, o3) = ann.multipliedReportingOverflow(by: Self.nCoins)
         guard !(o1 || o2 || o3) else { return nil }
         guard let dd = Self.mul(d, d), let c0 = Self.div(dd, UInt256(x2)), let c1 = Self.mul(c0, d),
-              let c = Self.div(c1, UInt256(ann2)),
-              let dOverAnn = Self.div(d, UInt256(ann)), let b = Self.add(dOverAnn, UInt256(x)) else { return nil }
+            let c = Self.div(c1, UInt256(ann2)),
+            let dOverAnn = Self.div(d, UInt256(ann)), let b = Self.add(dOverAnn, UInt256(x))
+        else { return nil }
         var y = d
         for _ in 0..<256 {
             let prev = y
             guard let y2 = Self.mul(y, y), let num = Self.add(y2, c),
-                  let twoY = Self.mul(y, UInt256(UInt64(2))), let t = Self.add(twoY, b),
-                  let den = t.subtracting(d), let next = Self.div(num, den) else { return nil }
+                let twoY = Self.mul(y, UInt256(UInt64(2))), let t = Self.add(twoY, b),
+                let den = t.subtracting(d), let next = Self.div(num, den)
+            else { return nil }
             y = next
             if y > prev {
                 if y - prev <= .one { break }
-            } else if prev - y <= .one { break }
+            } else if prev - y <= .one {
+                break
+            }
         }
         return y
     }
@@ -84,7 +92,8 @@ public struct StableSwapMath: Sendable {
     public func swapOut(sourceAmount: UInt128, swapSource: UInt128, swapDestination: UInt128) -> UInt128? {
         let (newSource, o) = swapSource.addingReportingOverflow(sourceAmount)
         guard !o, let d = computeD(swapSource, swapDestination), let yBig = computeY(newSource, d),
-              let y = yBig.asUInt128, swapDestination > y else { return nil }
+            let y = yBig.asUInt128, swapDestination > y
+        else { return nil }
         return swapDestination - y - 1
     }
 }

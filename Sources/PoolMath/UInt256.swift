@@ -21,8 +21,9 @@ public struct UInt256: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.init(l0: UInt64(truncatingIfNeeded: v), l1: UInt64(truncatingIfNeeded: v >> 64), l2: 0, l3: 0)
     }
     @inlinable public init(high: UInt128, low: UInt128) {
-        self.init(l0: UInt64(truncatingIfNeeded: low), l1: UInt64(truncatingIfNeeded: low >> 64),
-                  l2: UInt64(truncatingIfNeeded: high), l3: UInt64(truncatingIfNeeded: high >> 64))
+        self.init(
+            l0: UInt64(truncatingIfNeeded: low), l1: UInt64(truncatingIfNeeded: low >> 64),
+            l2: UInt64(truncatingIfNeeded: high), l3: UInt64(truncatingIfNeeded: high >> 64))
     }
 
     @inlinable public var low128: UInt128 { UInt128(l1) << 64 | UInt128(l0) }

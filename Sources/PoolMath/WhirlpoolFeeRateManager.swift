@@ -52,7 +52,8 @@ public struct WhirlpoolFeeRateManager {
                 // high-frequency trading: keep the reference
             } else if elapsed < UInt64(o.decayPeriod) {
                 tickGroupIndexReference = tickGroupIndex
-                volatilityReference = UInt32(truncatingIfNeeded: UInt64(volatilityAccumulator) * UInt64(o.reductionFactor) / Self.reductionDenominator)
+                volatilityReference = UInt32(
+                    truncatingIfNeeded: UInt64(volatilityAccumulator) * UInt64(o.reductionFactor) / Self.reductionDenominator)
                 referenceUpdated = true
             } else {
                 tickGroupIndexReference = tickGroupIndex

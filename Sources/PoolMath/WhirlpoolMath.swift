@@ -197,10 +197,13 @@ public enum WhirlpoolMath {
     /// `compute_swap` with `amount_specified_is_input = true`: the fee is taken from the input
     /// (`amount_calc = floor(rem·(1e6−fee)/1e6)`); a step that reaches the target charges
     /// `ceil(in·fee/(1e6−fee))`, otherwise the fee is whatever input remains.
-    public static func computeSwapExactIn(amountRemaining: UInt64, feeRate: UInt32, liquidity: UInt128,
-                                          sqrtPriceCurrent: UInt128, sqrtPriceTarget: UInt128, aToB: Bool) throws -> SwapStep {
+    public static func computeSwapExactIn(
+        amountRemaining: UInt64, feeRate: UInt32, liquidity: UInt128,
+        sqrtPriceCurrent: UInt128, sqrtPriceTarget: UInt128, aToB: Bool
+    ) throws -> SwapStep {
         // Fixed delta = input token: A for a→b, B for b→a, rounded up.
-        let initialFixed: AmountDelta = aToB
+        let initialFixed: AmountDelta =
+            aToB
             ? try tryAmountDeltaA(sqrtPriceCurrent, sqrtPriceTarget, liquidity: liquidity, roundUp: true)
             : tryAmountDeltaB(sqrtPriceCurrent, sqrtPriceTarget, liquidity: liquidity, roundUp: true)
 
@@ -221,7 +224,8 @@ public enum WhirlpoolMath {
         let isMaxSwap = nextSqrtPrice == sqrtPriceTarget
 
         // Unfixed delta = output token, rounded down.
-        let amountOut = aToB
+        let amountOut =
+            aToB
             ? try amountDeltaB(sqrtPriceCurrent, nextSqrtPrice, liquidity: liquidity, roundUp: false)
             : try amountDeltaA(sqrtPriceCurrent, nextSqrtPrice, liquidity: liquidity, roundUp: false)
 
@@ -229,7 +233,8 @@ public enum WhirlpoolMath {
         if case .valid(let v) = initialFixed, isMaxSwap {
             amountIn = v
         } else {
-            amountIn = aToB
+            amountIn =
+                aToB
                 ? try amountDeltaA(sqrtPriceCurrent, nextSqrtPrice, liquidity: liquidity, roundUp: true)
                 : try amountDeltaB(sqrtPriceCurrent, nextSqrtPrice, liquidity: liquidity, roundUp: true)
         }
@@ -274,6 +279,8 @@ public enum WhirlpoolMath {
 public enum WhirlpoolMathError: Error, Equatable, Sendable, CustomStringConvertible {
     case overflow(String)
     public var description: String {
-        switch self { case .overflow(let w): return "whirlpool math: \(w)" }
+        switch self {
+        case .overflow(let w): return "whirlpool math: \(w)"
+        }
     }
 }

@@ -42,10 +42,12 @@ public final class APIServer: Sendable {
     let priceListing = PriceListing()
     let clock: @Sendable () -> Double
 
-    public init(store: PoolStore, settings: Settings = .init(), ingest: (any IngestControl)? = nil,
-                opportunities: (any OpportunityProvider)? = nil, persistence: (any PersistenceStore)? = nil,
-                configNotes: [ConfigNote] = [], metrics: ServiceMetrics = ServiceMetrics(),
-                logger: Logger = Logger(label: "api"), clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+    public init(
+        store: PoolStore, settings: Settings = .init(), ingest: (any IngestControl)? = nil,
+        opportunities: (any OpportunityProvider)? = nil, persistence: (any PersistenceStore)? = nil,
+        configNotes: [ConfigNote] = [], metrics: ServiceMetrics = ServiceMetrics(),
+        logger: Logger = Logger(label: "api"), clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    ) {
         self.store = store; self.settings = settings; self.ingest = ingest; self.opportunities = opportunities
         self.persistence = persistence; self.configNotes = configNotes; self.metrics = metrics; self.logger = logger; self.clock = clock
     }
@@ -63,8 +65,9 @@ public final class APIServer: Sendable {
         OpportunityRoutes(server: self).register(on: router)
         StreamRoute(server: self).register(on: router)
         router.get("/metrics") { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: self.metrics.render(store: self.store, ingest: self.ingest))))
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: self.metrics.render(store: self.store, ingest: self.ingest))))
         }
         router.get("/v1/openapi.json") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
@@ -79,31 +82,44 @@ public final class APIServer: Sendable {
         let metrics = self.metrics, logger = self.logger
         let bodyTimeout = TimeAmount.nanoseconds(Int64(settings.bodyTimeoutSeconds * 1e9))
         let channelConfig = HTTP1WebSocketUpgradeChannel.Configuration(
-            http1: .init(additionalChannelHandlers: [BodyDeadlineHandler(timeout: bodyTimeout, onTimeout: {
-                             metrics.connectionTimeouts.increment(); logger.info("closed a connection: request body too slow")
-                         }), UnreadBodyCloser(linger: .seconds(2), onClose: {
-                             logger.debug("answered before the request body ended: closing the connection")
-                         })],
-                         idleTimeout: .nanoseconds(Int64(settings.idleTimeoutSeconds * 1e9)),
-                         httpDecoderConfiguration: .init(maxHeaderFieldSize: settings.maxHeaderBytes, maxHeaderListSize: settings.maxHeaderBytes,
-                                                         maxHeaderFieldCount: 200)),
+            http1: .init(
+                additionalChannelHandlers: [
+                    BodyDeadlineHandler(
+                        timeout: bodyTimeout,
+                        onTimeout: {
+                            metrics.connectionTimeouts.increment(); logger.info("closed a connection: request body too slow")
+                        }),
+                    UnreadBodyCloser(
+                        linger: .seconds(2),
+                        onClose: {
+                            logger.debug("answered before the request body ended: closing the connection")
+                        }),
+                ],
+                idleTimeout: .nanoseconds(Int64(settings.idleTimeoutSeconds * 1e9)),
+                httpDecoderConfiguration: .init(
+                    maxHeaderFieldSize: settings.maxHeaderBytes, maxHeaderListSize: settings.maxHeaderBytes,
+                    maxHeaderFieldCount: 200)),
             ws: .init(maxFrameSize: 16 * 1024))
         let headTimeout = TimeAmount.nanoseconds(Int64(settings.headerTimeoutSeconds * 1e9))
         let builder = HTTPServerBuilder { responder in
-            HeadDeadlineChannel(base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: channelConfig),
-                                timeout: headTimeout, onTimeout: {
-                                    metrics.connectionTimeouts.increment()
-                                    logger.debug("closed a connection: no complete request head in time")
-                                }, onParseError: {
-                                    metrics.rejected.increment()
-                                    logger.debug("answered 400 and closed: malformed HTTP request")
-                                })
+            HeadDeadlineChannel(
+                base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: channelConfig),
+                timeout: headTimeout,
+                onTimeout: {
+                    metrics.connectionTimeouts.increment()
+                    logger.debug("closed a connection: no complete request head in time")
+                },
+                onParseError: {
+                    metrics.rejected.increment()
+                    logger.debug("answered 400 and closed: malformed HTTP request")
+                })
         }
         let app = Application(
             router: router,
             server: builder,
-            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "solana-pool-cache",
-                                 availableConnectionsDelegate: CountedConnectionLimit(limit: settings.maxConnections, metrics: metrics)),
+            configuration: .init(
+                address: .hostname(settings.host, port: settings.port), serverName: "solana-pool-cache",
+                availableConnectionsDelegate: CountedConnectionLimit(limit: settings.maxConnections, metrics: metrics)),
             onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
             logger: logger)
         do { try await GracefulStop.run([app], logger: logger) } catch let error as IOError where error.errnoCode == EADDRINUSE {
@@ -136,7 +152,11 @@ public final class APIServer: Sendable {
 final class ClientCount: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
-    func tryIncrement(limit: Int) -> Bool { lock.withLock { if value >= limit { return false }; value += 1; return true } }
+    func tryIncrement(limit: Int) -> Bool {
+        lock.withLock {
+            if value >= limit { return false }; value += 1; return true
+        }
+    }
     func decrement() { lock.withLock { value -= 1 } }
     func add(_ n: Int) { lock.withLock { value += n } }
     var current: Int { lock.withLock { value } }

@@ -139,7 +139,9 @@ final class BodyDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler 
             deadline?.cancel()
             let box = NIOLoopBound(context, eventLoop: context.eventLoop)
             let onTimeout = self.onTimeout
-            deadline = context.eventLoop.scheduleTask(in: timeout) { onTimeout(); box.value.close(promise: nil) }
+            deadline = context.eventLoop.scheduleTask(in: timeout) {
+                onTimeout(); box.value.close(promise: nil)
+            }
         case .end:
             deadline?.cancel(); deadline = nil
         case .body:

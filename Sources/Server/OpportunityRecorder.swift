@@ -16,14 +16,17 @@ public struct OpportunityRecorder: Sendable {
     let metrics: ServiceMetrics?
     let logger: Logger
 
-    public init(provider: any OpportunityProvider, database: any PersistenceStore, metrics: ServiceMetrics? = nil,
-                logger: Logger = Logger(label: "persistence")) {
+    public init(
+        provider: any OpportunityProvider, database: any PersistenceStore, metrics: ServiceMetrics? = nil,
+        logger: Logger = Logger(label: "persistence")
+    ) {
         self.provider = provider; self.database = database; self.metrics = metrics; self.logger = logger
     }
 
     public static func record(_ o: Opportunity) -> OpportunityRecord {
-        OpportunityRecord(detectedAt: Double(o.detectedAtMs) / 1000, slot: o.slot, inputMint: o.inputMint.base58, outputMint: o.outputMint.base58,
-                          roi: o.roiFraction.isFinite ? o.roiFraction : 0, json: OpportunityJSON.bot(o).rendered)
+        OpportunityRecord(
+            detectedAt: Double(o.detectedAtMs) / 1000, slot: o.slot, inputMint: o.inputMint.base58, outputMint: o.outputMint.base58,
+            roi: o.roiFraction.isFinite ? o.roiFraction : 0, json: OpportunityJSON.bot(o).rendered)
     }
 
     public func run() async {

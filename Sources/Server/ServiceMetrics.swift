@@ -36,19 +36,24 @@ public final class ServiceMetrics: @unchecked Sendable {
         streamMessages = registry.counter("spc_stream_messages_total", help: "Messages sent to stream clients")
         streamDropped = registry.counter("spc_stream_refused_total", help: "Stream connections refused (limit)")
         httpConnections = registry.gauge("spc_http_connections", help: "Open HTTP/WebSocket connections")
-        connectionLimitReached = registry.counter("spc_http_connection_limit_reached_total",
-                                                  help: "Times accepting paused because max_connections were open")
-        connectionTimeouts = registry.counter("spc_http_connection_timeouts_total",
-                                              help: "Connections closed for a slow or missing request head/body")
+        connectionLimitReached = registry.counter(
+            "spc_http_connection_limit_reached_total",
+            help: "Times accepting paused because max_connections were open")
+        connectionTimeouts = registry.counter(
+            "spc_http_connection_timeouts_total",
+            help: "Connections closed for a slow or missing request head/body")
         streamSlowDropped = registry.counter("spc_stream_slow_dropped_total", help: "Stream clients dropped for not reading")
         persistenceErrors = registry.counter("spc_persistence_errors_total", help: "Failed database writes")
-        latency = registry.valueHistogram("spc_http_request_seconds", buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
-                                          help: "Time to answer an HTTP request")
+        latency = registry.valueHistogram(
+            "spc_http_request_seconds", buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
+            help: "Time to answer an HTTP request")
     }
 
     func request(route: String, method: String, status: Int, seconds: Double) {
-        registry.counter("spc_http_requests_total", labels: [("route", route), ("method", method), ("status", String(status))],
-                         help: "HTTP requests by route template and status").increment()
+        registry.counter(
+            "spc_http_requests_total", labels: [("route", route), ("method", method), ("status", String(status))],
+            help: "HTTP requests by route template and status"
+        ).increment()
         if (400..<500).contains(status) { badRequests.increment() }
         latency.record(seconds)
     }
@@ -77,7 +82,9 @@ public final class ServiceMetrics: @unchecked Sendable {
                 bump("spc_ingest_reconnects_total", "PubSub reconnects", c.reconnects, lastIngest.reconnects)
                 bump("spc_ingest_resnapshots_total", "Re-snapshots after a gap", c.resnapshots, lastIngest.resnapshots)
                 bump("spc_rpc_requests_total", "JSON-RPC HTTP requests", c.httpRequests, lastIngest.httpRequests)
-                bump("spc_ingest_subscriptions_refused_total", "Account subscriptions an endpoint refused", c.subscriptionsRefused, lastIngest.subscriptionsRefused)
+                bump(
+                    "spc_ingest_subscriptions_refused_total", "Account subscriptions an endpoint refused", c.subscriptionsRefused,
+                    lastIngest.subscriptionsRefused)
                 bump("spc_rpc_429_total", "JSON-RPC answers 429", c.http429, lastIngest.http429)
                 lastIngest = c
             }

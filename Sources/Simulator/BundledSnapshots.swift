@@ -45,8 +45,9 @@ public enum PoolCloner {
         var out: [Recipe] = []
         for pool in accounts {
             guard let dex = DexRegistry.descriptor(forPool: pool),
-                  let model = try? SnapshotQuoter.pool(address: pool.address, accounts: byKey),
-                  (try? model.price(context: QuoteContext(now: Cluster.defaultGenesisTime))) != nil else { continue }
+                let model = try? SnapshotQuoter.pool(address: pool.address, accounts: byKey),
+                (try? model.price(context: QuoteContext(now: Cluster.defaultGenesisTime))) != nil
+            else { continue }
             out.append(Recipe(pool: pool, ownedAccountOffsets: dex.ownedAccountOffsets, derived: dex.derivedAccounts(pool, accounts, byKey)))
         }
         return out.sorted { $0.pool.address < $1.pool.address }

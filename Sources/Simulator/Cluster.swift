@@ -62,8 +62,10 @@ public final class Cluster: @unchecked Sendable {
     /// Unix time of the bundled snapshots' era, used as the clock of slot `startSlot`.
     public static let defaultGenesisTime: Int64 = 1_783_355_400
 
-    public init(accounts: [AccountData], seed: UInt64 = 1, startSlot: UInt64 = 431_198_953, swapsPerSlot: Int = 2,
-                genesisTime: Int64 = Cluster.defaultGenesisTime) {
+    public init(
+        accounts: [AccountData], seed: UInt64 = 1, startSlot: UInt64 = 431_198_953, swapsPerSlot: Int = 2,
+        genesisTime: Int64 = Cluster.defaultGenesisTime
+    ) {
         self.accounts = Dictionary(accounts.map { ($0.address, $0) }, uniquingKeysWith: { a, b in a.slot >= b.slot ? a : b })
         for k in self.accounts.keys { self.accounts[k]!.slot = startSlot }
         rng = SplitMix64(seed: seed)
@@ -73,7 +75,8 @@ public final class Cluster: @unchecked Sendable {
         let snapshot = self.accounts
         for (key, account) in snapshot where (AccountRegistry.poolModels.contains { $0.isPool(account) }) {
             if let model = try? SnapshotQuoter.pool(address: key, accounts: snapshot),
-               (try? model.price(context: QuoteContext(now: genesisTime))) != nil {
+                (try? model.price(context: QuoteContext(now: genesisTime))) != nil
+            {
                 models[key] = model
                 for k in model.accountsToWatch() { watchers[k, default: []].append(key) }
             }

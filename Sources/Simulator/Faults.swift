@@ -65,7 +65,11 @@ public final class FaultState: @unchecked Sendable {
     }
 
     public var generation: Int { lock.withLock { dropGeneration } }
-    public func clear() { lock.withLock { until = [:]; counts = [:] } }
+    public func clear() {
+        lock.withLock {
+            until = [:]; counts = [:]
+        }
+    }
 }
 
 /// Optional token-bucket limit on HTTP requests (answers 429 + Retry-After when empty).

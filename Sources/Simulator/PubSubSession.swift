@@ -37,22 +37,30 @@ public struct PubSubSession: Sendable {
         func fail(_ code: Int, _ m: String) -> String { RpcHandler.error(code: code, message: m, id: id).rendered }
         switch method {
         case "accountSubscribe":
-            guard let s = params.first as? String, let key = try? Pubkey(base58: s) else { return fail(-32602, "Invalid Request: Invalid pubkey provided") }
+            guard let s = params.first as? String, let key = try? Pubkey(base58: s) else {
+                return fail(-32602, "Invalid Request: Invalid pubkey provided")
+            }
             if let cfg = params.count > 1 ? params[1] as? [String: Any] : nil, let enc = cfg["encoding"] as? String, enc != "base64" {
                 return fail(-32602, "Invalid params: unsupported encoding \(enc) (this cluster serves base64)")
             }
-            guard subscriptionCount < maxSubscriptions else { return fail(-32003, "subscription limit of \(maxSubscriptions) per connection reached") }
+            guard subscriptionCount < maxSubscriptions else {
+                return fail(-32003, "subscription limit of \(maxSubscriptions) per connection reached")
+            }
             let sid = allocate()
             accountSubs[key, default: []].append(sid)
             subAccount[sid] = key
             return ok(.number(String(sid)))
         case "accountUnsubscribe":
-            guard let sid = params.first as? Int, let key = subAccount.removeValue(forKey: sid) else { return fail(-32602, "Invalid subscription id.") }
+            guard let sid = params.first as? Int, let key = subAccount.removeValue(forKey: sid) else {
+                return fail(-32602, "Invalid subscription id.")
+            }
             accountSubs[key]?.removeAll { $0 == sid }
             if accountSubs[key]?.isEmpty == true { accountSubs.removeValue(forKey: key) }
             return ok(.bool(true))
         case "slotSubscribe":
-            guard subscriptionCount < maxSubscriptions else { return fail(-32003, "subscription limit of \(maxSubscriptions) per connection reached") }
+            guard subscriptionCount < maxSubscriptions else {
+                return fail(-32003, "subscription limit of \(maxSubscriptions) per connection reached")
+            }
             let sid = allocate()
             slotSubs.insert(sid)
             return ok(.number(String(sid)))
@@ -76,11 +84,23 @@ public struct PubSubSession: Sendable {
             for sid in accountSubs[account.address] ?? [] { out.append(Self.accountNotification(account, slot: event.slot, subscription: sid)) }
         }
         for sid in slotSubs.sorted() {
-            out.append(JSONText.object([("jsonrpc", .string("2.0")), ("method", .string("slotNotification")), ("params", .object([
-                ("result", .object([("parent", .number(String(event.slot - 1))), ("root", .number(String(event.slot > 32 ? event.slot - 32 : 0))),
-                                    ("slot", .number(String(event.slot)))])),
-                ("subscription", .number(String(sid))),
-            ]))]).rendered)
+            out.append(
+                JSONText.object([
+                    ("jsonrpc", .string("2.0")), ("method", .string("slotNotification")),
+                    (
+                        "params",
+                        .object([
+                            (
+                                "result",
+                                .object([
+                                    ("parent", .number(String(event.slot - 1))), ("root", .number(String(event.slot > 32 ? event.slot - 32 : 0))),
+                                    ("slot", .number(String(event.slot))),
+                                ])
+                            ),
+                            ("subscription", .number(String(sid))),
+                        ])
+                    ),
+                ]).rendered)
         }
         return out
     }
@@ -91,9 +111,15 @@ public struct PubSubSession: Sendable {
     }
 
     public static func accountNotification(_ a: AccountData, slot: UInt64, subscription: Int) -> String {
-        JSONText.object([("jsonrpc", .string("2.0")), ("method", .string("accountNotification")), ("params", .object([
-            ("result", .object([("context", .object([("slot", .number(String(slot)))])), ("value", RpcHandler.accountJSON(a))])),
-            ("subscription", .number(String(subscription))),
-        ]))]).rendered
+        JSONText.object([
+            ("jsonrpc", .string("2.0")), ("method", .string("accountNotification")),
+            (
+                "params",
+                .object([
+                    ("result", .object([("context", .object([("slot", .number(String(slot)))])), ("value", RpcHandler.accountJSON(a))])),
+                    ("subscription", .number(String(subscription))),
+                ])
+            ),
+        ]).rendered
     }
 }

@@ -22,7 +22,11 @@ public final class ReadyPorts: @unchecked Sendable {
 
     public func set(rpc: Int) { lock.withLock { self.rpc = rpc } }
     public func set(pubsub: Int) { lock.withLock { self.pubsub = pubsub } }
-    public func set(_ rpc: Int, _ pubsub: Int) { lock.withLock { self.rpc = rpc; self.pubsub = pubsub } }
+    public func set(_ rpc: Int, _ pubsub: Int) {
+        lock.withLock {
+            self.rpc = rpc; self.pubsub = pubsub
+        }
+    }
     /// The server stopped before it was ready: waiters get `error`.
     public func fail(_ error: Error) { lock.withLock { if failure == nil { failure = error } } }
 

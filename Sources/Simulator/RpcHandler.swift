@@ -29,8 +29,14 @@ public struct RpcHandler: Sendable {
     }
 
     public func handle(_ body: [UInt8]) -> Reply {
-        if faults.take(.http429) { return Reply(status: 429, body: #"{"jsonrpc":"2.0","error":{"code":429,"message":"Too many requests"},"id":null}"#, retryAfter: faults.retryAfterSeconds) }
-        if faults.take(.http500) { return Reply(status: 500, body: #"{"jsonrpc":"2.0","error":{"code":-32603,"message":"Internal error (injected)"},"id":null}"#) }
+        if faults.take(.http429) {
+            return Reply(
+                status: 429, body: #"{"jsonrpc":"2.0","error":{"code":429,"message":"Too many requests"},"id":null}"#,
+                retryAfter: faults.retryAfterSeconds)
+        }
+        if faults.take(.http500) {
+            return Reply(status: 500, body: #"{"jsonrpc":"2.0","error":{"code":-32603,"message":"Internal error (injected)"},"id":null}"#)
+        }
         guard let json = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) else {
             return Reply(status: 200, body: Self.error(code: -32700, message: "Parse error", id: .null).rendered)
         }
@@ -80,8 +86,11 @@ public struct RpcHandler: Sendable {
             var memcmp: [(offset: Int, bytes: [UInt8])] = []
             for f in cfg?["filters"] as? [Any] ?? [] {
                 guard let f = f as? [String: Any] else { throw RpcError.invalidParams("Invalid filter") }
-                if let n = f["dataSize"] as? Int { dataSize = n } else if let m = f["memcmp"] as? [String: Any],
-                    let offset = m["offset"] as? Int, let text = m["bytes"] as? String {
+                if let n = f["dataSize"] as? Int {
+                    dataSize = n
+                } else if let m = f["memcmp"] as? [String: Any],
+                    let offset = m["offset"] as? Int, let text = m["bytes"] as? String
+                {
                     let enc = m["encoding"] as? String ?? "base58"
                     let bytes: [UInt8]? = enc == "base64" ? Data(base64Encoded: text).map { [UInt8]($0) } : Base58.decode(text)
                     guard let bytes, offset >= 0 else { throw RpcError.invalidParams("Invalid memcmp filter") }
@@ -90,16 +99,19 @@ public struct RpcHandler: Sendable {
                     throw RpcError.invalidParams("Invalid filter: expected dataSize or memcmp")
                 }
             }
-            let list = JSONText.array(cluster.programAccounts(owner: owner, dataSize: dataSize, memcmp: memcmp).map {
-                .object([("pubkey", .string($0.address.base58)), ("account", Self.accountJSON($0))])
-            })
+            let list = JSONText.array(
+                cluster.programAccounts(owner: owner, dataSize: dataSize, memcmp: memcmp).map {
+                    .object([("pubkey", .string($0.address.base58)), ("account", Self.accountJSON($0))])
+                })
             return (cfg?["withContext"] as? Bool ?? false) ? .object([("context", context), ("value", list)]) : list
         case "getSlot": return .number(String(slot))
         case "getHealth": return .string("ok")
         case "getVersion": return .object([("solana-core", .string(Self.version)), ("feature-set", .number("3294202862"))])
         case "getEpochInfo":
-            return .object([("absoluteSlot", .number(String(slot))), ("epoch", .number(String(slot / 432_000))),
-                            ("slotIndex", .number(String(slot % 432_000))), ("slotsInEpoch", .number("432000"))])
+            return .object([
+                ("absoluteSlot", .number(String(slot))), ("epoch", .number(String(slot / 432_000))),
+                ("slotIndex", .number(String(slot % 432_000))), ("slotsInEpoch", .number("432000")),
+            ])
         case "simulatorPause": cluster.pause(); return .bool(true)
         case "simulatorResume": cluster.resume(); return .bool(true)
         case "simulatorAdvance":
@@ -127,10 +139,12 @@ public struct RpcHandler: Sendable {
             return .object([("context", context), ("value", .array(cluster.accounts(keys).map { $0.map { .number(String($0.slot)) } ?? .null }))])
         case "simulatorFault":
             guard let p = params.first as? [String: Any], let k = p["kind"] as? String, let kind = FaultState.Kind(rawValue: k) else {
-                throw RpcError.invalidParams("simulatorFault: kind must be one of \(FaultState.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw RpcError.invalidParams(
+                    "simulatorFault: kind must be one of \(FaultState.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            faults.inject(kind, durationMs: p["durationMs"] as? Int ?? 2_000, count: p["count"] as? Int ?? 1,
-                          delayMs: p["delayMs"] as? Int ?? 500, retryAfterSeconds: p["retryAfterSeconds"] as? Int ?? 1)
+            faults.inject(
+                kind, durationMs: p["durationMs"] as? Int ?? 2_000, count: p["count"] as? Int ?? 1,
+                delayMs: p["delayMs"] as? Int ?? 500, retryAfterSeconds: p["retryAfterSeconds"] as? Int ?? 1)
             return .bool(true)
         default:
             throw RpcError(code: -32601, message: "Method not found")
@@ -155,9 +169,11 @@ public struct RpcHandler: Sendable {
     }
 
     static func accountJSON(_ a: AccountData) -> JSONText {
-        .object([("data", .array([.string(Data(a.data).base64EncodedString()), .string("base64")])), ("executable", .bool(false)),
-                 ("lamports", .number(String(a.lamports))), ("owner", .string(a.owner.base58)),
-                 ("rentEpoch", .number("18446744073709551615")), ("space", .number(String(a.data.count)))])
+        .object([
+            ("data", .array([.string(Data(a.data).base64EncodedString()), .string("base64")])), ("executable", .bool(false)),
+            ("lamports", .number(String(a.lamports))), ("owner", .string(a.owner.base58)),
+            ("rentEpoch", .number("18446744073709551615")), ("space", .number(String(a.data.count))),
+        ])
     }
 
     static func id(_ v: Any?) -> JSONText {

@@ -54,8 +54,9 @@ public final class SimulatorServer: Sendable {
         let router = Router()
         router.post("/") { request, _ -> Response in
             if let limiter, !limiter.allow() {
-                return Response(status: .tooManyRequests, headers: [.retryAfter: "1", .contentType: "application/json"],
-                                body: .init(byteBuffer: ByteBuffer(string: #"{"jsonrpc":"2.0","error":{"code":429,"message":"Too many requests"},"id":null}"#)))
+                return Response(
+                    status: .tooManyRequests, headers: [.retryAfter: "1", .contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(string: #"{"jsonrpc":"2.0","error":{"code":429,"message":"Too many requests"},"id":null}"#)))
             }
             let body: ByteBuffer
             do { body = try await request.body.collect(upTo: maxBody) } catch {
@@ -67,9 +68,10 @@ public final class SimulatorServer: Sendable {
             return Response(status: .init(code: reply.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: reply.body)))
         }
         router.get("/health") { _, _ in "ok" }
-        let rpcApp = Application(router: router,
-                                 configuration: .init(address: .hostname(options.host, port: options.port), serverName: "solana-sim-rpc"),
-                                 onServerRunning: { ch in ports.set(rpc: ch.localAddress?.port ?? 0) }, logger: logger)
+        let rpcApp = Application(
+            router: router,
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "solana-sim-rpc"),
+            onServerRunning: { ch in ports.set(rpc: ch.localAddress?.port ?? 0) }, logger: logger)
 
         let faults = self.faults, cluster = self.cluster, maxSubs = options.maxSubscriptionsPerConnection
         let wsRouter = Router()
@@ -78,7 +80,8 @@ public final class SimulatorServer: Sendable {
         }
         let wsApp = Application(
             router: wsRouter,
-            server: .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: options.maxClientFrameBytes, autoPing: .disabled))) { _, channel, _ in
+            server: .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: options.maxClientFrameBytes, autoPing: .disabled))) {
+                _, channel, _ in
                 if faults.active(.refuse) { return .dontUpgrade }
                 // Next to the socket, so a stall also swallows the pongs the WebSocket layer sends by itself
                 // (additionalChannelHandlers only live in the HTTP/1 pipeline, before the upgrade).
@@ -107,8 +110,10 @@ public final class SimulatorServer: Sendable {
     }
 
     /// One PubSub connection: replies to requests, forwards slot events as notifications, applies faults.
-    static func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, cluster: Cluster, faults: FaultState,
-                      maxSubscriptions: Int) async throws {
+    static func serve(
+        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, cluster: Cluster, faults: FaultState,
+        maxSubscriptions: Int
+    ) async throws {
         let session = SessionBox(PubSubSession(maxSubscriptions: maxSubscriptions))
         let (subscription, events) = cluster.subscribe()
         defer { cluster.unsubscribe(subscription) }

@@ -21,9 +21,13 @@ enum CacheAudit {
             }
             guard let chainAccount = onChain else { out.append("\(c.address): cached but not on the chain"); continue }
             var reasons: [String] = []
-            if held.data != chainAccount.data { reasons.append("bytes differ (cached slot \(held.slot), chain write slot \(chainAccount.writeSlot))") }
+            if held.data != chainAccount.data {
+                reasons.append("bytes differ (cached slot \(held.slot), chain write slot \(chainAccount.writeSlot))")
+            }
             if held.owner != chainAccount.owner { reasons.append("owner differs") }
-            if held.slot < chainAccount.writeSlot { reasons.append("cached slot \(held.slot) older than the chain's write at \(chainAccount.writeSlot)") }
+            if held.slot < chainAccount.writeSlot {
+                reasons.append("cached slot \(held.slot) older than the chain's write at \(chainAccount.writeSlot)")
+            }
             if held.slot > chainSlot { reasons.append("cached slot \(held.slot) is in the future (chain at \(chainSlot))") }
             if !reasons.isEmpty { out.append("\(c.address): \(reasons.joined(separator: "; "))") }
         }

@@ -13,7 +13,10 @@ enum ResourceBound {
     static func violations(rssStartMB: Double, rssEndMB: Double, fdsStart: Int, fdsEnd: Int) -> [String] {
         var out: [String] = []
         let rssLimit = rssStartMB * rssFactor + rssSlackMB
-        if rssEndMB > rssLimit { out.append("rss grew from \(SoakSummary.format(rssStartMB)) MB to \(SoakSummary.format(rssEndMB)) MB (limit \(SoakSummary.format(rssLimit)) MB)") }
+        if rssEndMB > rssLimit {
+            out.append(
+                "rss grew from \(SoakSummary.format(rssStartMB)) MB to \(SoakSummary.format(rssEndMB)) MB (limit \(SoakSummary.format(rssLimit)) MB)")
+        }
         if fdsEnd > fdsStart + fdSlack { out.append("open descriptors grew from \(fdsStart) to \(fdsEnd) (limit \(fdsStart + fdSlack))") }
         return out
     }

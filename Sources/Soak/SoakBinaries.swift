@@ -1,7 +1,7 @@
 import Foundation
 import RPC
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import Simulator
 import SolanaCore

@@ -1,7 +1,7 @@
 import Foundation
 import RPC
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import Simulator
 import SolanaCore
@@ -17,9 +17,11 @@ import SolanaCore
 /// solana-pool-cache soak --total run1.log --total run2.log   # one summary line over several runs
 /// ```
 public enum SoakCommand {
-    static let flags: Set<String> = ["--minutes", "--pools", "--proxy", "--seed", "--slot-ms", "--swaps-per-slot", "--fault-every",
-                                     "--checkpoint-every", "--converge-timeout", "--subscriptions-per-connection", "--silence-deadline",
-                                     "--warmup-timeout", "--total"]
+    static let flags: Set<String> = [
+        "--minutes", "--pools", "--proxy", "--seed", "--slot-ms", "--swaps-per-slot", "--fault-every",
+        "--checkpoint-every", "--converge-timeout", "--subscriptions-per-connection", "--silence-deadline",
+        "--warmup-timeout", "--total",
+    ]
 
     public static func main(_ args: [String]) async -> Int32 {
         do {
@@ -28,7 +30,9 @@ public enum SoakCommand {
             let settings = try Settings(o)
             let run = try SoakRun(settings: settings)
             // Ctrl-C / SIGTERM: stop the children too (they would outlive the soak otherwise).
-            let sources = SoakSignals.onStop { run.stopAll(); exit(130) }
+            let sources = SoakSignals.onStop {
+                run.stopAll(); exit(130)
+            }
             defer { sources.forEach { $0.cancel() } }
             let (summary, problems) = await run.execute()
             for p in problems { say("soak: FAIL \(p)") }
@@ -81,7 +85,9 @@ public enum SoakCommand {
             func number(_ flag: String, _ range: ClosedRange<Double>) throws -> Double? {
                 guard o.values[flag] != nil else { return nil }
                 let s = try o.single(flag)
-                guard let v = Double(s), range.contains(v) else { throw SoakError.bad("\(flag) must be a number in \(range.lowerBound)…\(range.upperBound)") }
+                guard let v = Double(s), range.contains(v) else {
+                    throw SoakError.bad("\(flag) must be a number in \(range.lowerBound)…\(range.upperBound)")
+                }
                 return v
             }
             func int(_ flag: String, _ range: ClosedRange<Int>) throws -> Int? {

@@ -1,7 +1,7 @@
 import Foundation
 import RPC
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import Simulator
 import SolanaCore
@@ -16,9 +16,18 @@ final class SoakRun: @unchecked Sendable {
     let api = SoakHTTP()
     private let children = NSLock()
     private var _simulator: ChildProcess?, _cache: ChildProcess?, _proxy: ChildProcess?
-    var simulator: ChildProcess? { get { children.withLock { _simulator } } set { children.withLock { _simulator = newValue } } }
-    var cache: ChildProcess? { get { children.withLock { _cache } } set { children.withLock { _cache = newValue } } }
-    var proxy: ChildProcess? { get { children.withLock { _proxy } } set { children.withLock { _proxy = newValue } } }
+    var simulator: ChildProcess? {
+        get { children.withLock { _simulator } }
+        set { children.withLock { _simulator = newValue } }
+    }
+    var cache: ChildProcess? {
+        get { children.withLock { _cache } }
+        set { children.withLock { _cache = newValue } }
+    }
+    var proxy: ChildProcess? {
+        get { children.withLock { _proxy } }
+        set { children.withLock { _proxy = newValue } }
+    }
     var proxyPort = 0
     var proxyUser = "soak"
     var proxyPassword = ""
@@ -40,7 +49,8 @@ final class SoakRun: @unchecked Sendable {
 
     /// Runs the whole soak; never throws, so every child is stopped and a summary is always printed.
     func execute() async -> (SoakSummary, [String]) {
-        var summary = SoakSummary(minutes: settings.minutes, pools: 0, faults: 0, updates: 0, mismatches: 0, rssStartMB: 0, rssEndMB: 0, fdsStart: 0, fdsEnd: 0)
+        var summary = SoakSummary(
+            minutes: settings.minutes, pools: 0, faults: 0, updates: 0, mismatches: 0, rssStartMB: 0, rssEndMB: 0, fdsStart: 0, fdsEnd: 0)
         do {
             try await start()
             summary.pools = pools.count
@@ -68,8 +78,10 @@ final class SoakRun: @unchecked Sendable {
     // MARK: processes
 
     func start() async throws {
-        var simArgs = ["simulate", "--port", "0", "--seed", String(settings.seed), "--slot-ms", String(settings.slotMillis),
-                       "--swaps-per-slot", String(settings.swapsPerSlot)]
+        var simArgs = [
+            "simulate", "--port", "0", "--seed", String(settings.seed), "--slot-ms", String(settings.slotMillis),
+            "--swaps-per-slot", String(settings.swapsPerSlot),
+        ]
         if let n = settings.pools { simArgs += ["--pools", String(n)] }
         let sim = try ChildProcess.start(name: "simulator", executable: executable, arguments: simArgs, directory: directory)
         simulator = sim
@@ -78,7 +90,9 @@ final class SoakRun: @unchecked Sendable {
         guard let ready = await sim.waitForLine(containing: "PubSub ws://", timeout: 180) else {
             throw Failure(description: "the simulator did not start: \(sim.tail())")
         }
-        guard let (rpcPort, pubsubPort) = Self.simulatorPorts(ready) else { throw Failure(description: "cannot read the simulator's ports from '\(ready)'") }
+        guard let (rpcPort, pubsubPort) = Self.simulatorPorts(ready) else {
+            throw Failure(description: "cannot read the simulator's ports from '\(ready)'")
+        }
         rpcURL = "http://127.0.0.1:\(rpcPort)"
         log("simulator pid \(sim.pid): \(pools.count) pools, JSON-RPC \(rpcPort), PubSub \(pubsubPort)")
 
@@ -91,9 +105,10 @@ final class SoakRun: @unchecked Sendable {
 
         let apiPort = try LoopbackPort.free()
         apiURL = "http://127.0.0.1:\(apiPort)"
-        var config = SoakServiceConfig(rpcPort: rpcPort, pubsubPort: pubsubPort, proxy: settings.proxy.map { ($0, proxyPort) }, apiPort: apiPort,
-                                       subscriptionsPerConnection: settings.subscriptionsPerConnection ?? Self.defaultSubscriptionCap(pools: pools.count),
-                                       silenceDeadlineSeconds: settings.silenceDeadline, pools: pools)
+        var config = SoakServiceConfig(
+            rpcPort: rpcPort, pubsubPort: pubsubPort, proxy: settings.proxy.map { ($0, proxyPort) }, apiPort: apiPort,
+            subscriptionsPerConnection: settings.subscriptionsPerConnection ?? Self.defaultSubscriptionCap(pools: pools.count),
+            silenceDeadlineSeconds: settings.silenceDeadline, pools: pools)
         config.proxyCredentials = settings.proxy == nil ? nil : (proxyUser, proxyPassword)
         let configURL = directory.appendingPathComponent("soak.toml")
         try config.toml.write(to: configURL, atomically: true, encoding: .utf8)
@@ -125,7 +140,9 @@ final class SoakRun: @unchecked Sendable {
             let p: ChildProcess
             switch kind {
             case .connect:
-                guard let bin = SoakBinaries.binary("tinyproxy") else { throw Failure(description: "tinyproxy is not installed (scripts/install-test-deps.sh)") }
+                guard let bin = SoakBinaries.binary("tinyproxy") else {
+                    throw Failure(description: "tinyproxy is not installed (scripts/install-test-deps.sh)")
+                }
                 let conf = directory.appendingPathComponent("tinyproxy.conf")
                 try """
                 Port \(proxyPort)
@@ -140,9 +157,12 @@ final class SoakRun: @unchecked Sendable {
                 """.write(to: conf, atomically: true, encoding: .utf8)
                 p = try ChildProcess.start(name: "proxy", executable: bin, arguments: ["-d", "-c", conf.path], directory: directory)
             case .socks5:
-                guard let bin = SoakBinaries.binary("microsocks") else { throw Failure(description: "microsocks is not installed (scripts/install-test-deps.sh)") }
-                p = try ChildProcess.start(name: "proxy", executable: bin,
-                                           arguments: ["-i", "127.0.0.1", "-p", String(proxyPort), "-u", proxyUser, "-P", proxyPassword], directory: directory)
+                guard let bin = SoakBinaries.binary("microsocks") else {
+                    throw Failure(description: "microsocks is not installed (scripts/install-test-deps.sh)")
+                }
+                p = try ChildProcess.start(
+                    name: "proxy", executable: bin,
+                    arguments: ["-i", "127.0.0.1", "-p", String(proxyPort), "-u", proxyUser, "-P", proxyPassword], directory: directory)
             }
             for _ in 0..<20 {
                 if LoopbackPort.isListening(proxyPort) && p.isRunning { proxy = p; return }
@@ -253,7 +273,9 @@ final class SoakRun: @unchecked Sendable {
             mismatches += problems.count
             log("\(label): \(problems.count) mismatches, \(poolsNotOk.count) pools not ok after \(Int(waited)) s")
             for p in (problems + poolsNotOk).prefix(10) { log("  \(p)") }
-            if !poolsNotOk.isEmpty { self.problems.append("\(label): \(poolsNotOk.count) pools not ok: \(poolsNotOk.prefix(3).joined(separator: "; "))") }
+            if !poolsNotOk.isEmpty {
+                self.problems.append("\(label): \(poolsNotOk.count) pools not ok: \(poolsNotOk.prefix(3).joined(separator: "; "))")
+            }
         }
         _ = try await control("simulatorResume", [])
     }
@@ -264,12 +286,15 @@ final class SoakRun: @unchecked Sendable {
         var offset = 0
         while true {
             let page = try await api.getJSON("\(apiURL)/v1/accounts?limit=250&offset=\(offset)")
-            guard let total = page["count"] as? Int, let list = page["accounts"] as? [[String: Any]] else { throw SoakHTTP.Failure.shape("/v1/accounts") }
+            guard let total = page["count"] as? Int, let list = page["accounts"] as? [[String: Any]] else {
+                throw SoakHTTP.Failure.shape("/v1/accounts")
+            }
             for a in list {
                 guard let address = a["address"] as? String else { throw SoakHTTP.Failure.shape("/v1/accounts address") }
                 if a["cached"] as? Bool == true {
                     guard let owner = a["owner"] as? String, let slot = (a["slot"] as? String).flatMap(UInt64.init),
-                          let data = (a["data_base64"] as? String).flatMap({ Data(base64Encoded: $0) }) else { throw SoakHTTP.Failure.shape("/v1/accounts entry") }
+                        let data = (a["data_base64"] as? String).flatMap({ Data(base64Encoded: $0) })
+                    else { throw SoakHTTP.Failure.shape("/v1/accounts entry") }
                     cached.append(CachedAccount(address: address, held: (owner, slot, [UInt8](data))))
                 } else {
                     cached.append(CachedAccount(address: address, held: nil))
@@ -284,19 +309,25 @@ final class SoakRun: @unchecked Sendable {
         for start in stride(from: 0, to: keys.count, by: 100) {
             let batch = Array(keys[start..<min(keys.count, start + 100)])
             // One JSON-RPC batch: the accounts (as mainnet serves them) and their write slots (simulator control).
-            let replies = try await api.rpcBatch(rpcURL, [("getMultipleAccounts", [batch, ["encoding": "base64", "commitment": "confirmed"]]),
-                                                          ("simulatorAccountSlots", [batch])])
+            let replies = try await api.rpcBatch(
+                rpcURL,
+                [
+                    ("getMultipleAccounts", [batch, ["encoding": "base64", "commitment": "confirmed"]]),
+                    ("simulatorAccountSlots", [batch]),
+                ])
             guard replies.count == 2, let accountsResult = replies[0] as? [String: Any], let slotsResult = replies[1] as? [String: Any],
-                  let values = accountsResult["value"] as? [Any], let slots = slotsResult["value"] as? [Any],
-                  values.count == batch.count, slots.count == batch.count,
-                  let context = accountsResult["context"] as? [String: Any], let slot = SoakHTTP.u64(context["slot"]) else {
+                let values = accountsResult["value"] as? [Any], let slots = slotsResult["value"] as? [Any],
+                values.count == batch.count, slots.count == batch.count,
+                let context = accountsResult["context"] as? [String: Any], let slot = SoakHTTP.u64(context["slot"])
+            else {
                 throw SoakHTTP.Failure.shape("getMultipleAccounts/simulatorAccountSlots")
             }
             chainSlot = max(chainSlot, slot)
             for (i, key) in batch.enumerated() {
                 guard let v = values[i] as? [String: Any] else { continue }  // null: not on the chain
                 guard let owner = v["owner"] as? String, let d = v["data"] as? [Any], let b64 = d.first as? String,
-                      let data = Data(base64Encoded: b64), let writeSlot = SoakHTTP.u64(slots[i]) else {
+                    let data = Data(base64Encoded: b64), let writeSlot = SoakHTTP.u64(slots[i])
+                else {
                     throw SoakHTTP.Failure.shape("getMultipleAccounts value")
                 }
                 chain[key] = ChainAccount(owner: owner, data: [UInt8](data), writeSlot: writeSlot)
@@ -313,8 +344,11 @@ final class SoakRun: @unchecked Sendable {
         let h = try await api.getJSON("\(apiURL)/v1/health")
         guard let pools = h["pools"] as? [[String: Any]] else { throw SoakHTTP.Failure.shape("/v1/health") }
         let conns = h["connections"] as? [[String: Any]] ?? []
-        let notOk = pools.filter { $0["status"] as? String != "ok" }.map { "pool \($0["address"] as? String ?? "?"): \($0["status"] as? String ?? "?") \($0["detail"] as? String ?? "")" }
-        return Health(ok: pools.count - notOk.count, connections: conns.count, live: conns.filter { $0["state"] as? String == "live" }.count, notOk: notOk)
+        let notOk = pools.filter { $0["status"] as? String != "ok" }.map {
+            "pool \($0["address"] as? String ?? "?"): \($0["status"] as? String ?? "?") \($0["detail"] as? String ?? "")"
+        }
+        return Health(
+            ok: pools.count - notOk.count, connections: conns.count, live: conns.filter { $0["state"] as? String == "live" }.count, notOk: notOk)
     }
 
     /// Resident memory is the median of 5 readings 3 s apart: a single reading right after a
@@ -325,7 +359,9 @@ final class SoakRun: @unchecked Sendable {
         var readings: [Double] = []
         for i in 0..<5 {
             if i > 0 { try await Task.sleep(for: .seconds(3)) }
-            guard let status = try? String(contentsOfFile: "/proc/\(c.pid)/status", encoding: .utf8), let rss = SoakReadings.residentMB(procStatus: status) else {
+            guard let status = try? String(contentsOfFile: "/proc/\(c.pid)/status", encoding: .utf8),
+                let rss = SoakReadings.residentMB(procStatus: status)
+            else {
                 throw Failure(description: "cannot read /proc/\(c.pid)/status")
             }
             readings.append(rss)

@@ -42,24 +42,28 @@ struct SoakSummary: Equatable, Sendable {
             fields[String(kv[0])] = String(kv[1])
         }
         guard let m = fields["minutes"].flatMap(Double.init), let n = fields["pools"].flatMap(Int.init),
-              let f = fields["faults"].flatMap(Int.init), let u = fields["updates"].flatMap(UInt64.init),
-              let x = fields["mismatches"].flatMap(Int.init), let a = fields["rss_start_mb"].flatMap(Double.init),
-              let b = fields["rss_end_mb"].flatMap(Double.init), let c = fields["fds_start"].flatMap(Int.init),
-              let d = fields["fds_end"].flatMap(Int.init) else { return nil }
+            let f = fields["faults"].flatMap(Int.init), let u = fields["updates"].flatMap(UInt64.init),
+            let x = fields["mismatches"].flatMap(Int.init), let a = fields["rss_start_mb"].flatMap(Double.init),
+            let b = fields["rss_end_mb"].flatMap(Double.init), let c = fields["fds_start"].flatMap(Int.init),
+            let d = fields["fds_end"].flatMap(Int.init)
+        else { return nil }
         self.init(minutes: m, pools: n, faults: f, updates: u, mismatches: x, rssStartMB: a, rssEndMB: b, fdsStart: c, fdsEnd: d)
     }
 
-    init(minutes: Double, pools: Int, faults: Int, updates: UInt64, mismatches: Int, rssStartMB: Double, rssEndMB: Double, fdsStart: Int, fdsEnd: Int) {
+    init(minutes: Double, pools: Int, faults: Int, updates: UInt64, mismatches: Int, rssStartMB: Double, rssEndMB: Double, fdsStart: Int, fdsEnd: Int)
+    {
         self.minutes = minutes; self.pools = pools; self.faults = faults; self.updates = updates; self.mismatches = mismatches
         self.rssStartMB = rssStartMB; self.rssEndMB = rssEndMB; self.fdsStart = fdsStart; self.fdsEnd = fdsEnd
     }
 
     /// Totals over several runs (each run is its own cache process, so memory and descriptors add up too).
     static func total(_ runs: [SoakSummary]) -> SoakSummary {
-        runs.reduce(SoakSummary(minutes: 0, pools: 0, faults: 0, updates: 0, mismatches: 0, rssStartMB: 0, rssEndMB: 0, fdsStart: 0, fdsEnd: 0)) { t, r in
-            SoakSummary(minutes: t.minutes + r.minutes, pools: t.pools + r.pools, faults: t.faults + r.faults, updates: t.updates &+ r.updates,
-                        mismatches: t.mismatches + r.mismatches, rssStartMB: t.rssStartMB + r.rssStartMB, rssEndMB: t.rssEndMB + r.rssEndMB,
-                        fdsStart: t.fdsStart + r.fdsStart, fdsEnd: t.fdsEnd + r.fdsEnd)
+        runs.reduce(SoakSummary(minutes: 0, pools: 0, faults: 0, updates: 0, mismatches: 0, rssStartMB: 0, rssEndMB: 0, fdsStart: 0, fdsEnd: 0)) {
+            t, r in
+            SoakSummary(
+                minutes: t.minutes + r.minutes, pools: t.pools + r.pools, faults: t.faults + r.faults, updates: t.updates &+ r.updates,
+                mismatches: t.mismatches + r.mismatches, rssStartMB: t.rssStartMB + r.rssStartMB, rssEndMB: t.rssEndMB + r.rssEndMB,
+                fdsStart: t.fdsStart + r.fdsStart, fdsEnd: t.fdsEnd + r.fdsEnd)
         }
     }
 }

@@ -79,10 +79,14 @@ public enum AccountFile {
             guard let s = b64 as? String, let bytes = Data(base64Encoded: s) else { throw LoadError.badBase64(file) }
             let owner = try key(obj["owner"], file, "owner")
             let address = try obj["address"].flatMap { $0 is NSNull ? nil : try key($0, file, "address") }
-            return [Loaded(address: address ?? fallbackAddress,
-                           account: AccountData(address: address ?? fallbackAddress ?? .zero, owner: owner, data: [UInt8](bytes),
-                                                lamports: uint(obj["lamports"]) ?? 0, slot: uint(obj["slot"]) ?? 0),
-                           file: file)]
+            return [
+                Loaded(
+                    address: address ?? fallbackAddress,
+                    account: AccountData(
+                        address: address ?? fallbackAddress ?? .zero, owner: owner, data: [UInt8](bytes),
+                        lamports: uint(obj["lamports"]) ?? 0, slot: uint(obj["slot"]) ?? 0),
+                    file: file)
+            ]
         }
         // JSON-RPC: {"result": {"context": {"slot"}, "value": {...} | [...]}} or a notification.
         if let err = obj["error"] { throw LoadError.rpcError(file, "\(err)") }
@@ -108,10 +112,12 @@ public enum AccountFile {
             guard enc == "base64", let bytes = Data(base64Encoded: b64) else { throw LoadError.badBase64(file) }
             let owner = try key(acc["owner"], file, "owner")
             let address = index < requested.count ? requested[index] : (index == 0 ? fallbackAddress : nil)
-            return Loaded(address: address,
-                          account: AccountData(address: address ?? .zero, owner: owner, data: [UInt8](bytes),
-                                               lamports: uint(acc["lamports"]) ?? 0, slot: slot),
-                          file: file)
+            return Loaded(
+                address: address,
+                account: AccountData(
+                    address: address ?? .zero, owner: owner, data: [UInt8](bytes),
+                    lamports: uint(acc["lamports"]) ?? 0, slot: slot),
+                file: file)
         }
         if let list = value as? [Any] {
             return try list.enumerated().compactMap { try one($0.element, $0.offset) }

@@ -52,7 +52,9 @@ public indirect enum JSONText: Sendable, Equatable {
         if let found = s.utf8.withContiguousStorageIfAvailable({ bytes -> Bool in
             for b in bytes where special(b) { return true }
             return false
-        }) { return found }
+        }) {
+            return found
+        }
         return s.utf8.contains(where: special)
     }
 

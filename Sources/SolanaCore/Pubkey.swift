@@ -91,6 +91,8 @@ public struct Pubkey: Hashable, Comparable, Sendable, CustomStringConvertible {
 public enum PubkeyError: Error, CustomStringConvertible, Equatable {
     case invalidBase58(String)
     public var description: String {
-        switch self { case .invalidBase58(let s): return "invalid pubkey '\(s.prefix(64))': not 32 bytes of base58" }
+        switch self {
+        case .invalidBase58(let s): return "invalid pubkey '\(s.prefix(64))': not 32 bytes of base58"
+        }
     }
 }

@@ -58,8 +58,9 @@ final class BruteForceReferenceTests: XCTestCase {
             let models = chosen.map { cluster.model($0)! }
             let time = ArbSupport.time(cluster)
             let context = time.quoteContext
-            var config = ArbitrageConfig(maxHops: 3, txCostLamports: 0, maxAgeMs: .max / 2, maxResults: 1_000_000,
-                                         maxSearchesPerCycle: .max)
+            var config = ArbitrageConfig(
+                maxHops: 3, txCostLamports: 0, maxAgeMs: .max / 2, maxResults: 1_000_000,
+                maxSearchesPerCycle: .max)
             config.maxInput = [KnownMints.wsol: 20_000_000_000, KnownMints.usdc: 2_000_000_000, KnownMints.usdt: 2_000_000_000]
             let engine = ArbitrageEngine(config: config)
             for p in chosen { engine.upsert(ArbSupport.snapshot(cluster, p)) }
@@ -75,8 +76,9 @@ final class BruteForceReferenceTests: XCTestCase {
                 var d: UInt64 = 1
                 while d < o.inputAmount {
                     for x in [o.inputAmount - d, o.inputAmount + d] where x >= 1 && x <= config.maxInput[o.inputMint]! {
-                        XCTAssertLessThanOrEqual(ArbSupport.profit(ms, start: o.inputMint, amount: x, context: context),
-                                                 Int128(o.profit) + 2, "size \(x) beats \(o.inputAmount) on \(o.routeKey)")
+                        XCTAssertLessThanOrEqual(
+                            ArbSupport.profit(ms, start: o.inputMint, amount: x, context: context),
+                            Int128(o.profit) + 2, "size \(x) beats \(o.inputAmount) on \(o.routeKey)")
                     }
                     d *= 10
                 }

@@ -109,8 +109,10 @@ final class EngineBehaviourTests: XCTestCase {
         XCTAssertEqual(route[0]["outAmount"] as? String, route[1]["inAmount"] as? String)
         let legacy = OpportunityJSON.legacy(try XCTUnwrap(o.pairGap(nowMs: time.unixMs + 250)))
         let l = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(legacy.rendered.utf8)) as? [String: Any])
-        for key in ["pool_a_id", "pool_a_dex", "pool_a_price", "pool_b_id", "pool_b_dex", "pool_b_price", "pair",
-                    "price_diff_pct", "estimated_profit_pct", "age_ms"] { XCTAssertNotNil(l[key], key) }
+        for key in [
+            "pool_a_id", "pool_a_dex", "pool_a_price", "pool_b_id", "pool_b_dex", "pool_b_price", "pair",
+            "price_diff_pct", "estimated_profit_pct", "age_ms",
+        ] { XCTAssertNotNil(l[key], key) }
         XCTAssertEqual(l["pair"] as? String, "SOL/USDC")
         XCTAssertEqual((l["age_ms"] as? NSNumber)?.intValue, 250)
         // Net profit percentage never exceeds the raw price gap (fees and impact only take away).

@@ -15,8 +15,9 @@ final class LongCycleTests: XCTestCase {
         return (0..<hops).map { i in
             let reserveIn: UInt64 = 1_000_000_000_000
             let reserveOut = i == hops - 1 ? reserveIn / 10_000 * (10_000 + edgeBps) : reserveIn
-            return RingPool(address: RingPool.key("pool-\(i)"), mintA: mints[i], mintB: mints[(i + 1) % hops],
-                            reserveA: reserveIn, reserveB: reserveOut, feeBps: 5)
+            return RingPool(
+                address: RingPool.key("pool-\(i)"), mintA: mints[i], mintB: mints[(i + 1) % hops],
+                reserveA: reserveIn, reserveB: reserveOut, feeBps: 5)
         }
     }
 
@@ -78,8 +79,9 @@ final class LongCycleTests: XCTestCase {
 
     func testMinimumROIIsExactAtTheThreshold() {
         func opp(profit: UInt64, input: UInt64) -> Opportunity {
-            Opportunity(inputMint: KnownMints.wsol, inputAmount: input, outputAmount: input + profit, grossProfit: profit, txCost: 0,
-                        profit: profit, profitLamports: profit, route: [], slot: 1, detectedAtMs: 0, quoteCalls: 0)
+            Opportunity(
+                inputMint: KnownMints.wsol, inputAmount: input, outputAmount: input + profit, grossProfit: profit, txCost: 0,
+                profit: profit, profitLamports: profit, route: [], slot: 1, detectedAtMs: 0, quoteCalls: 0)
         }
         let half = MinimumROI(percent: 0.5)
         XCTAssertTrue(half.admits(opp(profit: 5, input: 1_000)), "exactly 0.5 %")
@@ -122,8 +124,9 @@ struct RingPool: PoolModel {
     func accountsToWatch() -> [Pubkey] { [] }
     mutating func apply(_ account: AccountData) throws -> Bool { false }
     func price(context: QuoteContext) throws -> PoolPrice {
-        PoolPrice(mintA: mintA, mintB: mintB, decimalsA: 6, decimalsB: 6, reserveA: reserveA, reserveB: reserveB,
-                  priceBPerA: Ratio(reserveB, reserveA))
+        PoolPrice(
+            mintA: mintA, mintB: mintB, decimalsA: 6, decimalsB: 6, reserveA: reserveA, reserveB: reserveB,
+            priceBPerA: Ratio(reserveB, reserveA))
     }
     func quote(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
         let aToB = try isAToB(inputMint)
@@ -131,9 +134,10 @@ struct RingPool: PoolModel {
         let fee = (UInt128(amountIn) * UInt128(feeBps) + 9_999) / 10_000
         let net = UInt128(amountIn) - fee
         let out = UInt64(net * UInt128(rout) / (UInt128(rin) + net))
-        return Quote(pool: address, dex: Self.dex, inputMint: inputMint, outputMint: aToB ? mintB : mintA, amountIn: amountIn,
-                     amountOut: out, feeAmount: UInt64(fee), feeMint: inputMint,
-                     priceBefore: Ratio(rout, rin), priceAfter: Ratio(rout - out, rin + UInt64(net)))
+        return Quote(
+            pool: address, dex: Self.dex, inputMint: inputMint, outputMint: aToB ? mintB : mintA, amountIn: amountIn,
+            amountOut: out, feeAmount: UInt64(fee), feeMint: inputMint,
+            priceBefore: Ratio(rout, rin), priceAfter: Ratio(rout - out, rin + UInt64(net)))
     }
 }
 
@@ -152,7 +156,8 @@ final class LongCycleCostTests: XCTestCase {
         for t in 0..<30 {
             let token = RingPool.key("token-\(t)")
             for h in hubs {
-                pools.append(RingPool(address: RingPool.key("pool-\(t)-\(h)"), mintA: h, mintB: token, reserveA: 1 << 40, reserveB: 1 << 40, feeBps: 25))
+                pools.append(
+                    RingPool(address: RingPool.key("pool-\(t)-\(h)"), mintA: h, mintB: token, reserveA: 1 << 40, reserveB: 1 << 40, feeBps: 25))
             }
         }
         let time = ScanTime(unixMs: 0, slot: 1)
@@ -165,9 +170,11 @@ final class LongCycleCostTests: XCTestCase {
             var found: [Opportunity] = []
             let tScan = clock.measure { found = engine.scanAll(at: time) }
             let tChange = clock.measure { _ = engine.changed(pools[5].address, at: time) }
-            FileHandle.standardError.write(Data(("LONG-CYCLE-COST pools=\(pools.count) maxHops=\(hops) cycles=\(counts.values.reduce(0, +)) "
-                + "byHops=\(counts.sorted { $0.key < $1.key }) truncated=\(engine.cyclesTruncated) index=\(tIndex) fullScan=\(tScan) "
-                + "changed=\(tChange) found=\(found.count)\n").utf8))
+            FileHandle.standardError.write(
+                Data(
+                    ("LONG-CYCLE-COST pools=\(pools.count) maxHops=\(hops) cycles=\(counts.values.reduce(0, +)) "
+                        + "byHops=\(counts.sorted { $0.key < $1.key }) truncated=\(engine.cyclesTruncated) index=\(tIndex) fullScan=\(tScan) "
+                        + "changed=\(tChange) found=\(found.count)\n").utf8))
             XCTAssertLessThanOrEqual(counts.values.reduce(0, +), engine.config.maxCycles)
             XCTAssertTrue(found.isEmpty, "every pool at parity with a fee: nothing profits")
             XCTAssertEqual(counts.keys.max(), hops, "cycles of the full length are indexed")

@@ -44,12 +44,14 @@ final class MispricingScenarioTests: XCTestCase {
         let maxIn = ArbitrageConfig().maxInput[sol]!
         for d: UInt64 in [1, 1_000, 1_000_000, 100_000_000] {
             if o.inputAmount + d <= maxIn {
-                XCTAssertLessThanOrEqual(ArbSupport.profit(models, start: sol, amount: o.inputAmount + d, context: time.quoteContext),
-                                         Int128(o.grossProfit) + 2)
+                XCTAssertLessThanOrEqual(
+                    ArbSupport.profit(models, start: sol, amount: o.inputAmount + d, context: time.quoteContext),
+                    Int128(o.grossProfit) + 2)
             }
             if o.inputAmount > d {
-                XCTAssertLessThanOrEqual(ArbSupport.profit(models, start: sol, amount: o.inputAmount - d, context: time.quoteContext),
-                                         Int128(o.grossProfit) + 2)
+                XCTAssertLessThanOrEqual(
+                    ArbSupport.profit(models, start: sol, amount: o.inputAmount - d, context: time.quoteContext),
+                    Int128(o.grossProfit) + 2)
             }
         }
         // The engine's quotes agree with what the cluster then executes.

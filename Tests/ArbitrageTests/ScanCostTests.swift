@@ -36,9 +36,10 @@ final class ScanCostTests: XCTestCase {
                     foreign += found.filter { !$0.route.contains { $0.pool == p } }.count
                 }
             }
-            let line = ("ARB-BENCH pools=\(engine.poolCount) maxHops=\(hops) cyclesByHops=\(engine.cycleCountsByHops.sorted { $0.key < $1.key }) mintCycles=\(engine.cycleCount) upsertAll=\(tUpsert) fullScan=\(tFull)"
-                  + " fullQuotes=\(fullQuotes) combosSearched=\(fullCombos) found=\(full.count)"
-                  + " incrementalAvg=\(tInc / sample.count) incQuotesAvg=\(incQuotes / sample.count)\n")
+            let line =
+                ("ARB-BENCH pools=\(engine.poolCount) maxHops=\(hops) cyclesByHops=\(engine.cycleCountsByHops.sorted { $0.key < $1.key }) mintCycles=\(engine.cycleCount) upsertAll=\(tUpsert) fullScan=\(tFull)"
+                    + " fullQuotes=\(fullQuotes) combosSearched=\(fullCombos) found=\(full.count)"
+                    + " incrementalAvg=\(tInc / sample.count) incQuotesAvg=\(incQuotes / sample.count)\n")
             FileHandle.standardError.write(Data(line.utf8))
             XCTAssertEqual(engine.poolCount, pools.count)
             XCTAssertFalse(full.isEmpty, "the mispriced clones produce opportunities")

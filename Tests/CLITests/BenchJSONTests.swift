@@ -17,9 +17,11 @@ final class BenchJSONTests: XCTestCase {
             for field in ["name", "unit", "p50", "p99", "mean", "samples"] { XCTAssertNotNil(row[field], "\(row) lacks \(field)") }
         }
         let names = Set(rows.compactMap { $0["name"] as? String })
-        let required = ["decode_apply", "decode_floor", "quote", "quote_multistep", "end_to_end", "end_to_end_throughput",
-                        "api_prices", "api_quote", "api_scan_arbitrage", "api_prices_throughput", "api_quote_throughput",
-                        "api_scan_arbitrage_throughput", "arb_full", "arb_incremental", "rss", "rss_per_pool"]
+        let required = [
+            "decode_apply", "decode_floor", "quote", "quote_multistep", "end_to_end", "end_to_end_throughput",
+            "api_prices", "api_quote", "api_scan_arbitrage", "api_prices_throughput", "api_quote_throughput",
+            "api_scan_arbitrage_throughput", "arb_full", "arb_incremental", "rss", "rss_per_pool",
+        ]
         for name in required { XCTAssertTrue(names.contains(name), "missing row \(name)") }
         // The measured rows carry real samples: the pipeline and the API actually answered.
         for name in ["end_to_end", "api_prices", "api_quote", "api_scan_arbitrage"] {

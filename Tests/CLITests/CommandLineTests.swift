@@ -18,7 +18,8 @@ final class CommandLineTests: XCTestCase {
         let binary = Self.repo.appendingPathComponent(".build/debug/solana-pool-cache")
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: binary.path), "build the package first (swift build)")
         let dir = FileManager.default.temporaryDirectory
-        let outURL = dir.appendingPathComponent("spc-cli-\(UUID().uuidString).out"), errURL = dir.appendingPathComponent("spc-cli-\(UUID().uuidString).err")
+        let outURL = dir.appendingPathComponent("spc-cli-\(UUID().uuidString).out"),
+            errURL = dir.appendingPathComponent("spc-cli-\(UUID().uuidString).err")
         for u in [outURL, errURL] { _ = FileManager.default.createFile(atPath: u.path, contents: nil) }
         defer { try? FileManager.default.removeItem(at: outURL); try? FileManager.default.removeItem(at: errURL) }
         let p = Process()
@@ -35,8 +36,9 @@ final class CommandLineTests: XCTestCase {
             while p.isRunning && Date() < reaped { Thread.sleep(forTimeInterval: 0.02) }
         }
         let o = (try? String(contentsOf: outURL, encoding: .utf8)) ?? "", e = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-        return Result(code: timedOut ? -1 : p.terminationStatus, out: o, err: e,
-                      signaled: !timedOut && p.terminationReason == .uncaughtSignal, timedOut: timedOut)
+        return Result(
+            code: timedOut ? -1 : p.terminationStatus, out: o, err: e,
+            signaled: !timedOut && p.terminationReason == .uncaughtSignal, timedOut: timedOut)
     }
 
     /// A loopback listener on a port the OS picked: an address that is taken.
@@ -65,18 +67,18 @@ final class CommandLineTests: XCTestCase {
         let config = FileManager.default.temporaryDirectory.appendingPathComponent("spc-taken-\(UUID().uuidString).toml")
         defer { for suffix in ["", ".sqlite", ".sqlite-wal", ".sqlite-shm"] { try? FileManager.default.removeItem(atPath: config.path + suffix) } }
         try """
-            [websocket]
-            url = "ws://127.0.0.1:9"
-            [rpc]
-            http_url = "http://127.0.0.1:9"
-            [api]
-            port = \(taken.port)
-            [database]
-            path = "\(config.path).sqlite"
-            [[pools]]
-            address = "58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2"
+        [websocket]
+        url = "ws://127.0.0.1:9"
+        [rpc]
+        http_url = "http://127.0.0.1:9"
+        [api]
+        port = \(taken.port)
+        [database]
+        path = "\(config.path).sqlite"
+        [[pools]]
+        address = "58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2"
 
-            """.write(to: config, atomically: true, encoding: .utf8)
+        """.write(to: config, atomically: true, encoding: .utf8)
         let r = try run(["run", config.path], timeout: 30)
         XCTAssertFalse(r.timedOut, "still running 30 s after its API port was refused: \(r.err.suffix(2_000))")
         XCTAssertEqual(r.code, 1, r.err)
@@ -104,13 +106,17 @@ final class CommandLineTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let vault = try AccountFile.load(path: "\(Self.fixtures)/raydium-amm-v4/DQyrAcCrDXQ7NeoqGgDCZwBvWDcYmFCjSb9JtteuvPpz.json")[0]
         let b64 = Data(vault.account.data).base64EncodedString()
-        let value = #"{"data":["\#(b64)","base64"],"executable":false,"lamports":2039280,"owner":"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA","rentEpoch":18446744073709551615,"space":165}"#
+        let value =
+            #"{"data":["\#(b64)","base64"],"executable":false,"lamports":2039280,"owner":"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA","rentEpoch":18446744073709551615,"space":165}"#
         // getAccountInfo: the address comes from the file name.
         let single = dir.appendingPathComponent("DQyrAcCrDXQ7NeoqGgDCZwBvWDcYmFCjSb9JtteuvPpz.json")
         try Data(#"{"jsonrpc":"2.0","result":{"context":{"apiVersion":"2.2.0","slot":431198953},"value":\#(value)},"id":1}"#.utf8).write(to: single)
         // getMultipleAccounts saved with its request params, one missing account (null).
         let multi = dir.appendingPathComponent("batch.json")
-        try Data(#"{"jsonrpc":"2.0","params":[["DQyrAcCrDXQ7NeoqGgDCZwBvWDcYmFCjSb9JtteuvPpz","11111111111111111111111111111111"]],"result":{"context":{"slot":5},"value":[\#(value),null]},"id":1}"#.utf8).write(to: multi)
+        try Data(
+            #"{"jsonrpc":"2.0","params":[["DQyrAcCrDXQ7NeoqGgDCZwBvWDcYmFCjSb9JtteuvPpz","11111111111111111111111111111111"]],"result":{"context":{"slot":5},"value":[\#(value),null]},"id":1}"#
+                .utf8
+        ).write(to: multi)
         for file in [single, multi] {
             let r = try run(["decode", file.path])
             XCTAssertEqual(r.code, 0, r.err)
@@ -121,8 +127,10 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testQuoteAndPriceOnABundledSnapshot() throws {
-        let r = try run(["quote", "--accounts", "\(Self.fixtures)/raydium-amm-v4", "--pool", "58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2",
-                         "--input-mint", Self.sol, "--amount-in", "1000000000"])
+        let r = try run([
+            "quote", "--accounts", "\(Self.fixtures)/raydium-amm-v4", "--pool", "58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2",
+            "--input-mint", Self.sol, "--amount-in", "1000000000",
+        ])
         XCTAssertEqual(r.code, 0, r.err)
         let q = try json(r.out)
         for key in ["pool", "dex", "input_mint", "output_mint", "amount_in", "amount_out", "fee_amount", "price_before", "price_after"] {
@@ -146,8 +154,12 @@ final class CommandLineTests: XCTestCase {
             let u = tmp.appendingPathComponent(name); try Data(text.utf8).write(to: u); return u.path
         }
         let badJSON = try file("bad.json", "{not json")
-        let badB64 = try file("b64.json", #"{"address":"So11111111111111111111111111111111111111112","owner":"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA","data_base64":"@@@"}"#)
-        let foreign = try file("foreign.json", #"{"address":"So11111111111111111111111111111111111111112","owner":"11111111111111111111111111111111","data_base64":"AAAA"}"#)
+        let badB64 = try file(
+            "b64.json",
+            #"{"address":"So11111111111111111111111111111111111111112","owner":"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA","data_base64":"@@@"}"#)
+        let foreign = try file(
+            "foreign.json",
+            #"{"address":"So11111111111111111111111111111111111111112","owner":"11111111111111111111111111111111","data_base64":"AAAA"}"#)
         let amm = "\(Self.fixtures)/raydium-amm-v4"
         let pool = "58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2"
         let cases: [([String], String)] = [
@@ -158,20 +170,36 @@ final class CommandLineTests: XCTestCase {
             (["quote", "--accounts", amm, "--pool", pool, "--input-mint", Self.sol, "--amount-in", "-5"], "not a u64"),
             (["quote", "--accounts", amm, "--pool", pool, "--input-mint", Self.sol, "--amount-in", "18446744073709551616"], "not a u64"),
             (["quote", "--accounts", amm, "--pool", pool, "--input-mint", Self.sol, "--amount-in", "abc"], "not a u64"),
-            (["quote", "--accounts", amm, "--pool", "11111111111111111111111111111111", "--input-mint", Self.sol, "--amount-in", "1"], "pool 11111111111111111111111111111111 not provided"),
+            (
+                ["quote", "--accounts", amm, "--pool", "11111111111111111111111111111111", "--input-mint", Self.sol, "--amount-in", "1"],
+                "pool 11111111111111111111111111111111 not provided"
+            ),
             (["quote", "--accounts", amm, "--pool", "not-base58!", "--input-mint", Self.sol, "--amount-in", "1"], "invalid pubkey"),
             (["quote", "--accounts", amm, "--pool", pool, "--input-mint", Self.sol], "--amount-in is required"),
-            (["quote", "--accounts", "\(amm)/58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2.json", "--pool", pool, "--input-mint", Self.sol, "--amount-in", "1000"],
-             "vault DQyrAcCrDXQ7NeoqGgDCZwBvWDcYmFCjSb9JtteuvPpz not provided"),
-            (["quote", "--accounts", amm, "--pool", pool, "--input-mint", "Es9vMFrzaCERmJfrF4H2FYD4KCoNkY11McCe8BenwNYB", "--amount-in", "1"], "not a token of this pool"),
-            (["quote", "--accounts", amm, "--pool", "DQyrAcCrDXQ7NeoqGgDCZwBvWDcYmFCjSb9JtteuvPpz", "--input-mint", Self.sol, "--amount-in", "1"], "not a pool"),
+            (
+                [
+                    "quote", "--accounts", "\(amm)/58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2.json", "--pool", pool, "--input-mint", Self.sol,
+                    "--amount-in", "1000",
+                ],
+                "vault DQyrAcCrDXQ7NeoqGgDCZwBvWDcYmFCjSb9JtteuvPpz not provided"
+            ),
+            (
+                ["quote", "--accounts", amm, "--pool", pool, "--input-mint", "Es9vMFrzaCERmJfrF4H2FYD4KCoNkY11McCe8BenwNYB", "--amount-in", "1"],
+                "not a token of this pool"
+            ),
+            (
+                ["quote", "--accounts", amm, "--pool", "DQyrAcCrDXQ7NeoqGgDCZwBvWDcYmFCjSb9JtteuvPpz", "--input-mint", Self.sol, "--amount-in", "1"],
+                "not a pool"
+            ),
             (["quote", "--bogus"], "unknown option"),
             (["frobnicate"], "unknown command"),
             (["bench", "--only", "nope"], "unknown section nope"),
             (["bench", "--quick", "--only"], "--only needs a list"),
             (["demo", "--port", "abc"], "error: --port 'abc' is not an integer"),
-            (["quote", "--accounts", amm, "--pool", pool, "--pool", pool, "--input-mint", Self.sol, "--amount-in", "1"],
-             "usage: solana-pool-cache quote: --pool given 2 times"),
+            (
+                ["quote", "--accounts", amm, "--pool", pool, "--pool", pool, "--input-mint", Self.sol, "--amount-in", "1"],
+                "usage: solana-pool-cache quote: --pool given 2 times"
+            ),
             (["demo", "--seed", "-1"], "error: --seed must be non-negative"),
             (["simulate", "--pools", "0"], "error: --pools must be in 1…100000"),
             (["run"], "usage: solana-pool-cache run: <config.toml> is required"),
@@ -193,12 +221,18 @@ final class CommandLineTests: XCTestCase {
     /// and not another command's.
     func testEachSubcommandHelpListsItsOwnOptions() throws {
         let expected: [String: (has: [String], hasNot: [String])] = [
-            "quote": (["--accounts <path>", "--pool <address>", "--input-mint <mint>", "--amount-in <u64>", "--now <unix-ts>",
-                       "--epoch <n>", "--slot <n>", "-h, --help"], ["--seed", "--quick"]),
+            "quote": (
+                [
+                    "--accounts <path>", "--pool <address>", "--input-mint <mint>", "--amount-in <u64>", "--now <unix-ts>",
+                    "--epoch <n>", "--slot <n>", "-h, --help",
+                ], ["--seed", "--quick"]
+            ),
             "price": (["--accounts <path>", "--pool <address>", "--now <unix-ts>", "--epoch <n>", "--slot <n>"], ["--amount-in", "--input-mint"]),
             "demo": (["--port <port>", "--seed <n>", "--host <host>"], ["--pool", "--slot-ms"]),
-            "simulate": (["--port <port>", "--seed <n>", "--pools <n>", "--slot-ms <ms>", "--rps <n>", "--host <host>", "--swaps-per-slot <n>"],
-                         ["--amount-in"]),
+            "simulate": (
+                ["--port <port>", "--seed <n>", "--pools <n>", "--slot-ms <ms>", "--rps <n>", "--host <host>", "--swaps-per-slot <n>"],
+                ["--amount-in"]
+            ),
             "bench": (["--quick", "--json", "--only <list>"], ["--port"]),
             "run": (["<config.toml>"], ["--port"]),
             "decode": (["<file>"], ["--pool"]),
@@ -217,7 +251,9 @@ final class CommandLineTests: XCTestCase {
         // The top-level help lists every subcommand; no command at all is a usage error (help on stderr, exit 2).
         let top = try run(["--help"])
         XCTAssertEqual(top.code, 0)
-        for c in ["decode", "quote", "price", "run", "demo", "bench", "simulate", "soak"] { XCTAssertTrue(top.out.contains("  \(c) "), "\(c): \(top.out)") }
+        for c in ["decode", "quote", "price", "run", "demo", "bench", "simulate", "soak"] {
+            XCTAssertTrue(top.out.contains("  \(c) "), "\(c): \(top.out)")
+        }
         let none = try run([])
         XCTAssertEqual(none.code, 2)
         XCTAssertEqual(none.out, "")

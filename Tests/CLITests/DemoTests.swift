@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import XCTest
 
@@ -25,7 +25,8 @@ final class DemoTests: XCTestCase {
 
     func prices(_ port: Int) -> [String: Double] {
         guard let (status, data) = get("http://127.0.0.1:\(port)/prices"), status == 200,
-              let rows = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [:] }
+            let rows = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]]
+        else { return [:] }
         var out: [String: Double] = [:]
         for r in rows { if let id = r["pool_id"] as? String, let p = r["price"] as? Double { out[id] = p } }
         return out

@@ -27,13 +27,17 @@ final class SoakPlanTests: XCTestCase {
     }
 
     func testSummaryLineHasTheExactFormatAndParsesBack() throws {
-        let s = SoakSummary(minutes: 10, pools: 1016, faults: 150, updates: 123_456, mismatches: 0,
-                            rssStartMB: 41.26, rssEndMB: 43, fdsStart: 31, fdsEnd: 33)
-        XCTAssertEqual(s.line, "soak: minutes=10 pools=1016 faults=150 updates=123456 mismatches=0 rss_start_mb=41.3 rss_end_mb=43 fds_start=31 fds_end=33")
+        let s = SoakSummary(
+            minutes: 10, pools: 1016, faults: 150, updates: 123_456, mismatches: 0,
+            rssStartMB: 41.26, rssEndMB: 43, fdsStart: 31, fdsEnd: 33)
+        XCTAssertEqual(
+            s.line, "soak: minutes=10 pools=1016 faults=150 updates=123456 mismatches=0 rss_start_mb=41.3 rss_end_mb=43 fds_start=31 fds_end=33")
         let back = try XCTUnwrap(SoakSummary(line: s.line))
         XCTAssertEqual(back.line, s.line)
         XCTAssertEqual(back.pools, 1016)
-        XCTAssertEqual(SoakSummary(line: "soak: minutes=2.5 pools=1 faults=0 updates=0 mismatches=3 rss_start_mb=1 rss_end_mb=2 fds_start=3 fds_end=4")?.minutes, 2.5)
+        XCTAssertEqual(
+            SoakSummary(line: "soak: minutes=2.5 pools=1 faults=0 updates=0 mismatches=3 rss_start_mb=1 rss_end_mb=2 fds_start=3 fds_end=4")?.minutes,
+            2.5)
         XCTAssertNil(SoakSummary(line: "soak: warm: 16 pools ok"))
         XCTAssertNil(SoakSummary(line: "soak: minutes=x pools=1 faults=0 updates=0 mismatches=0 rss_start_mb=1 rss_end_mb=2 fds_start=3 fds_end=4"))
         XCTAssertNil(SoakSummary(line: s.line + " extra=1"))
@@ -41,9 +45,11 @@ final class SoakPlanTests: XCTestCase {
 
     func testTotalAddsRuns() {
         let a = SoakSummary(minutes: 1, pools: 16, faults: 10, updates: 100, mismatches: 0, rssStartMB: 30, rssEndMB: 31, fdsStart: 20, fdsEnd: 21)
-        let b = SoakSummary(minutes: 1, pools: 1000, faults: 12, updates: 900, mismatches: 2, rssStartMB: 100, rssEndMB: 104, fdsStart: 40, fdsEnd: 40)
-        XCTAssertEqual(SoakSummary.total([a, b]).line,
-                       "soak: minutes=2 pools=1016 faults=22 updates=1000 mismatches=2 rss_start_mb=130 rss_end_mb=135 fds_start=60 fds_end=61")
+        let b = SoakSummary(
+            minutes: 1, pools: 1000, faults: 12, updates: 900, mismatches: 2, rssStartMB: 100, rssEndMB: 104, fdsStart: 40, fdsEnd: 40)
+        XCTAssertEqual(
+            SoakSummary.total([a, b]).line,
+            "soak: minutes=2 pools=1016 faults=22 updates=1000 mismatches=2 rss_start_mb=130 rss_end_mb=135 fds_start=60 fds_end=61")
     }
 
     func testResourceBound() {
@@ -59,33 +65,43 @@ final class SoakPlanTests: XCTestCase {
             "B": ChainAccount(owner: owner, data: [4], writeSlot: 20),
             "C": ChainAccount(owner: owner, data: [5], writeSlot: 30),
         ]
-        func held(_ a: String, _ data: [UInt8], slot: UInt64, owner o: String = owner) -> CachedAccount { CachedAccount(address: a, held: (o, slot, data)) }
+        func held(_ a: String, _ data: [UInt8], slot: UInt64, owner o: String = owner) -> CachedAccount {
+            CachedAccount(address: a, held: (o, slot, data))
+        }
         // Equal: same bytes and owner, slot between the write and the chain's slot; D is watched but absent on the chain.
-        XCTAssertEqual(CacheAudit.mismatches(cached: [held("A", [1, 2, 3], slot: 10), held("B", [4], slot: 25), held("C", [5], slot: 40),
-                                                      CachedAccount(address: "D", held: nil)], chain: chain, chainSlot: 40), [])
-        let bad = CacheAudit.mismatches(cached: [
-            held("A", [1, 2, 4], slot: 10),          // bytes differ
-            held("B", [4], slot: 19),                // older than the chain's write
-            held("C", [5], slot: 41),                // newer than the chain
-            held("E", [9], slot: 1),                 // not on the chain at all
-        ], chain: chain, chainSlot: 40)
+        XCTAssertEqual(
+            CacheAudit.mismatches(
+                cached: [
+                    held("A", [1, 2, 3], slot: 10), held("B", [4], slot: 25), held("C", [5], slot: 40),
+                    CachedAccount(address: "D", held: nil),
+                ], chain: chain, chainSlot: 40), [])
+        let bad = CacheAudit.mismatches(
+            cached: [
+                held("A", [1, 2, 4], slot: 10),  // bytes differ
+                held("B", [4], slot: 19),  // older than the chain's write
+                held("C", [5], slot: 41),  // newer than the chain
+                held("E", [9], slot: 1),  // not on the chain at all
+            ], chain: chain, chainSlot: 40)
         XCTAssertEqual(bad.count, 4, "\(bad)")
         XCTAssertTrue(bad[0].hasPrefix("A: bytes differ"))
         XCTAssertTrue(bad[1].contains("older"))
         XCTAssertTrue(bad[2].contains("future"))
         XCTAssertTrue(bad[3].contains("not on the chain"))
-        XCTAssertEqual(CacheAudit.mismatches(cached: [held("A", [1, 2, 3], slot: 10, owner: "x")], chain: chain, chainSlot: 40), ["A: owner differs"])
+        XCTAssertEqual(
+            CacheAudit.mismatches(cached: [held("A", [1, 2, 3], slot: 10, owner: "x")], chain: chain, chainSlot: 40), ["A: owner differs"])
         let both = CacheAudit.mismatches(cached: [held("B", [7], slot: 19)], chain: chain, chainSlot: 40)
         XCTAssertEqual(both.count, 1, "one line per account, however many reasons")
         XCTAssertTrue(both[0].contains("bytes differ") && both[0].contains("older"), both[0])
-        XCTAssertEqual(CacheAudit.mismatches(cached: [CachedAccount(address: "A", held: nil)], chain: chain, chainSlot: 40), ["A: watched but not cached"])
+        XCTAssertEqual(
+            CacheAudit.mismatches(cached: [CachedAccount(address: "A", held: nil)], chain: chain, chainSlot: 40), ["A: watched but not cached"])
     }
 
     func testReadings() {
         let status = "Name:\tsolana-pool-ca\nVmPeak:\t  900000 kB\nVmRSS:\t   40960 kB\nThreads:\t9\n"
         XCTAssertEqual(SoakReadings.residentMB(procStatus: status), 40)
         XCTAssertNil(SoakReadings.residentMB(procStatus: "Name:\tx\n"))
-        let prom = "# HELP spc_ingest_applied_total x\n# TYPE spc_ingest_applied_total counter\nspc_ingest_applied_total 1234\nspc_pools{status=\"ok\"} 16\n"
+        let prom =
+            "# HELP spc_ingest_applied_total x\n# TYPE spc_ingest_applied_total counter\nspc_ingest_applied_total 1234\nspc_pools{status=\"ok\"} 16\n"
         XCTAssertEqual(SoakReadings.metric("spc_ingest_applied_total", in: prom), 1234)
         XCTAssertNil(SoakReadings.metric("spc_pools", in: prom))
     }
@@ -104,9 +120,12 @@ final class SoakPlanTests: XCTestCase {
     }
 
     func testGeneratedConfigIsAcceptedByTheServiceLoader() throws {
-        let pools = [try Pubkey(base58: "58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2"), try Pubkey(base58: "7JuwJuNU88gurFnyWeiyGKbFmExMWcmRZntn9imEzdny")]
-        var c = SoakServiceConfig(rpcPort: 18899, pubsubPort: 18900, proxy: (.socks5, 1080), apiPort: 13001,
-                                  subscriptionsPerConnection: 10, silenceDeadlineSeconds: 3, pools: pools)
+        let pools = [
+            try Pubkey(base58: "58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2"), try Pubkey(base58: "7JuwJuNU88gurFnyWeiyGKbFmExMWcmRZntn9imEzdny"),
+        ]
+        var c = SoakServiceConfig(
+            rpcPort: 18899, pubsubPort: 18900, proxy: (.socks5, 1080), apiPort: 13001,
+            subscriptionsPerConnection: 10, silenceDeadlineSeconds: 3, pools: pools)
         c.proxyCredentials = ("soak", "pw1")
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("soak-\(UUID().uuidString).toml")
         try c.toml.write(to: url, atomically: true, encoding: .utf8)

@@ -92,8 +92,10 @@ final class PoolStoreTests: XCTestCase {
         feed(store, acc, slot: 7)
         let e = try XCTUnwrap(store.entry(pool))
         XCTAssertEqual(e.status, .ok, "\(e.status)")
-        let arrays = try ["GsMHDaqRmofaSy41RJ8yhW2QUdFc4LJA2DYNBASfkjJd", "5UGyour8ZxNgNA2JCGcH7L8hbhASnqqSDZ1oWQy6LncA",
-                          "JCQwkxWu53UDXBVnfKk99D7GZPM6PoEhNgMPNb4HgWdi", "Ciz1cQqTuUgrNAKkFiSR8QbUtsugzYWBrKqXdwvmfRpJ"].map(Pubkey.init(base58:))
+        let arrays = try [
+            "GsMHDaqRmofaSy41RJ8yhW2QUdFc4LJA2DYNBASfkjJd", "5UGyour8ZxNgNA2JCGcH7L8hbhASnqqSDZ1oWQy6LncA",
+            "JCQwkxWu53UDXBVnfKk99D7GZPM6PoEhNgMPNb4HgWdi", "Ciz1cQqTuUgrNAKkFiSR8QbUtsugzYWBrKqXdwvmfRpJ",
+        ].map(Pubkey.init(base58:))
         for a in arrays { XCTAssertTrue(store.watchedAccounts().contains(a), "\(a) watched") }
         let q = try e.model!.quote(amountIn: 1_000_000_000, inputMint: KnownMints.wsol, context: QuoteContext(now: 1_783_355_400))
         XCTAssertEqual(q.amountOut, 81_759_001)

@@ -38,8 +38,9 @@ final class MeteoraDammV1Tests: XCTestCase {
             let d = try AccountRegistry.decode(a)
             XCTAssertEqual(d.kind, "State")
             // msol_price / 2^32 × 1e6 is the depeg virtual price the pool cached (depeg_base_virtual_price).
-            XCTAssertEqual(try MarinadeState(a).virtualPrice,
-                           try MeteoraDammV1PoolState(try Self.depegAccounts()[Self.depegPool]!).depegVirtualPrice)
+            XCTAssertEqual(
+                try MarinadeState(a).virtualPrice,
+                try MeteoraDammV1PoolState(try Self.depegAccounts()[Self.depegPool]!).depegVirtualPrice)
         }
     }
 
@@ -192,15 +193,20 @@ final class MeteoraDammV1PdaTests: XCTestCase {
             let aLp = ProgramAddress.find(seeds: [s.aVault.bytes, key.bytes], programId: ProgramIds.meteoraDammV1)
             XCTAssertEqual(aLp?.0, s.aVaultLp)
             XCTAssertEqual(aLp?.1, s.aVaultLpBump)
-            XCTAssertEqual(ProgramAddress.find(seeds: [s.bVault.bytes, key.bytes], programId: ProgramIds.meteoraDammV1)?.0,
-                           s.bVaultLp)
+            XCTAssertEqual(
+                ProgramAddress.find(seeds: [s.bVault.bytes, key.bytes], programId: ProgramIds.meteoraDammV1)?.0,
+                s.bVaultLp)
             for vaultKey in [s.aVault, s.bVault] {
                 let v = try MeteoraVault(all[vaultKey]!)
                 // dynamic-vault seed.rs: vault = ["vault", token_mint, base], token_vault = ["token_vault", vault].
-                XCTAssertEqual(ProgramAddress.find(seeds: [Array("vault".utf8), v.tokenMint.bytes, v.base.bytes],
-                                                   programId: ProgramIds.meteoraVault)?.0, vaultKey)
-                XCTAssertEqual(ProgramAddress.find(seeds: [Array("token_vault".utf8), vaultKey.bytes],
-                                                   programId: ProgramIds.meteoraVault)?.0, v.tokenVault)
+                XCTAssertEqual(
+                    ProgramAddress.find(
+                        seeds: [Array("vault".utf8), v.tokenMint.bytes, v.base.bytes],
+                        programId: ProgramIds.meteoraVault)?.0, vaultKey)
+                XCTAssertEqual(
+                    ProgramAddress.find(
+                        seeds: [Array("token_vault".utf8), vaultKey.bytes],
+                        programId: ProgramIds.meteoraVault)?.0, v.tokenVault)
             }
         }
     }

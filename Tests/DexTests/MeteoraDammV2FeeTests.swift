@@ -44,8 +44,9 @@ final class MeteoraDammV2FeeTests: XCTestCase {
             Self.put(&d, 1, at: 16, width: 1); Self.put(&d, 10, at: 22, width: 2)
             Self.put(&d, 60, at: 24, width: 8); Self.put(&d, 1_000, at: 32, width: 8)
         }
-        let f = try m.totalTradingFeeNumerator(currentPoint: activation + 125, includedFeeAmount: 1, aToB: true,
-                                               maxFeeNumerator: 500_000_000)
+        let f = try m.totalTradingFeeNumerator(
+            currentPoint: activation + 125, includedFeeAmount: 1, aToB: true,
+            maxFeeNumerator: 500_000_000)
         XCTAssertLessThanOrEqual(f, 324_000)
         XCTAssertGreaterThanOrEqual(f, 323_990)
     }
@@ -59,12 +60,13 @@ final class MeteoraDammV2FeeTests: XCTestCase {
             Self.put(&d, 1_000_000_000, at: 32, width: 8)
         }
         func fee(_ amount: UInt64, aToB: Bool = false, point: UInt64? = nil) throws -> UInt64 {
-            try m.totalTradingFeeNumerator(currentPoint: point ?? activation + 100, includedFeeAmount: amount, aToB: aToB,
-                                           maxFeeNumerator: 500_000_000)
+            try m.totalTradingFeeNumerator(
+                currentPoint: point ?? activation + 100, includedFeeAmount: amount, aToB: aToB,
+                maxFeeNumerator: 500_000_000)
         }
         // 2.5 × x0: a = 1, b = x0/2 → fee = x0(c + c + i) + b(c + 2i) = 3e15 / 1e9 = 3e6 → numerator 3e6·1e9/2.5e9.
         XCTAssertEqual(try fee(2_500_000_000), 1_200_000)
-        XCTAssertEqual(try fee(1_000_000_000), 400_000)             // ≤ reference: cliff
+        XCTAssertEqual(try fee(1_000_000_000), 400_000)  // ≤ reference: cliff
         XCTAssertEqual(try fee(2_500_000_000, aToB: true), 400_000)  // a→b never rate limited
         XCTAssertEqual(try fee(2_500_000_000, point: activation + 3_601), 400_000)  // window over
         // Quote b→a: fee on the input (OnlyB), in token B.
@@ -78,8 +80,10 @@ final class MeteoraDammV2FeeTests: XCTestCase {
         let a = try MeteoraDammV2Tests.accounts()[MeteoraDammV2Tests.compounding]!
         let m = try MeteoraDammV2Pool(pool: a)
         XCTAssertEqual(try m.variableFee(), 4_685)
-        XCTAssertEqual(try m.totalTradingFeeNumerator(currentPoint: 1_783_200_000, includedFeeAmount: 1, aToB: true,
-                                                      maxFeeNumerator: 990_000_000), 10_004_685)
+        XCTAssertEqual(
+            try m.totalTradingFeeNumerator(
+                currentPoint: 1_783_200_000, includedFeeAmount: 1, aToB: true,
+                maxFeeNumerator: 990_000_000), 10_004_685)
     }
 }
 
@@ -96,7 +100,7 @@ final class MeteoraDammV2Token2022Tests: XCTestCase {
         w.put(1, at: 166, width: 2)  // ExtensionType::TransferFeeConfig
         w.put(108, at: 168, width: 2)
         let v = 170
-        w.put(maxFee, at: v + 80); w.put(UInt64(bps), at: v + 88, width: 2)   // older
+        w.put(maxFee, at: v + 80); w.put(UInt64(bps), at: v + 88, width: 2)  // older
         w.put(maxFee, at: v + 98); w.put(UInt64(bps), at: v + 106, width: 2)  // newer (epoch 0)
         return AccountData(address: address, owner: ProgramIds.token2022, data: w.bytes)
     }
@@ -109,11 +113,13 @@ final class MeteoraDammV2Token2022Tests: XCTestCase {
         all[baseline.mintB] = Self.feeMint(address: baseline.mintB, decimals: 6, bps: 100, maxFee: 1 << 40)
         let t22 = try SnapshotQuoter.pool(address: key, accounts: all)
         // b→a: 1 % of 100 USDC is withheld before the pool sees the input.
-        XCTAssertEqual(try t22.quote(amountIn: 100_000_000, inputMint: t22.mintB, context: ctx).amountOut,
-                       try baseline.quote(amountIn: 99_000_000, inputMint: baseline.mintB, context: ctx).amountOut)
+        XCTAssertEqual(
+            try t22.quote(amountIn: 100_000_000, inputMint: t22.mintB, context: ctx).amountOut,
+            try baseline.quote(amountIn: 99_000_000, inputMint: baseline.mintB, context: ctx).amountOut)
         // a→b: the output transfer loses ceil(out × 1 %).
         let gross = try baseline.quote(amountIn: 1_000_000_000, inputMint: baseline.mintA, context: ctx).amountOut
-        XCTAssertEqual(try t22.quote(amountIn: 1_000_000_000, inputMint: t22.mintA, context: ctx).amountOut,
-                       gross - (gross * 100 + 9_999) / 10_000)
+        XCTAssertEqual(
+            try t22.quote(amountIn: 1_000_000_000, inputMint: t22.mintA, context: ctx).amountOut,
+            gross - (gross * 100 + 9_999) / 10_000)
     }
 }

@@ -16,9 +16,11 @@ final class MeteoraDammV2Tests: XCTestCase {
     /// dumps from another fixture folder have the same, immutable, decimals).
     static func accounts() throws -> [Pubkey: AccountData] {
         var accounts = try Fixtures.set(setName).accounts
-        for f in ["accounts/orca-whirlpool/So11111111111111111111111111111111111111112.json",
-                  "accounts/orca-whirlpool/EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v.json",
-                  "accounts/meteora-damm-v2/HybT1fLHfZDjQVnfBdFh9qT8kjPfb6wJCkKkoLZKqunm.json"] {
+        for f in [
+            "accounts/orca-whirlpool/So11111111111111111111111111111111111111112.json",
+            "accounts/orca-whirlpool/EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v.json",
+            "accounts/meteora-damm-v2/HybT1fLHfZDjQVnfBdFh9qT8kjPfb6wJCkKkoLZKqunm.json",
+        ] {
             let a = try Fixtures.account(f)
             accounts[a.address] = a
         }
@@ -65,8 +67,9 @@ final class MeteoraDammV2Tests: XCTestCase {
         for key in [Self.concentrated, Self.compounding] {
             let s = try MeteoraDammV2PoolState(try Self.accounts()[key]!)
             for (mint, vault) in [(s.tokenAMint, s.tokenAVault), (s.tokenBMint, s.tokenBVault)] {
-                let pda = ProgramAddress.find(seeds: [Array("token_vault".utf8), mint.bytes, key.bytes],
-                                              programId: ProgramIds.meteoraDammV2)
+                let pda = ProgramAddress.find(
+                    seeds: [Array("token_vault".utf8), mint.bytes, key.bytes],
+                    programId: ProgramIds.meteoraDammV2)
                 XCTAssertEqual(pda?.0, vault)
             }
         }
@@ -111,7 +114,9 @@ final class MeteoraDammV2Tests: XCTestCase {
                     XCTAssertGreaterThanOrEqual(q.amountOut, last, "monotone \(key) \(aToB) \(amount)")
                     last = q.amountOut
                     // Never more than the pool holds on the output side.
-                    let bound = key == Self.compounding ? (aToB ? s.tokenBAmount : s.tokenAAmount)
+                    let bound =
+                        key == Self.compounding
+                        ? (aToB ? s.tokenBAmount : s.tokenAAmount)
                         : try XCTUnwrap(aToB ? pool.price(context: Self.context).reserveB : pool.price(context: Self.context).reserveA)
                     XCTAssertLessThan(q.amountOut, bound)
                     if q.partial == nil, q.amountOut > 0 {

@@ -47,7 +47,7 @@ final class MeteoraDlmmTests: XCTestCase {
             XCTAssertNil(quote.partial, "\(amount) \(swapForY)")
             XCTAssertEqual(quote.amountOut, (q["out"] as! NSNumber).uint64Value, "in \(amount) swap_for_y \(swapForY)")
             XCTAssertGreaterThan(quote.feeAmount, 0)
-            XCTAssertEqual(quote.feeMint, swapForY ? pool.mintA : pool.mintB)   // collect_fee_mode 0: input
+            XCTAssertEqual(quote.feeMint, swapForY ? pool.mintA : pool.mintB)  // collect_fee_mode 0: input
         }
         // Spot price from the active bin's stored Q64.64 price, 10^(9-6).
         let price = try pool.price(context: QuoteContext())
@@ -119,7 +119,7 @@ final class MeteoraDlmmTests: XCTestCase {
         XCTAssertThrowsError(try pool.quote(amountIn: 1, inputMint: ProgramIds.splToken, context: QuoteContext())) {
             XCTAssertEqual($0 as? QuoteError, .mintNotInPool(ProgramIds.splToken))
         }
-        accounts[Self.solUsdcPool]!.data[82] = 1   // status @82 = Disabled
+        accounts[Self.solUsdcPool]!.data[82] = 1  // status @82 = Disabled
         let disabled = try SnapshotQuoter.pool(address: Self.solUsdcPool, accounts: accounts)
         XCTAssertThrowsError(try disabled.quote(amountIn: 1_000_000, inputMint: pool.mintA, context: QuoteContext(now: 1783355400))) {
             guard case QuoteError.swapDisabled = $0 else { return XCTFail("\($0)") }
@@ -146,7 +146,8 @@ final class MeteoraDlmmTests: XCTestCase {
         let pool = try XCTUnwrap(try SnapshotQuoter.pool(address: Self.solUsdcPool, accounts: accounts) as? MeteoraDlmmPool)
         let watched = Set(pool.accountsToWatch())
         for index in values["bin_array_indexes"] as! [NSNumber] {
-            let a = try XCTUnwrap(accounts.values.first { MeteoraDlmmBinArray.matches($0) && (try? MeteoraDlmmBinArray($0).index) == index.int64Value })
+            let a = try XCTUnwrap(
+                accounts.values.first { MeteoraDlmmBinArray.matches($0) && (try? MeteoraDlmmBinArray($0).index) == index.int64Value })
             XCTAssertTrue(watched.contains(a.address), "array \(index)")
         }
         XCTAssertTrue(watched.contains(Pubkey("DArpuuqJxNLRGQ8xq5ebZbobyjxSWWsPq8MqSZ2fUZLE")))
@@ -218,8 +219,8 @@ final class MeteoraDlmmTests: XCTestCase {
         data += [1, 0, 108, 0]
         var ext = [UInt8](repeating: 0, count: 108)
         var w = ByteWriter(ext)
-        w.put(0, at: 72); w.put(UInt64.max, at: 80); w.put(100, at: 88, width: 2)     // older: epoch 0, 1%
-        w.put(0, at: 90); w.put(UInt64.max, at: 98); w.put(100, at: 106, width: 2)    // newer: epoch 0, 1%
+        w.put(0, at: 72); w.put(UInt64.max, at: 80); w.put(100, at: 88, width: 2)  // older: epoch 0, 1%
+        w.put(0, at: 90); w.put(UInt64.max, at: 98); w.put(100, at: 106, width: 2)  // newer: epoch 0, 1%
         ext = w.bytes
         data += ext
         mint.owner = ProgramIds.token2022; mint.data = data
@@ -230,12 +231,14 @@ final class MeteoraDlmmTests: XCTestCase {
 
         let amount: UInt64 = 1_000_000_000
         let inFee = feeMint.transferFee(on: amount, epoch: ctx.epoch)
-        XCTAssertEqual(try taxed.quote(amountIn: amount, inputMint: KnownMints.wsol, context: ctx).amountOut,
-                       try plain.quote(amountIn: amount - inFee, inputMint: KnownMints.wsol, context: ctx).amountOut)
+        XCTAssertEqual(
+            try taxed.quote(amountIn: amount, inputMint: KnownMints.wsol, context: ctx).amountOut,
+            try plain.quote(amountIn: amount - inFee, inputMint: KnownMints.wsol, context: ctx).amountOut)
         let usdcIn: UInt64 = 100_000_000
         let rawOut = try plain.quote(amountIn: usdcIn, inputMint: KnownMints.usdc, context: ctx).amountOut
-        XCTAssertEqual(try taxed.quote(amountIn: usdcIn, inputMint: KnownMints.usdc, context: ctx).amountOut,
-                       rawOut - feeMint.transferFee(on: rawOut, epoch: ctx.epoch))
+        XCTAssertEqual(
+            try taxed.quote(amountIn: usdcIn, inputMint: KnownMints.usdc, context: ctx).amountOut,
+            rawOut - feeMint.transferFee(on: rawOut, epoch: ctx.epoch))
     }
 
     /// When the active bin moves into another array, the watch set follows it.
@@ -256,7 +259,7 @@ final class MeteoraDlmmTests: XCTestCase {
 
     func testMissingArrayGivesPartialNamingIt() throws {
         var (_, _, accounts) = try Fixtures.set(Self.solUsdc)
-        let missing = Pubkey("BQfCpu2aNw3CXe4SQbDHY6goR6kZgSGakDs9yMqh6Bhv")   // index −91, from the fixture
+        let missing = Pubkey("BQfCpu2aNw3CXe4SQbDHY6goR6kZgSGakDs9yMqh6Bhv")  // index −91, from the fixture
         accounts.removeValue(forKey: missing)
         let pool = try SnapshotQuoter.pool(address: Self.solUsdcPool, accounts: accounts)
         let ctx = QuoteContext(now: 1783355400)

@@ -45,9 +45,10 @@ final class OracleVectorTests: XCTestCase {
             }
             let amountIn = try XCTUnwrap(UInt64(v["amount_in"] as! String))
             let inputMint = try Pubkey(base58: v["input_mint"] as! String)
-            let ctx = QuoteContext(now: (v["clock_unix_timestamp"] as! NSNumber).int64Value,
-                                   epoch: (v["epoch"] as! NSNumber).uint64Value,
-                                   slot: (v["slot"] as? NSNumber)?.uint64Value ?? 0)
+            let ctx = QuoteContext(
+                now: (v["clock_unix_timestamp"] as! NSNumber).int64Value,
+                epoch: (v["epoch"] as! NSNumber).uint64Value,
+                slot: (v["slot"] as? NSNumber)?.uint64Value ?? 0)
             let ok = v["ok"] as! Bool
             let caveat = v["caveat"] as? String
             let label = "\(dex) \(poolText.prefix(8)) in \(inputMint.description.prefix(6)) amount \(amountIn)"
@@ -69,14 +70,21 @@ final class OracleVectorTests: XCTestCase {
                 if !agrees { print("oracle caveat (not required): \(label): expected \(expected), got \(got)") }
                 continue
             }
-            if agrees { if ok { tally.matched += 1 } else { tally.refusalsRespected += 1 } }
-            else { tally.mismatches.append("\(label): expected \(expected), got \(got)") }
+            if agrees {
+                if ok { tally.matched += 1 } else { tally.refusalsRespected += 1 }
+            } else {
+                tally.mismatches.append("\(label): expected \(expected), got \(got)")
+            }
         }
         XCTAssertGreaterThan(seen, 0, "no vectors for \(dex)", file: file, line: line)
         XCTAssertGreaterThan(tally.matched, 0, "no ok vector matched for \(dex)", file: file, line: line)
-        print("oracle \(dex)\(onlyPool.map { " " + $0.prefix(8) } ?? ""): \(tally.matched) ok matched, \(tally.refusalsRespected) refusals respected, \(tally.caveats) caveats, \(tally.mismatches.count) mismatches")
-        XCTAssertTrue(tally.mismatches.isEmpty, "\(tally.mismatches.count) of \(seen) disagree with the real program; first:\n"
-                      + tally.mismatches.prefix(40).joined(separator: "\n"), file: file, line: line)
+        print(
+            "oracle \(dex)\(onlyPool.map { " " + $0.prefix(8) } ?? ""): \(tally.matched) ok matched, \(tally.refusalsRespected) refusals respected, \(tally.caveats) caveats, \(tally.mismatches.count) mismatches"
+        )
+        XCTAssertTrue(
+            tally.mismatches.isEmpty,
+            "\(tally.mismatches.count) of \(seen) disagree with the real program; first:\n"
+                + tally.mismatches.prefix(40).joined(separator: "\n"), file: file, line: line)
         return tally
     }
 }

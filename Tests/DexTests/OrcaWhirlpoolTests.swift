@@ -318,8 +318,10 @@ final class OrcaWhirlpoolTests: XCTestCase {
             accounts[address] = AccountData(address: address, owner: ProgramIds.orcaWhirlpool, data: d)
         }
 
-        mutating func addOracle(tradeEnable: UInt64, lastReference: UInt64, lastMajor: UInt64,
-                                volatilityReference: UInt32, tickGroupIndexReference: Int32, volatilityAccumulator: UInt32) {
+        mutating func addOracle(
+            tradeEnable: UInt64, lastReference: UInt64, lastMajor: UInt64,
+            volatilityReference: UInt32, tickGroupIndexReference: Int32, volatilityAccumulator: UInt32
+        ) {
             var d = [UInt8](repeating: 0, count: OrcaWhirlpoolOracle.size)
             for (i, b) in Hex.decode(OrcaWhirlpoolOracle.discriminator)!.enumerated() { d[i] = b }
             for i in 0..<32 { d[8 + i] = key.bytes[i] }
@@ -338,8 +340,9 @@ final class OrcaWhirlpoolTests: XCTestCase {
     /// `test_tick_arrays()`: arrays 0, ±176, ±352 (ts=2), every tick initialized with
     /// liquidity_net +1000 below 0 and −1000 from 0 up; fee 3000, tick 0.
     func staticSdkPool(sufficient: Bool) throws -> OrcaWhirlpoolPool {
-        var p = SyntheticPool(tickSpacing: 2, feeTierIndexSeed: 2, feeRate: 3000,
-                              liquidity: sufficient ? 100_000_000 : 265_000, sqrtPrice: UInt128(1) << 64)
+        var p = SyntheticPool(
+            tickSpacing: 2, feeTierIndexSeed: 2, feeRate: 3000,
+            liquidity: sufficient ? 100_000_000 : 265_000, sqrtPrice: UInt128(1) << 64)
         for start: Int32 in [0, 176, 352, -176, -352] {
             p.addArray(start: start, ticks: Dictionary(uniqueKeysWithValues: (0..<88).map { ($0, start < 0 ? Int128(1000) : -1000) }))
         }
@@ -370,13 +373,15 @@ final class OrcaWhirlpoolTests: XCTestCase {
     func testOrcaSdkAdaptiveFeeQuotes() throws {
         let now: UInt64 = 1_750_000_000
         func pool(liquidity: UInt128, oracle: (UInt64, UInt64, UInt32, UInt32), tick22: Int128?) throws -> OrcaWhirlpoolPool {
-            var p = SyntheticPool(tickSpacing: 64, feeTierIndexSeed: 192, feeRate: 1000, liquidity: liquidity,
-                                  sqrtPrice: WhirlpoolMath.sqrtPrice(atTick: 0))
+            var p = SyntheticPool(
+                tickSpacing: 64, feeTierIndexSeed: 192, feeRate: 1000, liquidity: liquidity,
+                sqrtPrice: WhirlpoolMath.sqrtPrice(atTick: 0))
             for start: Int32 in [0, 5632, 11264, -5632, -11264] {
                 p.addArray(start: start, ticks: start == 0 && tick22 != nil ? [22: tick22!] : [:])
             }
-            p.addOracle(tradeEnable: now, lastReference: oracle.0, lastMajor: oracle.1, volatilityReference: oracle.2,
-                        tickGroupIndexReference: 0, volatilityAccumulator: oracle.3)
+            p.addOracle(
+                tradeEnable: now, lastReference: oracle.0, lastMajor: oracle.1, volatilityReference: oracle.2,
+                tickGroupIndexReference: 0, volatilityAccumulator: oracle.3)
             return try model(p.accounts, pool: p.key)
         }
         let ctx = QuoteContext(now: Int64(now))
@@ -478,11 +483,13 @@ final class OrcaWhirlpoolTests: XCTestCase {
         }
         // Adaptive-fee pool: flips in the Oracle (and its pool) must throw or quote, never trap.
         let now: UInt64 = 1_750_000_000
-        var synthetic = SyntheticPool(tickSpacing: 64, feeTierIndexSeed: 192, feeRate: 1000, liquidity: 1_000_000,
-                                      sqrtPrice: WhirlpoolMath.sqrtPrice(atTick: 0))
+        var synthetic = SyntheticPool(
+            tickSpacing: 64, feeTierIndexSeed: 192, feeRate: 1000, liquidity: 1_000_000,
+            sqrtPrice: WhirlpoolMath.sqrtPrice(atTick: 0))
         for start: Int32 in [0, -5632, 5632] { synthetic.addArray(start: start, ticks: [3: 1_000, 40: -2_000]) }
-        synthetic.addOracle(tradeEnable: now, lastReference: now - 40, lastMajor: now - 40, volatilityReference: 5_000,
-                            tickGroupIndexReference: -3, volatilityAccumulator: 20_000)
+        synthetic.addOracle(
+            tradeEnable: now, lastReference: now - 40, lastMajor: now - 40, volatilityReference: 5_000,
+            tickGroupIndexReference: -3, volatilityAccumulator: 20_000)
         let adaptiveBase = try model(synthetic.accounts, pool: synthetic.key)
         let oracleKey = try XCTUnwrap(adaptiveBase.oracle?.address)
         for _ in 0..<200 {

@@ -26,8 +26,10 @@ final class RaydiumClmmReferenceTests: XCTestCase {
     static func accounts(_ s: [String: Any]) throws -> (pool: AccountData, others: [AccountData]) {
         let ts = UInt16((s["tick_spacing"] as! NSNumber).intValue)
         let ticks = (s["ticks"] as! [[Any]]).map { t in
-            (tick: Int32((t[0] as! NSNumber).intValue), net: Int128((t[1] as! String))!, gross: UInt128((t[2] as! String))!,
-             orders: (t[3] as! NSNumber).uint64Value, part: (t[4] as! NSNumber).uint64Value)
+            (
+                tick: Int32((t[0] as! NSNumber).intValue), net: Int128((t[1] as! String))!, gross: UInt128((t[2] as! String))!,
+                orders: (t[3] as! NSNumber).uint64Value, part: (t[4] as! NSNumber).uint64Value
+            )
         }
         let perArray = Int32(ts) * 60
         func startOf(_ t: Int32) -> Int32 { (t >= 0 ? t / perArray : (t - perArray + 1) / perArray) * perArray }
@@ -109,14 +111,16 @@ final class RaydiumClmmReferenceTests: XCTestCase {
             let amountIn = (s["amount_in"] as! NSNumber).uint64Value
             let ctx = QuoteContext(now: (s["now"] as! NSNumber).int64Value)
             let result = s["result"] as! [String: Any]
-            let label = "vector \(i): ts=\(s["tick_spacing"]!) zfo=\(zeroForOne) in=\(amountIn) fee_on=\(s["fee_on"]!) dyn=\((s["dyn"] as! [NSNumber])[3])"
+            let label =
+                "vector \(i): ts=\(s["tick_spacing"]!) zfo=\(zeroForOne) in=\(amountIn) fee_on=\(s["fee_on"]!) dyn=\((s["dyn"] as! [NSNumber])[3])"
             let quote: Quote
             do {
                 quote = try model.quote(amountIn: amountIn, inputMint: zeroForOne ? model.mintA : model.mintB, context: ctx)
             } catch QuoteError.zeroOutput {
                 XCTAssertTrue(result["ok"] as! Bool, label)
                 let a0 = (result["amount_0"] as? NSNumber)?.uint64Value, a1 = (result["amount_1"] as? NSNumber)?.uint64Value
-                XCTAssertTrue(a0 == 0 || a1 == 0, "\(label): Swift says zero output, program gave \(String(describing: a0)) / \(String(describing: a1))")
+                XCTAssertTrue(
+                    a0 == 0 || a1 == 0, "\(label): Swift says zero output, program gave \(String(describing: a0)) / \(String(describing: a1))")
                 continue
             } catch {
                 XCTAssertFalse(result["ok"] as! Bool, "\(label): Swift threw \(error), program succeeded")
@@ -143,7 +147,9 @@ final class RaydiumClmmReferenceTests: XCTestCase {
             compared += 1
             if (s["dyn"] as! [NSNumber])[3].intValue > 0 { dynamic += 1 }
             if (s["fee_on"] as! NSNumber).intValue != 0 { feeOnOutput += 1 }
-            if (s["ticks"] as! [[Any]]).contains(where: { ($0[3] as! NSNumber).intValue > 0 || ($0[4] as! NSNumber).intValue > 0 }) { limitOrders += 1 }
+            if (s["ticks"] as! [[Any]]).contains(where: { ($0[3] as! NSNumber).intValue > 0 || ($0[4] as! NSNumber).intValue > 0 }) {
+                limitOrders += 1
+            }
         }
         // The vectors must actually cover the non-classic paths.
         XCTAssertGreaterThan(compared, 100)

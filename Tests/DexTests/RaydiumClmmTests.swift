@@ -269,8 +269,8 @@ final class RaydiumClmmTests: XCTestCase {
         mint.bytes[44] = 6; mint.bytes[45] = 1; mint.bytes[165] = 1
         mint.put(1, at: 166, width: 2); mint.put(108, at: 168, width: 2)
         let v = 170
-        mint.put(0, at: v + 72); mint.put(1_000_000_000_000, at: v + 80); mint.put(50, at: v + 88, width: 2)    // older: 0.5 %
-        mint.put(500, at: v + 90); mint.put(1_000_000_000_000, at: v + 98); mint.put(100, at: v + 106, width: 2) // newer (epoch ≥ 500): 1 %
+        mint.put(0, at: v + 72); mint.put(1_000_000_000_000, at: v + 80); mint.put(50, at: v + 88, width: 2)  // older: 0.5 %
+        mint.put(500, at: v + 90); mint.put(1_000_000_000_000, at: v + 98); mint.put(100, at: v + 106, width: 2)  // newer (epoch ≥ 500): 1 %
         let mintKey = KnownMints.usdc
         accounts[mintKey] = AccountData(address: mintKey, owner: ProgramIds.token2022, data: mint.bytes)
         let pool = try model(accounts)

@@ -36,8 +36,9 @@ final class RobustnessTests: XCTestCase {
                 a.data = Array(account.data.prefix(n))
                 // A strictly shorter account never decodes as the full layout of fixed-size kinds.
                 if let decoded = try? AccountRegistry.decode(a), n < account.data.count, let original = try? AccountRegistry.decode(account) {
-                    XCTAssertFalse(decoded.kind == original.kind && decoded.program == original.program && !Self.variableSize.contains(original.kind),
-                                   "\(path) truncated to \(n) still decodes as \(decoded.kind)")
+                    XCTAssertFalse(
+                        decoded.kind == original.kind && decoded.program == original.program && !Self.variableSize.contains(original.kind),
+                        "\(path) truncated to \(n) still decodes as \(decoded.kind)")
                 }
                 exercise(a)
             }
@@ -88,17 +89,21 @@ final class RobustnessTests: XCTestCase {
 
     func testRandomBytesWithRealOwnersNeverTrap() {
         var rng = SystemRandomNumberGenerator()
-        let owners = [ProgramIds.raydiumAmmV4, ProgramIds.raydiumCpmm, ProgramIds.raydiumClmm, ProgramIds.orcaWhirlpool, ProgramIds.meteoraDlmm,
-                      ProgramIds.meteoraDammV1, ProgramIds.meteoraDammV2, ProgramIds.meteoraVault, ProgramIds.orcaTokenSwapV2,
-                      ProgramIds.pumpSwap, ProgramIds.pumpFees, ProgramIds.splToken, ProgramIds.token2022]
+        let owners = [
+            ProgramIds.raydiumAmmV4, ProgramIds.raydiumCpmm, ProgramIds.raydiumClmm, ProgramIds.orcaWhirlpool, ProgramIds.meteoraDlmm,
+            ProgramIds.meteoraDammV1, ProgramIds.meteoraDammV2, ProgramIds.meteoraVault, ProgramIds.orcaTokenSwapV2,
+            ProgramIds.pumpSwap, ProgramIds.pumpFees, ProgramIds.splToken, ProgramIds.token2022,
+        ]
         let sizes = [0, 8, 82, 165, 166, 175, 211, 236, 300, 324, 637, 653, 752, 904, 907, 1112, 1387, 1544, 4073, 9988, 10136, 10240]
         for owner in owners {
             for size in sizes {
                 var data = (0..<size).map { _ in UInt8.random(in: 0...255, using: &rng) }
                 // Keep real discriminators in a third of the cases so field parsing is reached.
                 if size >= 8, Bool.random(using: &rng) {
-                    let discs = ["f7ede3f5d7c3de46", "daf42168cbcb2b6f", "f19a6d0411b16dbc", "95089ccaa0fcb0d9", "8f3492bbdb7b4c9b",
-                                 "3f95d10ce1806309", "210b3162b565b10d", "5c8e5cdc059446b5", "c09b55cd31f9812a", "4561bdbe6e0742bb"]
+                    let discs = [
+                        "f7ede3f5d7c3de46", "daf42168cbcb2b6f", "f19a6d0411b16dbc", "95089ccaa0fcb0d9", "8f3492bbdb7b4c9b",
+                        "3f95d10ce1806309", "210b3162b565b10d", "5c8e5cdc059446b5", "c09b55cd31f9812a", "4561bdbe6e0742bb",
+                    ]
                     let d = Hex.decode(discs.randomElement(using: &rng)!)!
                     for i in 0..<8 { data[i] = d[i] }
                 }

@@ -9,9 +9,11 @@ final class VaultDexTests: XCTestCase {
     let sol = KnownMints.wsol, usdc = KnownMints.usdc
 
     func testEveryFixtureFileOfTheseProgramsDecodes() throws {
-        for kind in ["spl-token-account", "spl-mint", "raydium-amm-v4/AmmInfo", "raydium-cpmm/PoolState", "raydium-cpmm/AmmConfig",
-                     "raydium-cpmm/ObservationState", "orca-token-swap-v2/SwapV1", "pumpswap/Pool", "pumpswap/GlobalConfig",
-                     "pump-fees/FeeConfig"] {
+        for kind in [
+            "spl-token-account", "spl-mint", "raydium-amm-v4/AmmInfo", "raydium-cpmm/PoolState", "raydium-cpmm/AmmConfig",
+            "raydium-cpmm/ObservationState", "orca-token-swap-v2/SwapV1", "pumpswap/Pool", "pumpswap/GlobalConfig",
+            "pump-fees/FeeConfig",
+        ] {
             try assertFixtureFilesDecode(kind: kind)
         }
     }
@@ -32,8 +34,9 @@ final class VaultDexTests: XCTestCase {
         let cases: [(Pubkey, UInt64)] = [(sol, 1_000_000_000), (usdc, 1_000_000), (sol, 1_000_000_000_000)]
         XCTAssertEqual(set.quotes.count, cases.count)
         for (q, (input, amount)) in zip(set.quotes, cases) {
-            XCTAssertEqual(String(try quote(set.accounts, pool: "58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2", input: input, amount: amount).amountOut),
-                           Fixtures.text(q["out"]!), "\(q["in_"]!)")
+            XCTAssertEqual(
+                String(try quote(set.accounts, pool: "58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2", input: input, amount: amount).amountOut),
+                Fixtures.text(q["out"]!), "\(q["in_"]!)")
         }
     }
 
@@ -47,13 +50,16 @@ final class VaultDexTests: XCTestCase {
         XCTAssertEqual(p.priceBPerA.decimalString(), set.values["spot_price_1_per_0"] as? String)
         let cases: [(Pubkey, UInt64)] = [(sol, 1_000_000), (usdc, 1_000_000), (sol, 1_000_000_000)]
         for (q, (input, amount)) in zip(set.quotes, cases) {
-            XCTAssertEqual(String(try quote(set.accounts, pool: address, input: input, amount: amount).amountOut), Fixtures.text(q["out"]!), "\(q["in_"]!)")
+            XCTAssertEqual(
+                String(try quote(set.accounts, pool: address, input: input, amount: amount).amountOut), Fixtures.text(q["out"]!), "\(q["in_"]!)")
         }
     }
 
     func testCpmmRejectsSwapsBeforeOpenTime() throws {
         let set = try Fixtures.set("raydium-cpmm")
-        XCTAssertThrowsError(try quote(set.accounts, pool: "7JuwJuNU88gurFnyWeiyGKbFmExMWcmRZntn9imEzdny", input: sol, amount: 1_000_000, now: 1_715_746_442)) {
+        XCTAssertThrowsError(
+            try quote(set.accounts, pool: "7JuwJuNU88gurFnyWeiyGKbFmExMWcmRZntn9imEzdny", input: sol, amount: 1_000_000, now: 1_715_746_442)
+        ) {
             guard case QuoteError.notOpenYet = $0 else { return XCTFail("\($0)") }
         }
     }
@@ -73,14 +79,18 @@ final class VaultDexTests: XCTestCase {
     }
 
     func testPumpSwapSetsReserves() throws {
-        for (name, address) in [("pumpswap pool 2uF4Xh61", "2uF4Xh61rDwxnG9woyxsVQP7zuA6kLFpb3NvnRQeoiSd"),
-                                ("pumpswap pool GseMAnND", "GseMAnNDvntR5uFePZ51yZBXzNSn7GdFPkfHwfr6d77J")] {
+        for (name, address) in [
+            ("pumpswap pool 2uF4Xh61", "2uF4Xh61rDwxnG9woyxsVQP7zuA6kLFpb3NvnRQeoiSd"),
+            ("pumpswap pool GseMAnND", "GseMAnNDvntR5uFePZ51yZBXzNSn7GdFPkfHwfr6d77J"),
+        ] {
             let set = try Fixtures.set(name)
             var accounts = set.accounts
             // Mints live beside the set in the same folder.
-            for m in ["pumpCmXqMfrsAkQ5r49WcJnRayYRqmXz6ae8H7H9Dfn", "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v",
-                      "7LSsEoJGhLeZzGvDofTdNg7M3JttxQqGWNLo6vWMpump", "So11111111111111111111111111111111111111112",
-                      "ADyA8hdefvWN2dbGGWFotbzWxrAvLW83WG6QCVXvJKqw", "5PHirr8joyTMp9JMm6nW7hNDVyEYdkzDqazxPD7RaTjx"] {
+            for m in [
+                "pumpCmXqMfrsAkQ5r49WcJnRayYRqmXz6ae8H7H9Dfn", "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v",
+                "7LSsEoJGhLeZzGvDofTdNg7M3JttxQqGWNLo6vWMpump", "So11111111111111111111111111111111111111112",
+                "ADyA8hdefvWN2dbGGWFotbzWxrAvLW83WG6QCVXvJKqw", "5PHirr8joyTMp9JMm6nW7hNDVyEYdkzDqazxPD7RaTjx",
+            ] {
                 let a = try Fixtures.account("accounts/pumpswap/\(m).json"); accounts[a.address] = a
             }
             let pool = try SnapshotQuoter.pool(address: try Pubkey(base58: address), accounts: accounts)
@@ -110,9 +120,11 @@ final class VaultDexTests: XCTestCase {
 
     /// Round trips and monotonicity on every vault-reserve pool.
     func testPropertiesOnRealPools() throws {
-        let pools: [(String, String, Pubkey)] = [("raydium-amm-v4", "58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2", sol),
-                                                 ("raydium-cpmm", "7JuwJuNU88gurFnyWeiyGKbFmExMWcmRZntn9imEzdny", sol),
-                                                 ("orca-token-swap-v2", "EGZ7tiLeH62TPV1gL8WwbXGzEPa9zmcpVnnkPKKnrE2U", sol)]
+        let pools: [(String, String, Pubkey)] = [
+            ("raydium-amm-v4", "58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2", sol),
+            ("raydium-cpmm", "7JuwJuNU88gurFnyWeiyGKbFmExMWcmRZntn9imEzdny", sol),
+            ("orca-token-swap-v2", "EGZ7tiLeH62TPV1gL8WwbXGzEPa9zmcpVnnkPKKnrE2U", sol),
+        ]
         for (setName, address, input) in pools {
             let set = try Fixtures.set(setName)
             let pool = try SnapshotQuoter.pool(address: try Pubkey(base58: address), accounts: set.accounts)
@@ -170,14 +182,17 @@ final class VaultDexTests: XCTestCase {
         set.accounts[address]!.data = poolBytes.bytes
         let ctx = QuoteContext(now: 1_783_355_400, epoch: 1_000)
         // Without the mint account the quote must say it is needed.
-        XCTAssertThrowsError(try SnapshotQuoter.pool(address: address, accounts: set.accounts).quote(amountIn: 1_000_000, inputMint: usdc, context: ctx)) {
+        XCTAssertThrowsError(
+            try SnapshotQuoter.pool(address: address, accounts: set.accounts).quote(amountIn: 1_000_000, inputMint: usdc, context: ctx)
+        ) {
             XCTAssertEqual("\($0)", "mint \(self.usdc) not provided")
         }
         set.accounts[usdc] = Self.feeMint(address: usdc, decimals: 6, bps: 100, maxFee: 1_000_000_000)
         let withFee = try SnapshotQuoter.pool(address: address, accounts: set.accounts)
         // Input side: 1e6 in → 10,000 withheld → the curve sees 990,000.
-        XCTAssertEqual(try withFee.quote(amountIn: 1_000_000, inputMint: usdc, context: ctx).amountOut,
-                       try baseline.quote(amountIn: 990_000, inputMint: usdc, context: ctx).amountOut)
+        XCTAssertEqual(
+            try withFee.quote(amountIn: 1_000_000, inputMint: usdc, context: ctx).amountOut,
+            try baseline.quote(amountIn: 990_000, inputMint: usdc, context: ctx).amountOut)
         // Output side: the user receives out − ceil(out·1%).
         let gross = try baseline.quote(amountIn: 1_000_000, inputMint: sol, context: ctx).amountOut
         XCTAssertEqual(try withFee.quote(amountIn: 1_000_000, inputMint: sol, context: ctx).amountOut, gross - (gross * 100 + 9_999) / 10_000)
@@ -194,7 +209,8 @@ extension VaultDexTests {
             for m in ["ADyA8hdefvWN2dbGGWFotbzWxrAvLW83WG6QCVXvJKqw", "5PHirr8joyTMp9JMm6nW7hNDVyEYdkzDqazxPD7RaTjx"] {
                 let a = try Fixtures.account("accounts/pumpswap/\(m).json"); accounts[a.address] = a
             }
-            let pool = try SnapshotQuoter.pool(address: set.accounts.keys.first { set.accounts[$0]!.owner == ProgramIds.pumpSwap }!, accounts: accounts)
+            let pool = try SnapshotQuoter.pool(
+                address: set.accounts.keys.first { set.accounts[$0]!.owner == ProgramIds.pumpSwap }!, accounts: accounts)
             for amount in UInt64(1)...200 {
                 for mint in [pool.mintA, pool.mintB] {
                     do { _ = try pool.quote(amountIn: amount, inputMint: mint, context: QuoteContext()) } catch is QuoteError {}

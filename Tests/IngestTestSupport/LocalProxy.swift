@@ -55,15 +55,15 @@ public final class LocalProxy: @unchecked Sendable {
         case .httpConnect:
             guard let bin = binary("tinyproxy") else { throw Failure.missing("tinyproxy") }
             var conf = """
-            Port \(port)
-            Listen 127.0.0.1
-            Timeout 600
-            MaxClients 200
-            Allow 127.0.0.1
-            LogLevel Warning
-            DisableViaHeader Yes
+                Port \(port)
+                Listen 127.0.0.1
+                Timeout 600
+                MaxClients 200
+                Allow 127.0.0.1
+                LogLevel Warning
+                DisableViaHeader Yes
 
-            """
+                """
             // tinyproxy's config grammar takes [-A-Za-z0-9._] in BasicAuth user and password.
             if let username { conf += "BasicAuth \(username) \(password ?? "")\n" }
             let confURL = dir.appendingPathComponent("tinyproxy.conf")

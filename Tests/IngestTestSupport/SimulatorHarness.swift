@@ -33,9 +33,11 @@ public final class SimulatorHarness: @unchecked Sendable {
         control = try JSONRPCClient(url: "http://127.0.0.1:\(rpcPort)", dialer: try Dialer(), options: options)
     }
 
-    public static func start(pools: Int? = nil, seed: UInt64 = 7, slotMillis: Int = 50, swapsPerSlot: Int = 4,
-                             requestsPerSecond: Double? = nil, extraAccounts: [AccountData] = [],
-                             maxSubscriptionsPerConnection: Int = 100) async throws -> SimulatorHarness {
+    public static func start(
+        pools: Int? = nil, seed: UInt64 = 7, slotMillis: Int = 50, swapsPerSlot: Int = 4,
+        requestsPerSecond: Double? = nil, extraAccounts: [AccountData] = [],
+        maxSubscriptionsPerConnection: Int = 100
+    ) async throws -> SimulatorHarness {
         var accounts = try Cluster.bundledAccounts()
         if let pools { accounts = PoolCloner.clone(accounts: accounts, toPoolCount: pools) }
         let cluster = Cluster(accounts: accounts + extraAccounts, seed: seed, swapsPerSlot: swapsPerSlot)
@@ -46,7 +48,12 @@ public final class SimulatorHarness: @unchecked Sendable {
         let server = SimulatorServer(cluster: cluster, options: options, logger: logger)
         let (ports, sink) = AsyncStream<(Int, Int)>.makeStream()
         // finish() on every exit: a server that fails before binding must fail the test, not leave it waiting.
-        let task = Task { defer { sink.finish() }; try await server.run { r, p in sink.yield((r, p)); sink.finish() } }
+        let task = Task {
+            defer { sink.finish() };
+            try await server.run { r, p in
+                sink.yield((r, p)); sink.finish()
+            }
+        }
         var iterator = ports.makeAsyncIterator()
         guard let (r, p) = await iterator.next() else { throw CancellationError() }
         return try SimulatorHarness(cluster: cluster, server: server, rpcPort: r, wsPort: p, task: task)
@@ -58,8 +65,14 @@ public final class SimulatorHarness: @unchecked Sendable {
     }
 
     public func fault(_ kind: String, durationMs: Int = 2_000, count: Int = 1, retryAfterSeconds: Int = 1) async throws {
-        try await control("simulatorFault", .array([.object([("kind", .string(kind)), ("durationMs", .number(String(durationMs))),
-                                                             ("count", .number(String(count))), ("retryAfterSeconds", .number(String(retryAfterSeconds)))])]))
+        try await control(
+            "simulatorFault",
+            .array([
+                .object([
+                    ("kind", .string(kind)), ("durationMs", .number(String(durationMs))),
+                    ("count", .number(String(count))), ("retryAfterSeconds", .number(String(retryAfterSeconds))),
+                ])
+            ]))
     }
 
     public func stop() {

@@ -72,7 +72,8 @@ final class AccountSourceSeamTests: XCTestCase {
         try await waitUntil("swap visible") { store.entry(pool)?.price?.priceBPerA == expected }
 
         // An older version of an account delivered later is ignored by slot order.
-        let key = try XCTUnwrap(store.entry(pool)?.watched.first { cluster.previousVersion($0) != nil } ?? (cluster.previousVersion(pool) != nil ? pool : nil))
+        let key = try XCTUnwrap(
+            store.entry(pool)?.watched.first { cluster.previousVersion($0) != nil } ?? (cluster.previousVersion(pool) != nil ? pool : nil))
         let old = try XCTUnwrap(cluster.previousVersion(key))
         let ignoredBefore = engine.counters().ignoredOlder
         engine.update(old, receivedAt: ProcessInfo.processInfo.systemUptime)

@@ -40,10 +40,14 @@ final class IngestIntegrationTests: XCTestCase {
         return (config, proxy)
     }
 
-    func start(route: Route, pools: Int? = nil, configure: (inout IngestConfig) -> Void = { _ in }, beforeRun: (SimulatorHarness) async throws -> Void = { _ in },
-               extraPools: [PoolConfig] = [], extraAccounts: [AccountData] = [], providerSubscriptionLimit: Int = 100) async throws -> Rig {
-        let sim = try await SimulatorHarness.start(pools: pools, slotMillis: 40, swapsPerSlot: 6, extraAccounts: extraAccounts,
-                                                   maxSubscriptionsPerConnection: providerSubscriptionLimit)
+    func start(
+        route: Route, pools: Int? = nil, configure: (inout IngestConfig) -> Void = { _ in },
+        beforeRun: (SimulatorHarness) async throws -> Void = { _ in },
+        extraPools: [PoolConfig] = [], extraAccounts: [AccountData] = [], providerSubscriptionLimit: Int = 100
+    ) async throws -> Rig {
+        let sim = try await SimulatorHarness.start(
+            pools: pools, slotMillis: 40, swapsPerSlot: 6, extraAccounts: extraAccounts,
+            maxSubscriptionsPerConnection: providerSubscriptionLimit)
         var (config, proxy) = try makeConfig(sim: sim, route: route)
         configure(&config)
         let store = PoolStore()
@@ -64,7 +68,8 @@ final class IngestIntegrationTests: XCTestCase {
             return !conns.isEmpty && conns.allSatisfy { $0.state == .live }
                 && rig.store.entries().allSatisfy { $0.status != .pending }
         }
-        XCTAssertTrue(ok, "not live: \(rig.engine.connections().map { "\($0.id):\($0.state.rawValue) \($0.lastError ?? "")" })", file: file, line: line)
+        XCTAssertTrue(
+            ok, "not live: \(rig.engine.connections().map { "\($0.id):\($0.state.rawValue) \($0.lastError ?? "")" })", file: file, line: line)
     }
 
     /// Freezes the cluster and waits for the cache to equal it.
@@ -103,7 +108,9 @@ final class IngestIntegrationTests: XCTestCase {
         XCTAssertGreaterThan(c.notifications - before, 100, "a steady stream of swaps arrived")
         XCTAssertGreaterThan(c.latency.count, 0)
         XCTAssertEqual(c.reconnects, 0)
-        XCTAssertTrue(rig.store.entries().allSatisfy { $0.status == .ok }, "\(rig.store.entries().filter { $0.status != .ok }.map { "\($0.address): \($0.status)" })")
+        XCTAssertTrue(
+            rig.store.entries().allSatisfy { $0.status == .ok },
+            "\(rig.store.entries().filter { $0.status != .ok }.map { "\($0.address): \($0.status)" })")
         try await assertCacheEqualsChain(rig)
     }
 
@@ -145,7 +152,10 @@ final class IngestIntegrationTests: XCTestCase {
             return conns.allSatisfy { $0.state == .live } && subscribed == rig.store.watchedAccounts().count
         }
         let conns = rig.engine.connections()
-        XCTAssertTrue(settled, "every watched account subscribed: \(conns.map { "\($0.id):\($0.state.rawValue) \($0.subscriptions)" }) of \(rig.store.watchedAccounts().count)")
+        XCTAssertTrue(
+            settled,
+            "every watched account subscribed: \(conns.map { "\($0.id):\($0.state.rawValue) \($0.subscriptions)" }) of \(rig.store.watchedAccounts().count)"
+        )
         XCTAssertTrue(conns.allSatisfy { $0.subscriptions <= 30 }, "within the provider's limit: \(conns.map(\.subscriptions))")
         XCTAssertTrue(conns.allSatisfy { $0.refusedSubscriptions == 0 }, "nothing left refused: \(conns.map(\.refusedSubscriptions))")
         XCTAssertGreaterThan(rig.engine.counters().subscriptionsRefused, 0, "the limit was hit and counted")
@@ -256,9 +266,11 @@ final class IngestIntegrationTests: XCTestCase {
         ]
         let vault = try XCTUnwrap(accounts.first { $0.data.count == 165 && $0.owner == ProgramIds.splToken }).address
         let mistyped = try XCTUnwrap(accounts.first { RaydiumCpmmPoolState.matches($0) }).address
-        let bad = [PoolConfig(address: dead, name: "dead"), PoolConfig(address: truncated, name: "malformed"),
-                   PoolConfig(address: foreignOwner, name: "foreign-owner"), PoolConfig(address: vault, name: "a token account"),
-                   PoolConfig(address: KnownMints.wsol, name: "a mint")]
+        let bad = [
+            PoolConfig(address: dead, name: "dead"), PoolConfig(address: truncated, name: "malformed"),
+            PoolConfig(address: foreignOwner, name: "foreign-owner"), PoolConfig(address: vault, name: "a token account"),
+            PoolConfig(address: KnownMints.wsol, name: "a mint"),
+        ]
         let rig = try await start(route: route, extraPools: bad, extraAccounts: extra)
         defer { rig.stop() }
         // Run-time add of a pool whose configured type disagrees with its account.
@@ -358,17 +370,21 @@ final class IngestIntegrationTests: XCTestCase {
 
     func testFailoverFromADeadEndpoint() async throws {
         let silent = try SilentListener()
-        let rig = try await start(route: .direct, configure: { config in
-            // Endpoint 0 accepts TCP and never answers (no upgrade, no HTTP reply).
-            config.endpoints.insert(.init(websocketURL: "ws://127.0.0.1:\(silent.port)", httpURL: "http://127.0.0.1:\(silent.port)", requestsPerSecond: 100), at: 0)
-            config.endpoints.removeLast()
-            config.connectTimeoutSeconds = 0.5
-            config.requestTimeoutSeconds = 0.5
-            config.failoverAfterFailures = 2
-        })
+        let rig = try await start(
+            route: .direct,
+            configure: { config in
+                // Endpoint 0 accepts TCP and never answers (no upgrade, no HTTP reply).
+                config.endpoints.insert(
+                    .init(websocketURL: "ws://127.0.0.1:\(silent.port)", httpURL: "http://127.0.0.1:\(silent.port)", requestsPerSecond: 100), at: 0)
+                config.endpoints.removeLast()
+                config.connectTimeoutSeconds = 0.5
+                config.requestTimeoutSeconds = 0.5
+                config.failoverAfterFailures = 2
+            })
         defer { rig.stop() }
         await waitLive(rig, timeout: 40)
-        XCTAssertTrue(rig.engine.connections().allSatisfy { $0.endpoint == "ws://127.0.0.1:\(rig.sim.wsPort)" }, "\(rig.engine.connections().map(\.endpoint))")
+        XCTAssertTrue(
+            rig.engine.connections().allSatisfy { $0.endpoint == "ws://127.0.0.1:\(rig.sim.wsPort)" }, "\(rig.engine.connections().map(\.endpoint))")
         XCTAssertGreaterThan(rig.engine.counters().reconnects, 0)
         try await assertCacheEqualsChain(rig)
     }
@@ -404,7 +420,9 @@ final class IngestIntegrationTests: XCTestCase {
         let updatesBefore = store.entry(later)?.updates ?? 0
         try await sim.control("simulatorPause")
         let model = try XCTUnwrap(sim.cluster.model(later))
-        try await sim.control("simulatorSwap", .array([.object([("pool", .string(later.base58)), ("inputMint", .string(model.mintA.base58)), ("amountIn", .string("1000"))])]))
+        try await sim.control(
+            "simulatorSwap",
+            .array([.object([("pool", .string(later.base58)), ("inputMint", .string(model.mintA.base58)), ("amountIn", .string("1000"))])]))
         let updated = await SimulatorHarness.eventually(timeout: 5) { (store.entry(later)?.updates ?? 0) > updatesBefore }
         XCTAssertTrue(updated, "the pool added at run time receives live updates")
         try await assertCacheEqualsChain(rig)

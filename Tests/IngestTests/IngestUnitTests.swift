@@ -13,7 +13,7 @@ final class IngestUnitTests: XCTestCase {
         XCTAssertEqual(b.ceiling(attempt: 1), 0.25)
         XCTAssertEqual(b.ceiling(attempt: 2), 0.5)
         XCTAssertEqual(b.ceiling(attempt: 4), 2)
-        XCTAssertEqual(b.ceiling(attempt: 8), 30)       // 32 capped
+        XCTAssertEqual(b.ceiling(attempt: 8), 30)  // 32 capped
         XCTAssertEqual(b.ceiling(attempt: 10_000), 30)  // no overflow
         var rng = SystemRandomNumberGenerator()
         var distinct = Set<Double>()

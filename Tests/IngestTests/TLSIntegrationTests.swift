@@ -68,7 +68,9 @@ final class TLSIntegrationTests: XCTestCase {
             return !conns.isEmpty && conns.allSatisfy { $0.state == .live } && rig.store.entries().allSatisfy { $0.status != .pending }
         }
         XCTAssertTrue(live, "not live: \(rig.engine.connections().map { "\($0.id):\($0.state.rawValue) \($0.lastError ?? "")" })")
-        XCTAssertTrue(rig.store.entries().allSatisfy { $0.status == .ok }, "\(rig.store.entries().filter { $0.status != .ok }.map { "\($0.address): \($0.status)" })")
+        XCTAssertTrue(
+            rig.store.entries().allSatisfy { $0.status == .ok },
+            "\(rig.store.entries().filter { $0.status != .ok }.map { "\($0.address): \($0.status)" })")
         XCTAssertTrue(rig.engine.connections().allSatisfy { $0.endpoint.hasPrefix("wss://") }, "\(rig.engine.connections().map(\.endpoint))")
         // Swaps stream in over the TLS WebSocket.
         let before = rig.engine.counters().notifications
@@ -77,8 +79,9 @@ final class TLSIntegrationTests: XCTestCase {
         XCTAssertEqual(rig.engine.counters().reconnects, 0)
         // Both spellings of the endpoint verify: by IP (SAN IP, no SNI) and by name (SAN DNS, SNI).
         for host in ["127.0.0.1", "localhost"] {
-            let client = try JSONRPCClient(url: "https://\(host):\(rig.tls[0].port)", dialer: try XCTUnwrap(rig.engine.source as? RPCAccountSource).dialer,
-                                           options: .init(requestsPerSecond: 100, requestTimeoutSeconds: 5))
+            let client = try JSONRPCClient(
+                url: "https://\(host):\(rig.tls[0].port)", dialer: try XCTUnwrap(rig.engine.source as? RPCAccountSource).dialer,
+                options: .init(requestsPerSecond: 100, requestTimeoutSeconds: 5))
             defer { client.shutdown() }
             let slot = try await client.call("getSlot", params: .array([]))
             XCTAssertNotNil(slot.uint64, "getSlot over https://\(host) via \(route)")
@@ -147,12 +150,20 @@ struct TestCertificates: Sendable {
 
         """.write(to: ext, atomically: true, encoding: .utf8)
         let p = { (name: String) in dir.appendingPathComponent(name).path }
-        try run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", p("ca.key"), "-out", p("ca.pem"), "-days", "2",
-                          "-subj", "/CN=solana-pool-cache test CA", "-addext", "basicConstraints=critical,CA:TRUE",
-                          "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+        try run(
+            openssl,
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", p("ca.key"), "-out", p("ca.pem"), "-days", "2",
+                "-subj", "/CN=solana-pool-cache test CA", "-addext", "basicConstraints=critical,CA:TRUE",
+                "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+            ])
         try run(openssl, ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", p("server.key"), "-out", p("server.csr"), "-subj", "/CN=localhost"])
-        try run(openssl, ["x509", "-req", "-in", p("server.csr"), "-CA", p("ca.pem"), "-CAkey", p("ca.key"), "-CAcreateserial",
-                          "-out", p("server.pem"), "-days", "2", "-extfile", ext.path])
+        try run(
+            openssl,
+            [
+                "x509", "-req", "-in", p("server.csr"), "-CA", p("ca.pem"), "-CAkey", p("ca.key"), "-CAcreateserial",
+                "-out", p("server.pem"), "-days", "2", "-extfile", ext.path,
+            ])
         return TestCertificates(directory: dir)
     }
 

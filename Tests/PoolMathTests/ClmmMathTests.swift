@@ -33,13 +33,16 @@ final class ClmmMathTests: XCTestCase {
         // Input rounds up, output rounds down: in ≥ out on the same leg, and they differ by at most 1.
         let a = try ClmmMath.sqrtPriceAtTick(-25040), b = try ClmmMath.sqrtPriceAtTick(-25038)
         for l: UInt128 in [1, 1_000, 109_600_928_560_850, UInt128(UInt64.max)] {
-            let z = try ClmmMath.deltaAmountsForSwap(a, b, liquidity: l, zeroForOne: true)   // in token0, out token1
+            let z = try ClmmMath.deltaAmountsForSwap(a, b, liquidity: l, zeroForOne: true)  // in token0, out token1
             let o = try ClmmMath.deltaAmountsForSwap(a, b, liquidity: l, zeroForOne: false)  // in token1, out token0
             XCTAssertTrue(z.amountIn >= o.amountOut && z.amountIn - o.amountOut <= 1)
             XCTAssertTrue(o.amountIn >= z.amountOut && o.amountIn - z.amountOut <= 1)
         }
-        XCTAssertThrowsError(try ClmmMath.deltaAmountsForSwap(ClmmMath.minSqrtPrice, ClmmMath.maxSqrtPrice,
-                                                              liquidity: UInt128.max, zeroForOne: true)) {
+        XCTAssertThrowsError(
+            try ClmmMath.deltaAmountsForSwap(
+                ClmmMath.minSqrtPrice, ClmmMath.maxSqrtPrice,
+                liquidity: UInt128.max, zeroForOne: true)
+        ) {
             XCTAssertEqual($0 as? ClmmMath.MathError, .maxTokenOverflow)
         }
     }

@@ -25,15 +25,19 @@ final class DlmmMathTests: XCTestCase {
 
     func testFeeRates() throws {
         // base = base_factor * bin_step * 10 * 10^power; 10000 * 10 * 10 * 10 = 1e7 (1%).
-        let r = try XCTUnwrap(DlmmFeeRate(baseFactor: 10000, binStep: 10, baseFeePowerFactor: 1,
-                                         variableFeeControl: 0, volatilityAccumulator: 99999))
+        let r = try XCTUnwrap(
+            DlmmFeeRate(
+                baseFactor: 10000, binStep: 10, baseFeePowerFactor: 1,
+                variableFeeControl: 0, volatilityAccumulator: 99999))
         XCTAssertEqual(r.totalRate, 10_000_000)
         XCTAssertEqual(r.feeFromAmount(1_000_000), 10_000)
         // compute_fee: ceil(990000 * 1e7 / (1e9 - 1e7)) = 10000.
         XCTAssertEqual(r.feeOnTop(990_000), 10_000)
         // Capped at MAX_FEE_RATE.
-        let capped = try XCTUnwrap(DlmmFeeRate(baseFactor: 60000, binStep: 400, baseFeePowerFactor: 0,
-                                              variableFeeControl: 1_000_000, volatilityAccumulator: 300_000))
+        let capped = try XCTUnwrap(
+            DlmmFeeRate(
+                baseFactor: 60000, binStep: 400, baseFeePowerFactor: 0,
+                variableFeeControl: 1_000_000, volatilityAccumulator: 300_000))
         XCTAssertEqual(capped.totalRate, DlmmFeeRate.maxFeeRate)
         XCTAssertNil(DlmmFeeRate(baseFactor: 1, binStep: 1, baseFeePowerFactor: 60, variableFeeControl: 0, volatilityAccumulator: 0))
     }

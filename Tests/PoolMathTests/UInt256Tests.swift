@@ -74,7 +74,8 @@ final class UInt256Tests: XCTestCase {
     /// exact decimal expansion to 1e-14 relative, over the whole sqrt-price range and decimal shifts.
     func testDoubleValueOfWideRatiosMatchesTheExactDecimal() {
         var rng = SystemRandomNumberGenerator()
-        let sqrtPrices: [UInt128] = [4_295_048_016, 79_226_673_521_066_979_257_578_248_091, UInt128(1) << 64, UInt128(1) << 100]
+        let sqrtPrices: [UInt128] =
+            [4_295_048_016, 79_226_673_521_066_979_257_578_248_091, UInt128(1) << 64, UInt128(1) << 100]
             + (0..<300).map { _ in UInt128.random(in: 4_295_048_016...79_226_673_521_066_979_257_578_248_091, using: &rng) }
         for sp in sqrtPrices {
             for shift in [-12, -3, 0, 3, 9] {

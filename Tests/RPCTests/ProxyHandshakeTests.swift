@@ -9,7 +9,8 @@ final class ProxyHandshakeTests: XCTestCase {
     func testHTTPConnectRequestAndReplies() throws {
         var h = HTTPConnectHandshake(targetHost: "rpc.example.com", targetPort: 443, username: "alice", password: "s3cret")
         let request = String(decoding: try h.start(), as: UTF8.self)
-        XCTAssertEqual(request, "CONNECT rpc.example.com:443 HTTP/1.1\r\nHost: rpc.example.com:443\r\nProxy-Authorization: Basic YWxpY2U6czNjcmV0\r\n\r\n")
+        XCTAssertEqual(
+            request, "CONNECT rpc.example.com:443 HTTP/1.1\r\nHost: rpc.example.com:443\r\nProxy-Authorization: Basic YWxpY2U6czNjcmV0\r\n\r\n")
         var partial = Array("HTTP/1.1 200 Connection established\r\n".utf8)
         XCTAssertEqual(try h.receive(&partial), .needMore)
         var full = Array("HTTP/1.1 200 Connection established\r\nProxy-agent: x\r\n\r\n".utf8)
@@ -17,7 +18,9 @@ final class ProxyHandshakeTests: XCTestCase {
         XCTAssertEqual(full, [])
 
         var denied = Array("HTTP/1.1 407 Proxy Authentication Required\r\n\r\n".utf8)
-        XCTAssertThrowsError(try h.receive(&denied)) { XCTAssertEqual($0 as? TransportError, .proxyRefused("HTTP 407 proxy authentication required")) }
+        XCTAssertThrowsError(try h.receive(&denied)) {
+            XCTAssertEqual($0 as? TransportError, .proxyRefused("HTTP 407 proxy authentication required"))
+        }
         var forbidden = Array("HTTP/1.0 403 Forbidden\r\n\r\n".utf8)
         XCTAssertThrowsError(try h.receive(&forbidden))
         var garbage = Array("SSH-2.0-OpenSSH\r\n\r\n".utf8)
@@ -54,7 +57,9 @@ final class ProxyHandshakeTests: XCTestCase {
         var c: [UInt8] = [5, 2]
         _ = try badAuth.receive(&c)
         var rejected: [UInt8] = [1, 1]
-        XCTAssertThrowsError(try badAuth.receive(&rejected)) { XCTAssertEqual($0 as? TransportError, .proxyRefused("SOCKS5 username/password rejected")) }
+        XCTAssertThrowsError(try badAuth.receive(&rejected)) {
+            XCTAssertEqual($0 as? TransportError, .proxyRefused("SOCKS5 username/password rejected"))
+        }
 
         var noMethod = SOCKS5Handshake(targetHost: "h", targetPort: 1)
         _ = try noMethod.start()
@@ -71,7 +76,9 @@ final class ProxyHandshakeTests: XCTestCase {
         var ok: [UInt8] = [5, 0]
         _ = try refused.receive(&ok)
         var r: [UInt8] = [5, 5, 0, 1, 0]
-        XCTAssertThrowsError(try refused.receive(&r)) { XCTAssertEqual($0 as? TransportError, .proxyRefused("SOCKS5 CONNECT failed: connection refused")) }
+        XCTAssertThrowsError(try refused.receive(&r)) {
+            XCTAssertEqual($0 as? TransportError, .proxyRefused("SOCKS5 CONNECT failed: connection refused"))
+        }
 
         var v4 = SOCKS5Handshake(targetHost: "h", targetPort: 1)
         var four: [UInt8] = [4, 0]
@@ -82,7 +89,8 @@ final class ProxyHandshakeTests: XCTestCase {
         let channel = EmbeddedChannel()
         let promise = channel.eventLoop.makePromise(of: Void.self)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1080)).wait()
-        try channel.pipeline.addHandler(ProxyHandshakeHandler(handshake: SOCKS5Handshake(targetHost: "10.0.0.1", targetPort: 443), promise: promise)).wait()
+        try channel.pipeline.addHandler(ProxyHandshakeHandler(handshake: SOCKS5Handshake(targetHost: "10.0.0.1", targetPort: 443), promise: promise))
+            .wait()
         var greeting = try XCTUnwrap(channel.readOutbound(as: ByteBuffer.self))
         XCTAssertEqual(greeting.readBytes(length: greeting.readableBytes), [5, 1, 0])
         try channel.writeInbound(ByteBuffer(bytes: [5]))  // split reply: waits
@@ -105,7 +113,8 @@ final class ProxyHandshakeTests: XCTestCase {
         let channel = EmbeddedChannel()
         let promise = channel.eventLoop.makePromise(of: Void.self)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 3128)).wait()
-        try channel.pipeline.addHandler(ProxyHandshakeHandler(handshake: HTTPConnectHandshake(targetHost: "a", targetPort: 1), promise: promise)).wait()
+        try channel.pipeline.addHandler(ProxyHandshakeHandler(handshake: HTTPConnectHandshake(targetHost: "a", targetPort: 1), promise: promise))
+            .wait()
         var failure: Error?
         promise.futureResult.whenFailure { failure = $0 }
         try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 502 Bad Gateway\r\n\r\n"))

@@ -29,27 +29,33 @@ final class PubSubParserTests: XCTestCase {
 
     func testFieldOrderAndWhitespaceDoNotMatter() throws {
         let frame = """
-        { "params" : { "subscription" : 7 , "result" : { "value" : { "space": 3, "owner" : "\(owner)", "rentEpoch": 18446744073709551615,
-          "data" : [ "AQID" , "base64" ], "executable": false, "lamports" : 5 }, "context" : { "apiVersion": "2.2.0", "slot" : 99 } } },
-          "method" : "accountNotification", "jsonrpc" : "2.0" }
-        """
+            { "params" : { "subscription" : 7 , "result" : { "value" : { "space": 3, "owner" : "\(owner)", "rentEpoch": 18446744073709551615,
+              "data" : [ "AQID" , "base64" ], "executable": false, "lamports" : 5 }, "context" : { "apiVersion": "2.2.0", "slot" : 99 } } },
+              "method" : "accountNotification", "jsonrpc" : "2.0" }
+            """
         var parser = PubSubParser()
-        XCTAssertEqual(try parser.parse(Array(frame.utf8)),
-                       .account(AccountNotification(subscription: 7, slot: 99, owner: owner, lamports: 5, data: [1, 2, 3])))
+        XCTAssertEqual(
+            try parser.parse(Array(frame.utf8)),
+            .account(AccountNotification(subscription: 7, slot: 99, owner: owner, lamports: 5, data: [1, 2, 3])))
     }
 
     func testRepliesSlotsAndErrors() throws {
         var p = PubSubParser()
         XCTAssertEqual(try p.parse(Array(#"{"jsonrpc":"2.0","result":23784,"id":3}"#.utf8)), .result(id: 3, value: .subscription(23784)))
         XCTAssertEqual(try p.parse(Array(#"{"jsonrpc":"2.0","result":true,"id":4}"#.utf8)), .result(id: 4, value: .bool(true)))
-        XCTAssertEqual(try p.parse(Array(#"{"jsonrpc":"2.0","method":"slotNotification","params":{"result":{"parent":74,"root":43,"slot":75},"subscription":0}}"#.utf8)),
-                       .slot(subscription: 0, slot: 75))
-        XCTAssertEqual(try p.parse(Array(#"{"jsonrpc":"2.0","error":{"code":-32602,"message":"Invalid \"pubkey\""},"id":9}"#.utf8)),
-                       .error(id: 9, code: -32602, message: "Invalid \"pubkey\""))
-        XCTAssertEqual(try p.parse(Array(#"{"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error"},"id":null}"#.utf8)),
-                       .error(id: nil, code: -32700, message: "Parse error"))
-        XCTAssertEqual(try p.parse(Array(#"{"jsonrpc":"2.0","method":"rootNotification","params":{"result":42,"subscription":0}}"#.utf8)),
-                       .other(method: "rootNotification"))
+        XCTAssertEqual(
+            try p.parse(
+                Array(#"{"jsonrpc":"2.0","method":"slotNotification","params":{"result":{"parent":74,"root":43,"slot":75},"subscription":0}}"#.utf8)),
+            .slot(subscription: 0, slot: 75))
+        XCTAssertEqual(
+            try p.parse(Array(#"{"jsonrpc":"2.0","error":{"code":-32602,"message":"Invalid \"pubkey\""},"id":9}"#.utf8)),
+            .error(id: 9, code: -32602, message: "Invalid \"pubkey\""))
+        XCTAssertEqual(
+            try p.parse(Array(#"{"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error"},"id":null}"#.utf8)),
+            .error(id: nil, code: -32700, message: "Parse error"))
+        XCTAssertEqual(
+            try p.parse(Array(#"{"jsonrpc":"2.0","method":"rootNotification","params":{"result":42,"subscription":0}}"#.utf8)),
+            .other(method: "rootNotification"))
     }
 
     func testClosedAccountHasNoData() throws {
@@ -59,7 +65,8 @@ final class PubSubParserTests: XCTestCase {
     }
 
     func testHostileFramesAreTypedErrors() {
-        let base = #"{"jsonrpc":"2.0","method":"accountNotification","params":{"result":{"context":{"slot":5},"value":{"data":["AQID","base64"],"owner":"OWNER","lamports":1}},"subscription":1}}"#
+        let base =
+            #"{"jsonrpc":"2.0","method":"accountNotification","params":{"result":{"context":{"slot":5},"value":{"data":["AQID","base64"],"owner":"OWNER","lamports":1}},"subscription":1}}"#
             .replacingOccurrences(of: "OWNER", with: owner.base58)
         let cases: [(String, String)] = [
             ("empty", ""),

@@ -12,8 +12,9 @@ final class RPCIntegrationTests: XCTestCase {
     func route(_ kind: LocalProxy.Kind?, auth: Bool = true) throws -> (Dialer, LocalProxy?) {
         guard let kind else { return (try Dialer(connectTimeoutSeconds: 5), nil) }
         let proxy = try LocalProxy.start(kind, username: auth ? "cache" : nil, password: auth ? "pa55-word" : nil)
-        let settings = ProxySettings(kind: kind == .httpConnect ? .httpConnect : .socks5, host: "127.0.0.1", port: proxy.port,
-                                     username: proxy.username, password: proxy.password)
+        let settings = ProxySettings(
+            kind: kind == .httpConnect ? .httpConnect : .socks5, host: "127.0.0.1", port: proxy.port,
+            username: proxy.username, password: proxy.password)
         return (try Dialer(proxy: settings, connectTimeoutSeconds: 5), proxy)
     }
 
@@ -50,10 +51,13 @@ final class RPCIntegrationTests: XCTestCase {
         XCTAssertEqual(rpcSlot, sim.cluster.slot)
         // getProgramAccounts with dataSize + memcmp: the Raydium AMM v4 pools whose coin mint is SOL.
         let sol = Pubkey("So11111111111111111111111111111111111111112")
-        let (_, found) = try await rpc.getProgramAccounts(Pubkey("675kPX9MHTjS2zt1qfr1NYHuzeLXfQM9H24wFSUt1Mp8"),
-                                                          filters: [.dataSize(752), .memcmp(offset: 400, bytes: sol.bytes)], commitment: "confirmed")
-        let expected = sim.cluster.programAccounts(owner: Pubkey("675kPX9MHTjS2zt1qfr1NYHuzeLXfQM9H24wFSUt1Mp8"), dataSize: 752,
-                                                   memcmp: [(400, sol.bytes)]).map(\.address)
+        let (_, found) = try await rpc.getProgramAccounts(
+            Pubkey("675kPX9MHTjS2zt1qfr1NYHuzeLXfQM9H24wFSUt1Mp8"),
+            filters: [.dataSize(752), .memcmp(offset: 400, bytes: sol.bytes)], commitment: "confirmed")
+        let expected = sim.cluster.programAccounts(
+            owner: Pubkey("675kPX9MHTjS2zt1qfr1NYHuzeLXfQM9H24wFSUt1Mp8"), dataSize: 752,
+            memcmp: [(400, sol.bytes)]
+        ).map(\.address)
         XCTAssertEqual(found.map(\.address), expected)
         XCTAssertFalse(expected.isEmpty)
         // JSON-RPC errors are typed.
@@ -99,19 +103,27 @@ final class RPCIntegrationTests: XCTestCase {
         defer { sim.stop() }
         let (dialer, proxy) = try route(kind, auth: auth)
         defer { proxy?.stop() }
-        let ws = try await PubSubConnection.connect(url: sim.wsURL, dialer: dialer,
-                                                    options: .init(pingIntervalSeconds: 0.2, silenceDeadlineSeconds: 1, connectTimeoutSeconds: 5))
+        let ws = try await PubSubConnection.connect(
+            url: sim.wsURL, dialer: dialer,
+            options: .init(pingIntervalSeconds: 0.2, silenceDeadlineSeconds: 1, connectTimeoutSeconds: 5))
         defer { ws.close() }
         // A pool whose swaps the simulator writes (vault-reserve pools).
         let writable: Set<DexKind> = [.raydiumAmmV4, .raydiumCpmm, .orcaTokenSwapV2]
         guard let pool = sim.cluster.poolAddresses.first(where: { sim.cluster.model($0).map { writable.contains($0.dex) } ?? false }),
-              let model = sim.cluster.model(pool) else { return XCTFail("no pools") }
+            let model = sim.cluster.model(pool)
+        else { return XCTFail("no pools") }
         let vault = model.accountsToWatch().first { sim.cluster.account($0)?.data.count == 165 } ?? model.accountsToWatch()[0]
         try await ws.slotSubscribe()
         try await ws.subscribe(account: vault, commitment: "confirmed")
         try await sim.control("simulatorPause")
-        let swap = try await sim.control("simulatorSwap", .array([.object([("pool", .string(pool.base58)), ("inputMint", .string(model.mintA.base58)),
-                                                                           ("amountIn", .string("1000000"))])]))
+        let swap = try await sim.control(
+            "simulatorSwap",
+            .array([
+                .object([
+                    ("pool", .string(pool.base58)), ("inputMint", .string(model.mintA.base58)),
+                    ("amountIn", .string("1000000")),
+                ])
+            ]))
         let swapSlot = try XCTUnwrap(swap["slot"]?.uint64)
         var seen: AccountData?
         for await event in ws.events {
@@ -130,8 +142,9 @@ final class RPCIntegrationTests: XCTestCase {
     func testStalledConnectionIsDeclaredDead() async throws {
         let sim = try await SimulatorHarness.start(slotMillis: 30)
         defer { sim.stop() }
-        let ws = try await PubSubConnection.connect(url: sim.wsURL, dialer: try Dialer(),
-                                                    options: .init(pingIntervalSeconds: 0.1, silenceDeadlineSeconds: 0.5, connectTimeoutSeconds: 5))
+        let ws = try await PubSubConnection.connect(
+            url: sim.wsURL, dialer: try Dialer(),
+            options: .init(pingIntervalSeconds: 0.1, silenceDeadlineSeconds: 0.5, connectTimeoutSeconds: 5))
         try await ws.slotSubscribe()
         try await sim.fault("stall", durationMs: 3_000)
         let start = Date()
@@ -158,8 +171,10 @@ final class RPCIntegrationTests: XCTestCase {
         for kind in [LocalProxy.Kind.httpConnect, .socks5] {
             let proxy = try LocalProxy.start(kind, username: "cache", password: "right")
             defer { proxy.stop() }
-            let dialer = try Dialer(proxy: ProxySettings(kind: kind == .httpConnect ? .httpConnect : .socks5, host: "127.0.0.1", port: proxy.port,
-                                                         username: "cache", password: "wrong"), connectTimeoutSeconds: 3)
+            let dialer = try Dialer(
+                proxy: ProxySettings(
+                    kind: kind == .httpConnect ? .httpConnect : .socks5, host: "127.0.0.1", port: proxy.port,
+                    username: "cache", password: "wrong"), connectTimeoutSeconds: 3)
             do {
                 _ = try await PubSubConnection.connect(url: sim.wsURL, dialer: dialer, options: .init(connectTimeoutSeconds: 3))
                 XCTFail("\(kind): expected a refusal")

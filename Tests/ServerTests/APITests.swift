@@ -25,8 +25,10 @@ final class APITests: XCTestCase {
         settings.maxBodyBytes = 4_096
         settings.maxURIBytes = 1_024
         settings.maxStreamClients = 2
-        running = try await RunningServer(APIServer(store: store, settings: settings, ingest: ingest, opportunities: arbitrage,
-                                                    configNotes: [.init(entry: "pools[12]", address: "DrRd8gYMJu9XGxLhwTCPdHNLXCKHsxJtMpbn62YqmwQe", reason: "prop AMM")]))
+        running = try await RunningServer(
+            APIServer(
+                store: store, settings: settings, ingest: ingest, opportunities: arbitrage,
+                configNotes: [.init(entry: "pools[12]", address: "DrRd8gYMJu9XGxLhwTCPdHNLXCKHsxJtMpbn62YqmwQe", reason: "prop AMM")]))
     }
 
     override func tearDown() async throws {
@@ -87,16 +89,23 @@ final class APITests: XCTestCase {
     }
 
     func testScanArbitrageLegacyShapeAndMalformedBodies() async throws {
-        arbitrage.legacy = [PairGap(poolA: Pubkey(w0: 1, w1: 0, w2: 0, w3: 0), poolADex: .raydiumAmmV4, poolAPrice: Ratio(815, 10),
-                                    poolB: Pubkey(w0: 2, w1: 0, w2: 0, w3: 0), poolBDex: .orcaWhirlpool, poolBPrice: Ratio(819, 10), pair: "SOL/USDC",
-                                    priceDiffPercent: Ratio(49, 100), estimatedProfitPercent: Ratio(2, 10), ageMs: 120)]
+        arbitrage.legacy = [
+            PairGap(
+                poolA: Pubkey(w0: 1, w1: 0, w2: 0, w3: 0), poolADex: .raydiumAmmV4, poolAPrice: Ratio(815, 10),
+                poolB: Pubkey(w0: 2, w1: 0, w2: 0, w3: 0), poolBDex: .orcaWhirlpool, poolBPrice: Ratio(819, 10), pair: "SOL/USDC",
+                priceDiffPercent: Ratio(49, 100), estimatedProfitPercent: Ratio(2, 10), ageMs: 120)
+        ]
         let r = try await HTTP.post("\(base)/scan-arbitrage", #"{"threshold_pct": 0.3}"#)
         XCTAssertEqual(r.status, 200)
         let o = try r.object()
         XCTAssertEqual(o["count"] as? Int, 1)
         let first = try XCTUnwrap((o["opportunities"] as? [[String: Any]])?.first)
-        XCTAssertEqual(Set(first.keys), ["pool_a_id", "pool_a_dex", "pool_a_price", "pool_b_id", "pool_b_dex", "pool_b_price", "pair",
-                                         "price_diff_pct", "estimated_profit_pct", "age_ms"])
+        XCTAssertEqual(
+            Set(first.keys),
+            [
+                "pool_a_id", "pool_a_dex", "pool_a_price", "pool_b_id", "pool_b_dex", "pool_b_price", "pair",
+                "price_diff_pct", "estimated_profit_pct", "age_ms",
+            ])
         XCTAssertEqual(arbitrage.lastThreshold, .some(0.3))
         let none = try await HTTP.post("\(base)/scan-arbitrage", #"{"threshold_pct": 5}"#).object()
         XCTAssertEqual(none["count"] as? Int, 0)
@@ -106,14 +115,17 @@ final class APITests: XCTestCase {
         _ = try await HTTP.post("\(base)/scan-arbitrage", #"{"other": 1}"#)
         XCTAssertEqual(arbitrage.lastThreshold, .some(nil), "a body without threshold_pct is no threshold either")
 
-        for body in [#"{"threshold_pct": "#, "not json", #"[1,2]"#, #"{"threshold_pct": "high"}"#, #"{"threshold_pct": -1}"#, #"{"threshold_pct": true}"#] {
+        for body in [
+            #"{"threshold_pct": "#, "not json", #"[1,2]"#, #"{"threshold_pct": "high"}"#, #"{"threshold_pct": -1}"#, #"{"threshold_pct": true}"#,
+        ] {
             let bad = try await HTTP.post("\(base)/scan-arbitrage", body)
             XCTAssertEqual(bad.status, 400, body)
             let e = try bad.object()
             XCTAssertNotNil(e["error"] as? String, body)
             XCTAssertFalse(bad.text.contains("Swift"), bad.text)
         }
-        let huge = try await HTTP.post("\(base)/scan-arbitrage", #"{"threshold_pct": 0.3, "pad": ""# + String(repeating: "x", count: 100_000) + #""}"#)
+        let huge = try await HTTP.post(
+            "\(base)/scan-arbitrage", #"{"threshold_pct": 0.3, "pad": ""# + String(repeating: "x", count: 100_000) + #""}"#)
         XCTAssertEqual(huge.status, 413)
         XCTAssertEqual(try huge.object()["error"] as? String, "body_too_large")
     }
@@ -152,11 +164,17 @@ final class APITests: XCTestCase {
         do { let v = try await HTTP.post("\(base)/v1/pools", #"{"address":"\#(newPool)"}"#).status; XCTAssertEqual(v, 409) }
         do { let v = try await HTTP.post("\(base)/v1/pools", #"{"address":"\#(newPool)x"}"#).status; XCTAssertEqual(v, 400) }
         do { let v = try await HTTP.post("\(base)/v1/pools", #"{"name":"no address"}"#).status; XCTAssertEqual(v, 400) }
-        do { let v = try await HTTP.post("\(base)/v1/pools", #"{"address":"5zvhFRN45j9oePohUQ739Z4UaSrgPoJ8NLaS2izFuX1j","pool_type":"lifinity_v2"}"#).status; XCTAssertEqual(v, 422) }
+        do {
+            let v = try await HTTP.post("\(base)/v1/pools", #"{"address":"5zvhFRN45j9oePohUQ739Z4UaSrgPoJ8NLaS2izFuX1j","pool_type":"lifinity_v2"}"#)
+                .status;
+            XCTAssertEqual(v, 422)
+        }
         do { let v = try await HTTP.post("\(base)/v1/pools", "{").status; XCTAssertEqual(v, 400) }
         // Decoded bodies: a field of the wrong type is a 400 naming that field; a non-object is malformed_json.
-        for (body, param) in [(#"{"address": 7}"#, "address"), (#"{"address":"\#(newPool)","name": 5}"#, "name"),
-                              (#"{"address":"\#(newPool)","pool_type": ["clmm"]}"#, "pool_type")] {
+        for (body, param) in [
+            (#"{"address": 7}"#, "address"), (#"{"address":"\#(newPool)","name": 5}"#, "name"),
+            (#"{"address":"\#(newPool)","pool_type": ["clmm"]}"#, "pool_type"),
+        ] {
             let r = try await HTTP.post("\(base)/v1/pools", body)
             XCTAssertEqual(r.status, 400, body)
             XCTAssertEqual(try r.object()["error"] as? String, "invalid_parameter", body)
@@ -223,7 +241,8 @@ final class APITests: XCTestCase {
         let ctx = store.context()
         let outs = store.entries().compactMap { e -> UInt64? in
             guard let m = e.model, e.price != nil, Set([m.mintA, m.mintB]) == Set([KnownMints.wsol, KnownMints.usdc]),
-                  let quote = try? m.quote(amountIn: amount, inputMint: KnownMints.wsol, context: ctx), quote.partial == nil else { return nil }
+                let quote = try? m.quote(amountIn: amount, inputMint: KnownMints.wsol, context: ctx), quote.partial == nil
+            else { return nil }
             return quote.amountOut
         }
         XCTAssertGreaterThanOrEqual(outs.count, 4)
@@ -328,7 +347,10 @@ final class APITests: XCTestCase {
         let doc = try await HTTP.get("\(base)/v1/openapi.json").object()
         XCTAssertEqual((doc["openapi"] as? String)?.prefix(2), "3.")
         let paths = try XCTUnwrap(doc["paths"] as? [String: Any])
-        for p in ["/v1/pools", "/v1/pools/{address}", "/v1/quote", "/v1/accounts", "/v1/accounts/{address}", "/v1/opportunities", "/v1/health", "/v1/stream"] {
+        for p in [
+            "/v1/pools", "/v1/pools/{address}", "/v1/quote", "/v1/accounts", "/v1/accounts/{address}", "/v1/opportunities", "/v1/health",
+            "/v1/stream",
+        ] {
             XCTAssertNotNil(paths[p], p)
         }
     }

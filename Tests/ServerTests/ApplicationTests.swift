@@ -100,8 +100,9 @@ final class ApplicationTests: XCTestCase {
         let blocker = try await RunningServer(APIServer(store: PoolStore(), settings: .init(port: 0)))
         defer { Task { await blocker.stop() } }
         let cluster = try Feed.cluster()
-        var settings = ApplicationSettings(store: Feed.store(from: cluster), api: APISettings(host: "127.0.0.1", port: blocker.port),
-                                           router: RouterSettings(minROIPercent: 0), logger: Logger(label: "app-test"))
+        var settings = ApplicationSettings(
+            store: Feed.store(from: cluster), api: APISettings(host: "127.0.0.1", port: blocker.port),
+            router: RouterSettings(minROIPercent: 0), logger: Logger(label: "app-test"))
         settings.signals = []
         settings.output = { _ in }
         let app = CacheApplication(settings)

@@ -41,7 +41,8 @@ final class ConfigTests: XCTestCase {
         XCTAssertNil(c.ingest.proxy)
         XCTAssertEqual(c.persistence.backend, .postgres(url: "postgresql://user:password@localhost:5432/postgres"))
         XCTAssertEqual(c.router.maxHops, 6)
-        XCTAssertEqual(c.pools, [PoolConfig(address: Pubkey("58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2"), name: "SOL/USDC (Raydium V4)", poolType: "amm_v4")])
+        XCTAssertEqual(
+            c.pools, [PoolConfig(address: Pubkey("58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2"), name: "SOL/USDC (Raydium V4)", poolType: "amm_v4")])
         XCTAssertEqual(c.api.host, "127.0.0.1")
         XCTAssertEqual(c.api.port, 3001)
         XCTAssertTrue(c.unknownKeys.isEmpty, "\(c.unknownKeys)")
@@ -58,7 +59,8 @@ final class ConfigTests: XCTestCase {
 
         let original = try ConfigLoader.load(path: root.appendingPathComponent("config.original.toml").path, environment: env)
         XCTAssertEqual(original.pools.count, 12)
-        XCTAssertEqual(original.rejectedPools.map(\.address), ["DrRd8gYMJu9XGxLhwTCPdHNLXCKHsxJtMpbn62YqmwQe", "5zvhFRN45j9oePohUQ739Z4UaSrgPoJ8NLaS2izFuX1j"])
+        XCTAssertEqual(
+            original.rejectedPools.map(\.address), ["DrRd8gYMJu9XGxLhwTCPdHNLXCKHsxJtMpbn62YqmwQe", "5zvhFRN45j9oePohUQ739Z4UaSrgPoJ8NLaS2izFuX1j"])
         XCTAssertTrue(original.rejectedPools[0].reason.contains("Lifinity"), original.rejectedPools[0].reason)
         XCTAssertEqual(original.rejectedPools[0].index, 12)
         XCTAssertNotNil(original.rejectedPools[0].line)
@@ -84,8 +86,12 @@ final class ConfigTests: XCTestCase {
             [database]
             url = "${DATABASE_URL}"
             """
-        let c = try ConfigLoader.parse(text, environment: ["RPC_KEY": "k1", "HTTP_URL": "https://other.example.invalid", "PROXY_PORT": "1080",
-                                                            "PROXY_PASSWORD": "p@ss", "API_PORT": "4001", "DATABASE_URL": "postgresql://a@127.0.0.1/db"])
+        let c = try ConfigLoader.parse(
+            text,
+            environment: [
+                "RPC_KEY": "k1", "HTTP_URL": "https://other.example.invalid", "PROXY_PORT": "1080",
+                "PROXY_PASSWORD": "p@ss", "API_PORT": "4001", "DATABASE_URL": "postgresql://a@127.0.0.1/db",
+            ])
         XCTAssertEqual(c.ingest.endpoints[0].websocketURL, "wss://rpc.example.invalid/?api-key=k1")
         XCTAssertEqual(c.ingest.endpoints[0].httpURL, "https://other.example.invalid")
         XCTAssertEqual(c.ingest.commitment, "processed")
@@ -96,13 +102,17 @@ final class ConfigTests: XCTestCase {
 
     func testIngestTuning() throws {
         let base = "[websocket]\nurl = \"wss://rpc.example.invalid\"\n[ingest]\n"
-        let c = try ConfigLoader.parse(base + "backoff_initial_seconds = 0.5\nbackoff_max_seconds = 60\nfailover_after_failures = 5\nsilence_deadline_seconds = 8\n", environment: [:])
+        let c = try ConfigLoader.parse(
+            base + "backoff_initial_seconds = 0.5\nbackoff_max_seconds = 60\nfailover_after_failures = 5\nsilence_deadline_seconds = 8\n",
+            environment: [:])
         XCTAssertEqual(c.ingest.backoffInitialSeconds, 0.5)
         XCTAssertEqual(c.ingest.backoffMaxSeconds, 60)
         XCTAssertEqual(c.ingest.failoverAfterFailures, 5)
         XCTAssertEqual(c.ingest.silenceDeadlineSeconds, 8)
-        for (bad, key) in [("backoff_initial_seconds = 10\nbackoff_max_seconds = 1\n", "ingest.backoff_initial_seconds"),
-                           ("backoff_max_seconds = -1\n", "ingest.backoff_max_seconds"), ("failover_after_failures = 0\n", "ingest.failover_after_failures")] {
+        for (bad, key) in [
+            ("backoff_initial_seconds = 10\nbackoff_max_seconds = 1\n", "ingest.backoff_initial_seconds"),
+            ("backoff_max_seconds = -1\n", "ingest.backoff_max_seconds"), ("failover_after_failures = 0\n", "ingest.failover_after_failures"),
+        ] {
             XCTAssertThrowsError(try ConfigLoader.parse(base + bad, environment: [:])) { XCTAssertTrue("\($0)".contains(key), "\($0)") }
         }
     }
@@ -154,7 +164,9 @@ final class ConfigTests: XCTestCase {
     }
 
     func testSyntaxErrorAndDuplicateSectionGiveLine() {
-        XCTAssertThrowsError(try ConfigLoader.parse("[websocket]\nurl = \"wss://a.example.invalid\"\n[proxy]\nport = 1\n[proxy]\nport = 2\n", file: "c.toml")) { e in
+        XCTAssertThrowsError(
+            try ConfigLoader.parse("[websocket]\nurl = \"wss://a.example.invalid\"\n[proxy]\nport = 1\n[proxy]\nport = 2\n", file: "c.toml")
+        ) { e in
             let err = e as! ConfigError
             XCTAssertEqual(err.line, 5, err.description)
             XCTAssertTrue(err.description.contains("TOML syntax error"), err.description)

@@ -6,7 +6,7 @@ import Simulator
 import SolanaCore
 import XCTest
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Hostile HTTP clients against the real server on loopback, over raw POSIX sockets (so the
@@ -81,9 +81,10 @@ final class HostileClientTests: XCTestCase {
             let chunked = try RawClient(port: running.port)
             chunked.send(Array("POST /v1/pools HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".utf8))
             let chunk = [UInt8](repeating: 0x20, count: 64 * 1024)
-            for _ in 0..<4 { chunked.send(Array("10000\r\n".utf8) + chunk + Array("\r\n".utf8)) }   // 256 KiB, and the client goes on
+            for _ in 0..<4 { chunked.send(Array("10000\r\n".utf8) + chunk + Array("\r\n".utf8)) }  // 256 KiB, and the client goes on
             let reply = try await offPool { chunked.readUntilClosed(timeout: 10) }
-            XCTAssertTrue(String(decoding: reply.prefix(12), as: UTF8.self).hasPrefix("HTTP/1.1 413"), String(decoding: reply.prefix(80), as: UTF8.self))
+            XCTAssertTrue(
+                String(decoding: reply.prefix(12), as: UTF8.self).hasPrefix("HTTP/1.1 413"), String(decoding: reply.prefix(80), as: UTF8.self))
             XCTAssertTrue(chunked.isClosed(), "closed after the 413, not left to the body timeout")
             try await probe(running.port)
         }
@@ -96,7 +97,10 @@ final class HostileClientTests: XCTestCase {
 
         // 200 headers of 100 bytes (20 KB) also exceed it.
         let many = try RawClient(port: running.port)
-        many.send(Array(("GET /prices HTTP/1.1\r\nHost: x\r\n" + (0..<200).map { "X-H\($0): \(String(repeating: "b", count: 100))\r\n" }.joined() + "\r\n").utf8))
+        many.send(
+            Array(
+                ("GET /prices HTTP/1.1\r\nHost: x\r\n" + (0..<200).map { "X-H\($0): \(String(repeating: "b", count: 100))\r\n" }.joined() + "\r\n")
+                    .utf8))
         let manyReply = many.readUntilClosed(timeout: 5)
         XCTAssertTrue(manyReply.isEmpty || String(decoding: manyReply.prefix(12), as: UTF8.self).hasPrefix("HTTP/1.1 4"))
 
@@ -160,7 +164,7 @@ final class HostileClientTests: XCTestCase {
         let growth = Self.rssBytes() - rssBefore
         FileHandle.standardError.write(Data("HOSTILE idle_connections=2000 rss_growth_mib=\(growth >> 20)\n".utf8))
         XCTAssertLessThan(growth, 200 << 20, "2,000 idle connections cost more than 200 MiB")
-        idle.removeAll()   // closes them
+        idle.removeAll()  // closes them
         try await waitUntil(10) { metrics.gaugeValue("spc_http_connections") <= 1 }
     }
 
@@ -217,14 +221,18 @@ final class HostileClientTests: XCTestCase {
         XCTAssertGreaterThan(readBytes, 0)
         try await probe(running.port)
         let growth = Self.rssBytes() - rssBefore
-        FileHandle.standardError.write(Data("HOSTILE stalled_stream dropped_after_s=\(String(format: "%.1f", Date().timeIntervalSince(start))) reader_bytes=\(readBytes) rss_growth_mib=\(growth >> 20)\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "HOSTILE stalled_stream dropped_after_s=\(String(format: "%.1f", Date().timeIntervalSince(start))) reader_bytes=\(readBytes) rss_growth_mib=\(growth >> 20)\n"
+                    .utf8))
         XCTAssertLessThan(growth, 100 << 20, "RSS grew by more than 100 MiB while a client stalled")
     }
 
     // MARK: helpers
 
-    static let upgradeRequest = Array(("GET /v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").utf8)
+    static let upgradeRequest = Array(
+        ("GET /v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").utf8)
 
     func start(_ settings: APIServer.Settings = .init(host: "127.0.0.1", port: 0)) async throws -> (RunningServer, PoolStore, ServiceMetrics) {
         var settings = settings
@@ -245,7 +253,8 @@ final class HostileClientTests: XCTestCase {
             let reply = client.readUntilClosed(timeout: Self.probeBound)
             return (reply, Date().timeIntervalSince(start))
         }
-        XCTAssertTrue(String(decoding: reply.prefix(12), as: UTF8.self).hasPrefix("HTTP/1.1 200"), "probe got \(reply.count) bytes", file: file, line: line)
+        XCTAssertTrue(
+            String(decoding: reply.prefix(12), as: UTF8.self).hasPrefix("HTTP/1.1 200"), "probe got \(reply.count) bytes", file: file, line: line)
         XCTAssertLessThan(elapsed, Self.probeBound, "probe took \(elapsed)s", file: file, line: line)
     }
 
@@ -265,8 +274,9 @@ final class HostileClientTests: XCTestCase {
 
     static func rssBytes() -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kb = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kb = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
         return kb * 1024
     }
 }
@@ -283,7 +293,9 @@ final class RawClient {
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         guard rc == 0 else { close(fd); throw POSIXError(.ECONNREFUSED) }
     }
 

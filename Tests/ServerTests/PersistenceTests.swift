@@ -45,7 +45,10 @@ final class PersistenceTests: XCTestCase {
             // Every held account (pools and their dependents present in the snapshots) is written once.
             XCTAssertEqual(written, live.watchedAccounts().filter { live.account($0) != nil }.count)
             XCTAssertGreaterThan(written, 40)
-            do { let v = try await AccountSnapshotter(store: live, database: db).flush(); XCTAssertEqual(v, written, "a fresh snapshotter writes all once") }
+            do {
+                let v = try await AccountSnapshotter(store: live, database: db).flush();
+                XCTAssertEqual(v, written, "a fresh snapshotter writes all once")
+            }
             await db.close()
         }
 
@@ -119,7 +122,8 @@ struct PostgresServer {
     /// forever here (the server the script starts outlives it and keeps inherited descriptors).
     static func run(_ args: [String]) -> (Int32, String, String) {
         let dir = FileManager.default.temporaryDirectory
-        let outURL = dir.appendingPathComponent("spc-pg-\(UUID().uuidString).out"), errURL = dir.appendingPathComponent("spc-pg-\(UUID().uuidString).err")
+        let outURL = dir.appendingPathComponent("spc-pg-\(UUID().uuidString).out"),
+            errURL = dir.appendingPathComponent("spc-pg-\(UUID().uuidString).err")
         defer { try? FileManager.default.removeItem(at: outURL); try? FileManager.default.removeItem(at: errURL) }
         let quoted = args.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
         let status = system("/bin/bash \(quoted) </dev/null >'\(outURL.path)' 2>'\(errURL.path)'")

@@ -15,11 +15,12 @@ final class QuoteFinderBruteForceTests: XCTestCase {
         let ctx = store.context()
         let entries = store.entries().filter { $0.model != nil && $0.price != nil && ($0.status == .ok || $0.status == .stale) }
         XCTAssertGreaterThan(entries.count, 5)
-        let meme = try Pubkey(base58: "7LSsEoJGhLeZzGvDofTdNg7M3JttxQqGWNLo6vWMpump")   // PumpSwap x/SOL only
+        let meme = try Pubkey(base58: "7LSsEoJGhLeZzGvDofTdNg7M3JttxQqGWNLo6vWMpump")  // PumpSwap x/SOL only
         let usdt = KnownMints.usdt
         let cases: [(Pubkey, Pubkey, UInt64)] = [
             (KnownMints.wsol, KnownMints.usdc, 1_000_000_000), (KnownMints.wsol, usdt, 2_500_000_000),
-            (KnownMints.usdc, usdt, 1_000_000_000), (meme, KnownMints.usdc, 1_000_000_000), (KnownMints.usdc, meme, 50_000_000)]
+            (KnownMints.usdc, usdt, 1_000_000_000), (meme, KnownMints.usdc, 1_000_000_000), (KnownMints.usdc, meme, 50_000_000),
+        ]
         var twoHopWins = 0
         for (input, output, amount) in cases {
             func exact(_ e: PoolEntry, _ amountIn: UInt64, _ from: Pubkey) -> Quote? {
@@ -70,7 +71,9 @@ final class QuoteFinderBruteForceTests: XCTestCase {
         // The bundle has no SOL/USDT pool and the meme token trades only against SOL: those routes are
         // two hops through a bridge, and without the bridge search there is none.
         XCTAssertGreaterThanOrEqual(twoHopWins, 3)
-        XCTAssertThrowsError(try QuoteFinder.best(entries: store.entries(), inputMint: KnownMints.wsol, outputMint: usdt,
-                                                  amount: 1_000_000_000, context: ctx, allowTwoHops: false))
+        XCTAssertThrowsError(
+            try QuoteFinder.best(
+                entries: store.entries(), inputMint: KnownMints.wsol, outputMint: usdt,
+                amount: 1_000_000_000, context: ctx, allowTwoHops: false))
     }
 }

@@ -9,7 +9,7 @@ import Simulator
 import SolanaCore
 import XCTest
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `[router]` keys end to end: the real binary (`run CONFIG`) against the in-process simulator, with
@@ -33,8 +33,9 @@ final class RouterKeysTests: XCTestCase {
             // The cluster is quiet and settled: both answers come from the same standing set.
             let filteredLegacy = try await legacy(base, threshold: nil)
             func pools(_ list: [[String: Any]]) -> Set<String> { Set(list.map { "\($0["pool_a_id"] ?? "")>\($0["pool_b_id"] ?? "")" }) }
-            XCTAssertEqual(pools(filteredLegacy), pools(all.filter { ($0["estimated_profit_pct"] as? Double ?? 0) >= 0.5 }),
-                           "exactly the round trips at or above 0.5 %")
+            XCTAssertEqual(
+                pools(filteredLegacy), pools(all.filter { ($0["estimated_profit_pct"] as? Double ?? 0) >= 0.5 }),
+                "exactly the round trips at or above 0.5 %")
             XCTAssertFalse(filteredLegacy.isEmpty)
 
             let streamed = try await streamOpportunities(base, for: .seconds(12))
@@ -83,12 +84,15 @@ final class RouterKeysTests: XCTestCase {
             try text.write(to: file, atomically: true, encoding: .utf8)
             let (code, stderr) = try runBinary(["run", file.path])
             XCTAssertEqual(code, 1, stderr)
-            XCTAssertEqual(stderr, "error: \(file.path):4: router.max_hops: expected an integer in 2…6 (cycle lengths the arbitrage search supports), got \(hops)\n")
+            XCTAssertEqual(
+                stderr,
+                "error: \(file.path):4: router.max_hops: expected an integer in 2…6 (cycle lengths the arbitrage search supports), got \(hops)\n")
         }
     }
 
     func testUnusedKeysAreListed() throws {
-        let c = try ConfigLoader.parse("""
+        let c = try ConfigLoader.parse(
+            """
             [websocket]
             url = "ws://127.0.0.1:1"
             [database]
@@ -149,7 +153,9 @@ final class RouterKeysTests: XCTestCase {
         let url = base.replacingOccurrences(of: "http://", with: "ws://") + "/v1/stream"
         try await WebSocketClient.connect(url: url, logger: Logger(label: "test")) { inbound, outbound, _ in
             // Closing our side ends the server's session, which ends `inbound`: the wait is bounded.
-            let closer = Task { try await Task.sleep(for: duration); try await outbound.close(.normalClosure, reason: nil) }
+            let closer = Task {
+                try await Task.sleep(for: duration); try await outbound.close(.normalClosure, reason: nil)
+            }
             defer { closer.cancel() }
             for try await message in inbound.messages(maxSize: 1 << 20) {
                 if case .text(let text) = message { await received.add(text) }
@@ -174,7 +180,9 @@ final class RouterKeysTests: XCTestCase {
         let (portStream, portContinuation) = AsyncStream<(Int, Int)>.makeStream()
         let simTask = Task {
             defer { portContinuation.finish() }
-            try await simulator.run { rpc, pubsub in portContinuation.yield((rpc, pubsub)); portContinuation.finish() }
+            try await simulator.run { rpc, pubsub in
+                portContinuation.yield((rpc, pubsub)); portContinuation.finish()
+            }
         }
         defer { simTask.cancel() }
         var it = portStream.makeAsyncIterator()
@@ -182,23 +190,24 @@ final class RouterKeysTests: XCTestCase {
         let (rpc, pubsub) = try XCTUnwrap(ports)
         let apiPort = try LoopbackPort.free()
         let config = dir.appendingPathComponent("config.toml")
-        try ("""
-            [websocket]
-            url = "ws://127.0.0.1:\(pubsub)"
-            [rpc]
-            http_url = "http://127.0.0.1:\(rpc)"
-            requests_per_second = 200
-            [api]
-            port = \(apiPort)
-            [database]
-            enabled = false
-            [router]
-            mode = "hybrid"
-            min_roi_percent = \(minROI)
-            max_hops = \(maxHops)
+        try
+            ("""
+        [websocket]
+        url = "ws://127.0.0.1:\(pubsub)"
+        [rpc]
+        http_url = "http://127.0.0.1:\(rpc)"
+        requests_per_second = 200
+        [api]
+        port = \(apiPort)
+        [database]
+        enabled = false
+        [router]
+        mode = "hybrid"
+        min_roi_percent = \(minROI)
+        max_hops = \(maxHops)
 
-            """ + cluster.poolAddresses.map { "[[pools]]\naddress = \"\($0)\"\n" }.joined(separator: "\n"))
-            .write(to: config, atomically: true, encoding: .utf8)
+        """ + cluster.poolAddresses.map { "[[pools]]\naddress = \"\($0)\"\n" }.joined(separator: "\n"))
+        .write(to: config, atomically: true, encoding: .utf8)
         let log = dir.appendingPathComponent("service.log")
         let process = try ShutdownTests.launch(config: config, log: log)
         defer { if process.isRunning { process.terminate() } }

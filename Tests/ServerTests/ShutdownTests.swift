@@ -5,7 +5,7 @@ import Simulator
 import SolanaCore
 import XCTest
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// SIGTERM during load: the real binary (`run` with SQLite persistence, fed by the in-process
@@ -25,7 +25,12 @@ final class ShutdownTests: XCTestCase {
         let cluster = try Cluster.bundled(seed: 11, swapsPerSlot: 12)
         let simulator = SimulatorServer(cluster: cluster, options: .init(port: 0, slotMillis: 50))
         let (portStream, portContinuation) = AsyncStream<(Int, Int)>.makeStream()
-        let simTask = Task { defer { portContinuation.finish() }; try await simulator.run { rpc, pubsub in portContinuation.yield((rpc, pubsub)); portContinuation.finish() } }
+        let simTask = Task {
+            defer { portContinuation.finish() };
+            try await simulator.run { rpc, pubsub in
+                portContinuation.yield((rpc, pubsub)); portContinuation.finish()
+            }
+        }
         defer { simTask.cancel() }
         var it = portStream.makeAsyncIterator()
         let ports = await it.next()
@@ -34,20 +39,21 @@ final class ShutdownTests: XCTestCase {
         let apiPort = try LoopbackPort.free()
         let db = dir.appendingPathComponent("cache.sqlite").path
         let config = dir.appendingPathComponent("config.toml")
-        try ("""
-            [websocket]
-            url = "ws://127.0.0.1:\(pubsub)"
-            [rpc]
-            http_url = "http://127.0.0.1:\(rpc)"
-            requests_per_second = 200
-            [api]
-            port = \(apiPort)
-            [database]
-            path = "\(db)"
-            snapshot_interval_seconds = 0.5
+        try
+            ("""
+        [websocket]
+        url = "ws://127.0.0.1:\(pubsub)"
+        [rpc]
+        http_url = "http://127.0.0.1:\(rpc)"
+        requests_per_second = 200
+        [api]
+        port = \(apiPort)
+        [database]
+        path = "\(db)"
+        snapshot_interval_seconds = 0.5
 
-            """ + cluster.poolAddresses.map { "[[pools]]\naddress = \"\($0)\"\n" }.joined(separator: "\n"))
-            .write(to: config, atomically: true, encoding: .utf8)
+        """ + cluster.poolAddresses.map { "[[pools]]\naddress = \"\($0)\"\n" }.joined(separator: "\n"))
+        .write(to: config, atomically: true, encoding: .utf8)
 
         // First run: wait until prices are served, load the API for a while, SIGTERM mid-load.
         let first = try Self.launch(config: config, log: dir.appendingPathComponent("first.log"))
@@ -110,7 +116,8 @@ final class ShutdownTests: XCTestCase {
         XCTAssertEqual(second.terminationStatus, 0)
         let secondLog = try String(contentsOf: dir.appendingPathComponent("second.log"), encoding: .utf8)
         XCTAssertTrue(secondLog.contains("warm start: \(accounts) accounts"), secondLog)
-        FileHandle.standardError.write(Data("SHUTDOWN stop_seconds=\(String(format: "%.2f", stopSeconds)) requests=\(served) committed=\(accounts) slot=\(highestSlot)\n".utf8))
+        FileHandle.standardError.write(
+            Data("SHUTDOWN stop_seconds=\(String(format: "%.2f", stopSeconds)) requests=\(served) committed=\(accounts) slot=\(highestSlot)\n".utf8))
     }
 
     static func launch(config: URL, log: URL) throws -> Process {
@@ -129,7 +136,10 @@ final class ShutdownTests: XCTestCase {
         let start = Date()
         while Date().timeIntervalSince(start) < 40 {
             if let reply = try? await HTTP.get("http://127.0.0.1:\(port)/prices"), reply.status == 200,
-               let rows = try? reply.array(), rows.count >= count { return }
+                let rows = try? reply.array(), rows.count >= count
+            {
+                return
+            }
             try await Task.sleep(for: .milliseconds(200))
         }
         XCTFail("no prices on port \(port) within 40 s")

@@ -21,7 +21,8 @@ final class StreamTests: XCTestCase {
         defer { cluster.unsubscribe(subscription) }
 
         let received = Collected()
-        try await WebSocketClient.connect(url: "ws://127.0.0.1:\(running.port)/v1/stream?pools=\(amm)", logger: Logger(label: "test")) { inbound, _, _ in
+        try await WebSocketClient.connect(url: "ws://127.0.0.1:\(running.port)/v1/stream?pools=\(amm)", logger: Logger(label: "test")) {
+            inbound, _, _ in
             var it = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
             var eventIterator = events.makeAsyncIterator()
             guard case .text(let hello)? = try await it.next() else { return XCTFail("no hello") }
@@ -67,7 +68,8 @@ final class StreamTests: XCTestCase {
         let running = try await RunningServer(APIServer(store: store, settings: .init(port: 0)))
         defer { Task { await running.stop() } }
         do {
-            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(running.port)/v1/stream?pools=not-a-key", logger: Logger(label: "test")) { _, _, _ in
+            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(running.port)/v1/stream?pools=not-a-key", logger: Logger(label: "test")) {
+                _, _, _ in
                 XCTFail("upgrade must be refused")
             }
             XCTFail("connect must fail")

@@ -8,7 +8,7 @@ import Simulator
 import SolanaCore
 import XCTest
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Test-only feeding of a PoolStore from the bundled real snapshots (the product gets its
@@ -41,7 +41,10 @@ final class FakeIngest: IngestControl, @unchecked Sendable {
     private(set) var added: [PoolConfig] = []
     private(set) var removed: [Pubkey] = []
     func connections() -> [ConnectionHealth] {
-        [ConnectionHealth(id: 0, endpoint: "ws://127.0.0.1:1", state: .live, subscriptions: 12, reconnects: 1, lastMessageAt: Date().timeIntervalSince1970)]
+        [
+            ConnectionHealth(
+                id: 0, endpoint: "ws://127.0.0.1:1", state: .live, subscriptions: 12, reconnects: 1, lastMessageAt: Date().timeIntervalSince1970)
+        ]
     }
     func addPool(_ config: PoolConfig) async { lock.withLock { added.append(config) } }
     func removePool(_ address: Pubkey) async -> Bool { lock.withLock { removed.append(address) }; return true }
@@ -61,7 +64,9 @@ final class FakeOpportunities: OpportunityProvider, @unchecked Sendable {
 
     func currentOpportunities() -> [Opportunity] { lock.withLock { standing } }
     func scanLegacy(thresholdPct: Double?) -> [PairGap] {
-        lock.withLock { lastThreshold = .some(thresholdPct); return legacy.filter { $0.priceDiffPercent.doubleValue >= thresholdPct ?? 0 } }
+        lock.withLock {
+            lastThreshold = .some(thresholdPct); return legacy.filter { $0.priceDiffPercent.doubleValue >= thresholdPct ?? 0 }
+        }
     }
     func opportunityUpdates() -> AsyncStream<Opportunity> {
         let (s, c) = AsyncStream<Opportunity>.makeStream()
@@ -74,13 +79,18 @@ final class FakeOpportunities: OpportunityProvider, @unchecked Sendable {
 
     static func sample(slot: UInt64 = 431_199_000, at: Double = 1_783_355_400.25) -> Opportunity {
         let pool1 = Pubkey("58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2"), pool2 = Pubkey("Czfq3xZZDmsdGdUyrNLtRhGc47cXcZtLG4crryfu44zE")
-        return Opportunity(inputMint: KnownMints.wsol, inputAmount: 1_000_000_000, outputAmount: 1_003_000_000, grossProfit: 3_000_000,
-                           txCost: 0, profit: 3_000_000, profitLamports: 3_000_000,
-                           route: [.init(pool: pool1, dex: .raydiumAmmV4, inputMint: KnownMints.wsol, outputMint: KnownMints.usdc, inAmount: 1_000_000_000,
-                                         outAmount: 81_386_311, inputIsTokenA: true),
-                                   .init(pool: pool2, dex: .orcaWhirlpool, inputMint: KnownMints.usdc, outputMint: KnownMints.wsol, inAmount: 81_386_311,
-                                         outAmount: 1_003_000_000, inputIsTokenA: false)],
-                           slot: slot, detectedAtMs: Int64((at * 1000).rounded()), quoteCalls: 0)
+        return Opportunity(
+            inputMint: KnownMints.wsol, inputAmount: 1_000_000_000, outputAmount: 1_003_000_000, grossProfit: 3_000_000,
+            txCost: 0, profit: 3_000_000, profitLamports: 3_000_000,
+            route: [
+                .init(
+                    pool: pool1, dex: .raydiumAmmV4, inputMint: KnownMints.wsol, outputMint: KnownMints.usdc, inAmount: 1_000_000_000,
+                    outAmount: 81_386_311, inputIsTokenA: true),
+                .init(
+                    pool: pool2, dex: .orcaWhirlpool, inputMint: KnownMints.usdc, outputMint: KnownMints.wsol, inAmount: 81_386_311,
+                    outAmount: 1_003_000_000, inputIsTokenA: false),
+            ],
+            slot: slot, detectedAtMs: Int64((at * 1000).rounded()), quoteCalls: 0)
     }
 }
 
@@ -93,7 +103,12 @@ final class RunningServer: @unchecked Sendable {
 
     init(_ server: APIServer) async throws {
         let (stream, c) = AsyncStream<Int>.makeStream()
-        task = Task { defer { c.finish() }; try await server.run { port in c.yield(port); c.finish() } }
+        task = Task {
+            defer { c.finish() };
+            try await server.run { port in
+                c.yield(port); c.finish()
+            }
+        }
         var it = stream.makeAsyncIterator()
         guard let p = await it.next() else { throw URLError(.cannotConnectToHost) }
         port = p

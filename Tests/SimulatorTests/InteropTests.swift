@@ -28,14 +28,15 @@ final class InteropTests: XCTestCase {
 
     static func decodedFields(_ a: AccountData) throws -> [String: String] {
         let d = try AccountRegistry.decode(a)
-        return Dictionary(d.fields.map { name, value -> (String, String) in
-            switch value {
-            case .int(let s), .string(let s): return (name, s)
-            case .pubkey(let k): return (name, k.base58)
-            case .bool(let b): return (name, b ? "true" : "false")
-            default: return (name, "\(value)")
-            }
-        }, uniquingKeysWith: { a, _ in a })
+        return Dictionary(
+            d.fields.map { name, value -> (String, String) in
+                switch value {
+                case .int(let s), .string(let s): return (name, s)
+                case .pubkey(let k): return (name, k.base58)
+                case .bool(let b): return (name, b ? "true" : "false")
+                default: return (name, "\(value)")
+                }
+            }, uniquingKeysWith: { a, _ in a })
     }
 
     /// Waits for the simulator's banner (`JSON-RPC http://H:R   PubSub ws://H:P`) in its output file.
@@ -97,7 +98,9 @@ final class InteropTests: XCTestCase {
         }
         var healthy = false
         for _ in 0..<100 where !healthy {
-            if let r = try? httpPost(port: port, body: #"{"jsonrpc":"2.0","id":1,"method":"getHealth"}"#), r.status == 200 { healthy = true } else {
+            if let r = try? httpPost(port: port, body: #"{"jsonrpc":"2.0","id":1,"method":"getHealth"}"#), r.status == 200 {
+                healthy = true
+            } else {
                 Thread.sleep(forTimeInterval: 0.1)
             }
         }
@@ -106,15 +109,22 @@ final class InteropTests: XCTestCase {
         // Read a pool nobody trades here, and subscribe to the coin vault of a pool the test trades.
         let readPool = "7JuwJuNU88gurFnyWeiyGKbFmExMWcmRZntn9imEzdny"  // Raydium CPMM fixture
         let tradedPool = try Pubkey(base58: "58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2")  // Raydium AMM v4 fixture
-        let info = try httpPost(port: port, body: #"{"jsonrpc":"2.0","id":1,"method":"getAccountInfo","params":["\#(tradedPool.base58)",{"encoding":"base64"}]}"#)
-        let poolBytes = try XCTUnwrap(Data(base64Encoded: try XCTUnwrap(((((try JSONSerialization.jsonObject(with: Data(info.body.utf8)) as? [String: Any])?["result"] as? [String: Any])?["value"] as? [String: Any])?["data"] as? [String])?[0])))
+        let info = try httpPost(
+            port: port, body: #"{"jsonrpc":"2.0","id":1,"method":"getAccountInfo","params":["\#(tradedPool.base58)",{"encoding":"base64"}]}"#)
+        let poolBytes = try XCTUnwrap(
+            Data(
+                base64Encoded: try XCTUnwrap(
+                    ((((try JSONSerialization.jsonObject(with: Data(info.body.utf8)) as? [String: Any])?["result"] as? [String: Any])?["value"]
+                        as? [String: Any])?["data"] as? [String])?[0])))
         let amm = try RaydiumAmmV4Info(AccountData(address: tradedPool, owner: ProgramIds.raydiumAmmV4, data: Array(poolBytes)))
         let vault = amm.coinVault
 
         let py = Process()
         py.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        py.arguments = ["python3", Self.repo.appendingPathComponent("Tests/interop/solana_py_client.py").path,
-                        "http://127.0.0.1:\(port)", "ws://127.0.0.1:\(wsPort)", readPool, vault.base58]
+        py.arguments = [
+            "python3", Self.repo.appendingPathComponent("Tests/interop/solana_py_client.py").path,
+            "http://127.0.0.1:\(port)", "ws://127.0.0.1:\(wsPort)", readPool, vault.base58,
+        ]
         let out = Pipe(), err = Pipe()
         py.standardOutput = out
         py.standardError = err
@@ -123,7 +133,11 @@ final class InteropTests: XCTestCase {
         let deadline = Date().addingTimeInterval(60)
         while py.isRunning && Date() < deadline {
             Thread.sleep(forTimeInterval: 0.3)
-            _ = try? httpPost(port: port, body: #"{"jsonrpc":"2.0","id":1,"method":"simulatorSwap","params":[{"pool":"\#(tradedPool.base58)","inputMint":"\#(amm.coinMint.base58)","amountIn":"100000000"}]}"#)
+            _ = try? httpPost(
+                port: port,
+                body:
+                    #"{"jsonrpc":"2.0","id":1,"method":"simulatorSwap","params":[{"pool":"\#(tradedPool.base58)","inputMint":"\#(amm.coinMint.base58)","amountIn":"100000000"}]}"#
+            )
         }
         Self.stop(py)
         let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -135,8 +149,9 @@ final class InteropTests: XCTestCase {
         let accounts = try XCTUnwrap(result["accounts"] as? [[String: Any]])
         XCTAssertEqual(accounts.count, 2)
         func account(_ j: [String: Any]) throws -> AccountData {
-            AccountData(address: try Pubkey(base58: try XCTUnwrap(j["address"] as? String)), owner: try Pubkey(base58: try XCTUnwrap(j["owner"] as? String)),
-                        data: Array(try XCTUnwrap(Data(base64Encoded: try XCTUnwrap(j["data_base64"] as? String)))))
+            AccountData(
+                address: try Pubkey(base58: try XCTUnwrap(j["address"] as? String)), owner: try Pubkey(base58: try XCTUnwrap(j["owner"] as? String)),
+                data: Array(try XCTUnwrap(Data(base64Encoded: try XCTUnwrap(j["data_base64"] as? String)))))
         }
         let pool = try account(accounts[0])
         let poolFields = try Self.decodedFields(pool)
@@ -152,11 +167,14 @@ final class InteropTests: XCTestCase {
 
         // account_subscribe: the notification decodes too, and shows a traded (bigger) coin vault.
         let note = try XCTUnwrap(result["notification"] as? [String: Any])
-        let noted = try Self.decodedFields(AccountData(address: vault, owner: try Pubkey(base58: try XCTUnwrap(note["owner"] as? String)),
-                                                        data: Array(try XCTUnwrap(Data(base64Encoded: try XCTUnwrap(note["data_base64"] as? String))))))
+        let noted = try Self.decodedFields(
+            AccountData(
+                address: vault, owner: try Pubkey(base58: try XCTUnwrap(note["owner"] as? String)),
+                data: Array(try XCTUnwrap(Data(base64Encoded: try XCTUnwrap(note["data_base64"] as? String))))))
         XCTAssertEqual(noted["mint"], vaultExpected["mint"].map(Self.text))
-        XCTAssertGreaterThan(UInt64(noted["amount"] ?? "0") ?? 0, UInt64(vaultExpected["amount"].map(Self.text) ?? "") ?? .max,
-                             "the notification carries the vault after a simulated buy")
+        XCTAssertGreaterThan(
+            UInt64(noted["amount"] ?? "0") ?? 0, UInt64(vaultExpected["amount"].map(Self.text) ?? "") ?? .max,
+            "the notification carries the vault after a simulated buy")
         XCTAssertGreaterThan((note["slot"] as? NSNumber)?.uint64Value ?? 0, 0)
     }
 }

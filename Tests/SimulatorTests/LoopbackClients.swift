@@ -1,8 +1,8 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A blocking TCP connection to 127.0.0.1 with a receive timeout: enough to speak raw HTTP/1.1 and
@@ -16,9 +16,9 @@ final class LoopbackSocket {
 
     init(port: Int, timeoutMs: Int = 3_000) throws {
         #if canImport(Glibc)
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        fd = socket(AF_INET, SOCK_STREAM, 0)
+            fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
@@ -98,7 +98,10 @@ final class LoopbackSocket {
 func httpPost(port: Int, body: String) throws -> (status: Int, headers: [String: String], body: String) {
     let s = try LoopbackSocket(port: port)
     let bytes = Array(body.utf8)
-    try s.send(Array("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(bytes.count)\r\nConnection: close\r\n\r\n".utf8) + bytes)
+    try s.send(
+        Array(
+            "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(bytes.count)\r\nConnection: close\r\n\r\n".utf8
+        ) + bytes)
     return try s.readHTTPResponse()
 }
 
@@ -110,8 +113,10 @@ final class RawWebSocket {
     /// Connects and upgrades; throws `upgradeRefused(status)` when the server answers without 101.
     init(port: Int, timeoutMs: Int = 3_000) throws {
         socket = try LoopbackSocket(port: port, timeoutMs: timeoutMs)
-        try socket.send(Array(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").utf8))
+        try socket.send(
+            Array(
+                ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").utf8))
         let head = try socket.readHTTPResponse()
         guard head.status == 101 else { throw UpgradeRefused(status: head.status) }
     }

@@ -10,13 +10,17 @@ final class PubSubSessionTests: XCTestCase {
     }
 
     static func subscribe(_ s: inout PubSubSession, _ key: Pubkey, id: Int = 1) throws -> Int {
-        let r = try json(s.receive(#"{"jsonrpc":"2.0","id":\#(id),"method":"accountSubscribe","params":["\#(key.base58)",{"encoding":"base64","commitment":"confirmed"}]}"#))
+        let r = try json(
+            s.receive(
+                #"{"jsonrpc":"2.0","id":\#(id),"method":"accountSubscribe","params":["\#(key.base58)",{"encoding":"base64","commitment":"confirmed"}]}"#
+            ))
         return try XCTUnwrap(r["result"] as? Int, "\(r)")
     }
 
     static func account(_ seed: UInt8, slot: UInt64 = 10) -> AccountData {
-        AccountData(address: Pubkey(bytes: [UInt8](repeating: seed, count: 32))!, owner: Pubkey(bytes: [UInt8](repeating: 6, count: 32))!,
-                    data: [1, 2, 3, seed], lamports: 2_039_280, slot: slot)
+        AccountData(
+            address: Pubkey(bytes: [UInt8](repeating: seed, count: 32))!, owner: Pubkey(bytes: [UInt8](repeating: 6, count: 32))!,
+            data: [1, 2, 3, seed], lamports: 2_039_280, slot: slot)
     }
 
     func testAccountNotificationHasTheMainnetShape() throws {
@@ -44,7 +48,8 @@ final class PubSubSessionTests: XCTestCase {
         XCTAssertEqual((value["rentEpoch"] as? NSNumber)?.uint64Value, UInt64.max)
         XCTAssertEqual(value["space"] as? Int, 4)
         // The raw text keeps mainnet's key order (serde order of the RPC types).
-        XCTAssertTrue(notes[0].hasPrefix(#"{"jsonrpc":"2.0","method":"accountNotification","params":{"result":{"context":{"slot":77},"value":"#), notes[0])
+        XCTAssertTrue(
+            notes[0].hasPrefix(#"{"jsonrpc":"2.0","method":"accountNotification","params":{"result":{"context":{"slot":77},"value":"#), notes[0])
     }
 
     func testOneNotificationPerChangedAccountPerSubscription() throws {
@@ -78,7 +83,8 @@ final class PubSubSessionTests: XCTestCase {
         XCTAssertEqual(s.maxSubscriptions, 100)
         var ids: [Int] = []
         for i in 0..<100 { ids.append(try Self.subscribe(&s, Self.account(UInt8(i)).address, id: i)) }
-        let over = try Self.json(s.receive(#"{"jsonrpc":"2.0","id":500,"method":"accountSubscribe","params":["\#(Self.account(200).address.base58)"]}"#))
+        let over = try Self.json(
+            s.receive(#"{"jsonrpc":"2.0","id":500,"method":"accountSubscribe","params":["\#(Self.account(200).address.base58)"]}"#))
         XCTAssertNotNil(over["error"], "101st subscription refused")
         XCTAssertEqual(over["id"] as? Int, 500)
         XCTAssertNotNil(try Self.json(s.receive(#"{"jsonrpc":"2.0","id":501,"method":"slotSubscribe"}"#))["error"])
@@ -111,7 +117,10 @@ final class PubSubSessionTests: XCTestCase {
         XCTAssertEqual(try code(#"{"id":1,"method":"accountSubscribe"}"#), -32600)
         XCTAssertEqual(try code(#"{"jsonrpc":"2.0","id":1,"method":"programSubscribeX"}"#), -32601)
         XCTAssertEqual(try code(#"{"jsonrpc":"2.0","id":1,"method":"accountSubscribe","params":["zz"]}"#), -32602)
-        XCTAssertEqual(try code(#"{"jsonrpc":"2.0","id":1,"method":"accountSubscribe","params":["\#(Self.account(1).address.base58)",{"encoding":"jsonParsed"}]}"#), -32602)
+        XCTAssertEqual(
+            try code(
+                #"{"jsonrpc":"2.0","id":1,"method":"accountSubscribe","params":["\#(Self.account(1).address.base58)",{"encoding":"jsonParsed"}]}"#),
+            -32602)
         XCTAssertEqual(s.subscriptionCount, 0)
     }
 }

@@ -75,7 +75,8 @@ final class RpcHandlerTests: XCTestCase {
     func testGetMultipleAccountsKeepsOrderNullsAndTheHundredLimit() throws {
         let pools = Array(cluster.poolAddresses.prefix(2))
         let keys = [pools[0].base58, "11111111111111111111111111111112", pools[1].base58]
-        let r = try XCTUnwrap(try result("getMultipleAccounts", #"[["\#(keys.joined(separator: "\",\""))"],{"encoding":"base64"}]"#) as? [String: Any])
+        let r = try XCTUnwrap(
+            try result("getMultipleAccounts", #"[["\#(keys.joined(separator: "\",\""))"],{"encoding":"base64"}]"#) as? [String: Any])
         let values = try XCTUnwrap(r["value"] as? [Any])
         XCTAssertEqual(values.count, 3)
         XCTAssertTrue(values[1] is NSNull)
@@ -94,33 +95,50 @@ final class RpcHandlerTests: XCTestCase {
         let all = cluster.allAccounts().filter { $0.owner == ProgramIds.raydiumClmm }
         XCTAssertFalse(all.isEmpty)
         let pools = all.filter { $0.data.count == RaydiumClmmPoolState.size }
-        let plain = try XCTUnwrap(try result("getProgramAccounts", #"["\#(ProgramIds.raydiumClmm.base58)",{"encoding":"base64"}]"#) as? [[String: Any]])
+        let plain = try XCTUnwrap(
+            try result("getProgramAccounts", #"["\#(ProgramIds.raydiumClmm.base58)",{"encoding":"base64"}]"#) as? [[String: Any]])
         XCTAssertEqual(plain.count, all.count)
-        let sized = try XCTUnwrap(try result("getProgramAccounts",
-            #"["\#(ProgramIds.raydiumClmm.base58)",{"encoding":"base64","filters":[{"dataSize":\#(RaydiumClmmPoolState.size)}]}]"#) as? [[String: Any]])
+        let sized = try XCTUnwrap(
+            try result(
+                "getProgramAccounts",
+                #"["\#(ProgramIds.raydiumClmm.base58)",{"encoding":"base64","filters":[{"dataSize":\#(RaydiumClmmPoolState.size)}]}]"#)
+                as? [[String: Any]])
         XCTAssertEqual(Set(sized.compactMap { $0["pubkey"] as? String }), Set(pools.map(\.address.base58)))
 
         // memcmp on token_mint_0 (@73), in base58 and base64: only pools with that mint.
         let pool = try RaydiumClmmPoolState(pools[0])
         let expected = Set(pools.filter { (try? RaydiumClmmPoolState($0).tokenMint0) == pool.tokenMint0 }.map(\.address.base58))
-        let b58 = try XCTUnwrap(try result("getProgramAccounts",
-            #"["\#(ProgramIds.raydiumClmm.base58)",{"encoding":"base64","filters":[{"dataSize":1544},{"memcmp":{"offset":73,"bytes":"\#(pool.tokenMint0.base58)"}}]}]"#) as? [[String: Any]])
+        let b58 = try XCTUnwrap(
+            try result(
+                "getProgramAccounts",
+                #"["\#(ProgramIds.raydiumClmm.base58)",{"encoding":"base64","filters":[{"dataSize":1544},{"memcmp":{"offset":73,"bytes":"\#(pool.tokenMint0.base58)"}}]}]"#
+            ) as? [[String: Any]])
         XCTAssertEqual(Set(b58.compactMap { $0["pubkey"] as? String }), expected)
-        let b64 = try XCTUnwrap(try result("getProgramAccounts",
-            #"["\#(ProgramIds.raydiumClmm.base58)",{"encoding":"base64","filters":[{"memcmp":{"offset":73,"bytes":"\#(Data(pool.tokenMint0.bytes).base64EncodedString())","encoding":"base64"}}]}]"#) as? [[String: Any]])
+        let b64 = try XCTUnwrap(
+            try result(
+                "getProgramAccounts",
+                #"["\#(ProgramIds.raydiumClmm.base58)",{"encoding":"base64","filters":[{"memcmp":{"offset":73,"bytes":"\#(Data(pool.tokenMint0.bytes).base64EncodedString())","encoding":"base64"}}]}]"#
+            ) as? [[String: Any]])
         XCTAssertEqual(Set(b64.compactMap { $0["pubkey"] as? String }), expected)
         // A memcmp that matches nothing, and one past the end of every account.
-        let none = try XCTUnwrap(try result("getProgramAccounts",
-            #"["\#(ProgramIds.raydiumClmm.base58)",{"filters":[{"memcmp":{"offset":20000,"bytes":"1"}}]}]"#) as? [Any])
+        let none = try XCTUnwrap(
+            try result(
+                "getProgramAccounts",
+                #"["\#(ProgramIds.raydiumClmm.base58)",{"filters":[{"memcmp":{"offset":20000,"bytes":"1"}}]}]"#) as? [Any])
         XCTAssertTrue(none.isEmpty)
         // withContext wraps the list with the slot.
-        let wrapped = try XCTUnwrap(try result("getProgramAccounts",
-            #"["\#(ProgramIds.raydiumClmm.base58)",{"withContext":true,"filters":[{"dataSize":1544}]}]"#) as? [String: Any])
+        let wrapped = try XCTUnwrap(
+            try result(
+                "getProgramAccounts",
+                #"["\#(ProgramIds.raydiumClmm.base58)",{"withContext":true,"filters":[{"dataSize":1544}]}]"#) as? [String: Any])
         XCTAssertNotNil((wrapped["context"] as? [String: Any])?["slot"])
         XCTAssertEqual((wrapped["value"] as? [Any])?.count, pools.count)
 
         XCTAssertEqual(errorCode(try request("getProgramAccounts", #"["\#(ProgramIds.raydiumClmm.base58)",{"filters":[{"bogus":1}]}]"#)), -32602)
-        XCTAssertEqual(errorCode(try request("getProgramAccounts", #"["\#(ProgramIds.raydiumClmm.base58)",{"filters":[{"memcmp":{"offset":0,"bytes":"0OIl"}}]}]"#)), -32602)
+        XCTAssertEqual(
+            errorCode(
+                try request("getProgramAccounts", #"["\#(ProgramIds.raydiumClmm.base58)",{"filters":[{"memcmp":{"offset":0,"bytes":"0OIl"}}]}]"#)),
+            -32602)
     }
 
     func testSlotHealthVersionEpoch() throws {
@@ -132,7 +150,10 @@ final class RpcHandlerTests: XCTestCase {
     }
 
     func testBatchAnswersEachInOrderWithItsId() throws {
-        let batch = try XCTUnwrap(try call(#"[{"jsonrpc":"2.0","id":7,"method":"getSlot"},{"jsonrpc":"2.0","id":"b","method":"getHealth"},{"jsonrpc":"2.0","id":9,"method":"nope"},{"id":10}]"#) as? [[String: Any]])
+        let batch = try XCTUnwrap(
+            try call(
+                #"[{"jsonrpc":"2.0","id":7,"method":"getSlot"},{"jsonrpc":"2.0","id":"b","method":"getHealth"},{"jsonrpc":"2.0","id":9,"method":"nope"},{"id":10}]"#
+            ) as? [[String: Any]])
         XCTAssertEqual(batch.count, 4)
         XCTAssertEqual(batch[0]["id"] as? Int, 7)
         XCTAssertEqual(batch[1]["id"] as? String, "b")
@@ -164,13 +185,15 @@ final class RpcHandlerTests: XCTestCase {
         let model = cluster.model(pool)!
         let before = cluster.account(pool)!.data
         let vaults = model.accountsToWatch().compactMap { cluster.account($0) }
-        let swap = try XCTUnwrap(try result("simulatorSwap", #"[{"pool":"\#(pool.base58)","inputMint":"\#(model.mintA.base58)","amountIn":"1000000"}]"#) as? [String: Any])
+        let swap = try XCTUnwrap(
+            try result("simulatorSwap", #"[{"pool":"\#(pool.base58)","inputMint":"\#(model.mintA.base58)","amountIn":"1000000"}]"#) as? [String: Any])
         XCTAssertNotNil(UInt64(swap["amountOut"] as? String ?? ""))
         XCTAssertEqual((swap["slot"] as? NSNumber)?.uint64Value, cluster.slot)
         let changed = vaults.filter { cluster.account($0.address)!.data != $0.data }.count + (cluster.account(pool)!.data != before ? 1 : 0)
         XCTAssertGreaterThan(changed, 0)
         XCTAssertEqual(errorCode(try request("simulatorSwap", #"[{"pool":"\#(pool.base58)","inputMint":"\#(pool.base58)","amountIn":"5"}]"#)), -32002)
-        XCTAssertEqual(errorCode(try request("simulatorSwap", #"[{"pool":"\#(pool.base58)","inputMint":"\#(model.mintA.base58)","amountIn":"-5"}]"#)), -32602)
+        XCTAssertEqual(
+            errorCode(try request("simulatorSwap", #"[{"pool":"\#(pool.base58)","inputMint":"\#(model.mintA.base58)","amountIn":"-5"}]"#)), -32602)
     }
 
     func testFaultMethodAndHttpFaults() throws {

@@ -14,7 +14,9 @@ final class RpcSmokeTests: XCTestCase {
     func testAccountsSlotAndErrors() throws {
         let cluster = try Cluster.bundled(seed: 1)
         let handler = RpcHandler(cluster: cluster, faults: FaultState())
-        let info = try call(handler, #"{"jsonrpc":"2.0","id":1,"method":"getAccountInfo","params":["58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2",{"encoding":"base64"}]}"#)
+        let info = try call(
+            handler,
+            #"{"jsonrpc":"2.0","id":1,"method":"getAccountInfo","params":["58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2",{"encoding":"base64"}]}"#)
         let result = info["result"] as! [String: Any]
         XCTAssertEqual((result["context"] as! [String: Any])["slot"] as? UInt64, cluster.slot)
         let value = result["value"] as! [String: Any]

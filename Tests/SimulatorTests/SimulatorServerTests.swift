@@ -21,7 +21,9 @@ final class SimulatorServerTests: XCTestCase {
         server = SimulatorServer(cluster: cluster, options: options)
         let (stream, cont) = AsyncStream<(Int, Int)>.makeStream()
         let server = self.server!
-        task = Task { defer { cont.finish() }; try await server.run { r, p in _ = cont.yield((r, p)) } }
+        task = Task {
+            defer { cont.finish() }; try await server.run { r, p in _ = cont.yield((r, p)) }
+        }
         for await (r, p) in stream { rpcPort = r; wsPort = p; break }
         XCTAssertGreaterThan(rpcPort, 0)
         XCTAssertGreaterThan(wsPort, 0)
@@ -58,7 +60,9 @@ final class SimulatorServerTests: XCTestCase {
     }
 
     static func slot(of note: [String: Any]) -> UInt64? {
-        (((note["params"] as? [String: Any])?["result"] as? [String: Any])?["context"] as? [String: Any]).flatMap { ($0["slot"] as? NSNumber)?.uint64Value }
+        (((note["params"] as? [String: Any])?["result"] as? [String: Any])?["context"] as? [String: Any]).flatMap {
+            ($0["slot"] as? NSNumber)?.uint64Value
+        }
     }
 
     static func data(of note: [String: Any]) -> [UInt8]? {
@@ -79,7 +83,9 @@ final class SimulatorServerTests: XCTestCase {
             group.addTask {
                 do { try await second.run(); return "returned" } catch { return "threw \(error)" }
             }
-            group.addTask { try? await Task.sleep(for: .seconds(20)); return "still running after 20 s" }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(20)); return "still running after 20 s"
+            }
             let first = await group.next() ?? ""
             group.cancelAll()
             return first
@@ -109,8 +115,9 @@ final class SimulatorServerTests: XCTestCase {
                 XCTAssertEqual(params["subscription"] as? Int, sid)
                 XCTAssertEqual(Self.slot(of: n), cluster.slot)
                 XCTAssertEqual(Self.data(of: n), cluster.account(vault)?.data, "notification carries the new vault bytes")
-                XCTAssertEqual(try TokenAccount(AccountData(address: vault, owner: cluster.account(vault)!.owner, data: Self.data(of: n)!)).amount,
-                               try TokenAccount(cluster.account(vault)!).amount)
+                XCTAssertEqual(
+                    try TokenAccount(AccountData(address: vault, owner: cluster.account(vault)!.owner, data: Self.data(of: n)!)).amount,
+                    try TokenAccount(cluster.account(vault)!).amount)
                 sawAccount = true
             } else if n["method"] as? String == "slotNotification" {
                 XCTAssertEqual(params["subscription"] as? Int, slotSub)
@@ -186,7 +193,7 @@ final class SimulatorServerTests: XCTestCase {
         _ = try subscribe(ws, try poolAndVault().vault)
         try rpc("simulatorFault", #"[{"kind":"drop"}]"#)
         var closed = false
-        do { while try ws.receive().opcode != 0x8 {} ; closed = true } catch LoopbackSocket.SocketError.closed { closed = true }
+        do { while try ws.receive().opcode != 0x8 {}; closed = true } catch LoopbackSocket.SocketError.closed { closed = true }
         XCTAssertTrue(closed, "drop closes the connection")
 
         try rpc("simulatorFault", #"[{"kind":"refuse","durationMs":800}]"#)
@@ -253,7 +260,11 @@ final class SimulatorServerTests: XCTestCase {
         var ignored: [[String: Any]] = []
         for (i, k) in keys.enumerated() {
             let r = try ws.request(i + 1, "accountSubscribe", #"["\#(k.base58)"]"#, notifications: &ignored)
-            if i < 100 { XCTAssertNotNil(r["result"] as? Int, "subscription \(i + 1)") } else { XCTAssertNotNil(r["error"], "subscription 101 refused") }
+            if i < 100 {
+                XCTAssertNotNil(r["result"] as? Int, "subscription \(i + 1)")
+            } else {
+                XCTAssertNotNil(r["error"], "subscription 101 refused")
+            }
         }
         // Another connection has its own allowance.
         let other = try RawWebSocket(port: wsPort)

@@ -44,86 +44,90 @@ final class SwapConsistencyTests: XCTestCase {
         var crossed: Set<DexKind> = []
         // Small trades, then trades of 1/40 of the input reserve that cross ticks and bins.
         for divisor: UInt64 in [3_000, 40] {
-        for pool in cluster.poolAddresses {
-            for aToB in [true, false] {
-                let model = try XCTUnwrap(cluster.model(pool))
-                let before = Self.byAddress(cluster)
-                let ctx = QuoteContext(now: cluster.now)
-                let reserves = try model.price(context: ctx)
-                let reserveIn = (aToB ? reserves.reserveA : reserves.reserveB) ?? 0
-                let amountIn = max(1_000, reserveIn / divisor)
-                let tickBefore = (model as? RaydiumClmmPool)?.state.tickCurrent ?? (model as? OrcaWhirlpoolPool)?.state.tickCurrentIndex
-                let binBefore = (model as? MeteoraDlmmPool)?.pair.activeId
-                let swap: SimulatedSwap
-                do {
-                    swap = try cluster.swap(pool: pool, inputMint: aToB ? model.mintA : model.mintB, amountIn: amountIn)
-                } catch {
-                    refused.append("\(model.dex.rawValue) \(pool) \(aToB ? "A→B" : "B→A"): \(error)")
-                    continue
-                }
-                let q = swap.quote
-                let after = Self.byAddress(cluster)
-                let (va, vb) = try Self.reserveAccounts(model, before)
-                let (vin, vout) = aToB ? (va, vb) : (vb, va)
-                let dIn = try Self.amount(vin, after) - Self.amount(vin, before)
-                let dOut = try Self.amount(vout, after) - Self.amount(vout, before)
-                let label = "\(model.dex.rawValue) \(pool) \(aToB ? "A→B" : "B→A") in \(amountIn)"
+            for pool in cluster.poolAddresses {
+                for aToB in [true, false] {
+                    let model = try XCTUnwrap(cluster.model(pool))
+                    let before = Self.byAddress(cluster)
+                    let ctx = QuoteContext(now: cluster.now)
+                    let reserves = try model.price(context: ctx)
+                    let reserveIn = (aToB ? reserves.reserveA : reserves.reserveB) ?? 0
+                    let amountIn = max(1_000, reserveIn / divisor)
+                    let tickBefore = (model as? RaydiumClmmPool)?.state.tickCurrent ?? (model as? OrcaWhirlpoolPool)?.state.tickCurrentIndex
+                    let binBefore = (model as? MeteoraDlmmPool)?.pair.activeId
+                    let swap: SimulatedSwap
+                    do {
+                        swap = try cluster.swap(pool: pool, inputMint: aToB ? model.mintA : model.mintB, amountIn: amountIn)
+                    } catch {
+                        refused.append("\(model.dex.rawValue) \(pool) \(aToB ? "A→B" : "B→A"): \(error)")
+                        continue
+                    }
+                    let q = swap.quote
+                    let after = Self.byAddress(cluster)
+                    let (va, vb) = try Self.reserveAccounts(model, before)
+                    let (vin, vout) = aToB ? (va, vb) : (vb, va)
+                    let dIn = try Self.amount(vin, after) - Self.amount(vin, before)
+                    let dOut = try Self.amount(vout, after) - Self.amount(vout, before)
+                    let label = "\(model.dex.rawValue) \(pool) \(aToB ? "A→B" : "B→A") in \(amountIn)"
 
-                // Reserves move by exactly amount_in / amount_out, per DEX rules.
-                switch model.dex {
-                case .meteoraDammV1:
-                    // The protocol fee is sent to the admin fee account, never into the vault.
-                    let protocolFee = swap.after?.feeAccountDeltas.values.reduce(0, +) ?? 0
-                    XCTAssertEqual(dIn + protocolFee, Int128(q.amountIn), label)
-                    XCTAssertLessThanOrEqual(protocolFee, Int128(q.feeAmount), label)
-                    XCTAssertEqual(dOut, -Int128(q.amountOut), label)
-                case .pumpSwap:
-                    // Protocol and creator fees (in quote) leave the pool; the LP fee stays.
-                    if aToB {
+                    // Reserves move by exactly amount_in / amount_out, per DEX rules.
+                    switch model.dex {
+                    case .meteoraDammV1:
+                        // The protocol fee is sent to the admin fee account, never into the vault.
+                        let protocolFee = swap.after?.feeAccountDeltas.values.reduce(0, +) ?? 0
+                        XCTAssertEqual(dIn + protocolFee, Int128(q.amountIn), label)
+                        XCTAssertLessThanOrEqual(protocolFee, Int128(q.feeAmount), label)
+                        XCTAssertEqual(dOut, -Int128(q.amountOut), label)
+                    case .pumpSwap:
+                        // Protocol and creator fees (in quote) leave the pool; the LP fee stays.
+                        if aToB {
+                            XCTAssertEqual(dIn, Int128(q.amountIn), label)
+                            XCTAssertTrue(dOut <= -Int128(q.amountOut) && dOut >= -Int128(q.amountOut) - Int128(q.feeAmount), label)
+                        } else {
+                            XCTAssertTrue(dIn <= Int128(q.amountIn) && dIn >= Int128(q.amountIn) - Int128(q.feeAmount), label)
+                            XCTAssertEqual(dOut, -Int128(q.amountOut), label)
+                        }
+                    default:
                         XCTAssertEqual(dIn, Int128(q.amountIn), label)
-                        XCTAssertTrue(dOut <= -Int128(q.amountOut) && dOut >= -Int128(q.amountOut) - Int128(q.feeAmount), label)
-                    } else {
-                        XCTAssertTrue(dIn <= Int128(q.amountIn) && dIn >= Int128(q.amountIn) - Int128(q.feeAmount), label)
                         XCTAssertEqual(dOut, -Int128(q.amountOut), label)
                     }
-                default:
-                    XCTAssertEqual(dIn, Int128(q.amountIn), label)
-                    XCTAssertEqual(dOut, -Int128(q.amountOut), label)
-                }
 
-                // The new state, decoded from the written bytes by a fresh model, prices at price_after.
-                let fresh = try SnapshotQuoter.pool(address: pool, accounts: after)
-                let spot = try fresh.price(context: QuoteContext(now: cluster.now)).priceBPerA
-                let directional = aToB ? spot : spot.inverted
-                XCTAssertTrue(Self.sameValue(directional, q.priceAfter),
-                              "\(label): new price \(directional.decimalString(significant: 12)) ≠ price_after \(q.priceAfter.decimalString(significant: 12))")
+                    // The new state, decoded from the written bytes by a fresh model, prices at price_after.
+                    let fresh = try SnapshotQuoter.pool(address: pool, accounts: after)
+                    let spot = try fresh.price(context: QuoteContext(now: cluster.now)).priceBPerA
+                    let directional = aToB ? spot : spot.inverted
+                    XCTAssertTrue(
+                        Self.sameValue(directional, q.priceAfter),
+                        "\(label): new price \(directional.decimalString(significant: 12)) ≠ price_after \(q.priceAfter.decimalString(significant: 12))"
+                    )
 
-                // Quoted again on the new state, the fresh model and the cluster's model agree exactly.
-                let live = try XCTUnwrap(cluster.model(pool))
-                let nextCtx = QuoteContext(now: cluster.now, slot: cluster.slot)
-                for mint in [model.mintA, model.mintB] {
-                    let probe = max(1, amountIn / 7)
-                    let a = try? fresh.quote(amountIn: probe, inputMint: mint, context: nextCtx)
-                    let b = try? live.quote(amountIn: probe, inputMint: mint, context: nextCtx)
-                    XCTAssertEqual(a?.amountOut, b?.amountOut, "\(label): requote")
-                    XCTAssertEqual(a?.feeAmount, b?.feeAmount, "\(label): requote fee")
-                    if let a, let b { XCTAssertTrue(Self.sameValue(a.priceAfter, b.priceAfter), "\(label): requote price") }
+                    // Quoted again on the new state, the fresh model and the cluster's model agree exactly.
+                    let live = try XCTUnwrap(cluster.model(pool))
+                    let nextCtx = QuoteContext(now: cluster.now, slot: cluster.slot)
+                    for mint in [model.mintA, model.mintB] {
+                        let probe = max(1, amountIn / 7)
+                        let a = try? fresh.quote(amountIn: probe, inputMint: mint, context: nextCtx)
+                        let b = try? live.quote(amountIn: probe, inputMint: mint, context: nextCtx)
+                        XCTAssertEqual(a?.amountOut, b?.amountOut, "\(label): requote")
+                        XCTAssertEqual(a?.feeAmount, b?.feeAmount, "\(label): requote fee")
+                        if let a, let b { XCTAssertTrue(Self.sameValue(a.priceAfter, b.priceAfter), "\(label): requote price") }
+                    }
+                    checked[model.dex, default: 0] += 1
+                    // Did this trade leave the starting tick spacing / bin? (covers crossing paths)
+                    if let t = tickBefore, let after = swap.after?.tickCurrent {
+                        let spacing = Int32((model as? RaydiumClmmPool)?.state.tickSpacing ?? (model as? OrcaWhirlpoolPool)?.state.tickSpacing ?? 1)
+                        if abs(Int64(after) - Int64(t)) > Int64(spacing) { crossed.insert(model.dex) }
+                    }
+                    if let b = binBefore, swap.after?.activeBinId != b { crossed.insert(model.dex) }
                 }
-                checked[model.dex, default: 0] += 1
-                // Did this trade leave the starting tick spacing / bin? (covers crossing paths)
-                if let t = tickBefore, let after = swap.after?.tickCurrent {
-                    let spacing = Int32((model as? RaydiumClmmPool)?.state.tickSpacing ?? (model as? OrcaWhirlpoolPool)?.state.tickSpacing ?? 1)
-                    if abs(Int64(after) - Int64(t)) > Int64(spacing) { crossed.insert(model.dex) }
-                }
-                if let b = binBefore, swap.after?.activeBinId != b { crossed.insert(model.dex) }
             }
-        }
         }
         XCTAssertEqual(crossed, [.raydiumClmm, .orcaWhirlpool, .meteoraDlmm], "large trades crossed ticks and bins")
         for kind in DexKind.allCases {
             XCTAssertGreaterThan(checked[kind] ?? 0, 0, "no simulated swap checked for \(kind.rawValue); refused: \(refused)")
         }
-        print("swap consistency: \(checked.map { "\($0.key.rawValue)=\($0.value)" }.sorted().joined(separator: " ")); refused \(refused.count): \(refused)")
+        print(
+            "swap consistency: \(checked.map { "\($0.key.rawValue)=\($0.value)" }.sorted().joined(separator: " ")); refused \(refused.count): \(refused)"
+        )
     }
 
     /// After many random slots, every pool's live model equals a model rebuilt from the bytes

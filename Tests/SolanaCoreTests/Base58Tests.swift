@@ -4,8 +4,10 @@ import XCTest
 
 final class Base58Tests: XCTestCase {
     func testRoundTripKnownKeys() throws {
-        for s in ["So11111111111111111111111111111111111111112", "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v",
-                  "11111111111111111111111111111111", "whirLbMiicVdio4qvUfM5KAg6Ct8VwpYzGff3uctyCc"] {
+        for s in [
+            "So11111111111111111111111111111111111111112", "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v",
+            "11111111111111111111111111111111", "whirLbMiicVdio4qvUfM5KAg6Ct8VwpYzGff3uctyCc",
+        ] {
             XCTAssertEqual(try Pubkey(base58: s).base58, s)
         }
         XCTAssertEqual(try Pubkey(base58: "11111111111111111111111111111111"), .zero)
@@ -57,7 +59,9 @@ final class Base58Tests: XCTestCase {
 
     /// The fixed-width key encoder equals the generic byte encoder, including leading zero bytes.
     func testPubkeyBase58MatchesGenericEncoder() {
-        var inputs: [[UInt8]] = [[UInt8](repeating: 0, count: 32), [UInt8](repeating: 0xFF, count: 32), [0, 0, 1] + [UInt8](repeating: 0, count: 29)]
+        var inputs: [[UInt8]] = [
+            [UInt8](repeating: 0, count: 32), [UInt8](repeating: 0xFF, count: 32), [0, 0, 1] + [UInt8](repeating: 0, count: 29),
+        ]
         for i in 0..<500 {
             var b = SHA256.hash(Array("b58 \(i)".utf8))
             for j in 0..<(i % 5) { b[j] = 0 }

@@ -68,7 +68,8 @@ public struct MeteoraDammV1Pool: PoolModel {
         if account.address == state.address {
             let s = try MeteoraDammV1PoolState(account)
             guard s.aVault == state.aVault, s.bVault == state.bVault, s.aVaultLp == state.aVaultLp,
-                  s.bVaultLp == state.bVaultLp else {
+                s.bVaultLp == state.bVaultLp
+            else {
                 throw QuoteError.invalidAccount(role: "pool", address: account.address, reason: "vault accounts changed")
             }
             state = s
@@ -80,7 +81,8 @@ public struct MeteoraDammV1Pool: PoolModel {
             try Self.check(v.tokenMint == state.tokenAMint, va, "token mint is not token A")
             vaultA = va
             vaultLpMintA = Dependent(address: v.lpMint, role: "vault A LP mint", value: vaultLpMintA?.address == v.lpMint ? vaultLpMintA?.value : nil)
-            vaultTokenA = Dependent(address: v.tokenVault, role: "vault A token account", value: vaultTokenA?.address == v.tokenVault ? vaultTokenA?.value : nil)
+            vaultTokenA = Dependent(
+                address: v.tokenVault, role: "vault A token account", value: vaultTokenA?.address == v.tokenVault ? vaultTokenA?.value : nil)
             return true
         }
         if try vb.apply(account) {
@@ -88,7 +90,8 @@ public struct MeteoraDammV1Pool: PoolModel {
             try Self.check(v.tokenMint == state.tokenBMint, vb, "token mint is not token B")
             vaultB = vb
             vaultLpMintB = Dependent(address: v.lpMint, role: "vault B LP mint", value: vaultLpMintB?.address == v.lpMint ? vaultLpMintB?.value : nil)
-            vaultTokenB = Dependent(address: v.tokenVault, role: "vault B token account", value: vaultTokenB?.address == v.tokenVault ? vaultTokenB?.value : nil)
+            vaultTokenB = Dependent(
+                address: v.tokenVault, role: "vault B token account", value: vaultTokenB?.address == v.tokenVault ? vaultTokenB?.value : nil)
             return true
         }
         var la = poolLpA, lb = poolLpB, ma = tokenMintA, mb = tokenMintB
@@ -123,12 +126,14 @@ public struct MeteoraDammV1Pool: PoolModel {
 
     func sides() throws -> (Side, Side) {
         let va = try vaultA.get(), vb = try vaultB.get()
-        let a = Side(vault: va, poolLp: try poolLpA.get().amount,
-                     lpSupply: try Self.need(vaultLpMintA, "vault A LP mint", after: va.address).supply,
-                     vaultTokenAmount: try Self.need(vaultTokenA, "vault A token account", after: va.address).amount)
-        let b = Side(vault: vb, poolLp: try poolLpB.get().amount,
-                     lpSupply: try Self.need(vaultLpMintB, "vault B LP mint", after: vb.address).supply,
-                     vaultTokenAmount: try Self.need(vaultTokenB, "vault B token account", after: vb.address).amount)
+        let a = Side(
+            vault: va, poolLp: try poolLpA.get().amount,
+            lpSupply: try Self.need(vaultLpMintA, "vault A LP mint", after: va.address).supply,
+            vaultTokenAmount: try Self.need(vaultTokenA, "vault A token account", after: va.address).amount)
+        let b = Side(
+            vault: vb, poolLp: try poolLpB.get().amount,
+            lpSupply: try Self.need(vaultLpMintB, "vault B LP mint", after: vb.address).supply,
+            vaultTokenAmount: try Self.need(vaultTokenB, "vault B token account", after: vb.address).amount)
         return (a, b)
     }
 
@@ -140,8 +145,10 @@ public struct MeteoraDammV1Pool: PoolModel {
     /// Token amounts the pool owns (lib.rs compute_pool_tokens) at `now`.
     public func reserves(now: UInt64) throws -> (UInt64, UInt64) {
         let (a, b) = try sides()
-        return (try a.vault.amount(byShare: a.poolLp, totalSupply: a.lpSupply, now: now),
-                try b.vault.amount(byShare: b.poolLp, totalSupply: b.lpSupply, now: now))
+        return (
+            try a.vault.amount(byShare: a.poolLp, totalSupply: a.lpSupply, now: now),
+            try b.vault.amount(byShare: b.poolLp, totalSupply: b.lpSupply, now: now)
+        )
     }
 
     /// depeg/mod.rs update_base_virtual_price: the cached virtual price, refreshed from the stake pool
@@ -174,8 +181,10 @@ public struct MeteoraDammV1Pool: PoolModel {
     }
 
     /// The curve's output for `amountIn` (already net of fees), in raw units.
-    static func curveOut(_ curve: MeteoraDammV1PoolState.Curve, amountIn: UInt64, reserveIn: UInt64,
-                         reserveOut: UInt64, aToB: Bool) throws -> UInt64 {
+    static func curveOut(
+        _ curve: MeteoraDammV1PoolState.Curve, amountIn: UInt64, reserveIn: UInt64,
+        reserveOut: UInt64, aToB: Bool
+    ) throws -> UInt64 {
         switch curve {
         case .constantProduct:
             // spl-token-swap constant_product::swap: new_out = ceil_div(in_res * out_res, in_res + in).
@@ -196,9 +205,12 @@ public struct MeteoraDammV1Pool: PoolModel {
                 guard !o else { throw QuoteError.mathOverflow("stable upscale") }
                 return p
             }
-            guard let dy = StableSwapMath(amp: amp).swapOut(sourceAmount: try up(amountIn, sIn),
-                                                             swapSource: try up(reserveIn, sIn),
-                                                             swapDestination: try up(reserveOut, sOut)) else {
+            guard
+                let dy = StableSwapMath(amp: amp).swapOut(
+                    sourceAmount: try up(amountIn, sIn),
+                    swapSource: try up(reserveIn, sIn),
+                    swapDestination: try up(reserveOut, sOut))
+            else {
                 throw QuoteError.mathOverflow("stable swap")
             }
             // downscale: divide by the multiplier, then by PRECISION / virtual price (two floors, as the crate).
@@ -257,8 +269,9 @@ public struct MeteoraDammV1Pool: PoolModel {
         let (ra, rb) = try reserves(now: now)
         let (da, db) = try decimals()
         let raw = try Self.rawPriceBPerA(try effectiveCurve(now: now), reserveA: ra, reserveB: rb)
-        return PoolPrice(mintA: mintA, mintB: mintB, decimalsA: da, decimalsB: db, reserveA: ra, reserveB: rb,
-                         priceBPerA: raw.scaled(byPow10: Int(da) - Int(db)))
+        return PoolPrice(
+            mintA: mintA, mintB: mintB, decimalsA: da, decimalsB: db, reserveA: ra, reserveB: rb,
+            priceBPerA: raw.scaled(byPow10: Int(da) - Int(db)))
     }
 
     /// dynamic-amm state.rs calculate_fee: floor(amount × num / den), at least 1 when non-zero.
@@ -332,9 +345,12 @@ public struct MeteoraDammV1Pool: PoolModel {
         // The pool's output reserve after the withdrawal: its remaining LP share of the drained vault.
         var drained = outSide.vault
         drained.totalAmount -= min(out, drained.totalAmount)
-        let newOut = outSide.poolLp >= outLp && outSide.lpSupply > outLp
+        let newOut =
+            outSide.poolLp >= outLp && outSide.lpSupply > outLp
             ? try drained.amount(byShare: outSide.poolLp - outLp, totalSupply: outSide.lpSupply - outLp, now: now) : 0
-        let after = o4 || newOut == 0 ? before
+        let after =
+            o4 || newOut == 0
+            ? before
             : try Self.rawPriceBPerA(curve, reserveA: aToB ? newIn : newOut, reserveB: aToB ? newOut : newIn)
         let scale = Int(da) - Int(db)
         func human(_ r: Ratio) -> Ratio { aToB ? r.scaled(byPow10: scale) : r.scaled(byPow10: scale).inverted }
@@ -354,9 +370,11 @@ public struct MeteoraDammV1Pool: PoolModel {
             stateAfter.meteoraVaultTotals[outVault.address] = outVault.totalAmount - min(out, outVault.totalAmount)
             if protocolFee > 0 { stateAfter.feeAccountDeltas[aToB ? s.protocolTokenAFee : s.protocolTokenBFee] = Int128(protocolFee) }
         }
-        return SwapEffect(quote: Quote(pool: address, dex: Self.dex, inputMint: inputMint, outputMint: aToB ? mintB : mintA,
-                     amountIn: amountIn, amountOut: out, feeAmount: totalTradeFee, feeMint: inputMint,
-                     priceBefore: human(before), priceAfter: human(after)),
-                             after: recordState ? stateAfter : nil)
+        return SwapEffect(
+            quote: Quote(
+                pool: address, dex: Self.dex, inputMint: inputMint, outputMint: aToB ? mintB : mintA,
+                amountIn: amountIn, amountOut: out, feeAmount: totalTradeFee, feeMint: inputMint,
+                priceBefore: human(before), priceAfter: human(after)),
+            after: recordState ? stateAfter : nil)
     }
 }

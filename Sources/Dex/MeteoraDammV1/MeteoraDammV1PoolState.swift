@@ -83,10 +83,12 @@ public struct MeteoraDammV1PoolState: AnchorLayout, Equatable {
             curve = .constantProduct
             lastAmpUpdatedTimestamp = 0
         case 1:
-            curve = .stable(amp: try r.u64(875), tokenAMultiplier: try r.u64(883), tokenBMultiplier: try r.u64(891),
-                            precisionFactor: try r.u8(899),
-                            depeg: Depeg(baseVirtualPrice: try r.u64(900), baseCacheUpdated: try r.u64(908),
-                                         depegType: try r.u8(916)))
+            curve = .stable(
+                amp: try r.u64(875), tokenAMultiplier: try r.u64(883), tokenBMultiplier: try r.u64(891),
+                precisionFactor: try r.u8(899),
+                depeg: Depeg(
+                    baseVirtualPrice: try r.u64(900), baseCacheUpdated: try r.u64(908),
+                    depegType: try r.u8(916)))
             lastAmpUpdatedTimestamp = try r.u64(917)
         default:
             throw DecodeError.invalidField(kind: Self.kind, field: "curve_type", reason: "tag \(curveTag) is not 0 or 1")
@@ -106,10 +108,12 @@ public struct MeteoraDammV1PoolState: AnchorLayout, Equatable {
             ("curve_tag", .u(curveTag)),
         ]
         if case let .stable(amp, ma, mb, pf, depeg) = curve {
-            f += [("amp", .u(amp)), ("token_a_multiplier", .u(ma)), ("token_b_multiplier", .u(mb)),
-                  ("precision_factor", .u(pf)), ("depeg_base_virtual_price", .u(depeg.baseVirtualPrice)),
-                  ("depeg_base_cache_updated", .u(depeg.baseCacheUpdated)), ("depeg_type", .u(depeg.depegType)),
-                  ("last_amp_updated_timestamp", .u(lastAmpUpdatedTimestamp))]
+            f += [
+                ("amp", .u(amp)), ("token_a_multiplier", .u(ma)), ("token_b_multiplier", .u(mb)),
+                ("precision_factor", .u(pf)), ("depeg_base_virtual_price", .u(depeg.baseVirtualPrice)),
+                ("depeg_base_cache_updated", .u(depeg.baseCacheUpdated)), ("depeg_type", .u(depeg.depegType)),
+                ("last_amp_updated_timestamp", .u(lastAmpUpdatedTimestamp)),
+            ]
         }
         return f
     }

@@ -46,10 +46,12 @@ public struct MeteoraVault: AnchorLayout, Equatable {
     }
 
     public var fields: Fields {
-        [("enabled", .u(enabled)), ("total_amount", .u(totalAmount)), ("token_vault", .pubkey(tokenVault)),
-         ("fee_vault", .pubkey(feeVault)), ("token_mint", .pubkey(tokenMint)), ("lp_mint", .pubkey(lpMint)),
-         ("base", .pubkey(base)), ("last_updated_locked_profit", .u(lastUpdatedLockedProfit)), ("last_report", .u(lastReport)),
-         ("locked_profit_degradation", .u(lockedProfitDegradation))]
+        [
+            ("enabled", .u(enabled)), ("total_amount", .u(totalAmount)), ("token_vault", .pubkey(tokenVault)),
+            ("fee_vault", .pubkey(feeVault)), ("token_mint", .pubkey(tokenMint)), ("lp_mint", .pubkey(lpMint)),
+            ("base", .pubkey(base)), ("last_updated_locked_profit", .u(lastUpdatedLockedProfit)), ("last_report", .u(lastReport)),
+            ("locked_profit_degradation", .u(lockedProfitDegradation)),
+        ]
     }
 
     /// `LockedProfitTracker::calculate_locked_profit`: profit unlocks linearly at `degradation`/1e12 per second.

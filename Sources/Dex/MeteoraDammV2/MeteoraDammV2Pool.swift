@@ -52,7 +52,8 @@ public struct MeteoraDammV2Pool: PoolModel {
         if account.address == state.address {
             let s = try MeteoraDammV2PoolState(account)
             guard s.tokenAVault == state.tokenAVault, s.tokenBVault == state.tokenBVault,
-                  s.tokenAMint == state.tokenAMint, s.tokenBMint == state.tokenBMint else {
+                s.tokenAMint == state.tokenAMint, s.tokenBMint == state.tokenBMint
+            else {
                 throw QuoteError.invalidAccount(role: "pool", address: account.address, reason: "vaults or mints changed")
             }
             state = s
@@ -93,9 +94,10 @@ public struct MeteoraDammV2Pool: PoolModel {
     public func price(context: QuoteContext) throws -> PoolPrice {
         let (da, db) = try decimals()
         let raw = rawPriceBPerA(sqrtPrice: state.sqrtPrice, reserveA: state.tokenAAmount, reserveB: state.tokenBAmount)
-        return PoolPrice(mintA: mintA, mintB: mintB, decimalsA: da, decimalsB: db,
-                         reserveA: vaultA.value?.amount, reserveB: vaultB.value?.amount,
-                         priceBPerA: raw.scaled(byPow10: Int(da) - Int(db)))
+        return PoolPrice(
+            mintA: mintA, mintB: mintB, decimalsA: da, decimalsB: db,
+            reserveA: vaultA.value?.amount, reserveB: vaultB.value?.amount,
+            priceBPerA: raw.scaled(byPow10: Int(da) - Int(db)))
     }
 
     // MARK: - Quote
@@ -135,8 +137,9 @@ public struct MeteoraDammV2Pool: PoolModel {
 
         // state/fee.rs FeeMode::get_fee_mode: fees on input only for b→a in OnlyB / Compounding.
         let feesOnInput = !aToB && s.collectFeeMode != 0
-        let tradeFeeNumerator = try totalTradingFeeNumerator(currentPoint: currentPoint, includedFeeAmount: excludedIn,
-                                                             aToB: aToB, maxFeeNumerator: maxFeeNumerator)
+        let tradeFeeNumerator = try totalTradingFeeNumerator(
+            currentPoint: currentPoint, includedFeeAmount: excludedIn,
+            aToB: aToB, maxFeeNumerator: maxFeeNumerator)
         // pool.rs get_swap_result_from_exact_input.
         var feeAmount: UInt64 = 0
         var actualIn = excludedIn
@@ -165,8 +168,9 @@ public struct MeteoraDammV2Pool: PoolModel {
             if inIs2022, let fee = try? inMint.get().transferFeeConfig?.fee(forEpoch: context.epoch) {
                 filled = includedIn.addingReportingOverflow(fee.inverseFee(forNet: includedIn)).partialValue
             }
-            partial = PartialFill(filledIn: filled, nextMissingAccount: nil,
-                                  reason: "price reaches the pool's \(aToB ? "sqrt_min_price" : "sqrt_max_price")")
+            partial = PartialFill(
+                filledIn: filled, nextMissingAccount: nil,
+                reason: "price reaches the pool's \(aToB ? "sqrt_min_price" : "sqrt_max_price")")
         }
         guard let result = step else { throw QuoteError.insufficientLiquidity("no swap") }
         var out = result.outputAmount
@@ -204,7 +208,8 @@ public struct MeteoraDammV2Pool: PoolModel {
                 ra = ra.addingReportingOverflow(actualIn - (result.amountLeft)).partialValue
                 rb = (rb >= outWithFees ? rb - outWithFees : 0).addingReportingOverflow(split.compounding).partialValue
             } else {
-                rb = rb.addingReportingOverflow(actualIn - result.amountLeft).partialValue
+                rb =
+                    rb.addingReportingOverflow(actualIn - result.amountLeft).partialValue
                     .addingReportingOverflow(split.compounding).partialValue
                 ra = ra >= outWithFees ? ra - outWithFees : 0
             }
@@ -216,11 +221,13 @@ public struct MeteoraDammV2Pool: PoolModel {
         }
         let scale = Int(da) - Int(db)
         func human(_ r: Ratio) -> Ratio { aToB ? r.scaled(byPow10: scale) : r.scaled(byPow10: scale).inverted }
-        return SwapEffect(quote: Quote(pool: address, dex: Self.dex, inputMint: inputMint, outputMint: aToB ? mintB : mintA,
-                     amountIn: amountIn, amountOut: out, feeAmount: feeAmount,
-                     feeMint: feesOnInput ? inputMint : (aToB ? mintB : mintA),
-                     priceBefore: human(before), priceAfter: human(after), partial: partial),
-                             after: recordState ? stateAfter : nil)
+        return SwapEffect(
+            quote: Quote(
+                pool: address, dex: Self.dex, inputMint: inputMint, outputMint: aToB ? mintB : mintA,
+                amountIn: amountIn, amountOut: out, feeAmount: feeAmount,
+                feeMint: feesOnInput ? inputMint : (aToB ? mintB : mintA),
+                priceBefore: human(before), priceAfter: human(after), partial: partial),
+            after: recordState ? stateAfter : nil)
     }
 
     /// activation_handler.rs get_current_point: slot or unix timestamp.
@@ -260,8 +267,10 @@ public struct MeteoraDammV2Pool: PoolModel {
 
     /// `PoolFeesStruct::get_total_trading_fee_from_included_fee_amount`: base fee (scheduler / rate
     /// limiter) + variable fee, capped at the version's max.
-    func totalTradingFeeNumerator(currentPoint: UInt64, includedFeeAmount: UInt64, aToB: Bool,
-                                  maxFeeNumerator: UInt64) throws -> UInt64 {
+    func totalTradingFeeNumerator(
+        currentPoint: UInt64, includedFeeAmount: UInt64, aToB: Bool,
+        maxFeeNumerator: UInt64
+    ) throws -> UInt64 {
         let base = try baseFeeNumerator(currentPoint: currentPoint, includedFeeAmount: includedFeeAmount, aToB: aToB)
         let variable = try variableFee()
         let (total, o) = variable.addingReportingOverflow(UInt128(base))
@@ -293,8 +302,9 @@ public struct MeteoraDammV2Pool: PoolModel {
             let periods = UInt64(try r.u16(22)), frequency = try r.u64(24), reduction = try r.u64(32)
             if frequency == 0 { return cliff }
             let period = currentPoint < activation ? periods : min((currentPoint - activation) / frequency, periods)
-            return try Self.scheduledFee(cliff: cliff, reduction: reduction, period: period,
-                                         exponential: state.baseFeeMode == 1)
+            return try Self.scheduledFee(
+                cliff: cliff, reduction: reduction, period: period,
+                exponential: state.baseFeeMode == 1)
         case 2:
             return try rateLimiterFee(r, cliff: cliff, currentPoint: currentPoint, amount: includedFeeAmount, aToB: aToB)
         case 3, 4:
@@ -315,8 +325,9 @@ public struct MeteoraDammV2Pool: PoolModel {
                 period = passed > UInt256(periods) ? periods : (passed.asUInt64 ?? periods)
             }
             period = min(period, periods)
-            return try Self.scheduledFee(cliff: cliff, reduction: reduction, period: period,
-                                         exponential: state.baseFeeMode == 4)
+            return try Self.scheduledFee(
+                cliff: cliff, reduction: reduction, period: period,
+                exponential: state.baseFeeMode == 4)
         default:
             throw QuoteError.unsupported("base_fee_mode \(state.baseFeeMode)")
         }
@@ -380,7 +391,7 @@ public struct MeteoraDammV2Pool: PoolModel {
         if UInt128(currentPoint) > UInt128(state.activationPoint) + UInt128(maxDuration) { return cliff }
         if amount <= reference { return cliff }
         let d = UInt64(Self.feeDenominator)
-        let maxFeeNumerator = maxFeeBps * d / Self.maxBasisPoint        // to_numerator
+        let maxFeeNumerator = maxFeeBps * d / Self.maxBasisPoint  // to_numerator
         let increment = feeIncrementBps * d / Self.maxBasisPoint
         guard maxFeeNumerator >= cliff, increment > 0, reference > 0 else { throw QuoteError.mathOverflow("rate limiter") }
         let maxIndex = UInt256((maxFeeNumerator - cliff) / increment)
@@ -471,7 +482,8 @@ public struct MeteoraDammV2Pool: PoolModel {
     static func nextSqrtPriceFromAInput(_ sp: UInt128, _ L: UInt128, _ amount: UInt64) throws -> UInt128 {
         let product = UInt256(amount) * UInt256(sp)  // < 2^192
         guard let den = UInt256(L).adding(product),
-              let r = UInt256.mulDiv(UInt256(L), UInt256(sp), den, roundUp: true), let v = r.asUInt128 else {
+            let r = UInt256.mulDiv(UInt256(L), UInt256(sp), den, roundUp: true), let v = r.asUInt128
+        else {
             throw QuoteError.mathOverflow("next sqrt price (a in)")
         }
         return v

@@ -8,11 +8,11 @@ import SolanaCore
 
 /// DLMM constants (dlmm-sdk `commons/src/constants.rs`, `commons/src/seeds.rs`).
 public enum MeteoraDlmm {
-    public static let binsPerArray: Int32 = 70            // MAX_BIN_PER_ARRAY
-    public static let minBinId: Int32 = -443_636           // MIN_BIN_ID
-    public static let maxBinId: Int32 = 443_636            // MAX_BIN_ID
-    public static let bitmapSize: Int32 = 512              // BIN_ARRAY_BITMAP_SIZE (LbPair bitmap covers −512…511)
-    public static let extensionBitmapSize: Int32 = 12      // EXTENSION_BINARRAY_BITMAP_SIZE
+    public static let binsPerArray: Int32 = 70  // MAX_BIN_PER_ARRAY
+    public static let minBinId: Int32 = -443_636  // MIN_BIN_ID
+    public static let maxBinId: Int32 = 443_636  // MAX_BIN_ID
+    public static let bitmapSize: Int32 = 512  // BIN_ARRAY_BITMAP_SIZE (LbPair bitmap covers −512…511)
+    public static let extensionBitmapSize: Int32 = 12  // EXTENSION_BINARRAY_BITMAP_SIZE
     /// Array indexes the LbPair bitmap plus the extension can describe: −6656…6655.
     public static let extensionRange: ClosedRange<Int32> = (-bitmapSize * (extensionBitmapSize + 1))...(bitmapSize * (extensionBitmapSize + 1) - 1)
 

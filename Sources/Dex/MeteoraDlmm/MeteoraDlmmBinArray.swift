@@ -62,9 +62,11 @@ public struct MeteoraDlmmBinArray: AnchorLayout, Equatable {
     public var fields: Fields {
         var sumX: UInt128 = 0, sumY: UInt128 = 0
         for b in bins { sumX += UInt128(b.amountX); sumY += UInt128(b.amountY) }
-        return [("index", .u(index)), ("version", .u(version)), ("lb_pair", .pubkey(lbPair)),
-                ("bins_with_x", .u(bins.filter { $0.amountX > 0 }.count)),
-                ("bins_with_y", .u(bins.filter { $0.amountY > 0 }.count)),
-                ("sum_x", .u(sumX)), ("sum_y", .u(sumY))]
+        return [
+            ("index", .u(index)), ("version", .u(version)), ("lb_pair", .pubkey(lbPair)),
+            ("bins_with_x", .u(bins.filter { $0.amountX > 0 }.count)),
+            ("bins_with_y", .u(bins.filter { $0.amountY > 0 }.count)),
+            ("sum_x", .u(sumX)), ("sum_y", .u(sumY)),
+        ]
     }
 }

@@ -38,7 +38,8 @@ public struct MeteoraDlmmBitmapExtension: AnchorLayout, Equatable {
     /// `get_bitmap_offset` / `bin_array_offset_in_bitmap`. False outside the extension's range.
     public func hasLiquidity(_ index: Int32) -> Bool {
         guard MeteoraDlmm.extensionRange.contains(index),
-              index >= MeteoraDlmm.bitmapSize || index < -MeteoraDlmm.bitmapSize else { return false }
+            index >= MeteoraDlmm.bitmapSize || index < -MeteoraDlmm.bitmapSize
+        else { return false }
         let (words, n) = index > 0 ? (positive, Int(index)) : (negative, Int(-(index + 1)))
         let offset = n / Int(MeteoraDlmm.bitmapSize) - 1
         let bit = n % Int(MeteoraDlmm.bitmapSize)
@@ -46,8 +47,10 @@ public struct MeteoraDlmmBitmapExtension: AnchorLayout, Equatable {
     }
 
     public var fields: Fields {
-        [("lb_pair", .pubkey(lbPair)),
-         ("positive_arrays_marked", .u(positive.reduce(0) { $0 + $1.nonzeroBitCount })),
-         ("negative_arrays_marked", .u(negative.reduce(0) { $0 + $1.nonzeroBitCount }))]
+        [
+            ("lb_pair", .pubkey(lbPair)),
+            ("positive_arrays_marked", .u(positive.reduce(0) { $0 + $1.nonzeroBitCount })),
+            ("negative_arrays_marked", .u(negative.reduce(0) { $0 + $1.nonzeroBitCount })),
+        ]
     }
 }

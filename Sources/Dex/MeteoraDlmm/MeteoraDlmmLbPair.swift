@@ -63,7 +63,7 @@ public struct MeteoraDlmmLbPair: AnchorLayout, Equatable {
         tokenXMint = try r.pubkey(88); tokenYMint = try r.pubkey(120)
         reserveX = try r.pubkey(152); reserveY = try r.pubkey(184)
         protocolFeeX = try r.u64(216); protocolFeeY = try r.u64(224)
-        rewardMints = [try r.pubkey(264), try r.pubkey(264 + 144)]   // RewardInfo is 144 B, mint first
+        rewardMints = [try r.pubkey(264), try r.pubkey(264 + 144)]  // RewardInfo is 144 B, mint first
         oracle = try r.pubkey(552)
         binArrayBitmap = try (0..<16).map { try r.u64(584 + 8 * $0) }
         activationPoint = try r.u64(816)
@@ -80,21 +80,23 @@ public struct MeteoraDlmmLbPair: AnchorLayout, Equatable {
     }
 
     public var fields: Fields {
-        [("base_factor", .u(baseFactor)), ("filter_period", .u(filterPeriod)), ("decay_period", .u(decayPeriod)),
-         ("reduction_factor", .u(reductionFactor)), ("variable_fee_control", .u(variableFeeControl)),
-         ("max_volatility_accumulator", .u(maxVolatilityAccumulator)), ("min_bin_id", .u(minBinId)),
-         ("max_bin_id", .u(maxBinId)), ("protocol_share", .u(protocolShare)),
-         ("base_fee_power_factor", .u(baseFeePowerFactor)), ("function_type", .u(functionType)),
-         ("collect_fee_mode", .u(collectFeeMode)), ("volatility_accumulator", .u(volatilityAccumulator)),
-         ("volatility_reference", .u(volatilityReference)), ("index_reference", .u(indexReference)),
-         ("last_update_timestamp", .u(lastUpdateTimestamp)), ("pair_type", .u(pairType)), ("active_id", .u(activeId)),
-         ("bin_step", .u(binStep)), ("status", .u(status)), ("activation_type", .u(activationType)),
-         ("token_x_mint", .pubkey(tokenXMint)), ("token_y_mint", .pubkey(tokenYMint)),
-         ("reserve_x", .pubkey(reserveX)), ("reserve_y", .pubkey(reserveY)),
-         ("protocol_fee_x", .u(protocolFeeX)), ("protocol_fee_y", .u(protocolFeeY)),
-         ("reward_mints", .list(rewardMints.map { .pubkey($0) })), ("oracle", .pubkey(oracle)),
-         ("activation_point", .u(activationPoint)), ("creator", .pubkey(creator)),
-         ("token_mint_x_program_flag", .u(tokenMintXProgramFlag)), ("token_mint_y_program_flag", .u(tokenMintYProgramFlag)),
-         ("version", .u(version))]
+        [
+            ("base_factor", .u(baseFactor)), ("filter_period", .u(filterPeriod)), ("decay_period", .u(decayPeriod)),
+            ("reduction_factor", .u(reductionFactor)), ("variable_fee_control", .u(variableFeeControl)),
+            ("max_volatility_accumulator", .u(maxVolatilityAccumulator)), ("min_bin_id", .u(minBinId)),
+            ("max_bin_id", .u(maxBinId)), ("protocol_share", .u(protocolShare)),
+            ("base_fee_power_factor", .u(baseFeePowerFactor)), ("function_type", .u(functionType)),
+            ("collect_fee_mode", .u(collectFeeMode)), ("volatility_accumulator", .u(volatilityAccumulator)),
+            ("volatility_reference", .u(volatilityReference)), ("index_reference", .u(indexReference)),
+            ("last_update_timestamp", .u(lastUpdateTimestamp)), ("pair_type", .u(pairType)), ("active_id", .u(activeId)),
+            ("bin_step", .u(binStep)), ("status", .u(status)), ("activation_type", .u(activationType)),
+            ("token_x_mint", .pubkey(tokenXMint)), ("token_y_mint", .pubkey(tokenYMint)),
+            ("reserve_x", .pubkey(reserveX)), ("reserve_y", .pubkey(reserveY)),
+            ("protocol_fee_x", .u(protocolFeeX)), ("protocol_fee_y", .u(protocolFeeY)),
+            ("reward_mints", .list(rewardMints.map { .pubkey($0) })), ("oracle", .pubkey(oracle)),
+            ("activation_point", .u(activationPoint)), ("creator", .pubkey(creator)),
+            ("token_mint_x_program_flag", .u(tokenMintXProgramFlag)), ("token_mint_y_program_flag", .u(tokenMintYProgramFlag)),
+            ("version", .u(version)),
+        ]
     }
 }

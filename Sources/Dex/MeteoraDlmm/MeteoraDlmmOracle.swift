@@ -27,8 +27,9 @@ public struct MeteoraDlmmOracle: AccountLayout, Equatable {
     }
 
     public init(_ a: AccountData) throws {
-        try LayoutCheck.anchor(a, owner: ProgramIds.meteoraDlmm, size: Self.headerSize, atLeast: true,
-                               disc: Self.discriminator, kind: Self.kind)
+        try LayoutCheck.anchor(
+            a, owner: ProgramIds.meteoraDlmm, size: Self.headerSize, atLeast: true,
+            disc: Self.discriminator, kind: Self.kind)
         guard (a.data.count - Self.headerSize) % Self.observationSize == 0 else {
             throw DecodeError.wrongSize(kind: Self.kind, expected: "32 + n × 32", got: a.data.count)
         }

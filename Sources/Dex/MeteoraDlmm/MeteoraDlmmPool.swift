@@ -112,7 +112,8 @@ public struct MeteoraDlmmPool: PoolModel {
         if account.address == address {
             let p = try MeteoraDlmmLbPair(account)
             guard p.reserveX == pair.reserveX, p.reserveY == pair.reserveY,
-                  p.tokenXMint == pair.tokenXMint, p.tokenYMint == pair.tokenYMint else {
+                p.tokenXMint == pair.tokenXMint, p.tokenYMint == pair.tokenYMint
+            else {
                 throw QuoteError.invalidAccount(role: "lb pair", address: address, reason: "mints or reserves changed")
             }
             pair = p
@@ -126,8 +127,9 @@ public struct MeteoraDlmmPool: PoolModel {
                 throw QuoteError.invalidAccount(role: "bin array bitmap extension", address: account.address, reason: e.description)
             }
             guard ext.lbPair == address else {
-                throw QuoteError.invalidAccount(role: "bin array bitmap extension", address: account.address,
-                                                reason: "belongs to pool \(ext.lbPair), not \(address)")
+                throw QuoteError.invalidAccount(
+                    role: "bin array bitmap extension", address: account.address,
+                    reason: "belongs to pool \(ext.lbPair), not \(address)")
             }
             bitmapExtension = ext
             refreshWatchedArrays()
@@ -146,19 +148,23 @@ public struct MeteoraDlmmPool: PoolModel {
             throw QuoteError.invalidAccount(role: "bin array", address: account.address, reason: e.description)
         }
         guard array.lbPair == address else {
-            throw QuoteError.invalidAccount(role: "bin array", address: account.address,
-                                            reason: "belongs to pool \(array.lbPair), not \(address)")
+            throw QuoteError.invalidAccount(
+                role: "bin array", address: account.address,
+                reason: "belongs to pool \(array.lbPair), not \(address)")
         }
         guard let range = array.binRange, range.lowerBound >= MeteoraDlmm.minBinId - MeteoraDlmm.binsPerArray,
-              range.upperBound <= MeteoraDlmm.maxBinId + MeteoraDlmm.binsPerArray else {
-            throw QuoteError.invalidAccount(role: "bin array", address: account.address,
-                                            reason: "index \(array.index) is outside the bin id range")
+            range.upperBound <= MeteoraDlmm.maxBinId + MeteoraDlmm.binsPerArray
+        else {
+            throw QuoteError.invalidAccount(
+                role: "bin array", address: account.address,
+                reason: "index \(array.index) is outside the bin id range")
         }
         // The array's address is the PDA of (pool, index): an index that does not match its
         // address is misplaced data, never stored.
         guard cachedAddress(array.index) == account.address else {
-            throw QuoteError.invalidAccount(role: "bin array", address: account.address,
-                                            reason: "index \(array.index) does not match the address (not the PDA of this pool and index)")
+            throw QuoteError.invalidAccount(
+                role: "bin array", address: account.address,
+                reason: "index \(array.index) does not match the address (not the PDA of this pool and index)")
         }
         binArrays[array.index] = array
     }
@@ -182,9 +188,10 @@ public struct MeteoraDlmmPool: PoolModel {
 
     public func price(context: QuoteContext) throws -> PoolPrice {
         let mx = try mintX.get(), my = try mintY.get()
-        return PoolPrice(mintA: pair.tokenXMint, mintB: pair.tokenYMint, decimalsA: mx.decimals, decimalsB: my.decimals,
-                         reserveA: reserveX.value?.amount, reserveB: reserveY.value?.amount,
-                         priceBPerA: humanPriceYPerX(try binPrice(pair.activeId), dx: mx.decimals, dy: my.decimals))
+        return PoolPrice(
+            mintA: pair.tokenXMint, mintB: pair.tokenYMint, decimalsA: mx.decimals, decimalsB: my.decimals,
+            reserveA: reserveX.value?.amount, reserveB: reserveY.value?.amount,
+            priceBPerA: humanPriceYPerX(try binPrice(pair.activeId), dx: mx.decimals, dy: my.decimals))
     }
 
     // MARK: quote
@@ -199,11 +206,12 @@ public struct MeteoraDlmmPool: PoolModel {
             let current: UInt64
             switch pair.activationType {
             case 0: current = context.slot
-            case 1: current = UInt64(bitPattern: context.now)   // `clock.unix_timestamp as u64`
+            case 1: current = UInt64(bitPattern: context.now)  // `clock.unix_timestamp as u64`
             default: throw QuoteError.unsupported("activation type \(pair.activationType)")
             }
             guard current >= pair.activationPoint else {
-                throw QuoteError.notOpenYet("activation point \(pair.activationPoint) (\(pair.activationType == 0 ? "slot" : "unix time")), now \(current)")
+                throw QuoteError.notOpenYet(
+                    "activation point \(pair.activationPoint) (\(pair.activationType == 0 ? "slot" : "unix time")), now \(current)")
             }
         }
     }
@@ -245,8 +253,10 @@ public struct MeteoraDlmmPool: PoolModel {
     /// fee-inclusive amount, fill MM → processed orders → open orders, and when input is left
     /// over recompute the fee on top of what was used (`compute_fee`); OnlyY output fees come
     /// off the output.
-    static func swapAtBin(_ bin: MeteoraDlmmBin, price: UInt128, rate: DlmmFeeRate, amountIn: UInt64,
-                          swapForY: Bool, supportLimitOrder: Bool, feeOnInput: Bool) throws -> BinFill {
+    static func swapAtBin(
+        _ bin: MeteoraDlmmBin, price: UInt128, rate: DlmmFeeRate, amountIn: UInt64,
+        swapForY: Bool, supportLimitOrder: Bool, feeOnInput: Bool
+    ) throws -> BinFill {
         var fee: UInt64 = 0
         var excluded = amountIn
         if feeOnInput {
@@ -351,13 +361,15 @@ public struct MeteoraDlmmPool: PoolModel {
                 partial = PartialFill(filledIn: 0, nextMissingAccount: nil, reason: "pool out of liquidity")
                 break walk
             case .needsExtension:
-                partial = PartialFill(filledIn: 0, nextMissingAccount: bitmapExtensionAddress,
-                                      reason: "bin array bitmap extension not provided: liquidity beyond array ±512 unknown")
+                partial = PartialFill(
+                    filledIn: 0, nextMissingAccount: bitmapExtensionAddress,
+                    reason: "bin array bitmap extension not provided: liquidity beyond array ±512 unknown")
                 break walk
             }
             guard let array = binArrays[Int64(next)], let range = array.binRange else {
-                partial = PartialFill(filledIn: 0, nextMissingAccount: binArrayAddress(Int64(next)),
-                                      reason: "bin array \(next) not provided")
+                partial = PartialFill(
+                    filledIn: 0, nextMissingAccount: binArrayAddress(Int64(next)),
+                    reason: "bin array \(next) not provided")
                 break walk
             }
             // shift_active_bin_if_empty_gap: jump to the edge of the array found.
@@ -368,21 +380,27 @@ public struct MeteoraDlmmPool: PoolModel {
                     // update_volatility_accumulator: min(vr + |index_reference − active_id| * 10000, max).
                     let delta = UInt64((Int64(indexReference) - Int64(activeId)).magnitude)
                     let va = min(UInt64(volatilityReference) + delta * 10_000, UInt64(pair.maxVolatilityAccumulator))
-                    guard let rate = DlmmFeeRate(baseFactor: pair.baseFactor, binStep: pair.binStep,
-                                                 baseFeePowerFactor: pair.baseFeePowerFactor,
-                                                 variableFeeControl: pair.variableFeeControl,
-                                                 volatilityAccumulator: UInt32(va)) else {
+                    guard
+                        let rate = DlmmFeeRate(
+                            baseFactor: pair.baseFactor, binStep: pair.binStep,
+                            baseFeePowerFactor: pair.baseFeePowerFactor,
+                            variableFeeControl: pair.variableFeeControl,
+                            volatilityAccumulator: UInt32(va))
+                    else {
                         throw QuoteError.mathOverflow("fee rate")
                     }
                     let price: UInt128
-                    if bin.price != 0 { price = bin.price } else {
+                    if bin.price != 0 {
+                        price = bin.price
+                    } else {
                         guard let p = DlmmMath.priceFromId(activeId, binStep: pair.binStep) else {
                             throw QuoteError.mathOverflow("get_price_from_id(\(activeId))")
                         }
                         price = p
                     }
-                    let r = try Self.swapAtBin(bin, price: price, rate: rate, amountIn: amountLeft, swapForY: swapForY,
-                                               supportLimitOrder: supportLimitOrder, feeOnInput: feeOnInput)
+                    let r = try Self.swapAtBin(
+                        bin, price: price, rate: rate, amountIn: amountLeft, swapForY: swapForY,
+                        supportLimitOrder: supportLimitOrder, feeOnInput: feeOnInput)
                     lastVolatility = UInt32(va)
                     if r.amountIn > 0, after != nil {
                         if r.usedLimitOrders || !feeOnInput {
@@ -444,14 +462,17 @@ public struct MeteoraDlmmPool: PoolModel {
             a.move(swapForY ? pair.reserveY : pair.reserveX, by: -Int128(totalOut))
             a.activeBinId = activeId
             if swapForY { a.protocolFeeA = protocolFee } else { a.protocolFeeB = protocolFee }
-            a.dlmmVolatility = DlmmVolatilityAfter(volatilityAccumulator: lastVolatility, volatilityReference: volatilityReference,
-                                                   indexReference: indexReference, lastUpdateTimestamp: context.now)
+            a.dlmmVolatility = DlmmVolatilityAfter(
+                volatilityAccumulator: lastVolatility, volatilityReference: volatilityReference,
+                indexReference: indexReference, lastUpdateTimestamp: context.now)
             after = a
         }
-        return SwapEffect(quote: Quote(pool: address, dex: .meteoraDlmm, inputMint: inputMint,
-                     outputMint: swapForY ? pair.tokenYMint : pair.tokenXMint,
-                     amountIn: amountIn, amountOut: amountOut, feeAmount: totalFee,
-                     feeMint: feeOnInput ? inputMint : pair.tokenYMint,
-                     priceBefore: human(priceBefore), priceAfter: human(priceAfter), partial: partial), after: after)
+        return SwapEffect(
+            quote: Quote(
+                pool: address, dex: .meteoraDlmm, inputMint: inputMint,
+                outputMint: swapForY ? pair.tokenYMint : pair.tokenXMint,
+                amountIn: amountIn, amountOut: amountOut, feeAmount: totalFee,
+                feeMint: feeOnInput ? inputMint : pair.tokenYMint,
+                priceBefore: human(priceBefore), priceAfter: human(priceAfter), partial: partial), after: after)
     }
 }

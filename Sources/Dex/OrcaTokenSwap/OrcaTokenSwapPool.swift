@@ -49,8 +49,9 @@ public struct OrcaTokenSwapPool: PoolModel {
     public func price(context: QuoteContext) throws -> PoolPrice {
         let a = try vaultA.get().amount, b = try vaultB.get().amount
         let (da, db) = try decimals()
-        return PoolPrice(mintA: mintA, mintB: mintB, decimalsA: da, decimalsB: db, reserveA: a, reserveB: b,
-                         priceBPerA: ConstantProduct.spot(reserveIn: a, reserveOut: b, decimalsIn: da, decimalsOut: db))
+        return PoolPrice(
+            mintA: mintA, mintB: mintB, decimalsA: da, decimalsB: db, reserveA: a, reserveB: b,
+            priceBPerA: ConstantProduct.spot(reserveIn: a, reserveOut: b, decimalsIn: da, decimalsOut: db))
     }
 
     /// fees.rs `calculate_fee`: 0 if no fee, else max(1, floor(x·n/d)).
@@ -82,11 +83,15 @@ public struct OrcaTokenSwapPool: PoolModel {
         let newOut = ceilDiv(invariant, newIn)
         guard rOut > newOut else { throw QuoteError.zeroOutput }
         let out = rOut - newOut
-        let (dIn, dOut): (UInt8, UInt8) = try { let (da, db) = try decimals(); return aToB ? (da, db) : (db, da) }()
-        return Quote(pool: address, dex: Self.dex, inputMint: inputMint, outputMint: aToB ? mintB : mintA,
-                     amountIn: amountIn, amountOut: UInt64(out), feeAmount: UInt64(tradeFee + ownerFee), feeMint: inputMint,
-                     priceBefore: ConstantProduct.spot(reserveIn: UInt64(rIn), reserveOut: UInt64(rOut), decimalsIn: dIn, decimalsOut: dOut),
-                     priceAfter: ConstantProduct.spot(reserveIn: UInt64(clamping: rIn + x), reserveOut: UInt64(newOut),
-                                                      decimalsIn: dIn, decimalsOut: dOut))
+        let (dIn, dOut): (UInt8, UInt8) = try {
+            let (da, db) = try decimals(); return aToB ? (da, db) : (db, da)
+        }()
+        return Quote(
+            pool: address, dex: Self.dex, inputMint: inputMint, outputMint: aToB ? mintB : mintA,
+            amountIn: amountIn, amountOut: UInt64(out), feeAmount: UInt64(tradeFee + ownerFee), feeMint: inputMint,
+            priceBefore: ConstantProduct.spot(reserveIn: UInt64(rIn), reserveOut: UInt64(rOut), decimalsIn: dIn, decimalsOut: dOut),
+            priceAfter: ConstantProduct.spot(
+                reserveIn: UInt64(clamping: rIn + x), reserveOut: UInt64(newOut),
+                decimalsIn: dIn, decimalsOut: dOut))
     }
 }

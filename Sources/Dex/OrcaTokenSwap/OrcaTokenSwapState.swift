@@ -39,12 +39,14 @@ public struct OrcaTokenSwapState: AccountLayout, Equatable {
     }
 
     public var fields: Fields {
-        [("version", .u(version)), ("is_initialized", .u(isInitialized ? 1 : 0)), ("bump_seed", .u(bumpSeed)),
-         ("token_program_id", .pubkey(tokenProgramId)), ("token_a", .pubkey(tokenA)), ("token_b", .pubkey(tokenB)),
-         ("pool_mint", .pubkey(poolMint)), ("token_a_mint", .pubkey(tokenAMint)), ("token_b_mint", .pubkey(tokenBMint)),
-         ("pool_fee_account", .pubkey(poolFeeAccount)), ("trade_fee_num", .u(tradeFeeNumerator)), ("trade_fee_den", .u(tradeFeeDenominator)),
-         ("owner_trade_fee_num", .u(ownerTradeFeeNumerator)), ("owner_trade_fee_den", .u(ownerTradeFeeDenominator)),
-         ("owner_withdraw_fee_num", .u(ownerWithdrawFeeNumerator)), ("owner_withdraw_fee_den", .u(ownerWithdrawFeeDenominator)),
-         ("host_fee_num", .u(hostFeeNumerator)), ("host_fee_den", .u(hostFeeDenominator)), ("curve_type", .u(curveType))]
+        [
+            ("version", .u(version)), ("is_initialized", .u(isInitialized ? 1 : 0)), ("bump_seed", .u(bumpSeed)),
+            ("token_program_id", .pubkey(tokenProgramId)), ("token_a", .pubkey(tokenA)), ("token_b", .pubkey(tokenB)),
+            ("pool_mint", .pubkey(poolMint)), ("token_a_mint", .pubkey(tokenAMint)), ("token_b_mint", .pubkey(tokenBMint)),
+            ("pool_fee_account", .pubkey(poolFeeAccount)), ("trade_fee_num", .u(tradeFeeNumerator)), ("trade_fee_den", .u(tradeFeeDenominator)),
+            ("owner_trade_fee_num", .u(ownerTradeFeeNumerator)), ("owner_trade_fee_den", .u(ownerTradeFeeDenominator)),
+            ("owner_withdraw_fee_num", .u(ownerWithdrawFeeNumerator)), ("owner_withdraw_fee_den", .u(ownerWithdrawFeeDenominator)),
+            ("host_fee_num", .u(hostFeeNumerator)), ("host_fee_den", .u(hostFeeDenominator)), ("curve_type", .u(curveType)),
+        ]
     }
 }

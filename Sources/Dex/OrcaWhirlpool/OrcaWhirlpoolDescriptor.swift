@@ -12,14 +12,19 @@ extension DexDescriptor {
         poolTypeAliases: ["whirlpool", "orca_whirlpool", "orca-whirlpool"],
         poolDataSize: 653, mintOffsets: (101, 181), ownedAccountOffsets: [133, 213], priceInTokenAccounts: false,
         model: OrcaWhirlpoolPool.self,
-        layouts: [OrcaWhirlpoolState.self, OrcaWhirlpoolTickArray.self, OrcaWhirlpoolFeeTier.self,
-                  OrcaWhirlpoolsConfig.self, OrcaWhirlpoolOracle.self],
+        layouts: [
+            OrcaWhirlpoolState.self, OrcaWhirlpoolTickArray.self, OrcaWhirlpoolFeeTier.self,
+            OrcaWhirlpoolsConfig.self, OrcaWhirlpoolOracle.self,
+        ],
         derivedAccounts: { pool, accounts, byKey in
             var out: [DerivedAccount] = []
             for a in accounts where OrcaWhirlpoolTickArray.matches(a) {
                 guard let t = try? OrcaWhirlpoolTickArray(a), t.whirlpool == pool.address else { continue }
                 let start = Int(t.startTickIndex)
-                out.append(DerivedAccount(template: a, poolFieldOffset: t.isDynamic ? 12 : 9956) { OrcaWhirlpoolPool.tickArrayAddress(pool: $0, start: start) })
+                out.append(
+                    DerivedAccount(template: a, poolFieldOffset: t.isDynamic ? 12 : 9956) {
+                        OrcaWhirlpoolPool.tickArrayAddress(pool: $0, start: start)
+                    })
             }
             let seed = Array("oracle".utf8)
             if let oracle = DerivedAccount.pda({ [seed, $0.bytes] }, program: ProgramIds.orcaWhirlpool, pool: pool.address, offset: 8, in: byKey) {

@@ -55,13 +55,15 @@ public struct OrcaWhirlpoolOracle: AnchorLayout, Equatable {
         volatilityAccumulator = try r.u32(106)
     }
     public var fields: Fields {
-        [("whirlpool", .pubkey(whirlpool)), ("trade_enable_timestamp", .u(tradeEnableTimestamp)),
-         ("filter_period", .u(filterPeriod)), ("decay_period", .u(decayPeriod)), ("reduction_factor", .u(reductionFactor)),
-         ("adaptive_fee_control_factor", .u(adaptiveFeeControlFactor)), ("max_volatility_accumulator", .u(maxVolatilityAccumulator)),
-         ("tick_group_size", .u(tickGroupSize)), ("major_swap_threshold_ticks", .u(majorSwapThresholdTicks)),
-         ("last_reference_update_timestamp", .u(lastReferenceUpdateTimestamp)), ("last_major_swap_timestamp", .u(lastMajorSwapTimestamp)),
-         ("volatility_reference", .u(volatilityReference)), ("tick_group_index_reference", .u(tickGroupIndexReference)),
-         ("volatility_accumulator", .u(volatilityAccumulator))]
+        [
+            ("whirlpool", .pubkey(whirlpool)), ("trade_enable_timestamp", .u(tradeEnableTimestamp)),
+            ("filter_period", .u(filterPeriod)), ("decay_period", .u(decayPeriod)), ("reduction_factor", .u(reductionFactor)),
+            ("adaptive_fee_control_factor", .u(adaptiveFeeControlFactor)), ("max_volatility_accumulator", .u(maxVolatilityAccumulator)),
+            ("tick_group_size", .u(tickGroupSize)), ("major_swap_threshold_ticks", .u(majorSwapThresholdTicks)),
+            ("last_reference_update_timestamp", .u(lastReferenceUpdateTimestamp)), ("last_major_swap_timestamp", .u(lastMajorSwapTimestamp)),
+            ("volatility_reference", .u(volatilityReference)), ("tick_group_index_reference", .u(tickGroupIndexReference)),
+            ("volatility_accumulator", .u(volatilityAccumulator)),
+        ]
     }
 }
 

@@ -64,7 +64,9 @@ public struct OrcaWhirlpoolPool: PoolModel {
         vaultB = Dependent(address: s.tokenVaultB, role: "token vault B")
         mintAccountA = Dependent(address: s.tokenMintA, role: "token mint A")
         mintAccountB = Dependent(address: s.tokenMintB, role: "token mint B")
-        if s.isAdaptiveFee, let (key, _) = ProgramAddress.find(seeds: [Array("oracle".utf8), account.address.bytes], programId: OrcaWhirlpoolIds.program) {
+        if s.isAdaptiveFee,
+            let (key, _) = ProgramAddress.find(seeds: [Array("oracle".utf8), account.address.bytes], programId: OrcaWhirlpoolIds.program)
+        {
             oracle = Dependent(address: key, role: "oracle")
         }
         deriveWindow()
@@ -103,8 +105,9 @@ public struct OrcaWhirlpoolPool: PoolModel {
 
     /// PDA ["tick_array", whirlpool, start_tick_index.to_string()] (`sparse_swap.rs::derive_tick_array_pda`).
     public static func tickArrayAddress(pool: Pubkey, start: Int) -> Pubkey? {
-        ProgramAddress.find(seeds: [Array("tick_array".utf8), pool.bytes, Array(String(start).utf8)],
-                            programId: OrcaWhirlpoolIds.program)?.0
+        ProgramAddress.find(
+            seeds: [Array("tick_array".utf8), pool.bytes, Array(String(start).utf8)],
+            programId: OrcaWhirlpoolIds.program)?.0
     }
 
     func address(ofArray start: Int) -> Pubkey? { tickArrayAddresses[start] ?? Self.tickArrayAddress(pool: address, start: start) }
@@ -167,23 +170,27 @@ public struct OrcaWhirlpoolPool: PoolModel {
             array = a
         }
         guard array.whirlpool == address else {
-            throw QuoteError.invalidAccount(role: "tick array", address: account.address,
-                                            reason: "belongs to whirlpool \(array.whirlpool), not \(address)")
+            throw QuoteError.invalidAccount(
+                role: "tick array", address: account.address,
+                reason: "belongs to whirlpool \(array.whirlpool), not \(address)")
         }
         let start = Int(array.startTickIndex)
         guard OrcaWhirlpoolTickArray.isValidStart(start, tickSpacing: tickSpacing) else {
-            throw QuoteError.invalidAccount(role: "tick array", address: account.address,
-                                            reason: "start tick index \(start) is not aligned to 88 × tick spacing \(tickSpacing)")
+            throw QuoteError.invalidAccount(
+                role: "tick array", address: account.address,
+                reason: "start tick index \(start) is not aligned to 88 × tick spacing \(tickSpacing)")
         }
         if let k = knownStart {
             guard k == start else {
-                throw QuoteError.invalidAccount(role: "tick array", address: account.address,
-                                                reason: "start tick index \(start) does not match its address (PDA of \(k))")
+                throw QuoteError.invalidAccount(
+                    role: "tick array", address: account.address,
+                    reason: "start tick index \(start) does not match its address (PDA of \(k))")
             }
         } else {
             guard Self.tickArrayAddress(pool: address, start: start) == account.address else {
-                throw QuoteError.invalidAccount(role: "tick array", address: account.address,
-                                                reason: "address is not the PDA of start tick index \(start)")
+                throw QuoteError.invalidAccount(
+                    role: "tick array", address: account.address,
+                    reason: "address is not the PDA of start tick index \(start)")
             }
             tickArrayAddresses[start] = account.address
             startByAddress[account.address] = start
@@ -201,9 +208,10 @@ public struct OrcaWhirlpoolPool: PoolModel {
 
     public func price(context: QuoteContext) throws -> PoolPrice {
         let ma = try mintAccountA.get(), mb = try mintAccountB.get()
-        return PoolPrice(mintA: mintA, mintB: mintB, decimalsA: ma.decimals, decimalsB: mb.decimals,
-                         reserveA: vaultA.value?.amount, reserveB: vaultB.value?.amount,
-                         priceBPerA: Self.priceBPerA(sqrtPrice: state.sqrtPrice, decimalsA: ma.decimals, decimalsB: mb.decimals))
+        return PoolPrice(
+            mintA: mintA, mintB: mintB, decimalsA: ma.decimals, decimalsB: mb.decimals,
+            reserveA: vaultA.value?.amount, reserveB: vaultB.value?.amount,
+            priceBPerA: Self.priceBPerA(sqrtPrice: state.sqrtPrice, decimalsA: ma.decimals, decimalsB: mb.decimals))
     }
 
     // MARK: quote
@@ -280,10 +288,12 @@ public struct OrcaWhirlpoolPool: PoolModel {
                 volatilityReference: m.volatilityReference, tickGroupIndexReference: Int32(truncatingIfNeeded: m.tickGroupIndexReference),
                 volatilityAccumulator: m.volatilityAccumulator)
         }
-        return SwapEffect(quote: Quote(pool: address, dex: .orcaWhirlpool, inputMint: inputMint, outputMint: aToB ? mintB : mintA,
-                     amountIn: amountIn, amountOut: amountOut, feeAmount: result.feeTotal, feeMint: inputMint,
-                     priceBefore: aToB ? before : before.inverted, priceAfter: aToB ? after : after.inverted, partial: partial),
-                             after: recordState ? stateAfter : nil)
+        return SwapEffect(
+            quote: Quote(
+                pool: address, dex: .orcaWhirlpool, inputMint: inputMint, outputMint: aToB ? mintB : mintA,
+                amountIn: amountIn, amountOut: amountOut, feeAmount: result.feeTotal, feeMint: inputMint,
+                priceBefore: aToB ? before : before.inverted, priceAfter: aToB ? after : after.inverted, partial: partial),
+            after: recordState ? stateAfter : nil)
     }
 
     /// oracle.rs `is_major_swap`: the price moved by at least `major_swap_threshold_ticks`.
@@ -313,7 +323,10 @@ public struct OrcaWhirlpoolPool: PoolModel {
         case loaded(OrcaWhirlpoolTickArray)
         case zeroed(start: Int)
         var start: Int {
-            switch self { case .loaded(let a): return Int(a.startTickIndex); case .zeroed(let s): return s }
+            switch self {
+            case .loaded(let a): return Int(a.startTickIndex);
+            case .zeroed(let s): return s
+            }
         }
     }
 
@@ -349,8 +362,9 @@ public struct OrcaWhirlpoolPool: PoolModel {
         func missingAddress(_ i: Int) -> Pubkey? { startOf(i).flatMap { address(ofArray: $0) } }
 
         let priceLimit = aToB ? WhirlpoolMath.minSqrtPrice : WhirlpoolMath.maxSqrtPrice
-        var result = SwapResult(amountRemaining: amount, amountOut: 0, feeTotal: 0, sqrtPrice: state.sqrtPrice,
-                                tick: Int(state.tickCurrentIndex), nextMissingArray: nil, stopReason: "")
+        var result = SwapResult(
+            amountRemaining: amount, amountOut: 0, feeTotal: 0, sqrtPrice: state.sqrtPrice,
+            tick: Int(state.tickCurrentIndex), nextMissingArray: nil, stopReason: "")
         // InvalidSqrtPriceLimitDirection: the price already sits at the limit, nothing can trade.
         if aToB ? priceLimit >= state.sqrtPrice : priceLimit <= state.sqrtPrice {
             result.stopReason = "price is already at the \(aToB ? "minimum" : "maximum") sqrt price"
@@ -360,14 +374,16 @@ public struct OrcaWhirlpoolPool: PoolModel {
         var arrayIndex = 0
         var steps = 0
         var feeManager = try oracle.map {
-            try WhirlpoolFeeRateManager(aToB: aToB, currentTick: Int(state.tickCurrentIndex), timestamp: timestamp,
-                                            staticFeeRate: state.feeRate, oracle: $0)
+            try WhirlpoolFeeRateManager(
+                aToB: aToB, currentTick: Int(state.tickCurrentIndex), timestamp: timestamp,
+                staticFeeRate: state.feeRate, oracle: $0)
         }
 
         while result.amountRemaining > 0 && result.sqrtPrice != priceLimit {
             guard view(arrayIndex) != nil else {
                 result.nextMissingArray = missingAddress(arrayIndex)
-                result.stopReason = result.nextMissingArray == nil
+                result.stopReason =
+                    result.nextMissingArray == nil
                     ? "no further tick array in this direction"
                     : "tick array \(startOf(arrayIndex).map(String.init) ?? "?") not loaded"
                 return result
@@ -385,8 +401,9 @@ public struct OrcaWhirlpoolPool: PoolModel {
                 feeManager?.updateVolatilityAccumulator()
                 let feeRate = try feeManager?.totalFeeRate() ?? UInt32(state.feeRate)
                 let (bounded, skipped) = feeManager?.boundedTarget(target, liquidity: liquidity) ?? (target, false)
-                let s = try WhirlpoolMath.computeSwapExactIn(amountRemaining: result.amountRemaining, feeRate: feeRate, liquidity: liquidity,
-                                                             sqrtPriceCurrent: result.sqrtPrice, sqrtPriceTarget: bounded, aToB: aToB)
+                let s = try WhirlpoolMath.computeSwapExactIn(
+                    amountRemaining: result.amountRemaining, feeRate: feeRate, liquidity: liquidity,
+                    sqrtPriceCurrent: result.sqrtPrice, sqrtPriceTarget: bounded, aToB: aToB)
                 guard result.amountRemaining >= s.amountIn, result.amountRemaining - s.amountIn >= s.feeAmount else {
                     throw WhirlpoolMathError.overflow("swap amount_remaining (AmountRemainingOverflow)")
                 }
@@ -406,7 +423,8 @@ public struct OrcaWhirlpoolPool: PoolModel {
                     }
                     let arrStart = view(nextArrayIndex)?.start ?? 0
                     let offset = WhirlpoolMath.floorDivision(nextTick - arrStart, ts)
-                    arrayIndex = (aToB && offset == 0) || (!aToB && offset == OrcaWhirlpoolIds.ticksPerArray - 1)
+                    arrayIndex =
+                        (aToB && offset == 0) || (!aToB && offset == OrcaWhirlpoolIds.ticksPerArray - 1)
                         ? nextArrayIndex + 1 : nextArrayIndex
                     result.tick = aToB ? nextTick - 1 : nextTick
                 } else if s.nextSqrtPrice != result.sqrtPrice {
@@ -464,7 +482,8 @@ public struct OrcaWhirlpoolPool: PoolModel {
     static func tick(in array: OrcaWhirlpoolTickArray, at tickIndex: Int, spacing: Int) -> OrcaWhirlpoolTick? {
         let start = Int(array.startTickIndex)
         guard tickIndex >= start, tickIndex < start + OrcaWhirlpoolIds.ticksPerArray * spacing,
-              (WhirlpoolMath.minTick...WhirlpoolMath.maxTick).contains(tickIndex), tickIndex % spacing == 0 else { return nil }
+            (WhirlpoolMath.minTick...WhirlpoolMath.maxTick).contains(tickIndex), tickIndex % spacing == 0
+        else { return nil }
         let offset = (tickIndex - start) / spacing
         guard offset >= 0, offset < array.ticks.count else { return nil }
         return array.ticks[offset]

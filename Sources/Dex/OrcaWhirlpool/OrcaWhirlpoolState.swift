@@ -78,15 +78,17 @@ public struct OrcaWhirlpoolState: AnchorLayout, Equatable {
     }
 
     public var fields: Fields {
-        [("whirlpools_config", .pubkey(whirlpoolsConfig)), ("whirlpool_bump", .u(whirlpoolBump)),
-         ("tick_spacing", .u(tickSpacing)), ("fee_tier_index_seed", .u(feeTierIndexSeed)), ("fee_rate", .u(feeRate)),
-         ("protocol_fee_rate", .u(protocolFeeRate)), ("liquidity", .u(liquidity)), ("sqrt_price", .u(sqrtPrice)),
-         ("tick_current_index", .u(tickCurrentIndex)), ("protocol_fee_owed_a", .u(protocolFeeOwedA)),
-         ("protocol_fee_owed_b", .u(protocolFeeOwedB)), ("token_mint_a", .pubkey(tokenMintA)),
-         ("token_vault_a", .pubkey(tokenVaultA)), ("fee_growth_global_a", .u(feeGrowthGlobalA)),
-         ("token_mint_b", .pubkey(tokenMintB)), ("token_vault_b", .pubkey(tokenVaultB)),
-         ("fee_growth_global_b", .u(feeGrowthGlobalB)), ("reward_last_updated_timestamp", .u(rewardLastUpdatedTimestamp)),
-         ("control_flags", .u(controlFlags)), ("reward_mints", .list(rewardMints.map { .pubkey($0) })),
-         ("adaptive_fee", .bool(isAdaptiveFee))]
+        [
+            ("whirlpools_config", .pubkey(whirlpoolsConfig)), ("whirlpool_bump", .u(whirlpoolBump)),
+            ("tick_spacing", .u(tickSpacing)), ("fee_tier_index_seed", .u(feeTierIndexSeed)), ("fee_rate", .u(feeRate)),
+            ("protocol_fee_rate", .u(protocolFeeRate)), ("liquidity", .u(liquidity)), ("sqrt_price", .u(sqrtPrice)),
+            ("tick_current_index", .u(tickCurrentIndex)), ("protocol_fee_owed_a", .u(protocolFeeOwedA)),
+            ("protocol_fee_owed_b", .u(protocolFeeOwedB)), ("token_mint_a", .pubkey(tokenMintA)),
+            ("token_vault_a", .pubkey(tokenVaultA)), ("fee_growth_global_a", .u(feeGrowthGlobalA)),
+            ("token_mint_b", .pubkey(tokenMintB)), ("token_vault_b", .pubkey(tokenVaultB)),
+            ("fee_growth_global_b", .u(feeGrowthGlobalB)), ("reward_last_updated_timestamp", .u(rewardLastUpdatedTimestamp)),
+            ("control_flags", .u(controlFlags)), ("reward_mints", .list(rewardMints.map { .pubkey($0) })),
+            ("adaptive_fee", .bool(isAdaptiveFee)),
+        ]
     }
 }

@@ -112,9 +112,11 @@ public struct OrcaWhirlpoolTickArray: AccountLayout, Equatable {
     }
 
     public var fields: Fields {
-        [("layout", .string(isDynamic ? "dynamic" : "fixed")), ("whirlpool", .pubkey(whirlpool)),
-         ("start_tick_index", .u(startTickIndex)), ("initialized_ticks", .u(initializedTickCount)),
-         ("sum_liquidity_net", sumLiquidityNet.map { .u($0) } ?? .string("overflow"))]
+        [
+            ("layout", .string(isDynamic ? "dynamic" : "fixed")), ("whirlpool", .pubkey(whirlpool)),
+            ("start_tick_index", .u(startTickIndex)), ("initialized_ticks", .u(initializedTickCount)),
+            ("sum_liquidity_net", sumLiquidityNet.map { .u($0) } ?? .string("overflow")),
+        ]
     }
 
     /// `Tick::check_is_valid_start_tick` (tick.rs): a multiple of 88·spacing, or the one

@@ -34,8 +34,10 @@ public struct OrcaWhirlpoolsConfig: AnchorLayout, Equatable {
         featureFlags = try r.u16(106)
     }
     public var fields: Fields {
-        [("fee_authority", .pubkey(feeAuthority)), ("collect_protocol_fees_authority", .pubkey(collectProtocolFeesAuthority)),
-         ("reward_emissions_super_authority", .pubkey(rewardEmissionsSuperAuthority)),
-         ("default_protocol_fee_rate", .u(defaultProtocolFeeRate)), ("feature_flags", .u(featureFlags))]
+        [
+            ("fee_authority", .pubkey(feeAuthority)), ("collect_protocol_fees_authority", .pubkey(collectProtocolFeesAuthority)),
+            ("reward_emissions_super_authority", .pubkey(rewardEmissionsSuperAuthority)),
+            ("default_protocol_fee_rate", .u(defaultProtocolFeeRate)), ("feature_flags", .u(featureFlags)),
+        ]
     }
 }

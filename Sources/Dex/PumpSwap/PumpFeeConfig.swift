@@ -62,7 +62,9 @@ public struct PumpFeeConfig: AccountLayout, Equatable {
     }
 
     public var fields: Fields {
-        [("admin", .pubkey(admin)), ("flat_lp_fee_bps", .u(flatFees.lpFeeBps)), ("flat_protocol_fee_bps", .u(flatFees.protocolFeeBps)),
-         ("flat_creator_fee_bps", .u(flatFees.creatorFeeBps)), ("fee_tiers", .u(feeTiers.count)), ("stable_fee_tiers", .u(stableFeeTiers.count))]
+        [
+            ("admin", .pubkey(admin)), ("flat_lp_fee_bps", .u(flatFees.lpFeeBps)), ("flat_protocol_fee_bps", .u(flatFees.protocolFeeBps)),
+            ("flat_creator_fee_bps", .u(flatFees.creatorFeeBps)), ("fee_tiers", .u(feeTiers.count)), ("stable_fee_tiers", .u(stableFeeTiers.count)),
+        ]
     }
 }

@@ -27,7 +27,9 @@ public struct PumpSwapGlobalConfig: AnchorLayout, Equatable {
     }
 
     public var fields: Fields {
-        [("admin", .pubkey(admin)), ("lp_fee_basis_points", .u(lpFeeBasisPoints)), ("protocol_fee_basis_points", .u(protocolFeeBasisPoints)),
-         ("disable_flags", .u(disableFlags)), ("coin_creator_fee_basis_points", .u(coinCreatorFeeBasisPoints))]
+        [
+            ("admin", .pubkey(admin)), ("lp_fee_basis_points", .u(lpFeeBasisPoints)), ("protocol_fee_basis_points", .u(protocolFeeBasisPoints)),
+            ("disable_flags", .u(disableFlags)), ("coin_creator_fee_basis_points", .u(coinCreatorFeeBasisPoints)),
+        ]
     }
 }

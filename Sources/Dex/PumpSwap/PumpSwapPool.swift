@@ -38,8 +38,10 @@ public struct PumpSwapPool: PoolModel {
     }
 
     public func accountsToWatch() -> [Pubkey] {
-        [state.poolBaseTokenAccount, state.poolQuoteTokenAccount, PumpSwapGlobalConfig.address, Self.feeConfigAddress,
-         state.baseMint, state.quoteMint]
+        [
+            state.poolBaseTokenAccount, state.poolQuoteTokenAccount, PumpSwapGlobalConfig.address, Self.feeConfigAddress,
+            state.baseMint, state.quoteMint,
+        ]
     }
 
     public mutating func apply(_ a: AccountData) throws -> Bool {
@@ -91,8 +93,9 @@ public struct PumpSwapPool: PoolModel {
     public func price(context: QuoteContext) throws -> PoolPrice {
         let b = try baseVault.get().amount, q = try quoteVault.get().amount
         let db = try KnownMints.decimals(of: baseMintAccount), dq = try KnownMints.decimals(of: quoteMintAccount)
-        return PoolPrice(mintA: mintA, mintB: mintB, decimalsA: db, decimalsB: dq, reserveA: b, reserveB: q,
-                         priceBPerA: ConstantProduct.spot(reserveIn: b, reserveOut: q, decimalsIn: db, decimalsOut: dq))
+        return PoolPrice(
+            mintA: mintA, mintB: mintB, decimalsA: db, decimalsB: dq, reserveA: b, reserveB: q,
+            priceBPerA: ConstantProduct.spot(reserveIn: b, reserveOut: q, decimalsIn: db, decimalsOut: dq))
     }
 
     static func ceilBps(_ x: UInt128, _ bps: UInt64) -> UInt128 { (x * UInt128(bps) + 9_999) / 10_000 }
@@ -136,10 +139,14 @@ public struct PumpSwapPool: PoolModel {
         }
         guard out > 0 else { throw QuoteError.zeroOutput }
         let (dIn, dOut) = sell ? (db, dq) : (dq, db)
-        let before = sell ? ConstantProduct.spot(reserveIn: rb, reserveOut: rq, decimalsIn: db, decimalsOut: dq)
-                          : ConstantProduct.spot(reserveIn: rq, reserveOut: rb, decimalsIn: dq, decimalsOut: db)
-        let after = sell ? ConstantProduct.spot(reserveIn: UInt64(clamping: newBase), reserveOut: UInt64(clamping: newQuote), decimalsIn: dIn, decimalsOut: dOut)
-                         : ConstantProduct.spot(reserveIn: UInt64(clamping: newQuote), reserveOut: UInt64(clamping: newBase), decimalsIn: dIn, decimalsOut: dOut)
+        let before =
+            sell
+            ? ConstantProduct.spot(reserveIn: rb, reserveOut: rq, decimalsIn: db, decimalsOut: dq)
+            : ConstantProduct.spot(reserveIn: rq, reserveOut: rb, decimalsIn: dq, decimalsOut: db)
+        let after =
+            sell
+            ? ConstantProduct.spot(reserveIn: UInt64(clamping: newBase), reserveOut: UInt64(clamping: newQuote), decimalsIn: dIn, decimalsOut: dOut)
+            : ConstantProduct.spot(reserveIn: UInt64(clamping: newQuote), reserveOut: UInt64(clamping: newBase), decimalsIn: dIn, decimalsOut: dOut)
         // The pool's vaults end at the new reserves (the LP fee stays in; protocol and creator fees
         // go to accounts outside the pool).
         var stateAfter = PoolStateAfter()
@@ -147,9 +154,11 @@ public struct PumpSwapPool: PoolModel {
             stateAfter.move(baseVault.address, by: Int128(newBase) - Int128(rb))
             stateAfter.move(quoteVault.address, by: Int128(newQuote) - Int128(rq))
         }
-        return SwapEffect(quote: Quote(pool: address, dex: Self.dex, inputMint: inputMint, outputMint: sell ? mintB : mintA, amountIn: amountIn,
-                     amountOut: UInt64(out), feeAmount: UInt64(clamping: fee), feeMint: mintB,
-                     priceBefore: before, priceAfter: after),
-                             after: recordState ? stateAfter : nil)
+        return SwapEffect(
+            quote: Quote(
+                pool: address, dex: Self.dex, inputMint: inputMint, outputMint: sell ? mintB : mintA, amountIn: amountIn,
+                amountOut: UInt64(out), feeAmount: UInt64(clamping: fee), feeMint: mintB,
+                priceBefore: before, priceAfter: after),
+            after: recordState ? stateAfter : nil)
     }
 }

@@ -32,9 +32,11 @@ public struct PumpSwapPoolState: AccountLayout, Equatable {
     }
 
     public var fields: Fields {
-        [("pool_bump", .u(poolBump)), ("index", .u(index)), ("creator", .pubkey(creator)), ("base_mint", .pubkey(baseMint)),
-         ("quote_mint", .pubkey(quoteMint)), ("lp_mint", .pubkey(lpMint)), ("pool_base_token_account", .pubkey(poolBaseTokenAccount)),
-         ("pool_quote_token_account", .pubkey(poolQuoteTokenAccount)), ("lp_supply", .u(lpSupply)), ("coin_creator", .pubkey(coinCreator)),
-         ("is_mayhem_mode", .u(isMayhemMode ? 1 : 0)), ("is_cashback_coin", .u(isCashbackCoin ? 1 : 0))]
+        [
+            ("pool_bump", .u(poolBump)), ("index", .u(index)), ("creator", .pubkey(creator)), ("base_mint", .pubkey(baseMint)),
+            ("quote_mint", .pubkey(quoteMint)), ("lp_mint", .pubkey(lpMint)), ("pool_base_token_account", .pubkey(poolBaseTokenAccount)),
+            ("pool_quote_token_account", .pubkey(poolQuoteTokenAccount)), ("lp_supply", .u(lpSupply)), ("coin_creator", .pubkey(coinCreator)),
+            ("is_mayhem_mode", .u(isMayhemMode ? 1 : 0)), ("is_cashback_coin", .u(isCashbackCoin ? 1 : 0)),
+        ]
     }
 }

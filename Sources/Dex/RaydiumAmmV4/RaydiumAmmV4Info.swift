@@ -63,14 +63,16 @@ public struct RaydiumAmmV4Info: AccountLayout, Equatable {
     public var swapPermitted: Bool { status == 1 || status == 6 || status == 7 }
 
     public var fields: Fields {
-        [("status", .u(status)), ("nonce", .u(nonce)), ("coin_decimals", .u(coinDecimals)), ("pc_decimals", .u(pcDecimals)),
-         ("trade_fee_num", .u(tradeFeeNumerator)), ("trade_fee_den", .u(tradeFeeDenominator)),
-         ("swap_fee_num", .u(swapFeeNumerator)), ("swap_fee_den", .u(swapFeeDenominator)),
-         ("need_take_pnl_coin", .u(needTakePnlCoin)), ("need_take_pnl_pc", .u(needTakePnlPc)),
-         ("pool_open_time", .u(poolOpenTime)), ("coin_vault", .pubkey(coinVault)), ("pc_vault", .pubkey(pcVault)),
-         ("coin_mint", .pubkey(coinMint)), ("pc_mint", .pubkey(pcMint)), ("lp_mint", .pubkey(lpMint)),
-         ("open_orders", .pubkey(openOrders)), ("market", .pubkey(market)), ("market_program", .pubkey(marketProgram)),
-         ("target_orders", .pubkey(targetOrders)), ("amm_owner", .pubkey(ammOwner)), ("lp_amount", .u(lpAmount)),
-         ("recent_epoch", .u(recentEpoch))]
+        [
+            ("status", .u(status)), ("nonce", .u(nonce)), ("coin_decimals", .u(coinDecimals)), ("pc_decimals", .u(pcDecimals)),
+            ("trade_fee_num", .u(tradeFeeNumerator)), ("trade_fee_den", .u(tradeFeeDenominator)),
+            ("swap_fee_num", .u(swapFeeNumerator)), ("swap_fee_den", .u(swapFeeDenominator)),
+            ("need_take_pnl_coin", .u(needTakePnlCoin)), ("need_take_pnl_pc", .u(needTakePnlPc)),
+            ("pool_open_time", .u(poolOpenTime)), ("coin_vault", .pubkey(coinVault)), ("pc_vault", .pubkey(pcVault)),
+            ("coin_mint", .pubkey(coinMint)), ("pc_mint", .pubkey(pcMint)), ("lp_mint", .pubkey(lpMint)),
+            ("open_orders", .pubkey(openOrders)), ("market", .pubkey(market)), ("market_program", .pubkey(marketProgram)),
+            ("target_orders", .pubkey(targetOrders)), ("amm_owner", .pubkey(ammOwner)), ("lp_amount", .u(lpAmount)),
+            ("recent_epoch", .u(recentEpoch)),
+        ]
     }
 }

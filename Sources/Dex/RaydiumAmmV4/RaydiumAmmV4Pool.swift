@@ -52,10 +52,12 @@ public struct RaydiumAmmV4Pool: PoolModel {
 
     public func price(context: QuoteContext) throws -> PoolPrice {
         let (coin, pc) = try reserves()
-        return PoolPrice(mintA: info.coinMint, mintB: info.pcMint, decimalsA: UInt8(info.coinDecimals), decimalsB: UInt8(info.pcDecimals),
-                         reserveA: coin, reserveB: pc,
-                         priceBPerA: ConstantProduct.spot(reserveIn: coin, reserveOut: pc, decimalsIn: UInt8(info.coinDecimals),
-                                                           decimalsOut: UInt8(info.pcDecimals)))
+        return PoolPrice(
+            mintA: info.coinMint, mintB: info.pcMint, decimalsA: UInt8(info.coinDecimals), decimalsB: UInt8(info.pcDecimals),
+            reserveA: coin, reserveB: pc,
+            priceBPerA: ConstantProduct.spot(
+                reserveIn: coin, reserveOut: pc, decimalsIn: UInt8(info.coinDecimals),
+                decimalsOut: UInt8(info.pcDecimals)))
     }
 
     /// `process_swap_base_in`: fee = ceil(in·num/den) on input, then constant product with floor.
@@ -77,12 +79,14 @@ public struct RaydiumAmmV4Pool: PoolModel {
         guard out > 0 else { throw QuoteError.zeroOutput }
         guard out < UInt128(rOut) else { throw QuoteError.insufficientLiquidity("output would empty the vault") }
         let decIn = UInt8(coinToPc ? info.coinDecimals : info.pcDecimals), decOut = UInt8(coinToPc ? info.pcDecimals : info.coinDecimals)
-        return Quote(pool: address, dex: Self.dex, inputMint: inputMint, outputMint: coinToPc ? info.pcMint : info.coinMint,
-                     amountIn: amountIn, amountOut: UInt64(out), feeAmount: UInt64(fee), feeMint: inputMint,
-                     priceBefore: ConstantProduct.spot(reserveIn: rIn, reserveOut: rOut, decimalsIn: decIn, decimalsOut: decOut),
-                     // The whole amount_in (fee included) lands in the vault and need_take_pnl only moves at the
-                     // next take-pnl, so the pool's next spot price reads rIn + amount_in.
-                     priceAfter: ConstantProduct.spot(reserveIn: UInt64(clamping: UInt128(rIn) + UInt128(amountIn)), reserveOut: UInt64(UInt128(rOut) - out),
-                                                      decimalsIn: decIn, decimalsOut: decOut))
+        return Quote(
+            pool: address, dex: Self.dex, inputMint: inputMint, outputMint: coinToPc ? info.pcMint : info.coinMint,
+            amountIn: amountIn, amountOut: UInt64(out), feeAmount: UInt64(fee), feeMint: inputMint,
+            priceBefore: ConstantProduct.spot(reserveIn: rIn, reserveOut: rOut, decimalsIn: decIn, decimalsOut: decOut),
+            // The whole amount_in (fee included) lands in the vault and need_take_pnl only moves at the
+            // next take-pnl, so the pool's next spot price reads rIn + amount_in.
+            priceAfter: ConstantProduct.spot(
+                reserveIn: UInt64(clamping: UInt128(rIn) + UInt128(amountIn)), reserveOut: UInt64(UInt128(rOut) - out),
+                decimalsIn: decIn, decimalsOut: decOut))
     }
 }

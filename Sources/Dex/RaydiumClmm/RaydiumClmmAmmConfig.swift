@@ -45,8 +45,10 @@ public struct RaydiumClmmAmmConfig: AnchorLayout, Equatable {
     }
 
     public var fields: Fields {
-        [("bump", .u(bump)), ("index", .u(index)), ("owner", .pubkey(owner)), ("protocol_fee_rate", .u(protocolFeeRate)),
-         ("trade_fee_rate", .u(tradeFeeRate)), ("tick_spacing", .u(tickSpacing)), ("fund_fee_rate", .u(fundFeeRate)),
-         ("fund_owner", .pubkey(fundOwner))]
+        [
+            ("bump", .u(bump)), ("index", .u(index)), ("owner", .pubkey(owner)), ("protocol_fee_rate", .u(protocolFeeRate)),
+            ("trade_fee_rate", .u(tradeFeeRate)), ("tick_spacing", .u(tickSpacing)), ("fund_fee_rate", .u(fundFeeRate)),
+            ("fund_owner", .pubkey(fundOwner)),
+        ]
     }
 }

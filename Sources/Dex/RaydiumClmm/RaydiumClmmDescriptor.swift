@@ -12,8 +12,10 @@ extension DexDescriptor {
         poolTypeAliases: ["clmm", "raydium_clmm", "raydium-clmm"],
         poolDataSize: 1544, mintOffsets: (73, 105), ownedAccountOffsets: [137, 169], priceInTokenAccounts: false,
         model: RaydiumClmmPool.self,
-        layouts: [RaydiumClmmPoolState.self, RaydiumClmmAmmConfig.self, RaydiumClmmTickArray.self,
-                  RaydiumClmmTickArrayBitmapExtension.self, RaydiumClmmObservationState.self],
+        layouts: [
+            RaydiumClmmPoolState.self, RaydiumClmmAmmConfig.self, RaydiumClmmTickArray.self,
+            RaydiumClmmTickArrayBitmapExtension.self, RaydiumClmmObservationState.self,
+        ],
         derivedAccounts: { pool, accounts, byKey in
             var out: [DerivedAccount] = []
             for a in accounts where RaydiumClmmTickArray.matches(a) {

@@ -51,7 +51,8 @@ public struct RaydiumClmmDynamicFeeInfo: Sendable, Equatable {
         let elapsed = now >= lastUpdateTimestamp ? now - lastUpdateTimestamp : 0
         if elapsed < UInt64(filterPeriod) { return }
         tickSpacingIndexReference = Int32(truncatingIfNeeded: spacingIndex)
-        volatilityReference = elapsed < UInt64(decayPeriod)
+        volatilityReference =
+            elapsed < UInt64(decayPeriod)
             ? UInt32(truncatingIfNeeded: UInt64(volatilityAccumulator) * UInt64(reductionFactor) / 10_000) : 0
         lastUpdateTimestamp = now
     }

@@ -133,8 +133,9 @@ public struct RaydiumClmmPool: PoolModel {
         if account.address == bitmapExtension.address {
             let ext = try Self.decodeOwned(RaydiumClmmTickArrayBitmapExtension.self, account, role: "tick array bitmap extension")
             guard ext.poolId == address else {
-                throw QuoteError.invalidAccount(role: "tick array bitmap extension", address: account.address,
-                                                reason: "belongs to pool \(ext.poolId), not \(address)")
+                throw QuoteError.invalidAccount(
+                    role: "tick array bitmap extension", address: account.address,
+                    reason: "belongs to pool \(ext.poolId), not \(address)")
             }
             bitmapExtension = Dependent(address: account.address, role: bitmapExtension.role, value: ext)
             refreshWatchedArrays()
@@ -143,18 +144,21 @@ public struct RaydiumClmmPool: PoolModel {
         if RaydiumClmmTickArray.matches(account) {
             let array = try Self.decodeOwned(RaydiumClmmTickArray.self, account, role: "tick array")
             guard array.poolId == address else {
-                throw QuoteError.invalidAccount(role: "tick array", address: account.address,
-                                                reason: "belongs to pool \(array.poolId), not \(address)")
+                throw QuoteError.invalidAccount(
+                    role: "tick array", address: account.address,
+                    reason: "belongs to pool \(array.poolId), not \(address)")
             }
             guard ClmmGeometry.isValidStart(Int64(array.startTickIndex), state.tickSpacing) else {
-                throw QuoteError.invalidAccount(role: "tick array", address: account.address,
-                                                reason: "start tick index \(array.startTickIndex) is not aligned to 60 × tick spacing \(state.tickSpacing)")
+                throw QuoteError.invalidAccount(
+                    role: "tick array", address: account.address,
+                    reason: "start tick index \(array.startTickIndex) is not aligned to 60 × tick spacing \(state.tickSpacing)")
             }
             let start = array.startTickIndex
             if arrayAddresses[start] == nil { arrayAddresses[start] = Self.tickArrayAddress(pool: address, startTickIndex: start) }
             guard arrayAddresses[start] == account.address else {
-                throw QuoteError.invalidAccount(role: "tick array", address: account.address,
-                                                reason: "not the PDA of start tick index \(start)")
+                throw QuoteError.invalidAccount(
+                    role: "tick array", address: account.address,
+                    reason: "not the PDA of start tick index \(start)")
             }
             tickArrays[start] = array
             return true
@@ -243,9 +247,10 @@ public struct RaydiumClmmPool: PoolModel {
     }
 
     public func price(context: QuoteContext) throws -> PoolPrice {
-        PoolPrice(mintA: mintA, mintB: mintB, decimalsA: state.mintDecimals0, decimalsB: state.mintDecimals1,
-                  reserveA: vault0.value?.amount, reserveB: vault1.value?.amount,
-                  priceBPerA: Self.humanPrice(sqrtPriceX64: state.sqrtPriceX64, decimals0: state.mintDecimals0, decimals1: state.mintDecimals1))
+        PoolPrice(
+            mintA: mintA, mintB: mintB, decimalsA: state.mintDecimals0, decimalsB: state.mintDecimals1,
+            reserveA: vault0.value?.amount, reserveB: vault1.value?.amount,
+            priceBPerA: Self.humanPrice(sqrtPriceX64: state.sqrtPriceX64, decimals0: state.mintDecimals0, decimals1: state.mintDecimals1))
     }
 
     // MARK: Quote
@@ -307,12 +312,14 @@ public struct RaydiumClmmPool: PoolModel {
                 after.protocolFeeB = run.protocolFee; after.fundFeeB = run.fundFee
             }
         }
-        return SwapEffect(quote: Quote(pool: address, dex: .raydiumClmm, inputMint: inputMint, outputMint: zeroForOne ? mintB : mintA,
-                     amountIn: amountIn, amountOut: out, feeAmount: run.fee,
-                     feeMint: state.isFeeOnToken0(zeroForOne: zeroForOne) ? mintA : mintB,
-                     priceBefore: directional(state.sqrtPriceX64), priceAfter: directional(run.sqrtPrice),
-                     partial: run.partial.map { PartialFill(filledIn: filledIn, nextMissingAccount: $0.account, reason: $0.reason) }),
-                             after: recordState ? after : nil)
+        return SwapEffect(
+            quote: Quote(
+                pool: address, dex: .raydiumClmm, inputMint: inputMint, outputMint: zeroForOne ? mintB : mintA,
+                amountIn: amountIn, amountOut: out, feeAmount: run.fee,
+                feeMint: state.isFeeOnToken0(zeroForOne: zeroForOne) ? mintA : mintB,
+                priceBefore: directional(state.sqrtPriceX64), priceAfter: directional(run.sqrtPrice),
+                partial: run.partial.map { PartialFill(filledIn: filledIn, nextMissingAccount: $0.account, reason: $0.reason) }),
+            after: recordState ? after : nil)
     }
 
     struct SwapRun {
@@ -465,16 +472,18 @@ public struct RaydiumClmmPool: PoolModel {
                 var step = ClmmMath.SwapStep(sqrtPriceNext: bounded, amountIn: 0, amountOut: 0, feeAmount: 0)
                 if sp != bounded {
                     step = try Self.math {
-                        try ClmmMath.computeSwapExactIn(current: sp, target: bounded, liquidity: liquidity, amountRemaining: run.remaining,
-                                                        feeRate: feeRate, zeroForOne: zeroForOne, feeOnInput: feeOnInput)
+                        try ClmmMath.computeSwapExactIn(
+                            current: sp, target: bounded, liquidity: liquidity, amountRemaining: run.remaining,
+                            feeRate: feeRate, zeroForOne: zeroForOne, feeOnInput: feeOnInput)
                     }
                     try applyAmounts(step.amountIn, step.amountOut, step.feeAmount)
                 }
                 let unfilledBefore = try next.unfilledAmount()
                 if sqrtNext == step.sqrtPriceNext {
                     // Limit orders on the boundary tick fill before its liquidity is crossed.
-                    let lo = try Self.matchLimitOrder(&next, swapAmount: run.remaining, zeroForOne: zeroForOne, feeRate: feeRate,
-                                                      feeOnInput: feeOnInput, sqrtPrice: sqrtNext)
+                    let lo = try Self.matchLimitOrder(
+                        &next, swapAmount: run.remaining, zeroForOne: zeroForOne, feeRate: feeRate,
+                        feeOnInput: feeOnInput, sqrtPrice: sqrtNext)
                     if lo.amountIn != 0 || lo.amountOut != 0 || lo.fee != 0 { try applyAmounts(lo.amountIn, lo.amountOut, lo.fee) }
                     if try next.unfilledAmount() != unfilledBefore { run.touchedTicks[next.tick] = next }
                     if next.hasLiquidity && !next.hasLimitOrders {
@@ -487,8 +496,9 @@ public struct RaydiumClmmPool: PoolModel {
                     }
                     // update_tick_state: the tick must belong to the current array (get_tick_offset_in_array).
                     guard ClmmGeometry.arrayStart(Int64(next.tick), ts) == Int64(array.startTickIndex) else {
-                        throw QuoteError.invalidAccount(role: "tick array", address: array.address,
-                                                        reason: "tick \(next.tick) is not in array \(array.startTickIndex)")
+                        throw QuoteError.invalidAccount(
+                            role: "tick array", address: array.address,
+                            reason: "tick \(next.tick) is not in array \(array.startTickIndex)")
                     }
                     tick = (zeroForOne && !next.hasLimitOrders) || (!zeroForOne && next.hasLimitOrders) ? tickNext - 1 : tickNext
                 } else if sp != step.sqrtPriceNext {
@@ -534,8 +544,10 @@ public struct RaydiumClmmPool: PoolModel {
 
     /// `TickState::match_limit_order_with_sqrt_price` (tick_array.rs), exact input. Mutates the tick's order
     /// amounts as the program does, because the caller then decides crossing from `has_limit_orders`.
-    static func matchLimitOrder(_ t: inout RaydiumClmmTick, swapAmount: UInt64, zeroForOne: Bool, feeRate: UInt32,
-                                feeOnInput: Bool, sqrtPrice: UInt128) throws -> (amountIn: UInt64, amountOut: UInt64, fee: UInt64) {
+    static func matchLimitOrder(
+        _ t: inout RaydiumClmmTick, swapAmount: UInt64, zeroForOne: Bool, feeRate: UInt32,
+        feeOnInput: Bool, sqrtPrice: UInt128
+    ) throws -> (amountIn: UInt64, amountOut: UInt64, fee: UInt64) {
         let total = try t.unfilledAmount()
         if swapAmount == 0 || total == 0 { return (0, 0, 0) }
         guard feeRate <= ClmmMath.feeRateDenominator else { throw QuoteError.mathOverflow("fee rate above 1e6") }

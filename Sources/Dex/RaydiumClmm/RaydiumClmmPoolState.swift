@@ -83,11 +83,19 @@ public struct RaydiumClmmPoolState: AnchorLayout, Equatable {
 
     /// `PoolState::is_fee_on_input` (pool_fee.rs); unknown modes default to FromInput as the program does.
     public func isFeeOnInput(zeroForOne: Bool) -> Bool {
-        switch feeOn { case 1: return zeroForOne; case 2: return !zeroForOne; default: return true }
+        switch feeOn {
+        case 1: return zeroForOne;
+        case 2: return !zeroForOne;
+        default: return true
+        }
     }
     /// `PoolState::is_fee_on_token0`.
     public func isFeeOnToken0(zeroForOne: Bool) -> Bool {
-        switch feeOn { case 1: return true; case 2: return false; default: return zeroForOne }
+        switch feeOn {
+        case 1: return true;
+        case 2: return false;
+        default: return zeroForOne
+        }
     }
     public var swapDisabled: Bool { status & (1 << 4) != 0 }
 
@@ -108,8 +116,10 @@ public struct RaydiumClmmPoolState: AnchorLayout, Equatable {
             ("dynamic_fee_info_all_zero", .bool(dynamicFeeInfo == nil)),
         ]
         if let d = dynamicFeeInfo {
-            f += [("dynamic_fee_control", .u(d.dynamicFeeControl)), ("volatility_accumulator", .u(d.volatilityAccumulator)),
-                  ("max_volatility_accumulator", .u(d.maxVolatilityAccumulator))]
+            f += [
+                ("dynamic_fee_control", .u(d.dynamicFeeControl)), ("volatility_accumulator", .u(d.volatilityAccumulator)),
+                ("max_volatility_accumulator", .u(d.maxVolatilityAccumulator)),
+            ]
         }
         return f
     }

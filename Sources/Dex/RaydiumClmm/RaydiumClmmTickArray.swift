@@ -39,8 +39,9 @@ public struct RaydiumClmmTickArray: AnchorLayout, Equatable {
         startTickIndex = try r.i32(40)
         ticks = try (0..<60).map { i in
             let o = 44 + i * Self.tickSize
-            return RaydiumClmmTick(tick: try r.i32(o), liquidityNet: try r.i128(o + 4), liquidityGross: try r.u128(o + 20),
-                                   ordersAmount: try r.u64(o + 124), partFilledOrdersRemaining: try r.u64(o + 132))
+            return RaydiumClmmTick(
+                tick: try r.i32(o), liquidityNet: try r.i128(o + 4), liquidityGross: try r.u128(o + 20),
+                ordersAmount: try r.u64(o + 124), partFilledOrdersRemaining: try r.u64(o + 132))
         }
         initializedTickCount = try r.u8(10124)
         recentEpoch = try r.u64(10125)
@@ -65,8 +66,9 @@ public struct RaydiumClmmTickArray: AnchorLayout, Equatable {
     func firstInitializedTick(zeroForOne: Bool) throws -> RaydiumClmmTick {
         let found = zeroForOne ? ticks.last(where: \.isInitialized) : ticks.first(where: \.isInitialized)
         guard let t = found else {
-            throw QuoteError.invalidAccount(role: "tick array", address: address,
-                                            reason: "marked initialized in the bitmap but holds no initialized tick")
+            throw QuoteError.invalidAccount(
+                role: "tick array", address: address,
+                reason: "marked initialized in the bitmap but holds no initialized tick")
         }
         return t
     }
@@ -78,10 +80,12 @@ public struct RaydiumClmmTickArray: AnchorLayout, Equatable {
             let (s, o) = sum.addingReportingOverflow(t.liquidityNet)
             sum = s; overflow = overflow || o
         }
-        return [("pool_id", .pubkey(poolId)), ("start_tick_index", .u(startTickIndex)),
-                ("initialized_tick_count", .u(initializedTickCount)),
-                ("ticks_with_liquidity", .u(ticks.filter(\.hasLiquidity).count)),
-                ("ticks_with_limit_orders", .u(ticks.filter(\.hasLimitOrders).count)),
-                ("sum_liquidity_net", overflow ? .string("overflow") : .u(sum)), ("recent_epoch", .u(recentEpoch))]
+        return [
+            ("pool_id", .pubkey(poolId)), ("start_tick_index", .u(startTickIndex)),
+            ("initialized_tick_count", .u(initializedTickCount)),
+            ("ticks_with_liquidity", .u(ticks.filter(\.hasLiquidity).count)),
+            ("ticks_with_limit_orders", .u(ticks.filter(\.hasLimitOrders).count)),
+            ("sum_liquidity_net", overflow ? .string("overflow") : .u(sum)), ("recent_epoch", .u(recentEpoch)),
+        ]
     }
 }

@@ -28,9 +28,11 @@ public struct RaydiumCpmmAmmConfig: AnchorLayout, Equatable {
     }
 
     public var fields: Fields {
-        [("bump", .u(bump)), ("disable_create_pool", .u(disableCreatePool ? 1 : 0)), ("index", .u(index)),
-         ("trade_fee_rate", .u(tradeFeeRate)), ("protocol_fee_rate", .u(protocolFeeRate)), ("fund_fee_rate", .u(fundFeeRate)),
-         ("create_pool_fee", .u(createPoolFee)), ("protocol_owner", .pubkey(protocolOwner)), ("fund_owner", .pubkey(fundOwner)),
-         ("creator_fee_rate", .u(creatorFeeRate))]
+        [
+            ("bump", .u(bump)), ("disable_create_pool", .u(disableCreatePool ? 1 : 0)), ("index", .u(index)),
+            ("trade_fee_rate", .u(tradeFeeRate)), ("protocol_fee_rate", .u(protocolFeeRate)), ("fund_fee_rate", .u(fundFeeRate)),
+            ("create_pool_fee", .u(createPoolFee)), ("protocol_owner", .pubkey(protocolOwner)), ("fund_owner", .pubkey(fundOwner)),
+            ("creator_fee_rate", .u(creatorFeeRate)),
+        ]
     }
 }

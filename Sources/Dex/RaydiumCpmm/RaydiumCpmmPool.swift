@@ -64,16 +64,20 @@ public struct RaydiumCpmmPool: PoolModel {
             }
             return v
         }
-        return (try net(vault0.get().amount, [state.protocolFeesToken0, state.fundFeesToken0, state.creatorFeesToken0]),
-                try net(vault1.get().amount, [state.protocolFeesToken1, state.fundFeesToken1, state.creatorFeesToken1]))
+        return (
+            try net(vault0.get().amount, [state.protocolFeesToken0, state.fundFeesToken0, state.creatorFeesToken0]),
+            try net(vault1.get().amount, [state.protocolFeesToken1, state.fundFeesToken1, state.creatorFeesToken1])
+        )
     }
 
     public func price(context: QuoteContext) throws -> PoolPrice {
         let (r0, r1) = try reserves()
-        return PoolPrice(mintA: mintA, mintB: mintB, decimalsA: state.mint0Decimals, decimalsB: state.mint1Decimals,
-                         reserveA: r0, reserveB: r1,
-                         priceBPerA: ConstantProduct.spot(reserveIn: r0, reserveOut: r1, decimalsIn: state.mint0Decimals,
-                                                           decimalsOut: state.mint1Decimals))
+        return PoolPrice(
+            mintA: mintA, mintB: mintB, decimalsA: state.mint0Decimals, decimalsB: state.mint1Decimals,
+            reserveA: r0, reserveB: r1,
+            priceBPerA: ConstantProduct.spot(
+                reserveIn: r0, reserveOut: r1, decimalsIn: state.mint0Decimals,
+                decimalsOut: state.mint1Decimals))
     }
 
     /// Transfer fee of a side when its token program is Token-2022 (needs the mint account).
@@ -121,16 +125,20 @@ public struct RaydiumCpmmPool: PoolModel {
         let (decIn, decOut) = zeroForOne ? (state.mint0Decimals, state.mint1Decimals) : (state.mint1Decimals, state.mint0Decimals)
         // Reserves after the swap: the trade fee stays in the vault except its protocol and fund
         // shares (fees.rs: floor(trade_fee · rate / 1e6)), which are set aside like the creator fee.
-        let tradePart = creatorOnInput && creatorRate > 0
+        let tradePart =
+            creatorOnInput && creatorRate > 0
             ? tradeFee * UInt128(cfg.tradeFeeRate) / (UInt128(cfg.tradeFeeRate) + creatorRate) : tradeFee
-        let setAside = tradePart * UInt128(cfg.protocolFeeRate) / d + tradePart * UInt128(cfg.fundFeeRate) / d
+        let setAside =
+            tradePart * UInt128(cfg.protocolFeeRate) / d + tradePart * UInt128(cfg.fundFeeRate) / d
             + (creatorOnInput ? tradeFee - tradePart : 0)
         let newIn = UInt128(rIn) + actualIn - min(setAside, actualIn)
         let grossOut = out + creatorFee
-        return Quote(pool: address, dex: Self.dex, inputMint: inputMint, outputMint: zeroForOne ? mintB : mintA,
-                     amountIn: amountIn, amountOut: received, feeAmount: UInt64(tradeFee), feeMint: inputMint,
-                     priceBefore: ConstantProduct.spot(reserveIn: rIn, reserveOut: rOut, decimalsIn: decIn, decimalsOut: decOut),
-                     priceAfter: ConstantProduct.spot(reserveIn: UInt64(clamping: newIn),
-                                                      reserveOut: UInt64(UInt128(rOut) - grossOut), decimalsIn: decIn, decimalsOut: decOut))
+        return Quote(
+            pool: address, dex: Self.dex, inputMint: inputMint, outputMint: zeroForOne ? mintB : mintA,
+            amountIn: amountIn, amountOut: received, feeAmount: UInt64(tradeFee), feeMint: inputMint,
+            priceBefore: ConstantProduct.spot(reserveIn: rIn, reserveOut: rOut, decimalsIn: decIn, decimalsOut: decOut),
+            priceAfter: ConstantProduct.spot(
+                reserveIn: UInt64(clamping: newIn),
+                reserveOut: UInt64(UInt128(rOut) - grossOut), decimalsIn: decIn, decimalsOut: decOut))
     }
 }

@@ -47,14 +47,16 @@ public struct RaydiumCpmmPoolState: AnchorLayout, Equatable {
     public var swapDisabled: Bool { status & 4 != 0 }
 
     public var fields: Fields {
-        [("amm_config", .pubkey(ammConfig)), ("pool_creator", .pubkey(poolCreator)), ("token_0_vault", .pubkey(token0Vault)),
-         ("token_1_vault", .pubkey(token1Vault)), ("lp_mint", .pubkey(lpMint)), ("token_0_mint", .pubkey(token0Mint)),
-         ("token_1_mint", .pubkey(token1Mint)), ("token_0_program", .pubkey(token0Program)), ("token_1_program", .pubkey(token1Program)),
-         ("observation_key", .pubkey(observationKey)), ("auth_bump", .u(authBump)), ("status", .u(status)),
-         ("lp_mint_decimals", .u(lpMintDecimals)), ("mint_0_decimals", .u(mint0Decimals)), ("mint_1_decimals", .u(mint1Decimals)),
-         ("lp_supply", .u(lpSupply)), ("protocol_fees_token_0", .u(protocolFeesToken0)), ("protocol_fees_token_1", .u(protocolFeesToken1)),
-         ("fund_fees_token_0", .u(fundFeesToken0)), ("fund_fees_token_1", .u(fundFeesToken1)), ("open_time", .u(openTime)),
-         ("recent_epoch", .u(recentEpoch)), ("creator_fee_on", .u(creatorFeeOn)), ("enable_creator_fee", .u(enableCreatorFee ? 1 : 0)),
-         ("creator_fees_token_0", .u(creatorFeesToken0)), ("creator_fees_token_1", .u(creatorFeesToken1))]
+        [
+            ("amm_config", .pubkey(ammConfig)), ("pool_creator", .pubkey(poolCreator)), ("token_0_vault", .pubkey(token0Vault)),
+            ("token_1_vault", .pubkey(token1Vault)), ("lp_mint", .pubkey(lpMint)), ("token_0_mint", .pubkey(token0Mint)),
+            ("token_1_mint", .pubkey(token1Mint)), ("token_0_program", .pubkey(token0Program)), ("token_1_program", .pubkey(token1Program)),
+            ("observation_key", .pubkey(observationKey)), ("auth_bump", .u(authBump)), ("status", .u(status)),
+            ("lp_mint_decimals", .u(lpMintDecimals)), ("mint_0_decimals", .u(mint0Decimals)), ("mint_1_decimals", .u(mint1Decimals)),
+            ("lp_supply", .u(lpSupply)), ("protocol_fees_token_0", .u(protocolFeesToken0)), ("protocol_fees_token_1", .u(protocolFeesToken1)),
+            ("fund_fees_token_0", .u(fundFeesToken0)), ("fund_fees_token_1", .u(fundFeesToken1)), ("open_time", .u(openTime)),
+            ("recent_epoch", .u(recentEpoch)), ("creator_fee_on", .u(creatorFeeOn)), ("enable_creator_fee", .u(enableCreatorFee ? 1 : 0)),
+            ("creator_fees_token_0", .u(creatorFeesToken0)), ("creator_fees_token_1", .u(creatorFeesToken1)),
+        ]
     }
 }

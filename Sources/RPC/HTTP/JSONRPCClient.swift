@@ -62,7 +62,9 @@ public final class JSONRPCClient: @unchecked Sendable {
 
     /// Closes idle connections.
     public func shutdown() {
-        let conns = lock.withLock { () -> [HTTPConnection] in defer { idle = [] }; return idle }
+        let conns = lock.withLock { () -> [HTTPConnection] in
+            defer { idle = [] }; return idle
+        }
         for c in conns { c.close() }
     }
 
@@ -86,8 +88,10 @@ public final class JSONRPCClient: @unchecked Sendable {
     }
 
     func getMultipleAccountsBatch(_ keys: [Pubkey], commitment: String) async throws -> (UInt64, [AccountData?]) {
-        let params = JSONText.array([.array(keys.map { .string($0.base58) }),
-                                     .object([("encoding", .string("base64")), ("commitment", .string(commitment))])])
+        let params = JSONText.array([
+            .array(keys.map { .string($0.base58) }),
+            .object([("encoding", .string("base64")), ("commitment", .string(commitment))]),
+        ])
         return try RPCReply.multipleAccounts(try await call("getMultipleAccounts", params: params), keys: keys)
     }
 
@@ -106,10 +110,13 @@ public final class JSONRPCClient: @unchecked Sendable {
 
     /// Accounts owned by `program` matching every filter, with the reply's context slot.
     public func getProgramAccounts(_ program: Pubkey, filters: [Filter], commitment: String) async throws -> (slot: UInt64, accounts: [AccountData]) {
-        let params = JSONText.array([.string(program.base58), .object([
-            ("encoding", .string("base64")), ("commitment", .string(commitment)), ("withContext", .bool(true)),
-            ("filters", .array(filters.map(\.json))),
-        ])])
+        let params = JSONText.array([
+            .string(program.base58),
+            .object([
+                ("encoding", .string("base64")), ("commitment", .string(commitment)), ("withContext", .bool(true)),
+                ("filters", .array(filters.map(\.json))),
+            ]),
+        ])
         return try RPCReply.programAccounts(try await call("getProgramAccounts", params: params))
     }
 
@@ -122,9 +129,14 @@ public final class JSONRPCClient: @unchecked Sendable {
 
     /// One JSON-RPC call; returns `result` or throws (`TransportError.rpc` for JSON-RPC errors).
     public func call(_ method: String, params: JSONText) async throws -> JSONValue {
-        let id = lock.withLock { () -> UInt64 in defer { nextId += 1 }; return nextId }
-        let body = Array(JSONText.object([("jsonrpc", .string("2.0")), ("id", .number(String(id))), ("method", .string(method)),
-                                          ("params", params)]).rendered.utf8)
+        let id = lock.withLock { () -> UInt64 in
+            defer { nextId += 1 }; return nextId
+        }
+        let body = Array(
+            JSONText.object([
+                ("jsonrpc", .string("2.0")), ("id", .number(String(id))), ("method", .string(method)),
+                ("params", params),
+            ]).rendered.utf8)
         var attempt = 0
         var lastError: Error = TransportError.connectionClosed
         while attempt < options.maxAttempts {
@@ -149,7 +161,9 @@ public final class JSONRPCClient: @unchecked Sendable {
                 return try RPCReply.result(body: reply.body, method: method)
             case 429:
                 let wait = min(options.maxRetryAfterSeconds, reply.retryAfter ?? Double(min(attempt, 5)) * 0.5)
-                lock.withLock { _stats.http429 += 1; _stats.retries += 1 }
+                lock.withLock {
+                    _stats.http429 += 1; _stats.retries += 1
+                }
                 logger.info("rpc \(url) answered 429 to \(method); waiting \(wait)s (Retry-After)")
                 limiter.block(forSeconds: wait)
                 lastError = TransportError.httpStatus(429, retryAfter: reply.retryAfter)

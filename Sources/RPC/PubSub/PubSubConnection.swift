@@ -35,8 +35,10 @@ public final class PubSubConnection: @unchecked Sendable {
         public var requestTimeoutSeconds: Double = 10
         /// Largest frame (after reassembly) accepted from the server.
         public var maxFrameBytes = 8 << 20
-        public init(pingIntervalSeconds: Double = 10, silenceDeadlineSeconds: Double = 30, connectTimeoutSeconds: Double = 10,
-                    requestTimeoutSeconds: Double = 10) {
+        public init(
+            pingIntervalSeconds: Double = 10, silenceDeadlineSeconds: Double = 30, connectTimeoutSeconds: Double = 10,
+            requestTimeoutSeconds: Double = 10
+        ) {
             self.pingIntervalSeconds = pingIntervalSeconds; self.silenceDeadlineSeconds = silenceDeadlineSeconds
             self.connectTimeoutSeconds = connectTimeoutSeconds; self.requestTimeoutSeconds = requestTimeoutSeconds
         }
@@ -52,7 +54,9 @@ public final class PubSubConnection: @unchecked Sendable {
     }
 
     /// Dials (proxy, TLS), upgrades to WebSocket and starts the keepalive.
-    public static func connect(url text: String, dialer: Dialer, options: Options, logger: Logger = Logger(label: "pubsub")) async throws -> PubSubConnection {
+    public static func connect(url text: String, dialer: Dialer, options: Options, logger: Logger = Logger(label: "pubsub")) async throws
+        -> PubSubConnection
+    {
         let url = try EndpointURL(text)
         guard url.isWebSocket else { throw TransportError.badURL("\(url) is not a ws(s) URL") }
         let channel = try await dialer.connect(to: url)
@@ -168,7 +172,8 @@ public final class PubSubConnection: @unchecked Sendable {
 
     func request(_ method: String, params: JSONText, account: Pubkey?) async throws -> PubSubMessage.ReplyValue {
         let id = state.nextRequestId()
-        let text = JSONText.object([("jsonrpc", .string("2.0")), ("id", .number(String(id))), ("method", .string(method)), ("params", params)]).rendered
+        let text = JSONText.object([("jsonrpc", .string("2.0")), ("id", .number(String(id))), ("method", .string(method)), ("params", params)])
+            .rendered
         let channel = self.channel, state = self.state
         return try await withCheckedThrowingContinuation { continuation in
             guard state.register(id: id, account: account, continuation: continuation) else { return }
@@ -205,7 +210,11 @@ final class PubSubState: @unchecked Sendable {
     var subscriptionCount: Int { lock.withLock { accountBySub.count } }
     var subscribedAccounts: [Pubkey] { lock.withLock { Array(subByAccount.keys) } }
 
-    func nextRequestId() -> UInt64 { lock.withLock { defer { requestId += 1 }; return requestId } }
+    func nextRequestId() -> UInt64 {
+        lock.withLock {
+            defer { requestId += 1 }; return requestId
+        }
+    }
 
     func register(id: UInt64, account: Pubkey?, continuation c: CheckedContinuation<PubSubMessage.ReplyValue, Error>) -> Bool {
         let ok = lock.withLock { () -> Bool in
@@ -300,7 +309,9 @@ final class PubSubFrameHandler: ChannelInboundHandler, @unchecked Sendable {
         case let .result(id, value):
             state.complete(id: id, with: .success(value))
         case let .error(id, code, message):
-            if let id { state.complete(id: id, with: .failure(TransportError.rpc(code: code, message: message))) } else {
+            if let id {
+                state.complete(id: id, with: .failure(TransportError.rpc(code: code, message: message)))
+            } else {
                 state.continuation.yield(.malformed("server error \(code): \(message)"))
             }
         case .other:

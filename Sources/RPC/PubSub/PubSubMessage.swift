@@ -112,7 +112,9 @@ public struct PubSubParser: Sendable {
                         code = Int(text) ?? 0
                     } else if s.key(k, is: "message"), try s.peek() == 0x22 {
                         message = try s.readString()
-                    } else { try s.skipValue() }
+                    } else {
+                        try s.skipValue()
+                    }
                 }
                 error = (code, message)
             } else {

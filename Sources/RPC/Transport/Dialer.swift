@@ -19,8 +19,10 @@ public final class Dialer: Sendable {
     let sslContext: NIOSSLContext
 
     /// `tls` defaults to the system trust store with full verification.
-    public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, proxy: ProxySettings? = nil,
-                connectTimeoutSeconds: Double = 10, tls: TLSConfiguration = .makeClientConfiguration()) throws {
+    public init(
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, proxy: ProxySettings? = nil,
+        connectTimeoutSeconds: Double = 10, tls: TLSConfiguration = .makeClientConfiguration()
+    ) throws {
         self.group = group
         self.proxy = proxy
         self.connectTimeout = .milliseconds(Int64(max(0.05, connectTimeoutSeconds) * 1000))

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Ports on 127.0.0.1 for the child processes the soak and the tests start (proxies, TLS

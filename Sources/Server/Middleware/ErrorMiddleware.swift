@@ -20,7 +20,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .contentTooLarge: code = "body_too_large"
             default: code = e.status.code < 500 ? "bad_request" : "internal"
             }
-            let message = e.status == .notFound ? "no such endpoint: \(request.method) \(String(request.uri.path.prefix(200)))" : (e.body ?? e.status.reasonPhrase)
+            let message =
+                e.status == .notFound
+                ? "no such endpoint: \(request.method) \(String(request.uri.path.prefix(200)))" : (e.body ?? e.status.reasonPhrase)
             return try APIError(e.status, code, message).response(from: request, context: context)
         } catch is CancellationError {
             throw CancellationError()
@@ -58,8 +60,9 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         let response = try await next(request, context)
-        metrics.request(route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: response.status.code,
-                        seconds: (ContinuousClock.now - start).seconds)
+        metrics.request(
+            route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: response.status.code,
+            seconds: (ContinuousClock.now - start).seconds)
         return response
     }
 }

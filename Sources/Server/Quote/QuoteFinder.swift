@@ -57,24 +57,32 @@ public enum QuoteFinder {
 
     /// Best route over the store, touching only pools of the input mint and, for two hops, of the
     /// pairs (bridge, output) reached by the best first hops (the store's mint graph).
-    public static func best(store: PoolStore, inputMint: Pubkey, outputMint: Pubkey, amount: UInt64, context: QuoteContext,
-                            allowTwoHops: Bool = true) throws -> Route {
-        try best(graph: store.mintGraph(), entries: store.entries, inputMint: inputMint, outputMint: outputMint, amount: amount,
-                 context: context, allowTwoHops: allowTwoHops)
+    public static func best(
+        store: PoolStore, inputMint: Pubkey, outputMint: Pubkey, amount: UInt64, context: QuoteContext,
+        allowTwoHops: Bool = true
+    ) throws -> Route {
+        try best(
+            graph: store.mintGraph(), entries: store.entries, inputMint: inputMint, outputMint: outputMint, amount: amount,
+            context: context, allowTwoHops: allowTwoHops)
     }
 
     /// Best route over a list of entries (tests, one-off tools).
-    public static func best(entries: [PoolEntry], inputMint: Pubkey, outputMint: Pubkey, amount: UInt64, context: QuoteContext,
-                            allowTwoHops: Bool = true) throws -> Route {
+    public static func best(
+        entries: [PoolEntry], inputMint: Pubkey, outputMint: Pubkey, amount: UInt64, context: QuoteContext,
+        allowTwoHops: Bool = true
+    ) throws -> Route {
         var graph = MintGraph()
         var byAddress: [Pubkey: PoolEntry] = [:]
         for e in entries { if let m = e.model { graph.insert(pool: e.address, mintA: m.mintA, mintB: m.mintB); byAddress[e.address] = e } }
-        return try best(graph: graph, entries: { $0.compactMap { byAddress[$0] } }, inputMint: inputMint, outputMint: outputMint,
-                        amount: amount, context: context, allowTwoHops: allowTwoHops)
+        return try best(
+            graph: graph, entries: { $0.compactMap { byAddress[$0] } }, inputMint: inputMint, outputMint: outputMint,
+            amount: amount, context: context, allowTwoHops: allowTwoHops)
     }
 
-    static func best(graph: MintGraph, entries: ([Pubkey]) -> [PoolEntry], inputMint: Pubkey, outputMint: Pubkey, amount: UInt64,
-                     context: QuoteContext, allowTwoHops: Bool) throws -> Route {
+    static func best(
+        graph: MintGraph, entries: ([Pubkey]) -> [PoolEntry], inputMint: Pubkey, outputMint: Pubkey, amount: UInt64,
+        context: QuoteContext, allowTwoHops: Bool
+    ) throws -> Route {
         guard inputMint != outputMint else { throw Failure.sameMint }
         func usable(_ pools: [Pubkey]) -> [PoolEntry] { entries(pools).filter { $0.model != nil && $0.price != nil && Self.quotable($0.status) } }
         let fromInput = usable(graph.pools(of: inputMint))
@@ -113,7 +121,10 @@ public enum QuoteFinder {
     }
 
     static func quotable(_ s: PoolStatus) -> Bool {
-        switch s { case .ok, .stale: return true; default: return false }
+        switch s {
+        case .ok, .stale: return true;
+        default: return false
+        }
     }
 
     static func quote(_ e: PoolEntry, amount: UInt64, input: Pubkey, context: QuoteContext) throws -> Hop {

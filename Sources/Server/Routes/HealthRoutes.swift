@@ -21,9 +21,13 @@ struct HealthRoutes {
         let live = connections.filter { $0.state == .live }.count
         let ok = counts["ok", default: 0]
         let status: String
-        if entries.isEmpty || ok == 0 { status = counts["stale", default: 0] > 0 ? "stale" : "starting" }
-        else if ok == entries.count && (server.ingest == nil || live == connections.count) { status = "ok" }
-        else { status = "degraded" }
+        if entries.isEmpty || ok == 0 {
+            status = counts["stale", default: 0] > 0 ? "stale" : "starting"
+        } else if ok == entries.count && (server.ingest == nil || live == connections.count) {
+            status = "ok"
+        } else {
+            status = "degraded"
+        }
 
         var database: JSONText = .null
         if let db = server.persistence {
@@ -31,39 +35,56 @@ struct HealthRoutes {
                 let version = try await db.schemaVersion()
                 database = .object([("backend", .string(db.backendName)), ("ok", .bool(true)), ("schema_version", J.int(version))])
             } catch {
-                database = .object([("backend", .string(db.backendName)), ("ok", .bool(false)), ("error", .string("\(error)".prefix(200).description))])
+                database = .object([
+                    ("backend", .string(db.backendName)), ("ok", .bool(false)), ("error", .string("\(error)".prefix(200).description)),
+                ])
             }
         }
-        return jsonResponse(.object([
-            ("status", .string(status)),
-            ("uptime_s", J.num((now - server.startedAt).rounded())),
-            ("pools_total", J.int(entries.count)),
-            ("pools_by_status", .object(counts.sorted { $0.key < $1.key }.map { ($0.key, J.int($0.value)) })),
-            ("pools", .array(entries.map { e in
-                .object([
-                    ("address", J.key(e.address)), ("name", J.str(e.config.name)), ("dex", J.str(e.dex?.rawValue)),
-                    ("status", .string(e.status.label)),
-                    ("detail", e.status.label == e.status.description ? .null : .string(e.status.description)),
-                    ("slot", J.u64(e.lastSlot)),
-                    ("age_ms", e.lastUpdate.map { J.int(max(0, Int(((now - $0) * 1000).rounded()))) } ?? .null),
-                ])
-            })),
-            ("connections", server.ingest == nil ? .null : .array(connections.map { c in
-                .object([
-                    ("id", J.int(c.id)), ("endpoint", .string(c.endpoint)), ("state", .string(c.state.rawValue)),
-                    ("subscriptions", J.int(c.subscriptions)), ("reconnects", J.int(c.reconnects)),
-                    ("refused_subscriptions", J.int(c.refusedSubscriptions)),
-                    ("last_message_age_ms", c.lastMessageAt.map { J.int(max(0, Int(((now - $0) * 1000).rounded()))) } ?? .null),
-                    ("last_error", J.str(c.lastError)),
-                ])
-            })),
-            ("rejected_config", .array(server.configNotes.map { n in
-                .object([("entry", .string(n.entry)), ("address", .string(n.address)), ("reason", .string(n.reason))])
-            })),
-            ("router", router(server.opportunities?.routerStatus())),
-            ("stream_clients", J.int(server.streamCount.current)),
-            ("database", database),
-        ]))
+        return jsonResponse(
+            .object([
+                ("status", .string(status)),
+                ("uptime_s", J.num((now - server.startedAt).rounded())),
+                ("pools_total", J.int(entries.count)),
+                ("pools_by_status", .object(counts.sorted { $0.key < $1.key }.map { ($0.key, J.int($0.value)) })),
+                (
+                    "pools",
+                    .array(
+                        entries.map { e in
+                            .object([
+                                ("address", J.key(e.address)), ("name", J.str(e.config.name)), ("dex", J.str(e.dex?.rawValue)),
+                                ("status", .string(e.status.label)),
+                                ("detail", e.status.label == e.status.description ? .null : .string(e.status.description)),
+                                ("slot", J.u64(e.lastSlot)),
+                                ("age_ms", e.lastUpdate.map { J.int(max(0, Int(((now - $0) * 1000).rounded()))) } ?? .null),
+                            ])
+                        })
+                ),
+                (
+                    "connections",
+                    server.ingest == nil
+                        ? .null
+                        : .array(
+                            connections.map { c in
+                                .object([
+                                    ("id", J.int(c.id)), ("endpoint", .string(c.endpoint)), ("state", .string(c.state.rawValue)),
+                                    ("subscriptions", J.int(c.subscriptions)), ("reconnects", J.int(c.reconnects)),
+                                    ("refused_subscriptions", J.int(c.refusedSubscriptions)),
+                                    ("last_message_age_ms", c.lastMessageAt.map { J.int(max(0, Int(((now - $0) * 1000).rounded()))) } ?? .null),
+                                    ("last_error", J.str(c.lastError)),
+                                ])
+                            })
+                ),
+                (
+                    "rejected_config",
+                    .array(
+                        server.configNotes.map { n in
+                            .object([("entry", .string(n.entry)), ("address", .string(n.address)), ("reason", .string(n.reason))])
+                        })
+                ),
+                ("router", router(server.opportunities?.routerStatus())),
+                ("stream_clients", J.int(server.streamCount.current)),
+                ("database", database),
+            ]))
     }
 
     /// The effective `[router]` settings (null when no arbitrage engine runs).

@@ -11,8 +11,9 @@ struct LegacyRoutes {
     func register(on router: Router<some RequestContext>) {
         router.get("/health") { _, _ in self.health() }
         router.get("/prices") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"],
-                     body: .init(byteBuffer: ByteBuffer(string: server.priceListing.body(server.store.priceViews(), now: server.now))))
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: server.priceListing.body(server.store.priceViews(), now: server.now))))
         }
         router.get("/prices/:pair") { _, context in
             try self.pair(context.parameters.get("pair"))
@@ -32,11 +33,12 @@ struct LegacyRoutes {
 
     func health() -> Response {
         let rows = rows()
-        return jsonResponse(.object([
-            ("status", .string("ok")),
-            ("cached_pools", J.int(rows.count)),
-            ("cached_pairs", J.int(Set(rows.map(\.pair)).count)),
-        ]))
+        return jsonResponse(
+            .object([
+                ("status", .string("ok")),
+                ("cached_pools", J.int(rows.count)),
+                ("cached_pairs", J.int(Set(rows.map(\.pair)).count)),
+            ]))
     }
 
     func pair(_ raw: String?) throws -> Response {

@@ -28,7 +28,10 @@ struct OpportunityRoutes {
             throw APIError(.serviceUnavailable, "arbitrage_not_running", "the arbitrage engine is not running; ?history=true reads recorded ones")
         }
         let items = provider.currentOpportunities().prefix(limit)
-        return jsonResponse(.object([("source", .string("live")), ("count", J.int(items.count)),
-                                     ("opportunities", .array(items.map(OpportunityJSON.bot)))]))
+        return jsonResponse(
+            .object([
+                ("source", .string("live")), ("count", J.int(items.count)),
+                ("opportunities", .array(items.map(OpportunityJSON.bot))),
+            ]))
     }
 }

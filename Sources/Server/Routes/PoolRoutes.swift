@@ -56,10 +56,11 @@ struct PoolRoutes {
             return true
         }
         let page = matching.dropFirst(offset).prefix(limit)
-        return jsonResponse(.object([
-            ("count", J.int(matching.count)), ("offset", J.int(offset)),
-            ("pools", .array(page.map { PoolJSON.pool($0, now: now, detail: false) })),
-        ]))
+        return jsonResponse(
+            .object([
+                ("count", J.int(matching.count)), ("offset", J.int(offset)),
+                ("pools", .array(page.map { PoolJSON.pool($0, now: now, detail: false) })),
+            ]))
     }
 
     /// Every watched account in address order, with its bytes and slot when held (`cached: false`
@@ -108,7 +109,9 @@ struct PoolRoutes {
 enum Query {
     static func int(_ raw: Substring?, _ name: String, default def: Int, range: ClosedRange<Int>) throws -> Int {
         guard let raw else { return def }
-        guard let v = Int(raw), range.contains(v) else { throw APIError.badParam(name, "expected an integer in \(range.lowerBound)…\(range.upperBound)") }
+        guard let v = Int(raw), range.contains(v) else {
+            throw APIError.badParam(name, "expected an integer in \(range.lowerBound)…\(range.upperBound)")
+        }
         return v
     }
 }

@@ -26,8 +26,9 @@ struct QuoteRoutes {
         let start = ContinuousClock.now
         let route: QuoteFinder.Route
         do {
-            route = try QuoteFinder.best(store: server.store, inputMint: input, outputMint: output, amount: amount,
-                                         context: server.store.context(), allowTwoHops: !direct)
+            route = try QuoteFinder.best(
+                store: server.store, inputMint: input, outputMint: output, amount: amount,
+                context: server.store.context(), allowTwoHops: !direct)
         } catch let f as QuoteFinder.Failure {
             switch f {
             case .sameMint: throw APIError.badParam("outputMint", f.description)
@@ -42,18 +43,25 @@ struct QuoteRoutes {
             ("outputMint", J.key(output)), ("outAmount", J.u64(out)),
             ("otherAmountThreshold", J.u64(threshold)), ("swapMode", .string("ExactIn")), ("slippageBps", J.int(slippage)),
             ("priceImpactPct", .string(String(format: "%.10f", max(0, route.priceImpact)))),
-            ("routePlan", .array(route.hops.map { h in
-                .object([
-                    ("swapInfo", .object([
-                        ("ammKey", J.key(h.quote.pool)), ("label", .string(h.quote.dex.rawValue)),
-                        ("inputMint", J.key(h.quote.inputMint)), ("outputMint", J.key(h.quote.outputMint)),
-                        ("inAmount", J.u64(h.quote.amountIn)), ("outAmount", J.u64(h.quote.amountOut)),
-                        ("feeAmount", J.u64(h.quote.feeAmount)), ("feeMint", J.key(h.quote.feeMint)),
-                        ("stale", .bool(h.stale)),
-                    ])),
-                    ("percent", J.int(100)),
-                ])
-            })),
+            (
+                "routePlan",
+                .array(
+                    route.hops.map { h in
+                        .object([
+                            (
+                                "swapInfo",
+                                .object([
+                                    ("ammKey", J.key(h.quote.pool)), ("label", .string(h.quote.dex.rawValue)),
+                                    ("inputMint", J.key(h.quote.inputMint)), ("outputMint", J.key(h.quote.outputMint)),
+                                    ("inAmount", J.u64(h.quote.amountIn)), ("outAmount", J.u64(h.quote.amountOut)),
+                                    ("feeAmount", J.u64(h.quote.feeAmount)), ("feeMint", J.key(h.quote.feeMint)),
+                                    ("stale", .bool(h.stale)),
+                                ])
+                            ),
+                            ("percent", J.int(100)),
+                        ])
+                    })
+            ),
             ("contextSlot", J.u64(slot)),
             ("timeTaken", J.num((ContinuousClock.now - start).seconds)),
         ])

@@ -51,7 +51,8 @@ struct StreamRoute {
             server.metrics.streamClients.increment()
             defer { server.streamCount.decrement(); server.metrics.streamClients.decrement() }
             let q = context.request.uri.queryParameters
-            let initial = (try? Filter.parse(pools: (q["pools"] ?? q["pool"]).map(String.init), mints: (q["mints"] ?? q["mint"]).map(String.init))) ?? Filter()
+            let initial =
+                (try? Filter.parse(pools: (q["pools"] ?? q["pool"]).map(String.init), mints: (q["mints"] ?? q["mint"]).map(String.init))) ?? Filter()
             let filter = FilterBox(initial)
             let (changesID, changes) = server.store.changes()
             defer { server.store.stopChanges(changesID) }
@@ -87,8 +88,11 @@ struct StreamRoute {
                             filter.set(try Filter.parse(pools: body.pools?.joined(separator: ","), mints: body.mints?.joined(separator: ",")))
                             try await send(#"{"type":"filter","ok":true}"#)
                         } catch let e as APIError {
-                            try await send(JSONText.object([("type", .string("error")), ("error", .string(e.code)),
-                                                            ("message", .string(e.message))]).rendered)
+                            try await send(
+                                JSONText.object([
+                                    ("type", .string("error")), ("error", .string(e.code)),
+                                    ("message", .string(e.message)),
+                                ]).rendered)
                         }
                     }
                 }
@@ -96,10 +100,11 @@ struct StreamRoute {
                     for await change in changes {
                         guard let e = server.store.entry(change.pool), let m = e.model else { continue }
                         guard filter.get().wants(pool: change.pool, mints: [m.mintA, m.mintB]) else { continue }
-                        try await send(JSONText.object([
-                            ("type", .string("pool_update")), ("slot", J.u64(change.slot)),
-                            ("pool", PoolJSON.pool(e, now: server.now, detail: false)),
-                        ]).rendered)
+                        try await send(
+                            JSONText.object([
+                                ("type", .string("pool_update")), ("slot", J.u64(change.slot)),
+                                ("pool", PoolJSON.pool(e, now: server.now, detail: false)),
+                            ]).rendered)
                         server.metrics.streamMessages.increment()
                     }
                 }
@@ -107,8 +112,10 @@ struct StreamRoute {
                     group.addTask {
                         for await o in opportunities {
                             let f = filter.get()
-                            guard f.pools.isEmpty && f.mints.isEmpty
-                                || o.route.contains(where: { f.wants(pool: $0.pool, mints: [$0.inputMint, $0.outputMint]) }) else { continue }
+                            guard
+                                f.pools.isEmpty && f.mints.isEmpty
+                                    || o.route.contains(where: { f.wants(pool: $0.pool, mints: [$0.inputMint, $0.outputMint]) })
+                            else { continue }
                             try await send(JSONText.object([("type", .string("opportunity")), ("opportunity", OpportunityJSON.bot(o))]).rendered)
                             server.metrics.streamMessages.increment()
                         }
@@ -143,8 +150,16 @@ final class WriteProgress: @unchecked Sendable {
     private var inFlight = 0
     private var lastProgress = ContinuousClock.now
 
-    func begin() { lock.withLock { if inFlight == 0 { lastProgress = .now }; inFlight += 1 } }
-    func end() { lock.withLock { inFlight -= 1; lastProgress = .now } }
+    func begin() {
+        lock.withLock {
+            if inFlight == 0 { lastProgress = .now }; inFlight += 1
+        }
+    }
+    func end() {
+        lock.withLock {
+            inFlight -= 1; lastProgress = .now
+        }
+    }
     func stalled(timeout: Double) -> Bool {
         lock.withLock { inFlight > 0 && ContinuousClock.now - lastProgress > .milliseconds(Int(timeout * 1000)) }
     }

@@ -9,10 +9,16 @@ public enum OpportunityJSON {
             ("inputMint", J.key(o.inputMint)), ("outputMint", J.key(o.outputMint)),
             ("inputAmount", J.u64(o.inputAmount)), ("outputAmount", J.u64(o.outputAmount)),
             ("profit", .string(String(o.profit))), ("roi", J.num(o.roiFraction)),
-            ("route", .array(o.route.map { h in
-                .object([("pool", J.key(h.pool)), ("dex", .string(h.dex.rawValue)), ("inputMint", J.key(h.inputMint)),
-                         ("outputMint", J.key(h.outputMint)), ("inAmount", J.u64(h.inAmount)), ("outAmount", J.u64(h.outAmount))])
-            })),
+            (
+                "route",
+                .array(
+                    o.route.map { h in
+                        .object([
+                            ("pool", J.key(h.pool)), ("dex", .string(h.dex.rawValue)), ("inputMint", J.key(h.inputMint)),
+                            ("outputMint", J.key(h.outputMint)), ("inAmount", J.u64(h.inAmount)), ("outAmount", J.u64(h.outAmount)),
+                        ])
+                    })
+            ),
             ("slot", J.u64(o.slot)),
             ("detectedAt", J.int(Int(o.detectedAtMs))),
             // The bot's own field name for the same instant (ms).

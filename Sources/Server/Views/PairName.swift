@@ -42,9 +42,10 @@ public struct PriceRow: Sendable {
         let price = o.flipped ? (bPerA == 0 ? .nan : 1 / bPerA) : bPerA
         guard price.isFinite, price > 0 else { return nil }
         let age = ageMs(since: e.lastUpdate, now: now)
-        return PriceRow(poolId: e.address.base58, dexName: dex.rawValue, pair: PairName.name(base: o.base, quote: o.quote), price: price,
-                        baseReserve: o.flipped ? p.reserveB : p.reserveA, quoteReserve: o.flipped ? p.reserveA : p.reserveB,
-                        ageMs: age, base: o.base, quote: o.quote)
+        return PriceRow(
+            poolId: e.address.base58, dexName: dex.rawValue, pair: PairName.name(base: o.base, quote: o.quote), price: price,
+            baseReserve: o.flipped ? p.reserveB : p.reserveA, quoteReserve: o.flipped ? p.reserveA : p.reserveB,
+            ageMs: age, base: o.base, quote: o.quote)
     }
 
     static func ageMs(since lastUpdate: Double?, now: Double) -> Int {
@@ -67,9 +68,11 @@ public struct PriceRow: Sendable {
 
     /// Every field but `age_ms`, the one that moves with the clock (and comes last).
     var fieldsBeforeAge: [(String, JSONText)] {
-        [("pool_id", .string(poolId)), ("dex_name", .string(dexName)), ("pair", .string(pair)), ("price", J.num(price)),
-         ("base_reserve", baseReserve.map { .number(String($0)) } ?? .null),
-         ("quote_reserve", quoteReserve.map { .number(String($0)) } ?? .null)]
+        [
+            ("pool_id", .string(poolId)), ("dex_name", .string(dexName)), ("pair", .string(pair)), ("price", J.num(price)),
+            ("base_reserve", baseReserve.map { .number(String($0)) } ?? .null),
+            ("quote_reserve", quoteReserve.map { .number(String($0)) } ?? .null),
+        ]
     }
 }
 
