@@ -58,12 +58,17 @@ public final class APIServer: Sendable {
         router.middlewares.add(MetricsMiddleware(metrics: metrics))
         router.middlewares.add(ErrorMiddleware(metrics: metrics))
         router.middlewares.add(LimitsMiddleware(maxURIBytes: settings.maxURIBytes, maxBodyBytes: settings.maxBodyBytes, metrics: metrics))
-        LegacyRoutes(server: self).register(on: router)
-        PoolRoutes(server: self).register(on: router)
-        QuoteRoutes(server: self).register(on: router)
-        HealthRoutes(server: self).register(on: router)
-        OpportunityRoutes(server: self).register(on: router)
-        StreamRoute(server: self).register(on: router)
+        LegacyRoutes(store: store, settings: settings, opportunities: opportunities, priceListing: priceListing, clock: clock).register(on: router)
+        PoolRoutes(store: store, settings: settings, ingest: ingest, logger: logger, clock: clock).register(on: router)
+        QuoteRoutes(store: store).register(on: router)
+        HealthRoutes(
+            store: store, ingest: ingest, opportunities: opportunities, persistence: persistence, configNotes: configNotes, startedAt: startedAt,
+            streamCount: streamCount, clock: clock
+        ).register(on: router)
+        OpportunityRoutes(opportunities: opportunities, persistence: persistence).register(on: router)
+        StreamRoute(
+            store: store, settings: settings, opportunities: opportunities, metrics: metrics, logger: logger, streamCount: streamCount, clock: clock
+        ).register(on: router)
         router.get("/metrics") { _, _ -> Response in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -1,36 +1,45 @@
 import Cache
 import Foundation
 import Hummingbird
+import Persistence
 import SolanaCore
 
 /// `/v1/health`: overall state, every pool's status and freshness, every PubSub connection,
 /// config entries that were rejected, and the database.
 struct HealthRoutes {
-    let server: APIServer
+    // Only what these handlers read (not the whole server).
+    let store: PoolStore
+    let ingest: (any IngestControl)?
+    let opportunities: (any OpportunityProvider)?
+    let persistence: (any PersistenceStore)?
+    let configNotes: [APIServer.ConfigNote]
+    let startedAt: Double
+    let streamCount: ClientCount
+    let clock: @Sendable () -> Double
 
     func register(on router: Router<some RequestContext>) {
         router.get("/v1/health") { _, _ in await self.health() }
     }
 
     func health() async -> Response {
-        let now = server.now
-        let entries = server.store.entries()
+        let now = clock()
+        let entries = store.entries()
         var counts: [String: Int] = [:]
         for e in entries { counts[e.status.label, default: 0] += 1 }
-        let connections = server.ingest?.connections() ?? []
+        let connections = ingest?.connections() ?? []
         let live = connections.filter { $0.state == .live }.count
         let ok = counts["ok", default: 0]
         let status: String
         if entries.isEmpty || ok == 0 {
             status = counts["stale", default: 0] > 0 ? "stale" : "starting"
-        } else if ok == entries.count && (server.ingest == nil || live == connections.count) {
+        } else if ok == entries.count && (ingest == nil || live == connections.count) {
             status = "ok"
         } else {
             status = "degraded"
         }
 
         var database: JSONText = .null
-        if let db = server.persistence {
+        if let db = persistence {
             do {
                 let version = try await db.schemaVersion()
                 database = .object([("backend", .string(db.backendName)), ("ok", .bool(true)), ("schema_version", J.int(version))])
@@ -43,7 +52,7 @@ struct HealthRoutes {
         return jsonResponse(
             .object([
                 ("status", .string(status)),
-                ("uptime_s", J.num((now - server.startedAt).rounded())),
+                ("uptime_s", J.num((now - startedAt).rounded())),
                 ("pools_total", J.int(entries.count)),
                 ("pools_by_status", .object(counts.sorted { $0.key < $1.key }.map { ($0.key, J.int($0.value)) })),
                 (
@@ -61,7 +70,7 @@ struct HealthRoutes {
                 ),
                 (
                     "connections",
-                    server.ingest == nil
+                    ingest == nil
                         ? .null
                         : .array(
                             connections.map { c in
@@ -77,12 +86,12 @@ struct HealthRoutes {
                 (
                     "rejected_config",
                     .array(
-                        server.configNotes.map { n in
+                        configNotes.map { n in
                             .object([("entry", .string(n.entry)), ("address", .string(n.address)), ("reason", .string(n.reason))])
                         })
                 ),
-                ("router", router(server.opportunities?.routerStatus())),
-                ("stream_clients", J.int(server.streamCount.current)),
+                ("router", router(opportunities?.routerStatus())),
+                ("stream_clients", J.int(streamCount.current)),
                 ("database", database),
             ]))
     }

@@ -6,14 +6,19 @@ import SolanaCore
 /// The original service's endpoints, same paths and shapes, so the TypeScript
 /// `RustPoolCacheClient` works unchanged.
 struct LegacyRoutes {
-    let server: APIServer
+    // Only what these handlers read (not the whole server).
+    let store: PoolStore
+    let settings: APISettings
+    let opportunities: (any OpportunityProvider)?
+    let priceListing: PriceListing
+    let clock: @Sendable () -> Double
 
     func register(on router: Router<some RequestContext>) {
         router.get("/health") { _, _ in self.health() }
         router.get("/prices") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: server.priceListing.body(server.store.priceViews(), now: server.now))))
+                body: .init(byteBuffer: ByteBuffer(string: priceListing.body(store.priceViews(), now: clock()))))
         }
         router.get("/prices/:pair") { _, context in
             try self.pair(context.parameters.get("pair"))
@@ -27,8 +32,8 @@ struct LegacyRoutes {
     }
 
     func rows() -> [PriceRow] {
-        let now = server.now
-        return server.store.priceViews().compactMap { PriceRow.from($0, now: now) }
+        let now = clock()
+        return store.priceViews().compactMap { PriceRow.from($0, now: now) }
     }
 
     func health() -> Response {
@@ -59,13 +64,13 @@ struct LegacyRoutes {
     }
 
     func scan(_ request: Request) async throws -> Response {
-        let body = try await Body.collect(request, limit: server.settings.maxBodyBytes)
+        let body = try await Body.collect(request, limit: settings.maxBodyBytes)
         // No threshold_pct: the provider applies router.min_roi_percent instead of a fixed default.
         let threshold = body.isEmpty ? nil : try Body.decode(body, as: ScanArbitrageBody.self).thresholdPct
         if let threshold, !(threshold.isFinite && (0...1_000).contains(threshold)) {
             throw APIError.badParam("threshold_pct", ScanArbitrageBody.fieldErrors["threshold_pct"]!)
         }
-        let found = server.opportunities?.scanLegacy(thresholdPct: threshold) ?? []
+        let found = opportunities?.scanLegacy(thresholdPct: threshold) ?? []
         return jsonResponse(.object([("opportunities", .array(found.map(OpportunityJSON.legacy))), ("count", J.int(found.count))]))
     }
 }

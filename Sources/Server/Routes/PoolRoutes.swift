@@ -2,32 +2,38 @@ import Cache
 import Dex
 import Foundation
 import Hummingbird
+import Logging
 import SolanaCore
 
 /// `/v1/pools` (list, one, add, remove), `/v1/accounts` (every watched account, paged) and `/v1/accounts/:address`.
 struct PoolRoutes {
-    let server: APIServer
+    // Only what these handlers read (not the whole server).
+    let store: PoolStore
+    let settings: APISettings
+    let ingest: (any IngestControl)?
+    let logger: Logger
+    let clock: @Sendable () -> Double
 
     func register(on router: Router<some RequestContext>) {
         router.get("/v1/pools") { request, _ in try self.list(request) }
         router.get("/v1/pools/:address") { _, context in
             let key = try APIServer.pubkey(context.parameters.get("address"), "address")
-            guard let e = self.server.store.entry(key) else { throw APIError(.notFound, "unknown_pool", "pool \(key) is not configured") }
-            return jsonResponse(PoolJSON.pool(e, now: self.server.now, detail: true))
+            guard let e = self.store.entry(key) else { throw APIError(.notFound, "unknown_pool", "pool \(key) is not configured") }
+            return jsonResponse(PoolJSON.pool(e, now: self.clock(), detail: true))
         }
         router.post("/v1/pools") { request, _ in try await self.add(request) }
         router.delete("/v1/pools/:address") { _, context in
             let key = try APIServer.pubkey(context.parameters.get("address"), "address")
-            guard self.server.store.entry(key) != nil else { throw APIError(.notFound, "unknown_pool", "pool \(key) is not configured") }
-            _ = await self.server.ingest?.removePool(key)
-            _ = self.server.store.removePool(key)
-            self.server.logger.info("pool \(key) removed via API")
+            guard self.store.entry(key) != nil else { throw APIError(.notFound, "unknown_pool", "pool \(key) is not configured") }
+            _ = await self.ingest?.removePool(key)
+            _ = self.store.removePool(key)
+            self.logger.info("pool \(key) removed via API")
             return jsonResponse(.object([("removed", J.key(key))]))
         }
         router.get("/v1/accounts") { request, _ in try self.accounts(request) }
         router.get("/v1/accounts/:address") { _, context in
             let key = try APIServer.pubkey(context.parameters.get("address"), "address")
-            guard let a = self.server.store.account(key) else {
+            guard let a = self.store.account(key) else {
                 throw APIError(.notFound, "unknown_account", "account \(key) is not cached (only pools and their dependents are)")
             }
             return jsonResponse(PoolJSON.account(a))
@@ -46,8 +52,8 @@ struct PoolRoutes {
         let status = q["status"].map(String.init)
         let limit = try Query.int(q["limit"], "limit", default: 1_000, range: 1...10_000)
         let offset = try Query.int(q["offset"], "offset", default: 0, range: 0...10_000_000)
-        let now = server.now
-        let matching = server.store.entries().filter { e in
+        let now = clock()
+        let matching = store.entries().filter { e in
             if let dex, e.dex != dex { return false }
             if let status, e.status.label != status { return false }
             if let mint {
@@ -69,9 +75,9 @@ struct PoolRoutes {
         let q = request.uri.queryParameters
         let limit = try Query.int(q["limit"], "limit", default: 100, range: 1...1_000)
         let offset = try Query.int(q["offset"], "offset", default: 0, range: 0...10_000_000)
-        let keys = server.store.watchedAccounts().sorted()
+        let keys = store.watchedAccounts().sorted()
         let page = keys.dropFirst(offset).prefix(limit).map { key -> JSONText in
-            guard let a = server.store.account(key) else { return .object([("address", J.key(key)), ("cached", .bool(false))]) }
+            guard let a = store.account(key) else { return .object([("address", J.key(key)), ("cached", .bool(false))]) }
             guard case .object(let fields) = PoolJSON.account(a) else { return PoolJSON.account(a) }
             return .object(fields + [("cached", .bool(true))])
         }
@@ -79,23 +85,23 @@ struct PoolRoutes {
     }
 
     func add(_ request: Request) async throws -> Response {
-        let body = try Body.decode(try await Body.collect(request, limit: server.settings.maxBodyBytes), as: AddPoolBody.self)
+        let body = try Body.decode(try await Body.collect(request, limit: settings.maxBodyBytes), as: AddPoolBody.self)
         let key = try APIServer.pubkey(body.address, "address")
         let name = try Self.bounded(body.name, "name", max: 128)
         let type = try Self.bounded(body.poolType, "pool_type", max: 64)
         if let type, PoolConfig.dex(forPoolType: type) == nil {
             throw APIError(.unprocessableContent, "unsupported_pool_type", "pool_type \"\(type)\" is not supported")
         }
-        guard server.store.entry(key) == nil else { throw APIError(.conflict, "already_configured", "pool \(key) is already configured") }
-        guard server.store.poolCount < server.settings.maxPoolsAddedAtRuntime + 100_000 else {
+        guard store.entry(key) == nil else { throw APIError(.conflict, "already_configured", "pool \(key) is already configured") }
+        guard store.poolCount < settings.maxPoolsAddedAtRuntime + 100_000 else {
             throw APIError(.tooManyRequests, "too_many_pools", "pool limit reached")
         }
         let config = PoolConfig(address: key, name: name, poolType: type)
-        server.store.addPool(config)
-        await server.ingest?.addPool(config)
-        server.logger.info("pool \(key) added via API")
-        let entry = server.store.entry(key)
-        return jsonResponse(entry.map { PoolJSON.pool($0, now: server.now, detail: true) } ?? .object([("address", J.key(key))]), status: .created)
+        store.addPool(config)
+        await ingest?.addPool(config)
+        logger.info("pool \(key) added via API")
+        let entry = store.entry(key)
+        return jsonResponse(entry.map { PoolJSON.pool($0, now: clock(), detail: true) } ?? .object([("address", J.key(key))]), status: .created)
     }
 
     static func bounded(_ s: String?, _ name: String, max: Int) throws -> String? {

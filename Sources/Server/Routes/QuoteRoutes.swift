@@ -7,7 +7,8 @@ import SolanaCore
 /// `/v1/quote?inputMint=&outputMint=&amount=[&slippageBps=][&onlyDirectRoutes=true]`: the best
 /// exact-in route over cached pools, in a shape close to Jupiter's quote API (amounts as strings).
 struct QuoteRoutes {
-    let server: APIServer
+    // Only what these handlers read (not the whole server).
+    let store: PoolStore
 
     func register(on router: Router<some RequestContext>) {
         router.get("/v1/quote") { request, _ in try self.quote(request) }
@@ -27,8 +28,8 @@ struct QuoteRoutes {
         let route: QuoteFinder.Route
         do {
             route = try QuoteFinder.best(
-                store: server.store, inputMint: input, outputMint: output, amount: amount,
-                context: server.store.context(), allowTwoHops: !direct)
+                store: store, inputMint: input, outputMint: output, amount: amount,
+                context: store.context(), allowTwoHops: !direct)
         } catch let f as QuoteFinder.Failure {
             switch f {
             case .sameMint: throw APIError.badParam("outputMint", f.description)
@@ -37,7 +38,7 @@ struct QuoteRoutes {
         }
         let out = route.outAmount
         let threshold = UInt64((UInt128(out) * UInt128(10_000 - slippage)) / 10_000)
-        let slot = route.hops.map(\.quote).compactMap { server.store.entry($0.pool)?.lastSlot }.max() ?? 0
+        let slot = route.hops.map(\.quote).compactMap { store.entry($0.pool)?.lastSlot }.max() ?? 0
         let body: JSONText = .object([
             ("inputMint", J.key(input)), ("inAmount", J.u64(route.inAmount)),
             ("outputMint", J.key(output)), ("outAmount", J.u64(out)),

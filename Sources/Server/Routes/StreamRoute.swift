@@ -2,13 +2,21 @@ import Cache
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
+import Logging
 import SolanaCore
 
 /// `/v1/stream` WebSocket: pushes `{"type":"pool_update",…}` for every re-priced pool and
 /// `{"type":"opportunity",…}` for every new opportunity, filtered by `?pools=a,b` and/or
 /// `?mints=x,y`. A client may replace its filter by sending `{"pools":[…],"mints":[…]}`.
 struct StreamRoute {
-    let server: APIServer
+    // Only what this handler reads (not the whole server).
+    let store: PoolStore
+    let settings: APISettings
+    let opportunities: (any OpportunityProvider)?
+    let metrics: ServiceMetrics
+    let logger: Logger
+    let streamCount: ClientCount
+    let clock: @Sendable () -> Double
 
     /// What one client wants to see (empty sets = everything).
     struct Filter: Sendable {
@@ -33,7 +41,7 @@ struct StreamRoute {
     }
 
     func register(on router: Router<BasicWebSocketRequestContext>) {
-        let server = self.server
+        let api = self
         router.ws("/v1/stream") { request, _ in
             let q = request.uri.queryParameters
             _ = try Filter.parse(pools: (q["pools"] ?? q["pool"]).map(String.init), mints: (q["mints"] ?? q["mint"]).map(String.init))
@@ -41,41 +49,41 @@ struct StreamRoute {
             guard request.headers[.upgrade]?.lowercased().contains("websocket") == true else {
                 throw APIError(.upgradeRequired, "upgrade_required", "/v1/stream is a WebSocket: send Upgrade: websocket")
             }
-            guard server.streamCount.current < server.settings.maxStreamClients else {
-                server.metrics.streamDropped.increment()
-                throw APIError(.serviceUnavailable, "too_many_stream_clients", "stream client limit (\(server.settings.maxStreamClients)) reached")
+            guard api.streamCount.current < api.settings.maxStreamClients else {
+                api.metrics.streamDropped.increment()
+                throw APIError(.serviceUnavailable, "too_many_stream_clients", "stream client limit (\(api.settings.maxStreamClients)) reached")
             }
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
-            guard server.streamCount.tryIncrement(limit: server.settings.maxStreamClients) else { return }
-            server.metrics.streamClients.increment()
-            defer { server.streamCount.decrement(); server.metrics.streamClients.decrement() }
+            guard api.streamCount.tryIncrement(limit: api.settings.maxStreamClients) else { return }
+            api.metrics.streamClients.increment()
+            defer { api.streamCount.decrement(); api.metrics.streamClients.decrement() }
             let q = context.request.uri.queryParameters
             let initial =
                 (try? Filter.parse(pools: (q["pools"] ?? q["pool"]).map(String.init), mints: (q["mints"] ?? q["mint"]).map(String.init))) ?? Filter()
             let filter = FilterBox(initial)
-            let (changesID, changes) = server.store.changes()
-            defer { server.store.stopChanges(changesID) }
-            let opportunities = server.opportunities?.opportunityUpdates()
+            let (changesID, changes) = api.store.changes()
+            defer { api.store.stopChanges(changesID) }
+            let opportunities = api.opportunities?.opportunityUpdates()
             // A client that stops reading fills its socket buffer and `outbound.write` stops
             // returning. A watchdog ends the session when no write has completed for the
             // timeout while one is pending, so memory per client stays at the pending message(s)
             // plus the bounded change buffer, and the slot is freed.
-            let timeout = server.settings.streamWriteTimeoutSeconds
+            let timeout = api.settings.streamWriteTimeoutSeconds
             let progress = WriteProgress()
             let send: @Sendable (String) async throws -> Void = { text in
                 progress.begin()
                 defer { progress.end() }
                 try await outbound.write(.text(text))
             }
-            try await send(JSONText.object([("type", .string("hello")), ("pools", J.int(server.store.poolCount))]).rendered)
+            try await send(JSONText.object([("type", .string("hello")), ("pools", J.int(api.store.poolCount))]).rendered)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     while true {
                         try await Task.sleep(for: .milliseconds(200))
                         if progress.stalled(timeout: timeout) {
-                            server.metrics.streamSlowDropped.increment()
-                            server.logger.info("dropped a /v1/stream client: not reading for \(timeout)s")
+                            api.metrics.streamSlowDropped.increment()
+                            api.logger.info("dropped a /v1/stream client: not reading for \(timeout)s")
                             throw StreamWriteTimeout()
                         }
                     }
@@ -98,14 +106,14 @@ struct StreamRoute {
                 }
                 group.addTask {
                     for await change in changes {
-                        guard let e = server.store.entry(change.pool), let m = e.model else { continue }
+                        guard let e = api.store.entry(change.pool), let m = e.model else { continue }
                         guard filter.get().wants(pool: change.pool, mints: [m.mintA, m.mintB]) else { continue }
                         try await send(
                             JSONText.object([
                                 ("type", .string("pool_update")), ("slot", J.u64(change.slot)),
-                                ("pool", PoolJSON.pool(e, now: server.now, detail: false)),
+                                ("pool", PoolJSON.pool(e, now: api.clock(), detail: false)),
                             ]).rendered)
-                        server.metrics.streamMessages.increment()
+                        api.metrics.streamMessages.increment()
                     }
                 }
                 if let opportunities {
@@ -117,7 +125,7 @@ struct StreamRoute {
                                     || o.route.contains(where: { f.wants(pool: $0.pool, mints: [$0.inputMint, $0.outputMint]) })
                             else { continue }
                             try await send(JSONText.object([("type", .string("opportunity")), ("opportunity", OpportunityJSON.bot(o))]).rendered)
-                            server.metrics.streamMessages.increment()
+                            api.metrics.streamMessages.increment()
                         }
                     }
                 }
