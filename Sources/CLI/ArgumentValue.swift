@@ -1,3 +1,4 @@
+import Soak
 import SolanaCore
 
 /// Typed option values. A value that does not parse throws the same one-line `CommandError` the

@@ -5,6 +5,7 @@ import Bench
 import Dex
 import Foundation
 import Simulator
+import Soak
 import SolanaCore
 
 /// `solana-pool-cache bench [--quick] [--json] [--only …]`: measures the hot paths in this build

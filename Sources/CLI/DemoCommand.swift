@@ -9,6 +9,7 @@ import Ingest
 import Logging
 import Server
 import Simulator
+import Soak
 import SolanaCore
 
 /// `solana-pool-cache demo [--port 3001] [--seed N] [--host H]`: the local simulated cluster, the

@@ -1,3 +1,5 @@
+import Soak
+
 /// Turns ArgumentParser's message for a rejected command line into the one-line `CommandError` the
 /// hand-written parser gave (its tests and scripts read those lines). The message formats are
 /// ArgumentParser 1.8's `ErrorMessageGenerator`; `CommandLineTests` pins the results.

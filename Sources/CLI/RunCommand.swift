@@ -1,4 +1,5 @@
 import ArgumentParser
+import Soak
 
 /// `solana-pool-cache run CONFIG.toml` (also the original's `solana-pool-cache CONFIG.toml`).
 struct RunCommand: AsyncParsableCommand {

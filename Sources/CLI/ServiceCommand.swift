@@ -8,6 +8,7 @@ import Logging
 import Persistence
 import RPC
 import Server
+import Soak
 import SolanaCore
 
 /// `solana-pool-cache run config.toml` (and the original's positional `solana-pool-cache config.toml`):

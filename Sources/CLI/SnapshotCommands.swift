@@ -1,6 +1,7 @@
 import Dex
 import Foundation
 import PoolMath
+import Soak
 import SolanaCore
 
 /// What the offline commands `decode`, `quote`, `price` print. Each returns the text to print (one

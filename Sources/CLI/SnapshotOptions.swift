@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dex
 import Foundation
+import Soak
 import SolanaCore
 
 /// The options `quote` and `price` share: the account snapshots, the pool, and the cluster clock.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Soak
 
 /// `solana-pool-cache soak …`: the soak harness keeps its own flag parser (`SoakCommand`); this
 /// entry gives it a place in `--help`. `CommandLineMain` hands `soak` arguments to the harness

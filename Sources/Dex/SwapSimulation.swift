@@ -41,11 +41,16 @@ extension SwapSimulation {
         return w.result(pool: address)
     }
 
+    /// Writes with the state after's balance moves applied: where every stateful write-back starts.
+    func balanceWrites(_ after: PoolStateAfter, accounts: [Pubkey: AccountData]) throws -> AccountWrites {
+        var w = AccountWrites(accounts)
+        try w.applyBalances(after)
+        return w
+    }
+
     /// Only the balance moves of the state after (pools whose own account a swap leaves unchanged).
     func writeBalances(_ effect: SwapEffect, accounts: [Pubkey: AccountData]) throws -> [AccountData] {
-        var w = AccountWrites(accounts)
-        try w.applyBalances(try requireState(effect))
-        return w.result(pool: address)
+        try balanceWrites(try requireState(effect), accounts: accounts).result(pool: address)
     }
 
     /// The write-back a full fill needs: a partial fill is one the program fails.

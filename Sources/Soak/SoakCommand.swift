@@ -38,7 +38,7 @@ public enum SoakCommand {
             for p in problems { say("soak: FAIL \(p)") }
             say(summary.line)
             return problems.isEmpty ? 0 : 1
-        } catch let e as SoakError {
+        } catch let e as CommandError {
             FileHandle.standardError.write(Data((e.description + "\n").utf8))
             return e.exitCode
         } catch {
@@ -49,12 +49,12 @@ public enum SoakCommand {
 
     /// One summary over several runs' outputs (the last summary line of each file).
     static func total(_ files: [String]) throws -> Int32 {
-        guard !files.isEmpty else { throw SoakError.usage("soak --total LOG...") }
+        guard !files.isEmpty else { throw CommandError.usage("soak --total LOG...") }
         var runs: [SoakSummary] = []
         for f in files {
-            guard let text = try? String(contentsOfFile: f, encoding: .utf8) else { throw SoakError.bad("cannot read \(f)") }
+            guard let text = try? String(contentsOfFile: f, encoding: .utf8) else { throw CommandError.bad("cannot read \(f)") }
             guard let s = text.split(separator: "\n").reversed().lazy.compactMap({ SoakSummary(line: String($0)) }).first else {
-                throw SoakError.bad("\(f) has no soak summary line (did the run crash?)")
+                throw CommandError.bad("\(f) has no soak summary line (did the run crash?)")
             }
             runs.append(s)
         }
@@ -86,13 +86,13 @@ public enum SoakCommand {
                 guard o.values[flag] != nil else { return nil }
                 let s = try o.single(flag)
                 guard let v = Double(s), range.contains(v) else {
-                    throw SoakError.bad("\(flag) must be a number in \(range.lowerBound)…\(range.upperBound)")
+                    throw CommandError.bad("\(flag) must be a number in \(range.lowerBound)…\(range.upperBound)")
                 }
                 return v
             }
             func int(_ flag: String, _ range: ClosedRange<Int>) throws -> Int? {
                 try number(flag, Double(range.lowerBound)...Double(range.upperBound)).map { v in
-                    guard v == v.rounded() else { throw SoakError.bad("\(flag) must be a whole number") }
+                    guard v == v.rounded() else { throw CommandError.bad("\(flag) must be a whole number") }
                     return Int(v)
                 }
             }
@@ -103,7 +103,7 @@ public enum SoakCommand {
                 case "none": proxy = nil
                 case "connect": proxy = .connect
                 case "socks5": proxy = .socks5
-                case let other: throw SoakError.bad("--proxy must be none, connect or socks5 (got \(other))")
+                case let other: throw CommandError.bad("--proxy must be none, connect or socks5 (got \(other))")
                 }
             }
             seed = try int("--seed", 0...1_000_000_000) ?? seed

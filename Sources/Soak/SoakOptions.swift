@@ -13,31 +13,31 @@ struct SoakOptions {
             if a.hasPrefix("--") {
                 var flag = a, inline: String?
                 if let eq = a.firstIndex(of: "=") { flag = String(a[..<eq]); inline = String(a[a.index(after: eq)...]) }
-                guard allowed.contains(flag) else { throw SoakError.usage("\(command): unknown option \(flag)") }
+                guard allowed.contains(flag) else { throw CommandError.usage("\(command): unknown option \(flag)") }
                 values[flag, default: []] += inline.map { [$0] } ?? []
                 current = inline == nil ? flag : nil
             } else if let c = current {
                 values[c, default: []].append(a)
                 if !multi.contains(c) { current = nil }
             } else {
-                throw SoakError.usage("\(command): unexpected argument '\(a)'")
+                throw CommandError.usage("\(command): unexpected argument '\(a)'")
             }
         }
     }
 
     func single(_ flag: String) throws -> String {
-        guard let v = values[flag], !v.isEmpty else { throw SoakError.usage("\(command): \(flag) is required") }
-        guard v.count == 1 else { throw SoakError.usage("\(command): \(flag) given \(v.count) times") }
+        guard let v = values[flag], !v.isEmpty else { throw CommandError.usage("\(command): \(flag) is required") }
+        guard v.count == 1 else { throw CommandError.usage("\(command): \(flag) given \(v.count) times") }
         return v[0]
     }
     func optionalInt(_ flag: String) throws -> Int64? {
         guard values[flag] != nil else { return nil }
         let s = try single(flag)
-        guard let n = Int64(s) else { throw SoakError.bad("\(flag) '\(s)' is not an integer") }
+        guard let n = Int64(s) else { throw CommandError.bad("\(flag) '\(s)' is not an integer") }
         return n
     }
     func pubkey(_ flag: String) throws -> Pubkey {
         let s = try single(flag)
-        do { return try Pubkey(base58: s) } catch { throw SoakError.bad("\(flag): \(error)") }
+        do { return try Pubkey(base58: s) } catch { throw CommandError.bad("\(flag): \(error)") }
     }
 }

@@ -190,24 +190,9 @@ final class RouterKeysTests: XCTestCase {
         let (rpc, pubsub) = try XCTUnwrap(ports)
         let apiPort = try LoopbackPort.free()
         let config = dir.appendingPathComponent("config.toml")
-        try
-            ("""
-        [websocket]
-        url = "ws://127.0.0.1:\(pubsub)"
-        [rpc]
-        http_url = "http://127.0.0.1:\(rpc)"
-        requests_per_second = 200
-        [api]
-        port = \(apiPort)
-        [database]
-        enabled = false
-        [router]
-        mode = "hybrid"
-        min_roi_percent = \(minROI)
-        max_hops = \(maxHops)
-
-        """ + cluster.poolAddresses.map { "[[pools]]\naddress = \"\($0)\"\n" }.joined(separator: "\n"))
-        .write(to: config, atomically: true, encoding: .utf8)
+        try SimulatorConfigFile.write(
+            to: config, rpc: rpc, pubsub: pubsub, apiPort: apiPort, database: "enabled = false",
+            extra: "[router]\nmode = \"hybrid\"\nmin_roi_percent = \(minROI)\nmax_hops = \(maxHops)", pools: cluster.poolAddresses)
         let log = dir.appendingPathComponent("service.log")
         let process = try ShutdownTests.launch(config: config, log: log)
         defer { if process.isRunning { process.terminate() } }

@@ -39,21 +39,9 @@ final class ShutdownTests: XCTestCase {
         let apiPort = try LoopbackPort.free()
         let db = dir.appendingPathComponent("cache.sqlite").path
         let config = dir.appendingPathComponent("config.toml")
-        try
-            ("""
-        [websocket]
-        url = "ws://127.0.0.1:\(pubsub)"
-        [rpc]
-        http_url = "http://127.0.0.1:\(rpc)"
-        requests_per_second = 200
-        [api]
-        port = \(apiPort)
-        [database]
-        path = "\(db)"
-        snapshot_interval_seconds = 0.5
-
-        """ + cluster.poolAddresses.map { "[[pools]]\naddress = \"\($0)\"\n" }.joined(separator: "\n"))
-        .write(to: config, atomically: true, encoding: .utf8)
+        try SimulatorConfigFile.write(
+            to: config, rpc: rpc, pubsub: pubsub, apiPort: apiPort,
+            database: "path = \"\(db)\"\nsnapshot_interval_seconds = 0.5", pools: cluster.poolAddresses)
 
         // First run: wait until prices are served, load the API for a while, SIGTERM mid-load.
         let first = try Self.launch(config: config, log: dir.appendingPathComponent("first.log"))

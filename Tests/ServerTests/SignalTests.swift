@@ -76,20 +76,12 @@ final class SignalTests: XCTestCase {
         defer { simTask.cancel() }
         let (rpc, pubsub) = try await ports.wait(timeout: 30)
         let config = dir.appendingPathComponent("config.toml")
-        try
-            ("""
-        [websocket]
-        url = "ws://127.0.0.1:\(pubsub)"
-        [rpc]
-        http_url = "http://127.0.0.1:\(rpc)"
-        [api]
-        port = 0
-        [database]
-        path = "\(dir.appendingPathComponent("cache.sqlite").path)"
-        snapshot_interval_seconds = 0.5
-
-        """ + cluster.poolAddresses.map { "[[pools]]\naddress = \"\($0)\"\n" }.joined(separator: "\n"))
-        .write(to: config, atomically: true, encoding: .utf8)
+        try SimulatorConfigFile.write(
+            to: config, rpc: rpc, pubsub: pubsub, apiPort: 0,
+            database: """
+                path = "\(dir.appendingPathComponent("cache.sqlite").path)"
+                snapshot_interval_seconds = 0.5
+                """, requestsPerSecond: nil, pools: cluster.poolAddresses)
         let log = dir.appendingPathComponent("run.log")
         let p = try launch(["run", config.path], log: log)
         defer { if p.isRunning { p.terminate() } }

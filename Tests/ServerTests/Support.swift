@@ -154,3 +154,27 @@ enum HTTP {
     static func get(_ url: String) async throws -> Reply { try await request("GET", url) }
     static func post(_ url: String, _ body: String) async throws -> Reply { try await request("POST", url, body: Data(body.utf8)) }
 }
+
+/// The config file a test's service uses against the in-process simulator: its endpoints, the API
+/// port, a `[database]` body, extra sections, and every pool of the cluster.
+enum SimulatorConfigFile {
+    static func write(
+        to url: URL, rpc: Int, pubsub: Int, apiPort: Int, database: String, extra: String = "", requestsPerSecond: Int? = 200,
+        pools: [Pubkey]
+    ) throws {
+        let rate = requestsPerSecond.map { "requests_per_second = \($0)\n" } ?? ""
+        let text = """
+            [websocket]
+            url = "ws://127.0.0.1:\(pubsub)"
+            [rpc]
+            http_url = "http://127.0.0.1:\(rpc)"
+            \(rate)[api]
+            port = \(apiPort)
+            [database]
+            \(database)
+            \(extra)
+
+            """ + pools.map { "[[pools]]\naddress = \"\($0)\"\n" }.joined(separator: "\n")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+}

@@ -9,8 +9,7 @@ extension MeteoraDammV2Pool: SwapSimulation {
 
     public func writeBack(_ effect: SwapEffect, accounts: [Pubkey: AccountData]) throws -> [AccountData] {
         let after = try requireState(effect)
-        var w = AccountWrites(accounts)
-        try w.applyBalances(after)
+        var w = try balanceWrites(after, accounts: accounts)
         let s = state
         try w.patch(address) { b in
             if let sp = after.sqrtPrice { b.put128(sp, at: 456) }

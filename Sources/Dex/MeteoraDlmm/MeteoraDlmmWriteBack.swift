@@ -12,8 +12,7 @@ extension MeteoraDlmmPool: SwapSimulation {
         guard let active = after.activeBinId, let vol = after.dlmmVolatility else {
             throw SwapWriteError.unsupported(dex, "no active bin after the swap")
         }
-        var w = AccountWrites(accounts)
-        try w.applyBalances(after)
+        var w = try balanceWrites(after, accounts: accounts)
         let p = pair
         try w.patch(address) { b in
             b.put(UInt64(vol.volatilityAccumulator), at: 40, width: 4)

@@ -10,8 +10,7 @@ extension OrcaWhirlpoolPool: SwapSimulation {
 
     public func writeBack(_ effect: SwapEffect, accounts: [Pubkey: AccountData]) throws -> [AccountData] {
         let after = try requireState(effect)
-        var w = AccountWrites(accounts)
-        try w.applyBalances(after)
+        var w = try balanceWrites(after, accounts: accounts)
         let s = state
         try w.patch(address) { b in
             try AccountWrites.putCurve(&b, after, liquidityAt: 49, sqrtPriceAt: 65, tickAt: 81, dex)

@@ -10,8 +10,7 @@ extension RaydiumClmmPool: SwapSimulation {
 
     public func writeBack(_ effect: SwapEffect, accounts: [Pubkey: AccountData]) throws -> [AccountData] {
         let after = try requireState(effect)
-        var w = AccountWrites(accounts)
-        try w.applyBalances(after)
+        var w = try balanceWrites(after, accounts: accounts)
         let s = state
         try w.patch(address) { b in
             try AccountWrites.putCurve(&b, after, liquidityAt: 237, sqrtPriceAt: 253, tickAt: 269, dex)

@@ -1,7 +1,8 @@
 import Foundation
 
-/// A bad soak invocation or input: one line on stderr, exit code 2 (usage) or 1 (the CLI's convention).
-public enum SoakError: Error, CustomStringConvertible {
+/// A bad invocation or bad input: printed as one line on stderr, exit code 2 (usage) or 1. Shared by every
+/// command: it lives here because the CLI depends on the soak harness, not the other way round.
+public enum CommandError: Error, CustomStringConvertible {
     case usage(String)
     case bad(String)
     public var description: String {
