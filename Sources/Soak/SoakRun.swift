@@ -61,6 +61,8 @@ final class SoakRun: @unchecked Sendable {
             let end = try await sample()
             summary.rssEndMB = end.rss; summary.fdsEnd = end.fds
             summary.updates = UInt64(max(0, end.updates - start.updates))
+            // A soak that saw no update proves nothing about staying correct under them.
+            if summary.updates == 0 { problems.append("no account updates reached the cache during the soak") }
             problems += ResourceBound.violations(rssStartMB: start.rss, rssEndMB: end.rss, fdsStart: start.fds, fdsEnd: end.fds)
         } catch {
             problems.append("\(error)")
@@ -261,6 +263,11 @@ final class SoakRun: @unchecked Sendable {
                 problems = CacheAudit.mismatches(cached: cached, chain: chain, chainSlot: chainSlot)
             } catch {
                 problems = ["audit failed: \(error)"]
+            }
+            // An audit over too few accounts (an empty or half-empty cache) is not a pass: every pool
+            // holds at least its own account.
+            if problems.isEmpty && accounts < pools.count {
+                problems = ["audited only \(accounts) cached accounts for \(pools.count) pools"]
             }
             if problems.isEmpty && poolsNotOk.isEmpty { break }
             if Date() > deadline { break }
