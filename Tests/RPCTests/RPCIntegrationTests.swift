@@ -154,6 +154,36 @@ final class RPCIntegrationTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(start), 2)
     }
 
+    /// A consumer that stops reading does not grow memory without bound: past `maxBufferedEvents`
+    /// the connection is closed with a typed error (the engine's reconnect re-snapshots).
+    func testStalledConsumerClosesTheConnectionInsteadOfBuffering() async throws {
+        let sim = try await SimulatorHarness.start(slotMillis: 10)
+        defer { sim.stop() }
+        var options = PubSubConnection.Options(connectTimeoutSeconds: 5)
+        options.maxBufferedEvents = 16
+        let ws = try await PubSubConnection.connect(url: sim.wsURL, dialer: try Dialer(), options: options)
+        defer { ws.close() }
+        try await ws.slotSubscribe()
+        // Do not read: ~100 slot notifications per second overflow 16 buffered events within a second.
+        try await Task.sleep(for: .seconds(1.5))
+        // Bounded: if the connection were still open after 10 s, closing it ends the stream.
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(10)); ws.close()
+        }
+        defer { watchdog.cancel() }
+        let began = Date()
+        var seen = 0
+        var closedWith: Error?
+        for await event in ws.events {
+            if case .closed(let e) = event { closedWith = e } else { seen += 1 }
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(began), 5, "the stream ended because the connection was closed, not by the watchdog")
+        XCTAssertLessThanOrEqual(seen, 16, "never more than the buffer was kept")
+        XCTAssertGreaterThan(seen, 0)
+        // The `.closed` event itself may not fit the full buffer; when it does, it names the cause.
+        if let closedWith { XCTAssertEqual(closedWith as? TransportError, .consumerBehind(16)) }
+    }
+
     func testSubscriptionLimitIsATypedError() async throws {
         let sim = try await SimulatorHarness.start(pools: 60)
         defer { sim.stop() }

@@ -35,6 +35,9 @@ public final class PubSubConnection: @unchecked Sendable {
         public var requestTimeoutSeconds: Double = 10
         /// Largest frame (after reassembly) accepted from the server.
         public var maxFrameBytes = 8 << 20
+        /// Events buffered for a consumer that falls behind (a provider burst, a stalled engine). Past it
+        /// the connection is closed rather than memory growing: the reconnect re-snapshots, so nothing is lost.
+        public var maxBufferedEvents = 65_536
         public init(
             pingIntervalSeconds: Double = 10, silenceDeadlineSeconds: Double = 30, connectTimeoutSeconds: Double = 10,
             requestTimeoutSeconds: Double = 10
@@ -60,7 +63,7 @@ public final class PubSubConnection: @unchecked Sendable {
         let url = try EndpointURL(text)
         guard url.isWebSocket else { throw TransportError.badURL("\(url) is not a ws(s) URL") }
         let channel = try await dialer.connect(to: url)
-        let (events, continuation) = AsyncStream<PubSubEvent>.makeStream(bufferingPolicy: .unbounded)
+        let (events, continuation) = AsyncStream<PubSubEvent>.makeStream(bufferingPolicy: .bufferingOldest(options.maxBufferedEvents))
         let state = PubSubState(continuation: continuation, options: options)
         let upgraded = channel.eventLoop.makePromise(of: Void.self)
         let guardHandler = UpgradeGuard(promise: upgraded)
@@ -286,7 +289,11 @@ final class PubSubFrameHandler: ChannelInboundHandler, @unchecked Sendable {
                 raw.withMemoryRebound(to: UInt8.self) { bytes in Result { try parser.parse(bytes) } }
             }
             switch message {
-            case .success(let m): route(m, receivedAt: now)
+            case .success(let m):
+                if !route(m, receivedAt: now) {
+                    if error == nil { error = TransportError.consumerBehind(state.options.maxBufferedEvents) }
+                    context.close(promise: nil)
+                }
             case .failure(let e): state.continuation.yield(.malformed("\(e)"))
             }
         case .ping:
@@ -299,13 +306,14 @@ final class PubSubFrameHandler: ChannelInboundHandler, @unchecked Sendable {
         }
     }
 
-    private func route(_ message: PubSubMessage, receivedAt: Double) {
+    /// Routes one message; false when the event stream's buffer is full (the consumer is behind).
+    private func route(_ message: PubSubMessage, receivedAt: Double) -> Bool {
         switch message {
         case .account(let n):
-            guard let key = state.account(forSubscription: n.subscription) else { return }  // unsubscribed meanwhile
-            state.continuation.yield(.account(n.account(address: key), receivedAt: receivedAt))
+            guard let key = state.account(forSubscription: n.subscription) else { return true }  // unsubscribed meanwhile
+            if case .dropped = state.continuation.yield(.account(n.account(address: key), receivedAt: receivedAt)) { return false }
         case let .slot(_, slot):
-            state.continuation.yield(.slot(slot))
+            if case .dropped = state.continuation.yield(.slot(slot)) { return false }
         case let .result(id, value):
             state.complete(id: id, with: .success(value))
         case let .error(id, code, message):
@@ -317,6 +325,7 @@ final class PubSubFrameHandler: ChannelInboundHandler, @unchecked Sendable {
         case .other:
             break
         }
+        return true
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {

@@ -16,6 +16,8 @@ public enum TransportError: Error, Equatable, CustomStringConvertible, Sendable 
     case silent(seconds: Double)
     case rpc(code: Int, message: String)
     case badReply(String)
+    /// The consumer fell this many events behind: the connection is closed (a reconnect re-reads everything).
+    case consumerBehind(Int)
 
     /// The JSON-RPC error code when the node answered with an error (the link itself is fine).
     public static func rpcCode(of error: any Error) -> Int? {
@@ -38,6 +40,7 @@ public enum TransportError: Error, Equatable, CustomStringConvertible, Sendable 
         case .silent(let s): return "no frame for \(s)s (connection declared dead)"
         case let .rpc(code, message): return "RPC error \(code): \(message.prefix(300))"
         case .badReply(let w): return "bad reply: \(w.prefix(300))"
+        case .consumerBehind(let n): return "more than \(n) events waiting for the consumer (connection dropped; a reconnect resyncs)"
         }
     }
 }
