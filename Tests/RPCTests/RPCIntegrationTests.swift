@@ -33,6 +33,7 @@ final class RPCIntegrationTests: XCTestCase {
         defer { proxy?.stop() }
         let rpc = try JSONRPCClient(url: sim.httpURL, dialer: dialer, options: .init(requestsPerSecond: 100, requestTimeoutSeconds: 5))
         defer { rpc.shutdown() }
+        let relayedBefore = proxy?.bytesRelayed()
         try await sim.control("simulatorPause")
         // More than 100 keys: split into batches, order kept, unknown keys nil.
         var keys = sim.cluster.allAccounts().map(\.address).sorted()
@@ -42,6 +43,12 @@ final class RPCIntegrationTests: XCTestCase {
         XCTAssertEqual(slot, sim.cluster.slot)
         XCTAssertEqual(accounts.count, keys.count)
         XCTAssertNil(accounts.last!)
+        if let proxy {
+            // The answer (every account's bytes, base64 in JSON) crossed the proxy process, not a direct socket.
+            let payload = accounts.compactMap { $0?.data.count }.reduce(0, +)
+            let relayed = try XCTUnwrap(proxy.bytesRelayed()) - (relayedBefore ?? 0)
+            XCTAssertGreaterThan(relayed, UInt64(payload), "only \(relayed) bytes crossed the \(proxy.kind) proxy for \(payload) bytes of accounts")
+        }
         for (key, account) in zip(keys.dropLast(), accounts.dropLast()) {
             let sim = try XCTUnwrap(sim.cluster.account(key))
             XCTAssertEqual(account?.data, sim.data, "\(key)")
@@ -131,6 +138,10 @@ final class RPCIntegrationTests: XCTestCase {
         }
         let current = try XCTUnwrap(sim.cluster.account(vault))
         XCTAssertEqual(seen?.data, current.data)
+        if let proxy {
+            // The notification and the replies crossed the proxy process (the upgrade, subscriptions, pongs).
+            XCTAssertGreaterThan(try XCTUnwrap(proxy.bytesRelayed()), UInt64(current.data.count), "\(proxy.kind) proxy relayed nothing")
+        }
         XCTAssertEqual(seen?.slot, current.slot)
         // Keepalive: pings are answered by the server, so a paused (quiet) cluster is not "silent".
         try await Task.sleep(nanoseconds: 1_500_000_000)
