@@ -53,6 +53,8 @@ final class AccountSourceSeamTests: XCTestCase {
 
         // Every pool validates from this source alone, and the source follows each pool and its dependents.
         try await waitUntil("every pool ok") { pools.allSatisfy { store.entry($0)?.status == .ok } }
+        // The engine hands the watch set to the source once validation has finished (just after the last pool turns ok).
+        try await waitUntil("watch set handed to the source") { !source.followed.isEmpty }
         let followed = source.followed
         for p in pools {
             XCTAssertTrue(followed.contains(p), "\(p) followed")
