@@ -24,9 +24,17 @@ final class DemoTests: XCTestCase {
     }
 
     func prices(_ port: Int) -> [String: Double] {
-        guard let (status, data) = get("http://127.0.0.1:\(port)/prices"), status == 200,
-            let rows = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]]
-        else { return [:] }
+        guard let (status, data) = get("http://127.0.0.1:\(port)/prices"), status == 200 else { return [:] }
+        // A 200 whose body is not the rows array is a failure, not "no prices yet".
+        let parsed: Any
+        do { parsed = try JSONSerialization.jsonObject(with: data) } catch {
+            XCTFail("/prices answered 200 with unreadable JSON: \(error)")
+            return [:]
+        }
+        guard let rows = parsed as? [[String: Any]] else {
+            XCTFail("/prices answered 200 without a rows array")
+            return [:]
+        }
         var out: [String: Double] = [:]
         for r in rows { if let id = r["pool_id"] as? String, let p = r["price"] as? Double { out[id] = p } }
         return out

@@ -147,7 +147,7 @@ final class MeteoraDlmmTests: XCTestCase {
         let watched = Set(pool.accountsToWatch())
         for index in values["bin_array_indexes"] as! [NSNumber] {
             let a = try XCTUnwrap(
-                accounts.values.first { MeteoraDlmmBinArray.matches($0) && (try? MeteoraDlmmBinArray($0).index) == index.int64Value })
+                try accounts.values.first { try MeteoraDlmmBinArray.matches($0) && MeteoraDlmmBinArray($0).index == index.int64Value })
             XCTAssertTrue(watched.contains(a.address), "array \(index)")
         }
         XCTAssertTrue(watched.contains(Pubkey("DArpuuqJxNLRGQ8xq5ebZbobyjxSWWsPq8MqSZ2fUZLE")))

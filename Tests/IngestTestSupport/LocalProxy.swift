@@ -92,8 +92,8 @@ public final class LocalProxy: @unchecked Sendable {
 
     /// Bytes the proxy process has read plus written through system calls (`rchar` + `wchar` of
     /// /proc/<pid>/io): what crossed it. Both proxies relay on threads of this one process.
-    public func bytesRelayed() -> UInt64? {
-        guard let text = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/io", encoding: .utf8) else { return nil }
+    public func bytesRelayed() throws -> UInt64 {
+        let text = try String(contentsOfFile: "/proc/\(process.processIdentifier)/io", encoding: .utf8)
         var total: UInt64 = 0
         for line in text.split(separator: "\n") where line.hasPrefix("rchar:") || line.hasPrefix("wchar:") {
             total += UInt64(line.split(separator: " ").last.map(String.init) ?? "") ?? 0

@@ -33,7 +33,7 @@ final class RPCIntegrationTests: XCTestCase {
         defer { proxy?.stop() }
         let rpc = try JSONRPCClient(url: sim.httpURL, dialer: dialer, options: .init(requestsPerSecond: 100, requestTimeoutSeconds: 5))
         defer { rpc.shutdown() }
-        let relayedBefore = proxy?.bytesRelayed()
+        let relayedBefore = try proxy?.bytesRelayed()
         try await sim.control("simulatorPause")
         // More than 100 keys: split into batches, order kept, unknown keys nil.
         var keys = sim.cluster.allAccounts().map(\.address).sorted()
@@ -46,7 +46,7 @@ final class RPCIntegrationTests: XCTestCase {
         if let proxy {
             // The answer (every account's bytes, base64 in JSON) crossed the proxy process, not a direct socket.
             let payload = accounts.compactMap { $0?.data.count }.reduce(0, +)
-            let relayed = try XCTUnwrap(proxy.bytesRelayed()) - (relayedBefore ?? 0)
+            let relayed = try proxy.bytesRelayed() - (relayedBefore ?? 0)
             XCTAssertGreaterThan(relayed, UInt64(payload), "only \(relayed) bytes crossed the \(proxy.kind) proxy for \(payload) bytes of accounts")
         }
         for (key, account) in zip(keys.dropLast(), accounts.dropLast()) {
@@ -140,7 +140,7 @@ final class RPCIntegrationTests: XCTestCase {
         XCTAssertEqual(seen?.data, current.data)
         if let proxy {
             // The notification and the replies crossed the proxy process (the upgrade, subscriptions, pongs).
-            XCTAssertGreaterThan(try XCTUnwrap(proxy.bytesRelayed()), UInt64(current.data.count), "\(proxy.kind) proxy relayed nothing")
+            XCTAssertGreaterThan(try proxy.bytesRelayed(), UInt64(current.data.count), "\(proxy.kind) proxy relayed nothing")
         }
         XCTAssertEqual(seen?.slot, current.slot)
         // Keepalive: pings are answered by the server, so a paused (quiet) cluster is not "silent".

@@ -29,7 +29,7 @@ final class ApplicationTests: XCTestCase {
     func testWholeApplicationIngestsServesAndStopsInOrder() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spc-app-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { XCTAssertNoThrow(try FileManager.default.removeItem(at: dir), "temporary directory left behind") }
 
         // Fast slots with swaps: ingest is busy when the shutdown comes.
         let cluster = try Cluster.bundled(seed: 7, swapsPerSlot: 6)

@@ -73,7 +73,7 @@ final class RouterKeysTests: XCTestCase {
 
     func testMaxHopsAboveSixStopsTheStartNamingTheKey() async throws {
         let dir = try tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { XCTAssertNoThrow(try FileManager.default.removeItem(at: dir), "temporary directory left behind") }
         for (hops, ok) in [(7, false), (1, false), (6, true), (2, true)] {
             let text = "[websocket]\nurl = \"ws://127.0.0.1:1\"\n[router]\nmax_hops = \(hops)\n"
             if ok {
@@ -172,7 +172,7 @@ final class RouterKeysTests: XCTestCase {
     func withService(minROI: Double, maxHops: Int, _ body: (String) async throws -> Void) async throws {
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: ShutdownTests.binary.path), "build first (swift build)")
         let dir = try tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { XCTAssertNoThrow(try FileManager.default.removeItem(at: dir), "temporary directory left behind") }
         let cluster = try Cluster.bundled(seed: 5, swapsPerSlot: 0)
         let price = try XCTUnwrap(cluster.model(ammV4)).price(context: QuoteContext(now: cluster.now, slot: cluster.slot))
         _ = try cluster.swap(pool: ammV4, inputMint: KnownMints.wsol, amountIn: try XCTUnwrap(price.reserveA) / 100 * 3)
@@ -211,11 +211,17 @@ final class RouterKeysTests: XCTestCase {
     /// Waits (at most 30 s) until the service answers `/v1/health`.
     func waitUntilServing(port: Int, process: Process, log: URL) async throws {
         let start = ContinuousClock.now
+        var lastError = "no answer"
         while ContinuousClock.now - start < .seconds(30) && process.isRunning {
-            if let reply = try? await HTTP.get("http://127.0.0.1:\(port)/v1/health"), reply.status == 200 { return }
+            // Connection refused while the service starts is expected; the last error is reported if it never answers.
+            do {
+                let reply = try await HTTP.get("http://127.0.0.1:\(port)/v1/health")
+                if reply.status == 200 { return }
+                lastError = "HTTP \(reply.status)"
+            } catch { lastError = "\(error)" }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw ServiceDidNotStart("no API on port \(port) within 30 s: \(try String(contentsOf: log, encoding: .utf8))")
+        throw ServiceDidNotStart("no API on port \(port) within 30 s (\(lastError)): \(try String(contentsOf: log, encoding: .utf8))")
     }
 
     /// Waits (at most 60 s) until no pool is pending, then past one full scan (every 5 s): with a

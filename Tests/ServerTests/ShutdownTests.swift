@@ -123,9 +123,8 @@ final class ShutdownTests: XCTestCase {
     func waitForPrices(port: Int, atLeast count: Int) async throws {
         let start = Date()
         while Date().timeIntervalSince(start) < 40 {
-            if let reply = try? await HTTP.get("http://127.0.0.1:\(port)/prices"), reply.status == 200,
-                let rows = try? reply.array(), rows.count >= count
-            {
+            // Refused connections while the service starts are expected; a 200 must carry the rows array.
+            if let reply = try await HTTP.answer("http://127.0.0.1:\(port)/prices"), reply.status == 200, try reply.array().count >= count {
                 return
             }
             try await Task.sleep(for: .milliseconds(200))

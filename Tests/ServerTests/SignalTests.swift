@@ -51,7 +51,7 @@ final class SignalTests: XCTestCase {
     func testDemoStopsOnSigtermAndSigint() async throws {
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: ShutdownTests.binary.path), "build first (swift build)")
         let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { XCTAssertNoThrow(try FileManager.default.removeItem(at: dir), "temporary directory left behind") }
         for sig in [SIGTERM, SIGINT] {
             let log = dir.appendingPathComponent("demo-\(sig).log")
             let p = try launch(["demo", "--port", "0"], log: log)
@@ -68,7 +68,7 @@ final class SignalTests: XCTestCase {
     /// then the process says "stopped" and exits 0.
     func testRunStopsOnSigintWithTheFinalSnapshotFirst() async throws {
         let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { XCTAssertNoThrow(try FileManager.default.removeItem(at: dir), "temporary directory left behind") }
         let cluster = try Cluster.bundled(seed: 5, swapsPerSlot: 4)
         let simulator = SimulatorServer(cluster: cluster, options: .init(port: 0, slotMillis: 100))
         let ports = ReadyPorts()

@@ -132,6 +132,11 @@ enum HTTP {
         func array() throws -> [[String: Any]] { try XCTUnwrap(try json() as? [[String: Any]], text) }
     }
 
+    /// The reply, or nil while nothing listens yet (a URLError: refused, reset, timed out); other errors throw.
+    static func answer(_ url: String) async throws -> Reply? {
+        do { return try await get(url) } catch is URLError { return nil }
+    }
+
     static let session: URLSession = {
         let c = URLSessionConfiguration.ephemeral
         c.timeoutIntervalForRequest = 20

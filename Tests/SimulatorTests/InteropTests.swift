@@ -97,14 +97,17 @@ final class InteropTests: XCTestCase {
             return XCTFail("the simulator printed no ports within 30 s: \(text.prefix(2_000))")
         }
         var healthy = false
+        var lastError = "no answer"
         for _ in 0..<100 where !healthy {
-            if let r = try? httpPost(port: port, body: #"{"jsonrpc":"2.0","id":1,"method":"getHealth"}"#), r.status == 200 {
-                healthy = true
-            } else {
-                Thread.sleep(forTimeInterval: 0.1)
-            }
+            // Refused while the process starts is expected; the last error is in the failure if it never answers.
+            do {
+                let r = try httpPost(port: port, body: #"{"jsonrpc":"2.0","id":1,"method":"getHealth"}"#)
+                healthy = r.status == 200
+                if !healthy { lastError = "HTTP \(r.status)" }
+            } catch { lastError = "\(error)" }
+            if !healthy { Thread.sleep(forTimeInterval: 0.1) }
         }
-        XCTAssertTrue(healthy, "simulator answered getHealth")
+        XCTAssertTrue(healthy, "simulator answered getHealth (last: \(lastError))")
 
         // Read a pool nobody trades here, and subscribe to the coin vault of a pool the test trades.
         let readPool = "7JuwJuNU88gurFnyWeiyGKbFmExMWcmRZntn9imEzdny"  // Raydium CPMM fixture
@@ -133,7 +136,8 @@ final class InteropTests: XCTestCase {
         let deadline = Date().addingTimeInterval(60)
         while py.isRunning && Date() < deadline {
             Thread.sleep(forTimeInterval: 0.3)
-            _ = try? httpPost(
+            // The simulator is up: a failed request here is a failure, not something to retry around.
+            _ = try httpPost(
                 port: port,
                 body:
                     #"{"jsonrpc":"2.0","id":1,"method":"simulatorSwap","params":[{"pool":"\#(tradedPool.base58)","inputMint":"\#(amm.coinMint.base58)","amountIn":"100000000"}]}"#

@@ -19,15 +19,15 @@ final class PoolClonerTests: XCTestCase {
         for clone in clones {
             let m = try XCTUnwrap(cluster.model(clone))
             let price = try m.price(context: ctx)
-            let template = original.compactMap { bundled.model($0) }.filter { t in
-                t.dex == m.dex && t.mintA == m.mintA && t.mintB == m.mintB && (try? t.price(context: ctx).priceBPerA) == price.priceBPerA
+            let template = try original.compactMap { bundled.model($0) }.filter { t in
+                try t.dex == m.dex && t.mintA == m.mintA && t.mintB == m.mintB && t.price(context: ctx).priceBPerA == price.priceBPerA
             }
             XCTAssertFalse(template.isEmpty, "\(m.dex.rawValue) clone \(clone) has a template with the same price")
             guard let t = template.first else { continue }
             let amount = max(1, (price.reserveA ?? 1_000_000) / 5_000)
             XCTAssertEqual(
-                (try? m.quote(amountIn: amount, inputMint: m.mintA, context: ctx))?.amountOut,
-                (try? t.quote(amountIn: amount, inputMint: t.mintA, context: ctx))?.amountOut, "\(m.dex.rawValue) clone quote")
+                try m.quote(amountIn: amount, inputMint: m.mintA, context: ctx).amountOut,
+                try t.quote(amountIn: amount, inputMint: t.mintA, context: ctx).amountOut, "\(m.dex.rawValue) clone quote")
             // Its reserve token accounts are its own copies.
             let all = Dictionary(cluster.allAccounts().map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
             let mine = try SwapConsistencyTests.reserveAccounts(m, all), theirs = try SwapConsistencyTests.reserveAccounts(t, all)

@@ -84,7 +84,8 @@ final class SimulatorServerTests: XCTestCase {
                 do { try await second.run(); return "returned" } catch { return "threw \(error)" }
             }
             group.addTask {
-                try? await Task.sleep(for: .seconds(20)); return "still running after 20 s"
+                do { try await Task.sleep(for: .seconds(20)) } catch { return "cancelled" }
+                return "still running after 20 s"
             }
             let first = await group.next() ?? ""
             group.cancelAll()

@@ -105,11 +105,15 @@ final class SwapConsistencyTests: XCTestCase {
                     let nextCtx = QuoteContext(now: cluster.now, slot: cluster.slot)
                     for mint in [model.mintA, model.mintB] {
                         let probe = max(1, amountIn / 7)
-                        let a = try? fresh.quote(amountIn: probe, inputMint: mint, context: nextCtx)
-                        let b = try? live.quote(amountIn: probe, inputMint: mint, context: nextCtx)
-                        XCTAssertEqual(a?.amountOut, b?.amountOut, "\(label): requote")
-                        XCTAssertEqual(a?.feeAmount, b?.feeAmount, "\(label): requote fee")
-                        if let a, let b { XCTAssertTrue(Self.sameValue(a.priceAfter, b.priceAfter), "\(label): requote price") }
+                        // Both quote, or both refuse with the same error: a refusal on one side only is a mismatch.
+                        let a = Result { try fresh.quote(amountIn: probe, inputMint: mint, context: nextCtx) }
+                        let b = Result { try live.quote(amountIn: probe, inputMint: mint, context: nextCtx) }
+                        XCTAssertEqual(
+                            Self.outcome(a) { "\($0.amountOut) fee \($0.feeAmount)" }, Self.outcome(b) { "\($0.amountOut) fee \($0.feeAmount)" },
+                            "\(label): requote")
+                        if case .success(let qa) = a, case .success(let qb) = b {
+                            XCTAssertTrue(Self.sameValue(qa.priceAfter, qb.priceAfter), "\(label): requote price")
+                        }
                     }
                     checked[model.dex, default: 0] += 1
                     // Did this trade leave the starting tick spacing / bin? (covers crossing paths)
@@ -145,10 +149,14 @@ final class SwapConsistencyTests: XCTestCase {
             let price = try live.price(context: ctx)
             for (mint, reserve) in [(live.mintA, price.reserveA), (live.mintB, price.reserveB)] {
                 let amount = max(1, (reserve ?? 1_000_000) / 1_000)
-                let a = try? (live as? any SwapSimulation)?.simulate(amountIn: amount, inputMint: mint, context: ctx)
-                let b = try? (fresh as? any SwapSimulation)?.simulate(amountIn: amount, inputMint: mint, context: ctx)
-                XCTAssertEqual(a?.quote.amountOut, b?.quote.amountOut, "\(live.dex.rawValue) \(pool)")
-                XCTAssertEqual(a?.after, b?.after, "\(live.dex.rawValue) \(pool) state after")
+                let liveSim = try XCTUnwrap(live as? any SwapSimulation), freshSim = try XCTUnwrap(fresh as? any SwapSimulation)
+                let a = Result { try liveSim.simulate(amountIn: amount, inputMint: mint, context: ctx) }
+                let b = Result { try freshSim.simulate(amountIn: amount, inputMint: mint, context: ctx) }
+                XCTAssertEqual(
+                    Self.outcome(a) { "\($0.quote.amountOut)" }, Self.outcome(b) { "\($0.quote.amountOut)" }, "\(live.dex.rawValue) \(pool)")
+                if case .success(let sa) = a, case .success(let sb) = b {
+                    XCTAssertEqual(sa.after, sb.after, "\(live.dex.rawValue) \(pool) state after")
+                }
             }
         }
     }
@@ -177,5 +185,13 @@ final class SwapConsistencyTests: XCTestCase {
         let a = try run(42), b = try run(42), c = try run(43)
         XCTAssertEqual(a, b, "same seed → same account bytes after 60 slots")
         XCTAssertNotEqual(a, c, "another seed trades differently")
+    }
+
+    /// A result as text: the rendered value, or the error's description (so two refusals compare equal only when they agree).
+    static func outcome<T>(_ r: Result<T, Error>, _ render: (T) -> String) -> String {
+        switch r {
+        case .success(let v): return render(v)
+        case .failure(let e): return "error: \(e)"
+        }
     }
 }
