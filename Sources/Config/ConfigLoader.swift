@@ -229,30 +229,27 @@ public enum ConfigLoader {
 
             if let t = try table("ingest") {
                 noteUnknown(t, prefix: "ingest", pattern: "ingest")
-                if let v = try double(t, "stale_after_seconds", at: "ingest.stale_after_seconds", range: 1...86_400) { ingest.staleAfterSeconds = v }
-                if let v = try int(t, "max_subscriptions_per_connection", at: "ingest.max_subscriptions_per_connection", range: 1...10_000) {
-                    ingest.maxSubscriptionsPerConnection = v
+                // `[ingest]` keys in the order they are checked: name, field, accepted range.
+                enum Field {
+                    case seconds(WritableKeyPath<IngestConfig, Double>, ClosedRange<Double>)
+                    case count(WritableKeyPath<IngestConfig, Int>, ClosedRange<Int>)
                 }
-                if let v = try double(t, "ping_interval_seconds", at: "ingest.ping_interval_seconds", range: 0.1...3_600) {
-                    ingest.pingIntervalSeconds = v
-                }
-                if let v = try double(t, "silence_deadline_seconds", at: "ingest.silence_deadline_seconds", range: 0.1...3_600) {
-                    ingest.silenceDeadlineSeconds = v
-                }
-                if let v = try double(t, "connect_timeout_seconds", at: "ingest.connect_timeout_seconds", range: 0.1...600) {
-                    ingest.connectTimeoutSeconds = v
-                }
-                if let v = try double(t, "request_timeout_seconds", at: "ingest.request_timeout_seconds", range: 0.1...600) {
-                    ingest.requestTimeoutSeconds = v
-                }
-                if let v = try double(t, "backoff_initial_seconds", at: "ingest.backoff_initial_seconds", range: 0.01...600) {
-                    ingest.backoffInitialSeconds = v
-                }
-                if let v = try double(t, "backoff_max_seconds", at: "ingest.backoff_max_seconds", range: 0.01...3_600) {
-                    ingest.backoffMaxSeconds = v
-                }
-                if let v = try int(t, "failover_after_failures", at: "ingest.failover_after_failures", range: 1...1_000) {
-                    ingest.failoverAfterFailures = v
+                let fields: [(String, Field)] = [
+                    ("stale_after_seconds", .seconds(\.staleAfterSeconds, 1...86_400)),
+                    ("max_subscriptions_per_connection", .count(\.maxSubscriptionsPerConnection, 1...10_000)),
+                    ("ping_interval_seconds", .seconds(\.pingIntervalSeconds, 0.1...3_600)),
+                    ("silence_deadline_seconds", .seconds(\.silenceDeadlineSeconds, 0.1...3_600)),
+                    ("connect_timeout_seconds", .seconds(\.connectTimeoutSeconds, 0.1...600)),
+                    ("request_timeout_seconds", .seconds(\.requestTimeoutSeconds, 0.1...600)),
+                    ("backoff_initial_seconds", .seconds(\.backoffInitialSeconds, 0.01...600)),
+                    ("backoff_max_seconds", .seconds(\.backoffMaxSeconds, 0.01...3_600)),
+                    ("failover_after_failures", .count(\.failoverAfterFailures, 1...1_000)),
+                ]
+                for (key, field) in fields {
+                    switch field {
+                    case let .seconds(path, range): if let v = try double(t, key, at: "ingest.\(key)", range: range) { ingest[keyPath: path] = v }
+                    case let .count(path, range): if let v = try int(t, key, at: "ingest.\(key)", range: range) { ingest[keyPath: path] = v }
+                    }
                 }
                 guard ingest.backoffInitialSeconds <= ingest.backoffMaxSeconds else {
                     throw fail("ingest.backoff_initial_seconds", "must not exceed ingest.backoff_max_seconds (\(ingest.backoffMaxSeconds))")
