@@ -14,6 +14,8 @@ public struct ApplicationSettings: Sendable {
     public var ingest: IngestConfig?
     /// Where ingestion reads from; nil: the JSON-RPC + PubSub source of `ingest`.
     public var source: (any AccountSource)?
+    /// `[discovery]`: pools followed by their mints, found and refreshed by the engine.
+    public var discovery: DiscoverySettings?
     /// The HTTP API; nil: none.
     public var api: APISettings?
     /// The arbitrage engine; nil: none.

@@ -36,8 +36,8 @@ public final class CacheApplication: Sendable {
         if let config = s.ingest {
             do {
                 engine =
-                    try s.source.map { IngestEngine(store: s.store, config: config, source: $0, logger: logger) }
-                    ?? IngestEngine(store: s.store, config: config, logger: logger)
+                    try s.source.map { IngestEngine(store: s.store, config: config, source: $0, discovery: s.discovery, logger: logger) }
+                    ?? IngestEngine(store: s.store, config: config, discovery: s.discovery, logger: logger)
             } catch {
                 // A config the engine cannot work with: keep serving what the store holds (warm start).
                 logger.error("live ingestion cannot start: \(error)")

@@ -39,6 +39,7 @@ enum ServiceCommand {
         }
         var settings = ApplicationSettings(store: store, ingest: config.ingest, api: config.api, router: config.router, logger: logger)
         settings.database = database
+        settings.discovery = config.discovery
         settings.recordOpportunities = config.persistence.recordOpportunities
         settings.snapshotter = snapshotter
         settings.snapshotInterval = config.persistence.snapshotIntervalSeconds

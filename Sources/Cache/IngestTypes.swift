@@ -32,6 +32,12 @@ public protocol IngestControl: Sendable {
     func removePool(_ address: Pubkey) async -> Bool
     /// Counters for `/metrics`.
     func counters() -> IngestCounters
+    /// What pool discovery found (nil when `[discovery]` is not configured).
+    func discovery() -> DiscoveryReport?
+}
+
+extension IngestControl {
+    public func discovery() -> DiscoveryReport? { nil }
 }
 
 /// Ingestion counters (monotonic) for Prometheus.

@@ -1,5 +1,6 @@
 import Arbitrage
 import Cache
+import Dex
 import Foundation
 import Ingest
 import Persistence
@@ -46,6 +47,7 @@ public enum ConfigLoader {
         "ingest.silence_deadline_seconds", "ingest.connect_timeout_seconds", "ingest.request_timeout_seconds",
         "ingest.backoff_initial_seconds", "ingest.backoff_max_seconds", "ingest.failover_after_failures",
         "pools", "pools.address", "pools.name", "pools.pool_type",
+        "discovery", "discovery.mints", "discovery.dexes", "discovery.min_reserve_usd", "discovery.refresh_seconds", "discovery.usd_mints",
     ]
 
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServiceConfig {
@@ -335,7 +337,50 @@ public enum ConfigLoader {
             let (pools, rejected) = try readPools()
             return ServiceConfig(
                 ingest: ingest, pools: pools, rejectedPools: rejected, api: api, persistence: persistence,
-                router: router, unknownKeys: unknown, unusedKeys: unused)
+                router: router, discovery: try readDiscovery(), unknownKeys: unknown, unusedKeys: unused)
+        }
+
+        /// `[discovery]`: at least two distinct valid mints; `dexes` by their `pool_type` names.
+        mutating func readDiscovery() throws -> DiscoverySettings? {
+            guard let t = try table("discovery") else { return nil }
+            noteUnknown(t, prefix: "discovery", pattern: "discovery")
+            func mints(_ key: String) throws -> [Pubkey]? {
+                guard let list = try strings(t, key, at: "discovery.\(key)") else { return nil }
+                return try list.enumerated().map { i, text in
+                    guard let k = try? Pubkey(base58: text.trimmingCharacters(in: .whitespaces)) else {
+                        throw fail("discovery.\(key)", "entry \(i) \"\(String(text.prefix(60)))\" is not a valid base58 public key")
+                    }
+                    return k
+                }
+            }
+            guard let list = try mints("mints"), Set(list).count >= 2 else {
+                throw fail("discovery.mints", "expected a list of at least two distinct mints (pools are found by both of their mints)")
+            }
+            var d = DiscoverySettings(mints: list)
+            if let names = try strings(t, "dexes", at: "discovery.dexes") {
+                d.dexes = Set(
+                    try names.map { n in
+                        guard let kind = PoolConfig.dex(forPoolType: n.lowercased()) else {
+                            throw fail("discovery.dexes", "unknown dex \"\(n)\"; one of \(DexKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                        }
+                        return kind
+                    })
+                guard !(d.dexes?.isEmpty ?? true) else { throw fail("discovery.dexes", "must not be empty (omit it to search every DEX)") }
+            }
+            if let v = try double(t, "min_reserve_usd", at: "discovery.min_reserve_usd", range: 0...1e15) { d.minReserveUSD = v }
+            if let v = try double(t, "refresh_seconds", at: "discovery.refresh_seconds", range: 1...86_400) { d.refreshSeconds = v }
+            if let usd = try mints("usd_mints") { d.usdMints = Set(usd) }
+            return d
+        }
+
+        func strings(_ t: TOMLTable, _ key: String, at path: String) throws -> [String]? {
+            guard let v = t[key] else { return nil }
+            guard let array = v.array else { throw fail(path, "expected a list of strings, got \(v.type)") }
+            guard array.count <= 10_000 else { throw fail(path, "more than 10000 entries") }
+            return try (0..<array.count).map { i in
+                guard let s = array[i].string else { throw fail(path, "entry \(i) is not a string") }
+                return s
+            }
         }
 
         /// Bad `[[pools]]` entries are collected per pool (the original shipped dead and mistyped

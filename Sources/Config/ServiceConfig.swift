@@ -22,6 +22,8 @@ public struct ServiceConfig: Sendable, Equatable {
     public var api: APISettings
     public var persistence: PersistenceSettings
     public var router: RouterSettings
+    /// `[discovery]`: pools followed by their mints (nil when the table is absent).
+    public var discovery: DiscoverySettings?
     /// Keys present in the file that this version does not read (warned, not fatal).
     public var unknownKeys: [String]
     /// Keys present in the file that are read and validated but change nothing (warned at start).
@@ -29,11 +31,11 @@ public struct ServiceConfig: Sendable, Equatable {
 
     public init(
         ingest: IngestConfig, pools: [PoolConfig], rejectedPools: [RejectedPool] = [], api: APISettings = .init(),
-        persistence: PersistenceSettings = .init(), router: RouterSettings = .init(), unknownKeys: [String] = [],
-        unusedKeys: [UnusedKey] = []
+        persistence: PersistenceSettings = .init(), router: RouterSettings = .init(), discovery: DiscoverySettings? = nil,
+        unknownKeys: [String] = [], unusedKeys: [UnusedKey] = []
     ) {
         self.ingest = ingest; self.pools = pools; self.rejectedPools = rejectedPools; self.api = api
-        self.persistence = persistence; self.router = router; self.unknownKeys = unknownKeys; self.unusedKeys = unusedKeys
+        self.persistence = persistence; self.router = router; self.discovery = discovery; self.unknownKeys = unknownKeys; self.unusedKeys = unusedKeys
     }
 }
 

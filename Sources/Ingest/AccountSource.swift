@@ -28,7 +28,8 @@ public protocol AccountSource: AnyObject, Sendable {
 
 /// A source that can list a program's accounts by filters (pool discovery).
 public protocol ProgramAccountsReader: AccountSource {
-    func programAccounts(_ program: Pubkey, filters: [ProgramAccountFilter]) async throws -> [AccountData]
+    /// Accounts of `program` matching every filter; with `dataSlice`, only those bytes of each.
+    func programAccounts(_ program: Pubkey, filters: [ProgramAccountFilter], dataSlice: JSONRPCClient.DataSlice?) async throws -> [AccountData]
 }
 
 /// `getProgramAccounts` filters (exact data size, bytes at an offset), the same shape for every source.

@@ -34,34 +34,47 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
     private var retryValidation: Set<Pubkey> = []
     private var poolDecodeErrors: [Pubkey: UInt64] = [:]
     private let replanSignal = Signal()
+    /// `[discovery]`: pools followed by their mints, besides the configured ones.
+    public let discoverer: PoolDiscoverer?
 
     /// An engine fed by `source`.
-    public init(store: PoolStore, config: IngestConfig, source: any AccountSource, logger: Logger = Logger(label: "ingest")) {
+    public init(
+        store: PoolStore, config: IngestConfig, source: any AccountSource, discovery: DiscoverySettings? = nil,
+        logger: Logger = Logger(label: "ingest")
+    ) {
         self.store = store
         self.config = config
         self.source = source
         self.logger = logger
+        discoverer = discovery.map { PoolDiscoverer($0, logger: logger) }
     }
 
     /// An engine on the JSON-RPC + PubSub source of `config`; throws only on a config that cannot
     /// work at all (no endpoint, bad URL, bad CA file).
-    public convenience init(store: PoolStore, config: IngestConfig, logger: Logger = Logger(label: "ingest")) throws {
-        self.init(store: store, config: config, source: try RPCAccountSource(config: config, logger: logger), logger: logger)
+    public convenience init(
+        store: PoolStore, config: IngestConfig, discovery: DiscoverySettings? = nil, logger: Logger = Logger(label: "ingest")
+    ) throws {
+        self.init(
+            store: store, config: config, source: try RPCAccountSource(config: config, logger: logger), discovery: discovery, logger: logger)
     }
 
     // MARK: run
 
     /// Validates every pool in the store, then keeps them live until the task is cancelled.
     public func run() async throws {
+        // Discovered pools join the configured ones before the first validation: one batch.
+        if let discoverer { _ = await discoverer.find(store: store, source: source, drop: forget) }
         let pools = store.poolAddresses().compactMap { store.entry($0)?.config }
         logger.info("ingest: validating \(pools.count) pools over \(config.endpoints.count) endpoint(s)")
         await validate(pools)
         if Task.isCancelled { return }
+        discoverer?.settle(store: store, drop: forget)
         logValidationSummary()
         replan()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { [self] in await replanLoop() }
             group.addTask { [self] in await freshnessLoop() }
+            if let discoverer { group.addTask { [self] in await discoveryLoop(discoverer) } }
             group.addTask { [self] in try await source.run(into: self) }
             defer { group.cancelAll() }
             try await group.next()
@@ -311,6 +324,32 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
         return removed
     }
 
+    /// Removes `addresses` from the store and the engine's books in one go, then replans once.
+    func forget(_ addresses: [Pubkey]) {
+        var removed = false
+        for a in addresses { removed = store.removePool(a) || removed }
+        lock.withLock {
+            skipped.subtract(addresses); retryValidation.subtract(addresses)
+            for a in addresses { poolDecodeErrors.removeValue(forKey: a) }
+        }
+        if removed { replan() }
+    }
+
+    public func discovery() -> DiscoveryReport? { discoverer?.snapshot() }
+
+    /// Every `refresh_seconds`: discovery again, new pools validated in one batch, then settled.
+    private func discoveryLoop(_ discoverer: PoolDiscoverer) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(nanoseconds: UInt64(max(0.05, discoverer.settings.refreshSeconds) * 1e9))
+            if Task.isCancelled { return }
+            let fresh = await discoverer.find(store: store, source: source, drop: forget)
+            if !fresh.isEmpty { await validate(fresh) }
+            if Task.isCancelled { return }
+            discoverer.settle(store: store, drop: forget)
+            replan()
+        }
+    }
+
     public func counters() -> IngestCounters {
         var c = metrics.snapshot()
         source.contribute(to: &c)
@@ -323,25 +362,13 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
     /// Pools reported bad at validation and therefore not subscribed.
     public var skippedPools: Set<Pubkey> { lock.withLock { skipped } }
 
-    /// Finds pools of the given mint pair on every supported DEX with `getProgramAccounts`
-    /// (exact size + both mints by memcmp, both orders). Returns their addresses; `add` also
-    /// adds them to the cache. Needs a source that can list program accounts.
-    public func discoverPools(mintA: Pubkey, mintB: Pubkey, dexes: Set<DexKind>? = nil, add: Bool = false) async throws -> [(DexKind, Pubkey)] {
+    /// Finds the pools whose two mints are both in `mints` on every supported DEX (or `dexes`)
+    /// with `getProgramAccounts`, without adding them. Needs a source that can list program accounts.
+    public func discoverPools(mints: [Pubkey], dexes: Set<DexKind>? = nil) async throws -> [DiscoveredPool] {
         guard let reader = source as? any ProgramAccountsReader else {
             throw IngestError.badConfig("this account source cannot list program accounts (pool discovery needs JSON-RPC)")
         }
-        var found: [(DexKind, Pubkey)] = []
-        for q in PoolDiscovery.queries(mintA: mintA, mintB: mintB, dexes: dexes) {
-            for a in try await reader.programAccounts(q.program, filters: q.filters) where DexRegistry.descriptor(forPool: a) != nil {
-                found.append((q.dex, a.address))
-            }
-        }
-        if add {
-            for (dex, key) in found where store.entry(key) == nil {
-                await addPool(PoolConfig(address: key, poolType: dex.rawValue))
-            }
-        }
-        return found
+        return try await PoolDiscovery.run(reader, mints: mints, dexes: dexes)
     }
 }
 

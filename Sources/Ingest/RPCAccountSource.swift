@@ -84,8 +84,12 @@ public final class RPCAccountSource: ProgramAccountsReader, @unchecked Sendable 
         try await withFailover(preferred: preferred) { rpc in try await rpc.getMultipleAccounts(keys, commitment: self.config.commitment).1 }
     }
 
-    public func programAccounts(_ program: Pubkey, filters: [ProgramAccountFilter]) async throws -> [AccountData] {
-        try await withFailover { rpc in try await rpc.getProgramAccounts(program, filters: filters, commitment: self.config.commitment).1 }
+    public func programAccounts(
+        _ program: Pubkey, filters: [ProgramAccountFilter], dataSlice: JSONRPCClient.DataSlice?
+    ) async throws -> [AccountData] {
+        try await withFailover { rpc in
+            try await rpc.getProgramAccounts(program, filters: filters, dataSlice: dataSlice, commitment: self.config.commitment).1
+        }
     }
 
     /// Re-plans the shards for `wanted` and wakes the affected connections.

@@ -69,7 +69,8 @@ public struct RpcHandler: Sendable {
         case "getAccountInfo":
             let key = try pubkey(params.first)
             try checkEncoding(params.count > 1 ? params[1] : nil)
-            return .object([("context", context), ("value", cluster.account(key).map(Self.accountJSON) ?? .null)])
+            let slice = try dataSlice(params.count > 1 ? params[1] : nil)
+            return .object([("context", context), ("value", cluster.account(key).map { Self.accountJSON($0, slice: slice) } ?? .null)])
         case "getMultipleAccounts":
             guard let list = params.first as? [Any] else { throw RpcError.invalidParams("Invalid params: expected an array of pubkeys") }
             guard list.count <= Self.maxMultipleAccounts else {
@@ -77,11 +78,15 @@ public struct RpcHandler: Sendable {
             }
             let keys = try list.map { try pubkey($0) }
             try checkEncoding(params.count > 1 ? params[1] : nil)
-            return .object([("context", context), ("value", .array(cluster.accounts(keys).map { $0.map(Self.accountJSON) ?? .null }))])
+            let slice = try dataSlice(params.count > 1 ? params[1] : nil)
+            return .object([
+                ("context", context), ("value", .array(cluster.accounts(keys).map { $0.map { Self.accountJSON($0, slice: slice) } ?? .null })),
+            ])
         case "getProgramAccounts":
             let owner = try pubkey(params.first)
             let cfg = params.count > 1 ? params[1] as? [String: Any] : nil
             try checkEncoding(cfg)
+            let slice = try dataSlice(cfg)
             var dataSize: Int?
             var memcmp: [(offset: Int, bytes: [UInt8])] = []
             for f in cfg?["filters"] as? [Any] ?? [] {
@@ -101,7 +106,7 @@ public struct RpcHandler: Sendable {
             }
             let list = JSONText.array(
                 cluster.programAccounts(owner: owner, dataSize: dataSize, memcmp: memcmp).map {
-                    .object([("pubkey", .string($0.address.base58)), ("account", Self.accountJSON($0))])
+                    .object([("pubkey", .string($0.address.base58)), ("account", Self.accountJSON($0, slice: slice))])
                 })
             return (cfg?["withContext"] as? Bool ?? false) ? .object([("context", context), ("value", list)]) : list
         case "getSlot": return .number(String(slot))
@@ -168,9 +173,20 @@ public struct RpcHandler: Sendable {
         }
     }
 
-    static func accountJSON(_ a: AccountData) -> JSONText {
-        .object([
-            ("data", .array([.string(Data(a.data).base64EncodedString()), .string("base64")])), ("executable", .bool(false)),
+    /// `dataSlice: {offset, length}` as mainnet reads it: both non-negative integers; a slice past
+    /// the end of an account yields the bytes that exist (possibly none).
+    func dataSlice(_ cfg: Any?) throws -> Range<Int>? {
+        guard let c = cfg as? [String: Any], let raw = c["dataSlice"] else { return nil }
+        guard let s = raw as? [String: Any], let offset = s["offset"] as? Int, let length = s["length"] as? Int, offset >= 0, length >= 0 else {
+            throw RpcError.invalidParams("Invalid params: dataSlice must be {offset, length} with non-negative integers")
+        }
+        return offset..<(offset + min(length, Int.max - offset))
+    }
+
+    static func accountJSON(_ a: AccountData, slice: Range<Int>? = nil) -> JSONText {
+        let data = slice.map { r in Array(a.data[min(r.lowerBound, a.data.count)..<min(r.upperBound, a.data.count)]) } ?? a.data
+        return .object([
+            ("data", .array([.string(Data(data).base64EncodedString()), .string("base64")])), ("executable", .bool(false)),
             ("lamports", .number(String(a.lamports))), ("owner", .string(a.owner.base58)),
             ("rentEpoch", .number("18446744073709551615")), ("space", .number(String(a.data.count))),
         ])

@@ -86,7 +86,7 @@ final class AccountSourceSeamTests: XCTestCase {
     func testDiscoveryNeedsASourceThatListsProgramAccounts() async throws {
         let engine = IngestEngine(store: PoolStore(), config: IngestConfig(endpoints: []), source: ClusterFeedSource(try Cluster.bundled()))
         do {
-            _ = try await engine.discoverPools(mintA: KnownMints.wsol, mintB: KnownMints.usdc)
+            _ = try await engine.discoverPools(mints: [KnownMints.wsol, KnownMints.usdc])
             XCTFail("discovery on a source without program-account reads must fail")
         } catch let e as IngestError {
             XCTAssertTrue(e.description.contains("cannot list program accounts"), e.description)

@@ -445,12 +445,12 @@ final class IngestIntegrationTests: XCTestCase {
         defer { sim.stop() }
         let (config, _) = try makeConfig(sim: sim, route: .direct)
         let engine = try IngestEngine(store: PoolStore(), config: config)
-        let found = try await engine.discoverPools(mintA: KnownMints.usdc, mintB: KnownMints.wsol)
+        let found = try await engine.discoverPools(mints: [KnownMints.usdc, KnownMints.wsol])
         let expected = sim.cluster.poolAddresses.filter { key in
             guard let m = sim.cluster.model(key) else { return false }
             return Set([m.mintA, m.mintB]) == Set([KnownMints.usdc, KnownMints.wsol])
         }
         XCTAssertFalse(expected.isEmpty)
-        XCTAssertEqual(Set(found.map(\.1)), Set(expected))
+        XCTAssertEqual(Set(found.map(\.address)), Set(expected))
     }
 }

@@ -1,6 +1,7 @@
 import Cache
 import Dex
 @testable import Ingest
+import RPC
 import SolanaCore
 import XCTest
 
@@ -76,14 +77,29 @@ final class IngestUnitTests: XCTestCase {
         XCTAssertNotNil(plan.shardOf[key(0)])
     }
 
-    func testDiscoveryQueriesCoverBothOrders() {
+    func testDiscoveryQueriesOnePerDexAndMintWithTheMintsSliced() {
         let sol = KnownMints.wsol, usdc = KnownMints.usdc
-        let qs = PoolDiscovery.queries(mintA: sol, mintB: usdc, dexes: [.raydiumAmmV4, .pumpSwap])
-        XCTAssertEqual(qs.count, 4)
-        XCTAssertEqual(qs[0].filters, [.dataSize(752), .memcmp(offset: 400, bytes: sol.bytes), .memcmp(offset: 432, bytes: usdc.bytes)])
-        XCTAssertEqual(qs[1].filters, [.dataSize(752), .memcmp(offset: 400, bytes: usdc.bytes), .memcmp(offset: 432, bytes: sol.bytes)])
-        XCTAssertEqual(qs[2].filters, [.memcmp(offset: 43, bytes: sol.bytes), .memcmp(offset: 75, bytes: usdc.bytes)])
-        XCTAssertEqual(Set(PoolDiscovery.queries(mintA: sol, mintB: usdc).map(\.dex)), Set(DexKind.allCases))
+        let qs = PoolDiscovery.queries(mints: [sol, usdc, sol], dexes: [.raydiumAmmV4, .pumpSwap])
+        XCTAssertEqual(qs.count, 4, "one query per DEX and distinct mint")
+        // AMM v4 (dex-layouts.md §1): 752-byte pools, coin mint at 400, pc mint at 432.
+        let amm = qs.filter { $0.dex == .raydiumAmmV4 }
+        XCTAssertEqual(Set(amm.map(\.filters)), [[.dataSize(752), .memcmp(offset: 400, bytes: sol.bytes)], [.dataSize(752), .memcmp(offset: 400, bytes: usdc.bytes)]])
+        XCTAssertEqual(amm.first?.dataSlice, JSONRPCClient.DataSlice(offset: 400, length: 64))
+        // PumpSwap pools grew over time (no size filter): the whole account comes back and is checked.
+        let pump = qs.filter { $0.dex == .pumpSwap }
+        XCTAssertEqual(Set(pump.map(\.filters)), [[.memcmp(offset: 43, bytes: sol.bytes)], [.memcmp(offset: 43, bytes: usdc.bytes)]])
+        XCTAssertTrue(pump.allSatisfy { $0.dataSlice == nil })
+        XCTAssertEqual(Set(PoolDiscovery.queries(mints: [sol, usdc]).map(\.dex)), Set(DexKind.allCases))
+    }
+
+    func testDiscoveryKeepsOnlyPoolsWhoseBothMintsAreListed() {
+        let sol = KnownMints.wsol, usdc = KnownMints.usdc, usdt = KnownMints.usdt
+        let q = PoolDiscovery.queries(mints: [sol, usdc], dexes: [.raydiumAmmV4])[0]
+        let key = Pubkey(bytes: [UInt8](repeating: 7, count: 32))!
+        func slice(_ a: Pubkey, _ b: Pubkey) -> AccountData { AccountData(address: key, owner: ProgramIds.raydiumAmmV4, data: a.bytes + b.bytes, slot: 1) }
+        XCTAssertEqual(q.pool(in: slice(sol, usdc), mints: [sol, usdc]), DiscoveredPool(address: key, dex: .raydiumAmmV4, mintA: sol, mintB: usdc))
+        XCTAssertNil(q.pool(in: slice(sol, usdt), mints: [sol, usdc]))
+        XCTAssertNil(q.pool(in: AccountData(address: key, owner: ProgramIds.raydiumAmmV4, data: sol.bytes, slot: 1), mints: [sol, usdc]))
     }
 
     func testLatencyHistogram() {

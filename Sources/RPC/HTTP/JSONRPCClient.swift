@@ -96,7 +96,7 @@ public final class JSONRPCClient: @unchecked Sendable {
     }
 
     /// A `getProgramAccounts` filter.
-    public enum Filter: Sendable, Equatable {
+    public enum Filter: Sendable, Hashable {
         case dataSize(Int)
         case memcmp(offset: Int, bytes: [UInt8])
         var json: JSONText {
@@ -108,15 +108,26 @@ public final class JSONRPCClient: @unchecked Sendable {
         }
     }
 
-    /// Accounts owned by `program` matching every filter, with the reply's context slot.
-    public func getProgramAccounts(_ program: Pubkey, filters: [Filter], commitment: String) async throws -> (slot: UInt64, accounts: [AccountData]) {
-        let params = JSONText.array([
-            .string(program.base58),
-            .object([
-                ("encoding", .string("base64")), ("commitment", .string(commitment)), ("withContext", .bool(true)),
-                ("filters", .array(filters.map(\.json))),
-            ]),
-        ])
+    /// Which bytes of each account a reply carries (`dataSlice`): where only addresses or a few
+    /// fields are needed (discovery reads two mints), the reply is a few dozen bytes per account.
+    public struct DataSlice: Sendable, Equatable {
+        public var offset: Int
+        public var length: Int
+        public init(offset: Int, length: Int) { self.offset = offset; self.length = length }
+        var json: JSONText { .object([("offset", .number(String(offset))), ("length", .number(String(length)))]) }
+    }
+
+    /// Accounts owned by `program` matching every filter, with the reply's context slot. With
+    /// `dataSlice`, each account's `data` holds only those bytes (filters still see the whole account).
+    public func getProgramAccounts(
+        _ program: Pubkey, filters: [Filter], dataSlice: DataSlice? = nil, commitment: String
+    ) async throws -> (slot: UInt64, accounts: [AccountData]) {
+        var config: [(String, JSONText)] = [
+            ("encoding", .string("base64")), ("commitment", .string(commitment)), ("withContext", .bool(true)),
+            ("filters", .array(filters.map(\.json))),
+        ]
+        if let dataSlice { config.append(("dataSlice", dataSlice.json)) }
+        let params = JSONText.array([.string(program.base58), .object(config)])
         return try RPCReply.programAccounts(try await call("getProgramAccounts", params: params))
     }
 
