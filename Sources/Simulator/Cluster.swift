@@ -72,15 +72,50 @@ public final class Cluster: @unchecked Sendable {
         _slot = startSlot
         self.swapsPerSlot = swapsPerSlot
         self.genesisTime = genesisTime
-        let snapshot = self.accounts
-        for (key, account) in snapshot where (AccountRegistry.poolModels.contains { $0.isPool(account) }) {
-            if let model = try? SnapshotQuoter.pool(address: key, accounts: snapshot),
+        adoptPoolsLocked(Array(self.accounts.keys))
+    }
+
+    /// Builds the trading model of every quotable pool among `keys`.
+    private func adoptPoolsLocked(_ keys: [Pubkey]) {
+        for key in keys {
+            guard let account = accounts[key], AccountRegistry.poolModels.contains(where: { $0.isPool(account) }),
+                let model = try? SnapshotQuoter.pool(address: key, accounts: accounts),
                 (try? model.price(context: QuoteContext(now: genesisTime))) != nil
-            {
-                models[key] = model
-                for k in model.accountsToWatch() { watchers[k, default: []].append(key) }
-            }
+            else { continue }
+            models[key] = model
+            for k in model.accountsToWatch() { watchers[k, default: []].append(key) }
         }
+    }
+
+    /// Test control: creates `new` accounts in the next slot (a pool and its vaults being
+    /// initialised); new quotable pools start trading. Published as one slot event.
+    public func create(_ new: [AccountData]) {
+        let (event, subs): (SlotEvent, [AsyncStream<SlotEvent>.Continuation]) = lock.withLock {
+            _slot += 1
+            var written = new
+            for i in written.indices { written[i].slot = _slot; accounts[written[i].address] = written[i] }
+            adoptPoolsLocked(written.map(\.address))
+            return (SlotEvent(slot: _slot, changed: written.sorted { $0.address < $1.address }), Array(subscribers.values))
+        }
+        for s in subs { s.yield(event) }
+    }
+
+    /// Test control: closes `keys` in the next slot, as a program closing accounts does: they
+    /// vanish from reads and scans and stop trading. Subscribers see each closed account once
+    /// with no lamports, no data and the system program as owner (what mainnet notifies).
+    public func close(_ keys: [Pubkey]) {
+        let (event, subs): (SlotEvent, [AsyncStream<SlotEvent>.Continuation]) = lock.withLock {
+            _slot += 1
+            var closed: [AccountData] = []
+            for key in keys {
+                guard accounts.removeValue(forKey: key) != nil else { continue }
+                models.removeValue(forKey: key)
+                previous.removeValue(forKey: key)
+                closed.append(AccountData(address: key, owner: Pubkey(bytes: [UInt8](repeating: 0, count: 32))!, data: [], lamports: 0, slot: _slot))
+            }
+            return (SlotEvent(slot: _slot, changed: closed.sorted { $0.address < $1.address }), Array(subscribers.values))
+        }
+        for s in subs { s.yield(event) }
     }
 
     public var slot: UInt64 { lock.withLock { _slot } }

@@ -23,6 +23,8 @@ public final class SimulatorHarness: @unchecked Sendable {
     let task: Task<Void, Error>
     let control: JSONRPCClient
 
+    /// A JSON-RPC client of the simulator (patient retries), for tests' own reads.
+    public var rpc: JSONRPCClient { control }
     public var httpURL: String { "http://127.0.0.1:\(rpcPort)" }
     public var wsURL: String { "ws://127.0.0.1:\(wsPort)" }
 
