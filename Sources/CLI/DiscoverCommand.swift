@@ -53,7 +53,10 @@ struct DiscoverCommand: AsyncParsableCommand {
         var config = IngestConfig(endpoints: [.init(websocketURL: ws, httpURL: rpc, requestsPerSecond: Double(rps))])
         config.commitment = commitment
         let source: RPCAccountSource
-        do { source = try RPCAccountSource(config: config, logger: Logger(label: "discover")) } catch { throw CommandError.bad("\(error)") }
+        // Logs go to stderr: stdout is the TOML, ready to redirect into a file.
+        var logger = Logger(label: "discover", factory: { StreamLogHandler.standardError(label: $0) })
+        logger.logLevel = .warning
+        do { source = try RPCAccountSource(config: config, logger: logger) } catch { throw CommandError.bad("\(error)") }
         let found: [DiscoveredPool]
         do { found = try await PoolDiscovery.run(source, mints: mints, dexes: dexes.map(Set.init)) } catch {
             throw CommandError.bad("discovery failed: \(error)")

@@ -173,10 +173,10 @@ public struct RpcHandler: Sendable {
         }
     }
 
-    /// `dataSlice: {offset, length}` as mainnet reads it: both non-negative integers; a slice past
+    /// `dataSlice: {offset, length}` as mainnet reads it (null = none): both non-negative integers; a slice past
     /// the end of an account yields the bytes that exist (possibly none).
     func dataSlice(_ cfg: Any?) throws -> Range<Int>? {
-        guard let c = cfg as? [String: Any], let raw = c["dataSlice"] else { return nil }
+        guard let c = cfg as? [String: Any], let raw = c["dataSlice"], !(raw is NSNull) else { return nil }
         guard let s = raw as? [String: Any], let offset = s["offset"] as? Int, let length = s["length"] as? Int, offset >= 0, length >= 0 else {
             throw RpcError.invalidParams("Invalid params: dataSlice must be {offset, length} with non-negative integers")
         }
