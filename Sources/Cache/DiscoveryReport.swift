@@ -4,7 +4,7 @@ import SolanaCore
 public struct DiscoveryReport: Sendable, Equatable {
     /// One pool found in the last run.
     public struct Pool: Sendable, Equatable {
-        public enum State: String, Sendable {
+        public enum State: String, Sendable, CaseIterable {
             /// In the cache and followed.
             case followed
             /// Its reserves are worth less than `min_reserve_usd`: not followed.

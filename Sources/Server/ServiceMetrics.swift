@@ -88,6 +88,16 @@ public final class ServiceMetrics: @unchecked Sendable {
                 bump("spc_rpc_429_total", "JSON-RPC answers 429", c.http429, lastIngest.http429)
                 lastIngest = c
             }
+            if let d = ingest.discovery() {
+                var byState = Dictionary(uniqueKeysWithValues: DiscoveryReport.Pool.State.allCases.map { ($0.rawValue, 0) })
+                for p in d.pools { byState[p.state.rawValue, default: 0] += 1 }
+                for (state, n) in byState {
+                    registry.gauge("spc_discovery_pools", labels: [("state", state)], help: "Pools found by the last discovery run, by state")
+                        .set(Double(n))
+                }
+                registry.gauge("spc_discovery_runs", help: "Discovery runs since start").set(Double(d.runs))
+                registry.gauge("spc_discovery_last_run_failed", help: "1 when the last discovery run failed").set(d.lastError == nil ? 0.0 : 1.0)
+            }
             let live = ingest.connections().filter { $0.state == .live }.count
             registry.gauge("spc_connections_live", help: "PubSub connections live").set(Double(live))
             if !c.latencySamples.isEmpty {
