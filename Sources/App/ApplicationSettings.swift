@@ -20,6 +20,12 @@ public struct ApplicationSettings: Sendable {
     public var api: APISettings?
     /// The arbitrage engine; nil: none.
     public var router: RouterSettings?
+    /// Opportunities the API serves when there is no `router` (tests' fakes, the bench's fixed set).
+    public var opportunities: (any OpportunityProvider)?
+    /// What the API shows as ingestion when there is no `ingest` (tests' stand-ins).
+    public var ingestControl: (any IngestControl)?
+    /// The API's metrics registry (default: a new one); shared when a caller reads it directly.
+    public var metrics: ServiceMetrics?
     /// Opened and migrated by the caller; closed by the application, last.
     public var database: (any PersistenceStore)?
     public var recordOpportunities = false

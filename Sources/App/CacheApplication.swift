@@ -45,11 +45,11 @@ public final class CacheApplication: Sendable {
         }
         // `max_hops` is validated by the config loader.
         let arbitrage = s.router.map { ArbitrageService(store: s.store, config: ArbitrageConfig(maxHops: $0.maxHops), router: $0, logger: logger) }
-        let metrics = ServiceMetrics()
+        let metrics = s.metrics ?? ServiceMetrics()
         let server = s.api.map {
             APIServer(
-                store: s.store, settings: $0, ingest: engine, opportunities: arbitrage, persistence: s.database,
-                configNotes: s.notes, metrics: metrics, logger: logger)
+                store: s.store, settings: $0, ingest: engine ?? s.ingestControl, opportunities: arbitrage ?? s.opportunities,
+                persistence: s.database, configNotes: s.notes, metrics: metrics, logger: logger)
         }
         (ingest, self.arbitrage, self.server, self.metrics) = (engine, arbitrage, server, metrics)
 

@@ -26,9 +26,8 @@ final class APITests: XCTestCase {
         settings.maxURIBytes = 1_024
         settings.maxStreamClients = 2
         running = try await RunningServer(
-            APIServer(
-                store: store, settings: settings, ingest: ingest, opportunities: arbitrage,
-                configNotes: [.init(entry: "pools[12]", address: "DrRd8gYMJu9XGxLhwTCPdHNLXCKHsxJtMpbn62YqmwQe", reason: "prop AMM")]))
+            store: store, settings: settings, ingest: ingest, opportunities: arbitrage,
+            configNotes: [.init(entry: "pools[12]", address: "DrRd8gYMJu9XGxLhwTCPdHNLXCKHsxJtMpbn62YqmwQe", reason: "prop AMM")])
     }
 
     override func tearDown() async throws {

@@ -97,7 +97,7 @@ final class ApplicationTests: XCTestCase {
     /// The API's port is taken: `run()` ends at once with the listen error (the CLI prints it and
     /// exits 1), after shutting the other services down.
     func testTakenAPIPortEndsTheApplicationWithThatError() async throws {
-        let blocker = try await RunningServer(APIServer(store: PoolStore(), settings: .init(port: 0)))
+        let blocker = try await RunningServer(store: PoolStore(), settings: .init(port: 0))
         defer { Task { await blocker.stop() } }
         let cluster = try Feed.cluster()
         var settings = ApplicationSettings(

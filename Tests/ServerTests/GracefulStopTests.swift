@@ -12,7 +12,7 @@ import XCTest
 final class GracefulStopTests: XCTestCase {
     func testStopWithAStreamClientThatNeverLeavesEndsWithinTheGracePeriod() async throws {
         let store = Feed.store(from: try Feed.cluster())
-        let running = try await RunningServer(APIServer(store: store, settings: .init(port: 0)))
+        let running = try await RunningServer(store: store, settings: .init(port: 0))
         let port = running.port
         let hello = Flag(), closed = Flag()
         let client = Task {

@@ -195,8 +195,7 @@ final class HostileClientTests: XCTestCase {
         let cluster = try Cluster.bundled(seed: 5, swapsPerSlot: 8)
         let store = Feed.store(from: cluster)
         let metrics = ServiceMetrics()
-        let server = APIServer(store: store, settings: settings, metrics: metrics)
-        let running = try await RunningServer(server)
+        let running = try await RunningServer(store: store, settings: settings, metrics: metrics)
         defer { Task { await running.stop() } }
 
         // A well-behaved subscriber (reads everything) and one that never reads after the upgrade.
@@ -239,7 +238,7 @@ final class HostileClientTests: XCTestCase {
         settings.port = 0
         let store = Feed.store(from: try Feed.cluster())
         let metrics = ServiceMetrics()
-        return (try await RunningServer(APIServer(store: store, settings: settings, metrics: metrics)), store, metrics)
+        return (try await RunningServer(store: store, settings: settings, metrics: metrics), store, metrics)
     }
 
     /// `GET /prices` on a fresh connection answers 200 with a JSON array within `probeBound`.

@@ -75,7 +75,7 @@ final class PersistenceTests: XCTestCase {
         do { let v = try await snapshotter.flush(); XCTAssertEqual(v, 0, "nothing moved since the warm start") }
 
         // The API serves the warm cache at once, history included.
-        let running = try await RunningServer(APIServer(store: warm, settings: .init(port: 0), persistence: db))
+        let running = try await RunningServer(store: warm, settings: .init(port: 0), persistence: db)
         let prices = try await HTTP.get("\(running.base)/prices").array()
         XCTAssertEqual(prices.count, priced.count)
         let h = try await HTTP.get("\(running.base)/v1/opportunities?history=true").object()
@@ -83,7 +83,6 @@ final class PersistenceTests: XCTestCase {
         let health = try await HTTP.get("\(running.base)/v1/health").object()
         XCTAssertEqual((health["database"] as? [String: Any])?["schema_version"] as? Int, 2)
         XCTAssertEqual(health["status"] as? String, "stale")
-        await running.stop()
 
         // Live resync: a newer slot for the pool's accounts makes it ok again.
         let amm = Pubkey("58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2")
@@ -95,7 +94,8 @@ final class PersistenceTests: XCTestCase {
         Feed.apply(event.changed, to: warm)
         XCTAssertEqual(warm.entry(amm)?.status, .ok)
         do { let v = try await snapshotter.flush(); XCTAssertGreaterThan(v, 0) }
-        await db.close()
+        // The application owns the database it was given: stopping it closes the connection.
+        await running.stop()
     }
 }
 

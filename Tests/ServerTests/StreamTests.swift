@@ -14,7 +14,7 @@ final class StreamTests: XCTestCase {
         let cluster = try Feed.cluster()
         let store = Feed.store(from: cluster)
         let arbitrage = FakeOpportunities()
-        let running = try await RunningServer(APIServer(store: store, settings: .init(port: 0), opportunities: arbitrage))
+        let running = try await RunningServer(store: store, settings: .init(port: 0), opportunities: arbitrage)
         defer { Task { await running.stop() } }
         let amm = Pubkey("58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2"), orca = Pubkey("EGZ7tiLeH62TPV1gL8WwbXGzEPa9zmcpVnnkPKKnrE2U")
         let (subscription, events) = cluster.subscribe()
@@ -65,7 +65,7 @@ final class StreamTests: XCTestCase {
 
     func testBadFilterIsRefused() async throws {
         let store = PoolStore()
-        let running = try await RunningServer(APIServer(store: store, settings: .init(port: 0)))
+        let running = try await RunningServer(store: store, settings: .init(port: 0))
         defer { Task { await running.stop() } }
         do {
             try await WebSocketClient.connect(url: "ws://127.0.0.1:\(running.port)/v1/stream?pools=not-a-key", logger: Logger(label: "test")) {

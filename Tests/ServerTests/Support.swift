@@ -1,6 +1,8 @@
+import App
 import Arbitrage
 import Cache
 import Dex
+import Logging
 import Foundation
 import Persistence
 import Server
@@ -94,20 +96,38 @@ final class FakeOpportunities: OpportunityProvider, @unchecked Sendable {
     }
 }
 
-/// A running APIServer on a free loopback port, stopped by `stop()`.
-// @unchecked Sendable: immutable after init (task and port are lets).
+/// The API as the application builds it (`CacheApplication` with only the API part) on a free
+/// loopback port; `stop()` shuts it down gracefully. A `persistence` store is closed by the stop.
+// @unchecked Sendable: immutable after init (app, task and port are lets).
 final class RunningServer: @unchecked Sendable {
+    let app: CacheApplication
     let task: Task<Void, Error>
     let port: Int
     var base: String { "http://127.0.0.1:\(port)" }
 
-    init(_ server: APIServer) async throws {
+    init(
+        store: PoolStore, settings: APIServer.Settings = .init(port: 0), ingest: (any IngestControl)? = nil,
+        opportunities: (any OpportunityProvider)? = nil, persistence: (any PersistenceStore)? = nil,
+        configNotes: [APIServer.ConfigNote] = [], metrics: ServiceMetrics? = nil
+    ) async throws {
+        var quiet = Logger(label: "api-test")
+        quiet.logLevel = .error
+        var s = ApplicationSettings(store: store, api: settings, logger: quiet)
+        s.opportunities = opportunities
+        s.ingestControl = ingest
+        s.database = persistence
+        s.notes = configNotes
+        s.metrics = metrics
+        s.signals = []
+        s.heapTrim = false
+        s.startupReport = false
         let (stream, c) = AsyncStream<Int>.makeStream()
+        s.onListening = { port in c.yield(port); c.finish() }
+        let app = CacheApplication(s)
+        self.app = app
         task = Task {
-            defer { c.finish() };
-            try await server.run { port in
-                c.yield(port); c.finish()
-            }
+            defer { c.finish() }
+            try await app.run()
         }
         var it = stream.makeAsyncIterator()
         guard let p = await it.next() else { throw URLError(.cannotConnectToHost) }
@@ -115,8 +135,8 @@ final class RunningServer: @unchecked Sendable {
     }
 
     func stop() async {
-        task.cancel()
-        _ = try? await task.value
+        await app.triggerGracefulShutdown()
+        do { try await task.value } catch { XCTFail("the API stopped with \(error)") }
     }
 }
 
