@@ -1,3 +1,4 @@
+import App
 import Cache
 import Dex
 import Foundation
@@ -89,9 +90,16 @@ public enum APIBench {
         quiet.logLevel = .error
         var api = APIServer.Settings(host: "127.0.0.1", port: 0)
         api.maxConnections = max(api.maxConnections, settings.concurrency * 2)
-        let server = APIServer(store: store, settings: api, opportunities: provider, logger: quiet)
+        // The API as the application builds it, with only that part.
+        var app = ApplicationSettings(store: store, api: api, logger: quiet)
+        app.opportunities = provider
+        app.signals = []
+        app.heapTrim = false
+        app.startupReport = false
         let ports = ReadyPorts()
-        let task = Task { do { try await server.run { port in ports.set(port, port) } } catch { ports.fail(error); throw error } }
+        app.onListening = { port in ports.set(port, port) }
+        let application = CacheApplication(app)
+        let task = Task { do { try await application.run() } catch { ports.fail(error); throw error } }
         defer { task.cancel() }
         let (port, _) = try await ports.wait(timeout: 30)
 
@@ -122,6 +130,8 @@ public enum APIBench {
                     name: name + "_throughput", pools: n, unit: "req/s", p50: load.requestsPerSecond, p99: load.requestsPerSecond,
                     mean: load.requestsPerSecond, samples: load.latenciesMicros.count, note: loadNote))
         }
+        await application.triggerGracefulShutdown()
+        try await task.value
         return rows
     }
 }
