@@ -49,7 +49,7 @@ public final class CacheApplication: Sendable {
         let server = s.api.map {
             APIServer(
                 store: s.store, settings: $0, ingest: engine ?? s.ingestControl, opportunities: arbitrage ?? s.opportunities,
-                persistence: s.database, configNotes: s.notes, metrics: metrics, logger: logger)
+                persistence: s.database, snapshots: s.snapshotter, configNotes: s.notes, metrics: metrics, logger: logger)
         }
         (ingest, self.arbitrage, self.server, self.metrics) = (engine, arbitrage, server, metrics)
 

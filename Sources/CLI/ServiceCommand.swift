@@ -54,8 +54,10 @@ enum ServiceCommand {
         let db: any PersistenceStore
         switch settings.backend {
         case .disabled: return nil
-        case .sqlite(let path): db = try SQLiteStore(path: path)
-        case .postgres(let url): db = try PostgresStore(url: url, logger: logger)
+        case .sqlite(let path):
+            do { db = try SQLiteStore(path: path) } catch { throw CommandError.bad("database.path: cannot open \(path): \(error)") }
+        case .postgres(let url):
+            do { db = try PostgresStore(url: url, logger: logger) } catch { throw CommandError.bad("database.url: \(error)") }
         }
         do {
             let version = try await db.migrate()

@@ -12,7 +12,7 @@ import SolanaCore
 /// let warm = try await snapshots.warmStart()          // before ingestion starts
 /// Task { await snapshots.run(every: 5) }               // flushes changed accounts
 /// ```
-// @unchecked Sendable: `lock` guards savedSlots; store, database and logger are immutable lets.
+// @unchecked Sendable: `lock` guards savedSlots and health; store, database and logger are immutable lets.
 public final class AccountSnapshotter: @unchecked Sendable {
     let store: PoolStore
     let database: any PersistenceStore
@@ -20,6 +20,7 @@ public final class AccountSnapshotter: @unchecked Sendable {
     private let lock = NSLock()
     /// Slot of each account as last saved, so a flush writes only what moved.
     private var savedSlots: [Pubkey: UInt64] = [:]
+    private var health = SnapshotHealth()
 
     public init(store: PoolStore, database: any PersistenceStore, logger: Logger = Logger(label: "persistence")) {
         self.store = store; self.database = database; self.logger = logger
@@ -65,20 +66,47 @@ public final class AccountSnapshotter: @unchecked Sendable {
                 return AccountSnapshot(account: a, savedAt: now)
             }
         }
-        guard !changed.isEmpty else { return 0 }
-        try await database.saveAccounts(changed)
-        lock.withLock { for s in changed { savedSlots[s.account.address] = s.account.slot } }
+        guard !changed.isEmpty else {
+            lock.withLock { health.succeeded(at: now) }
+            return 0
+        }
+        do {
+            try await database.saveAccounts(changed)
+        } catch {
+            // Nothing is marked saved: the same accounts (or newer) go in the next flush.
+            lock.withLock { health.failed("\(error)") }
+            throw error
+        }
+        lock.withLock {
+            for s in changed { savedSlots[s.account.address] = s.account.slot }
+            health.succeeded(at: now)
+        }
         return changed.count
     }
 
-    /// Flushes every `seconds` until cancelled. The last flush belongs to the owner, after it has
-    /// stopped ingestion (`finalFlush()`): a write from this cancelled task would be refused, and
-    /// an update landing after it would be lost.
+    /// The database as the snapshots see it: last success, failures in a row, the last error.
+    public func status() -> SnapshotHealth { lock.withLock { health } }
+
+    /// Flushes every `seconds` until cancelled; while the database refuses writes (down, disk
+    /// full) the wait doubles per failure up to 8 periods (at most 60 s), and the first success after
+    /// an outage is logged. The last flush belongs to the owner, after it has stopped ingestion
+    /// (`finalFlush()`): a write from this cancelled task would be refused, and an update landing
+    /// after it would be lost.
     public func run(every seconds: Double) async {
+        // At most 8 periods (and at most a minute, at least one period) between tries while failing.
+        let cap = max(seconds, min(60, seconds * 8))
         while !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            let failures = status().consecutiveFailures
+            let wait = failures == 0 ? seconds : min(cap, seconds * Double(1 << min(failures, 10)))
+            try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
             if Task.isCancelled { break }
-            do { try await flush() } catch { logger.error("account snapshot flush failed: \(error)") }
+            do {
+                let n = try await flush()
+                if failures > 0 { logger.warning("account snapshots: database writable again after \(failures) failed flush(es); \(n) accounts saved") }
+            } catch {
+                let next = min(cap, seconds * Double(1 << min(failures + 1, 10)))
+                logger.error("account snapshot flush failed (\(failures + 1) in a row, next try in \(String(format: "%.1f", next)) s): \(error)")
+            }
         }
     }
 

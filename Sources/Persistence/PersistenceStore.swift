@@ -56,12 +56,15 @@ public enum PersistenceError: Error, CustomStringConvertible {
     case connect(String)
     case migration(version: Int, String)
     case corruptRow(String)
+    /// The database did not answer in time (down, unreachable, or every connection busy).
+    case timeout(operation: String, seconds: Double)
     public var description: String {
         switch self {
         case .badURL(let why): return "database url: \(why)"
         case .connect(let why): return "cannot open the database: \(why)"
         case .migration(let v, let why): return "migration v\(v) failed: \(why)"
         case .corruptRow(let why): return "stored row unreadable: \(why)"
+        case let .timeout(op, seconds): return "\(op): no answer from the database within \(Int(seconds)) s"
         }
     }
 }

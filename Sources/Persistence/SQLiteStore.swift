@@ -42,6 +42,11 @@ public final class SQLiteStore: PersistenceStore, @unchecked Sendable {
         return try await schemaVersion()
     }
 
+    /// `PRAGMA integrity_check`: "ok", or the problems SQLite lists (after a crash, a full disk).
+    public func integrityCheck() async throws -> [String] {
+        try await queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+
     public func schemaVersion() async throws -> Int {
         let migrator = self.migrator
         let applied = try await queue.read { db in try migrator.appliedIdentifiers(db) }

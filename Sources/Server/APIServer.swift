@@ -34,6 +34,8 @@ public final class APIServer: Sendable {
     let ingest: (any IngestControl)?
     let opportunities: (any OpportunityProvider)?
     let persistence: (any PersistenceStore)?
+    /// The account snapshots' view of the database (last success, failures), when persisting.
+    let snapshots: AccountSnapshotter?
     let configNotes: [ConfigNote]
     let metrics: ServiceMetrics
     let logger: Logger
@@ -45,11 +47,11 @@ public final class APIServer: Sendable {
     public init(
         store: PoolStore, settings: Settings = .init(), ingest: (any IngestControl)? = nil,
         opportunities: (any OpportunityProvider)? = nil, persistence: (any PersistenceStore)? = nil,
-        configNotes: [ConfigNote] = [], metrics: ServiceMetrics = ServiceMetrics(),
+        snapshots: AccountSnapshotter? = nil, configNotes: [ConfigNote] = [], metrics: ServiceMetrics = ServiceMetrics(),
         logger: Logger = Logger(label: "api"), clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
         self.store = store; self.settings = settings; self.ingest = ingest; self.opportunities = opportunities
-        self.persistence = persistence; self.configNotes = configNotes; self.metrics = metrics; self.logger = logger; self.clock = clock
+        self.persistence = persistence; self.snapshots = snapshots; self.configNotes = configNotes; self.metrics = metrics; self.logger = logger; self.clock = clock
     }
 
     /// Builds the router (also used by tests through `run`).
@@ -63,7 +65,8 @@ public final class APIServer: Sendable {
         QuoteRoutes(store: store).register(on: router)
         DiscoveryRoutes(ingest: ingest).register(on: router)
         HealthRoutes(
-            store: store, ingest: ingest, opportunities: opportunities, persistence: persistence, configNotes: configNotes, startedAt: startedAt,
+            store: store, ingest: ingest, opportunities: opportunities, persistence: persistence, snapshots: snapshots, configNotes: configNotes,
+            startedAt: startedAt,
             streamCount: streamCount, clock: clock
         ).register(on: router)
         OpportunityRoutes(opportunities: opportunities, persistence: persistence).register(on: router)
@@ -73,7 +76,7 @@ public final class APIServer: Sendable {
         router.get("/metrics") { _, _ -> Response in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: self.metrics.render(store: self.store, ingest: self.ingest))))
+                body: .init(byteBuffer: ByteBuffer(string: self.metrics.render(store: self.store, ingest: self.ingest, snapshots: self.snapshots?.status()))))
         }
         router.get("/v1/openapi.json") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))

@@ -1,5 +1,6 @@
 import Cache
 import Foundation
+import Persistence
 import Prometheus
 
 /// The service's Prometheus registry: HTTP, stream, pool and ingestion figures, rendered by
@@ -59,7 +60,7 @@ public final class ServiceMetrics: @unchecked Sendable {
     }
 
     /// Refreshes the gauges that mirror current state, then renders everything.
-    public func render(store: PoolStore, ingest: (any IngestControl)?) -> String {
+    public func render(store: PoolStore, ingest: (any IngestControl)?, snapshots: SnapshotHealth? = nil) -> String {
         var byStatus: [String: Int] = [:]
         for label in ["pending", "ok", "not_found", "wrong_owner", "unsupported", "stale", "error"] { byStatus[label] = 0 }
         let entries = store.entries()
@@ -68,6 +69,13 @@ public final class ServiceMetrics: @unchecked Sendable {
             registry.gauge("spc_pools", labels: [("status", label)], help: "Configured pools by status").set(Double(n))
         }
         registry.gauge("spc_accounts_watched", help: "Accounts the cache holds or waits for").set(Double(store.watchedAccounts().count))
+        if let s = snapshots {
+            registry.gauge("spc_snapshot_failures", help: "Account snapshot flushes that failed since start").set(Double(s.failuresTotal))
+            registry.gauge("spc_snapshot_consecutive_failures", help: "Account snapshot flushes failed in a row (0: the database takes writes)")
+                .set(Double(s.consecutiveFailures))
+            registry.gauge("spc_snapshot_last_success_timestamp_seconds", help: "Unix time of the last account snapshot that reached the database")
+                .set(s.lastSuccessAt ?? 0)
+        }
         if let ingest {
             let c = ingest.counters()
             lock.withLock {
