@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "PoolMathTests", dependencies: ["PoolMath"]),
         // Vectors/ is read by path (#filePath), not bundled.
         .testTarget(name: "DexTests", dependencies: ["Dex", "SolanaCore", "PoolMath"], exclude: ["Vectors"]),
-        .testTarget(name: "CLITests", dependencies: ["CLI", "App", "Cache", "Dex", "SolanaCore", "Config", "Soak"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "App", "Cache", "Dex", "SolanaCore", "Config", "Persistence", "Soak"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "CacheTests", dependencies: ["Cache", "Dex", "SolanaCore", "Simulator"]),
         .testTarget(name: "ArbitrageTests", dependencies: ["App", "Cache", "Config", "Arbitrage", "Simulator", "Dex", "SolanaCore", "PoolMath", "Server"]),

@@ -40,6 +40,18 @@ public final class PostgresStore: PersistenceStore, @unchecked Sendable {
     @discardableResult
     public func migrate() async throws -> Int {
         do {
+            // Bounded like every operation: a server that is not there fails the start, not hangs it.
+            try await Deadline.run("migrate", seconds: Self.timeoutSeconds * 2) { [self] in try await migrateUnbounded() }
+        } catch let e as PersistenceError {
+            throw e
+        } catch {
+            throw PersistenceError.migration(version: Migrations.latest, String(reflecting: error))
+        }
+        return try await schemaVersion()
+    }
+
+    private func migrateUnbounded() async throws {
+        do {
             try await client.withConnection { conn in
                 try await conn.query("SELECT pg_advisory_lock(7707001)", logger: self.logger)
                 do {
@@ -70,7 +82,6 @@ public final class PostgresStore: PersistenceStore, @unchecked Sendable {
         } catch {
             throw PersistenceError.migration(version: Migrations.latest, String(reflecting: error))
         }
-        return try await schemaVersion()
     }
 
     public func schemaVersion() async throws -> Int {
