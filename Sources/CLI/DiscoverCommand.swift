@@ -23,7 +23,9 @@ struct DiscoverCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp("Comma-separated mints (base58), at least two.", valueName: "A,B[,…]"),
-        transform: { text in try text.split(separator: ",").map { try ArgumentValue.pubkey("--mints")(String($0).trimmingCharacters(in: .whitespaces)) } })
+        transform: { text in
+            try text.split(separator: ",").map { try ArgumentValue.pubkey("--mints")(String($0).trimmingCharacters(in: .whitespaces)) }
+        })
     var mints: [Pubkey]
 
     @Option(

@@ -102,7 +102,9 @@ public final class AccountSnapshotter: @unchecked Sendable {
             if Task.isCancelled { break }
             do {
                 let n = try await flush()
-                if failures > 0 { logger.warning("account snapshots: database writable again after \(failures) failed flush(es); \(n) accounts saved") }
+                if failures > 0 {
+                    logger.warning("account snapshots: database writable again after \(failures) failed flush(es); \(n) accounts saved")
+                }
             } catch {
                 let next = min(cap, seconds * Double(1 << min(failures + 1, 10)))
                 logger.error("account snapshot flush failed (\(failures + 1) in a row, next try in \(String(format: "%.1f", next)) s): \(error)")

@@ -51,7 +51,8 @@ public final class APIServer: Sendable {
         logger: Logger = Logger(label: "api"), clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
         self.store = store; self.settings = settings; self.ingest = ingest; self.opportunities = opportunities
-        self.persistence = persistence; self.snapshots = snapshots; self.configNotes = configNotes; self.metrics = metrics; self.logger = logger; self.clock = clock
+        self.persistence = persistence; self.snapshots = snapshots; self.configNotes = configNotes; self.metrics = metrics; self.logger = logger;
+        self.clock = clock
     }
 
     /// Builds the router (also used by tests through `run`).
@@ -76,7 +77,8 @@ public final class APIServer: Sendable {
         router.get("/metrics") { _, _ -> Response in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: self.metrics.render(store: self.store, ingest: self.ingest, snapshots: self.snapshots?.status()))))
+                body: .init(
+                    byteBuffer: ByteBuffer(string: self.metrics.render(store: self.store, ingest: self.ingest, snapshots: self.snapshots?.status()))))
         }
         router.get("/v1/openapi.json") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))

@@ -32,7 +32,8 @@ final class DiscoverCommandTests: XCTestCase {
 
         let mints = [KnownMints.wsol, KnownMints.usdc]
         let discover = try ChildProcess.start(
-            name: "discover", executable: Self.binary, arguments: ["discover", "--rpc", url, "--mints", mints.map(\.base58).joined(separator: ","), "--rps", "200"],
+            name: "discover", executable: Self.binary,
+            arguments: ["discover", "--rpc", url, "--mints", mints.map(\.base58).joined(separator: ","), "--rps", "200"],
             directory: dir)
         defer { discover.stop() }
         let deadline = Date().addingTimeInterval(120)

@@ -97,7 +97,9 @@ final class PersistenceCrashTests: XCTestCase {
         let health = try await Self.json("http://127.0.0.1:\(port2)/v1/health")
         XCTAssertEqual((health["pools_by_status"] as? [String: Int])?["stale"], poolCount, "stale until a live resync")
         FileHandle.standardError.write(
-            Data("WARM-START pools=\(poolCount) accounts=\(saved.count) served_after_s=\(String(format: "%.2f", Date().timeIntervalSince(listening)))\n".utf8))
+            Data(
+                "WARM-START pools=\(poolCount) accounts=\(saved.count) served_after_s=\(String(format: "%.2f", Date().timeIntervalSince(listening)))\n"
+                    .utf8))
         kill(second.pid, SIGTERM)
         try await Self.waitExit(second, 30)
         XCTAssertEqual(second.exitStatus, 0, second.tail())

@@ -83,7 +83,9 @@ final class IngestUnitTests: XCTestCase {
         XCTAssertEqual(qs.count, 4, "one query per DEX and distinct mint")
         // AMM v4 (dex-layouts.md §1): 752-byte pools, coin mint at 400, pc mint at 432.
         let amm = qs.filter { $0.dex == .raydiumAmmV4 }
-        XCTAssertEqual(Set(amm.map(\.filters)), [[.dataSize(752), .memcmp(offset: 400, bytes: sol.bytes)], [.dataSize(752), .memcmp(offset: 400, bytes: usdc.bytes)]])
+        XCTAssertEqual(
+            Set(amm.map(\.filters)),
+            [[.dataSize(752), .memcmp(offset: 400, bytes: sol.bytes)], [.dataSize(752), .memcmp(offset: 400, bytes: usdc.bytes)]])
         XCTAssertEqual(amm.first?.dataSlice, JSONRPCClient.DataSlice(offset: 400, length: 64))
         // PumpSwap pools grew over time (no size filter): the whole account comes back and is checked.
         let pump = qs.filter { $0.dex == .pumpSwap }
@@ -96,7 +98,9 @@ final class IngestUnitTests: XCTestCase {
         let sol = KnownMints.wsol, usdc = KnownMints.usdc, usdt = KnownMints.usdt
         let q = PoolDiscovery.queries(mints: [sol, usdc], dexes: [.raydiumAmmV4])[0]
         let key = Pubkey(bytes: [UInt8](repeating: 7, count: 32))!
-        func slice(_ a: Pubkey, _ b: Pubkey) -> AccountData { AccountData(address: key, owner: ProgramIds.raydiumAmmV4, data: a.bytes + b.bytes, slot: 1) }
+        func slice(_ a: Pubkey, _ b: Pubkey) -> AccountData {
+            AccountData(address: key, owner: ProgramIds.raydiumAmmV4, data: a.bytes + b.bytes, slot: 1)
+        }
         XCTAssertEqual(q.pool(in: slice(sol, usdc), mints: [sol, usdc]), DiscoveredPool(address: key, dex: .raydiumAmmV4, mintA: sol, mintB: usdc))
         XCTAssertNil(q.pool(in: slice(sol, usdt), mints: [sol, usdc]))
         XCTAssertNil(q.pool(in: AccountData(address: key, owner: ProgramIds.raydiumAmmV4, data: sol.bytes, slot: 1), mints: [sol, usdc]))

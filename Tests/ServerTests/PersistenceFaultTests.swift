@@ -48,7 +48,9 @@ final class PersistenceFaultTests: XCTestCase {
         let listening = ReadyPorts()
         var settings = ApplicationSettings(
             store: store,
-            ingest: IngestConfig(endpoints: [.init(websocketURL: "ws://127.0.0.1:\(pubsub)", httpURL: "http://127.0.0.1:\(rpc)", requestsPerSecond: 500)]),
+            ingest: IngestConfig(endpoints: [
+                .init(websocketURL: "ws://127.0.0.1:\(pubsub)", httpURL: "http://127.0.0.1:\(rpc)", requestsPerSecond: 500)
+            ]),
             api: APISettings(host: "127.0.0.1", port: 0), logger: logger)
         settings.database = database
         settings.snapshotter = snapshotter

@@ -122,7 +122,9 @@ final class RunningServer: @unchecked Sendable {
         s.heapTrim = false
         s.startupReport = false
         let (stream, c) = AsyncStream<Int>.makeStream()
-        s.onListening = { port in c.yield(port); c.finish() }
+        s.onListening = { port in
+            c.yield(port); c.finish()
+        }
         let app = CacheApplication(s)
         self.app = app
         task = Task {
