@@ -78,6 +78,7 @@ struct DemoCommand: AsyncParsableCommand {
                   curl \(base)/v1/health
                   websocat ws://\(host):\(port)/v1/stream
                 """)
+            fflush(stdout)  // with --port 0 a supervisor reads the port from this line
         }
         settings.tasks = [TaskService("demo progress") { await progress(store: store) }]
         try await ServiceCommand.serve(settings)
@@ -90,7 +91,9 @@ struct DemoCommand: AsyncParsableCommand {
             let entries = store.entries()
             let priced = entries.filter { $0.price != nil }.count
             let line = "pools priced: \(priced)/\(entries.count)"
-            if line != last { print(line); last = line }
+            if line != last {
+                print(line); fflush(stdout); last = line
+            }
             if priced == entries.count && !entries.isEmpty { return }
             try? await Task.sleep(for: .seconds(1))
         }

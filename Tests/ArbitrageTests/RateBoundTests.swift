@@ -1,6 +1,7 @@
 import Arbitrage
 import PoolMath
 import Simulator
+import SolanaCore
 import XCTest
 
 final class RateBoundTests: XCTestCase {

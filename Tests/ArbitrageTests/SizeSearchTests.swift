@@ -1,5 +1,6 @@
 import Arbitrage
 import Simulator
+import SolanaCore
 import XCTest
 
 /// The size search against an exhaustive scan of every integer, on exact constant-product round

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
+import Soak
 import XCTest
 
 /// The README's main command, run as a real process: `demo` serves `/prices` with real-shaped
@@ -40,16 +41,22 @@ final class DemoTests: XCTestCase {
         return out
     }
 
-    func testDemoServesMovingPricesAndStopsOnSigint() throws {
+    func awaitLine(_ p: ChildProcess, _ marker: String) async throws -> String {
+        let line = await p.waitForLine(containing: marker, timeout: 60)
+        return try XCTUnwrap(line, "no \(marker) line: \(p.tail())")
+    }
+
+    func testDemoServesMovingPricesAndStopsOnSigint() async throws {
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build first")
-        let port = Int.random(in: 20_000...32_000)  // below the kernel's ephemeral range (32768+), so no outgoing connection holds it
-        let p = Process()
-        p.executableURL = Self.binary
-        p.arguments = ["demo", "--port", String(port)]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        defer { if p.isRunning { p.terminate() } }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spc-demo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { XCTAssertNoThrow(try FileManager.default.removeItem(at: dir)) }
+        // Port 0: the kernel picks it, the demo prints it.
+        let demo = try ChildProcess.start(name: "demo", executable: Self.binary.path, arguments: ["demo", "--port", "0"], directory: dir)
+        let p = demo.process
+        defer { demo.stop() }
+        let apiLine = try await awaitLine(demo, "API on http://")
+        let port = try XCTUnwrap(apiLine.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }, apiLine)
 
         let start = Date()
         var first: [String: Double] = [:]

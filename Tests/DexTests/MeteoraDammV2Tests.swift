@@ -185,7 +185,7 @@ final class MeteoraDammV2Tests: XCTestCase {
                 XCTAssertThrowsError(try AccountRegistry.decode(a))
                 XCTAssertThrowsError(try MeteoraDammV2Pool(pool: a))
             }
-            var rng = SystemRandomNumberGenerator()
+            var rng = SplitMix64(seed: 0xDA33)  // seeded: a failure reproduces
             for _ in 0..<400 {
                 var a = full
                 for _ in 0..<Int.random(in: 1...4, using: &rng) {

@@ -49,7 +49,7 @@ final class RobustnessTests: XCTestCase {
     static let variableSize: Set<String> = ["Pool", "Mint", "TokenAccount", "DynamicTickArray", "FeeConfig"]
 
     func testBitFlipsNeverTrap() throws {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SplitMix64(seed: 0xB17F)  // seeded: a failure reproduces
         for (_, account) in try Self.allFixtureAccounts() {
             for _ in 0..<40 {
                 var a = account
@@ -88,7 +88,7 @@ final class RobustnessTests: XCTestCase {
     }
 
     func testRandomBytesWithRealOwnersNeverTrap() {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SplitMix64(seed: 0x5EED)  // seeded: a failure reproduces
         let owners = [
             ProgramIds.raydiumAmmV4, ProgramIds.raydiumCpmm, ProgramIds.raydiumClmm, ProgramIds.orcaWhirlpool, ProgramIds.meteoraDlmm,
             ProgramIds.meteoraDammV1, ProgramIds.meteoraDammV2, ProgramIds.meteoraVault, ProgramIds.orcaTokenSwapV2,

@@ -108,6 +108,13 @@ final class APITests: XCTestCase {
         XCTAssertEqual(arbitrage.lastThreshold, .some(0.3))
         let none = try await HTTP.post("\(base)/scan-arbitrage", #"{"threshold_pct": 5}"#).object()
         XCTAssertEqual(none["count"] as? Int, 0)
+        // 0 and 1 are numbers, not booleans (a JSON decoder that bridges them to Bool once refused them).
+        for (text, value, count) in [("0", 0.0, 1), ("1", 1.0, 0), ("0.49", 0.49, 1)] {
+            let r = try await HTTP.post("\(base)/scan-arbitrage", #"{"threshold_pct": \#(text)}"#)
+            XCTAssertEqual(r.status, 200, "threshold_pct \(text): \(r.text)")
+            XCTAssertEqual(try r.object()["count"] as? Int, count, "threshold_pct \(text)")
+            XCTAssertEqual(arbitrage.lastThreshold, .some(value), "threshold_pct \(text)")
+        }
         // Empty body: no threshold, so the provider applies router.min_roi_percent instead.
         do { let v = try await HTTP.request("POST", "\(base)/scan-arbitrage").status; XCTAssertEqual(v, 200) }
         XCTAssertEqual(arbitrage.lastThreshold, .some(nil))
@@ -355,8 +362,9 @@ final class APITests: XCTestCase {
         }
     }
 
-    func testConnectionLimitDoesNotBreakService() async throws {
-        // Many concurrent requests over real sockets: all answered, none crash the server.
+    func testSixtyFourConcurrentRequestsAreAllAnswered() async throws {
+        // Many concurrent requests over real sockets: all answered, none crash the server (the
+        // connection limit itself is HostileClientTests.testConnectionLimitIsEnforcedAndIdleSlotsAreReclaimed).
         try await withThrowingTaskGroup(of: Int.self) { group in
             for i in 0..<64 { group.addTask { try await HTTP.get("\(self.base)/\(i % 2 == 0 ? "health" : "prices")").status } }
             for try await status in group { XCTAssertEqual(status, 200) }

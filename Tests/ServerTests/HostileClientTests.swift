@@ -66,7 +66,7 @@ final class HostileClientTests: XCTestCase {
         settings.maxBodyBytes = 64 * 1024
         let (running, _, metrics) = try await start(settings)
         defer { Task { await running.stop() } }
-        let rssBefore = Self.rssBytes()
+        let rssBefore = try Self.rssBytes()
 
         // Declared too large: refused before the body is read.
         let declared = try RawClient(port: running.port)
@@ -106,7 +106,7 @@ final class HostileClientTests: XCTestCase {
 
         try await probe(running.port)
         XCTAssertGreaterThan(metrics.counterValue("spc_http_rejected_total"), 0)
-        XCTAssertLessThan(Self.rssBytes() - rssBefore, 64 << 20, "RSS grew by more than 64 MiB")
+        XCTAssertLessThan(try Self.rssBytes() - rssBefore, 64 << 20, "RSS grew by more than 64 MiB")
     }
 
     func testSlowlorisClientsAreClosedByTheHeaderAndBodyDeadlines() async throws {
@@ -151,7 +151,7 @@ final class HostileClientTests: XCTestCase {
         settings.headerTimeoutSeconds = 20
         let (running, _, metrics) = try await start(settings)
         defer { Task { await running.stop() } }
-        let rssBefore = Self.rssBytes()
+        let rssBefore = try Self.rssBytes()
         var idle: [RawClient] = []
         for n in 0..<2_000 {
             idle.append(try RawClient(port: running.port))
@@ -161,7 +161,7 @@ final class HostileClientTests: XCTestCase {
         for c in idle.prefix(500) { c.send(Array("GET /pri".utf8)) }
         try await waitUntil(10) { metrics.gaugeValue("spc_http_connections") >= 2_000 }
         for _ in 0..<5 { try await probe(running.port) }
-        let growth = Self.rssBytes() - rssBefore
+        let growth = try Self.rssBytes() - rssBefore
         FileHandle.standardError.write(Data("HOSTILE idle_connections=2000 rss_growth_mib=\(growth >> 20)\n".utf8))
         XCTAssertLessThan(growth, 200 << 20, "2,000 idle connections cost more than 200 MiB")
         idle.removeAll()  // closes them
@@ -205,7 +205,7 @@ final class HostileClientTests: XCTestCase {
         stalled.send(Self.upgradeRequest)
         XCTAssertTrue(String(decoding: stalled.read(timeout: 3).prefix(12), as: UTF8.self).hasPrefix("HTTP/1.1 101"))
         try await waitUntil(5) { metrics.gaugeValue("spc_stream_clients") == 2 }
-        let rssBefore = Self.rssBytes()
+        let rssBefore = try Self.rssBytes()
 
         // Pool updates until the stalled client is dropped (each re-priced pool is a message).
         let start = Date()
@@ -219,7 +219,7 @@ final class HostileClientTests: XCTestCase {
         try await waitUntil(5) { metrics.gaugeValue("spc_stream_clients") == 1 }
         XCTAssertGreaterThan(readBytes, 0)
         try await probe(running.port)
-        let growth = Self.rssBytes() - rssBefore
+        let growth = try Self.rssBytes() - rssBefore
         FileHandle.standardError.write(
             Data(
                 "HOSTILE stalled_stream dropped_after_s=\(String(format: "%.1f", Date().timeIntervalSince(start))) reader_bytes=\(readBytes) rss_growth_mib=\(growth >> 20)\n"
@@ -271,11 +271,12 @@ final class HostileClientTests: XCTestCase {
         }
     }
 
-    static func rssBytes() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-            let kb = Int(line.split(separator: " ").dropFirst().first ?? "")
-        else { return 0 }
+    /// Resident bytes of this process; throws when /proc cannot tell (a bound on 0 proves nothing).
+    static func rssBytes() throws -> Int {
+        let text = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kb = Int(line.split(separator: " ").dropFirst().first ?? ""), kb > 0
+        else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "no VmRSS in /proc/self/status"]) }
         return kb * 1024
     }
 }
@@ -351,14 +352,31 @@ final class RawClient {
 }
 
 extension ServiceMetrics {
-    /// A sample's value from the rendered `/metrics` text (0 when absent).
-    func sample(_ name: String) -> Double {
+    /// A sample's value from the rendered `/metrics` text, nil when absent or unreadable.
+    func sample(_ name: String) -> Double? {
         let text = render(store: PoolStore(context: { QuoteContext() }), ingest: nil)
         for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {
-            return Double(line.split(separator: " ").last ?? "") ?? 0
+            return Double(line.split(separator: " ").last ?? "")
         }
-        return 0
+        return nil
     }
-    func counterValue(_ name: String) -> Double { sample(name) }
-    func gaugeValue(_ name: String) -> Double { sample(name) }
+    /// A counter not incremented yet is not rendered: that reads as 0. A rendered value that does
+    /// not parse fails the test.
+    func counterValue(_ name: String, file: StaticString = #filePath, line: UInt = #line) -> Double {
+        let text = render(store: PoolStore(context: { QuoteContext() }), ingest: nil)
+        guard text.contains(name + " ") else { return 0 }
+        guard let v = sample(name) else {
+            XCTFail("\(name) is rendered but unreadable", file: file, line: line)
+            return -1
+        }
+        return v
+    }
+    /// A gauge the test reads must be rendered (an absent gauge is a renamed or unregistered one).
+    func gaugeValue(_ name: String, file: StaticString = #filePath, line: UInt = #line) -> Double {
+        guard let v = sample(name) else {
+            XCTFail("gauge \(name) is not in /metrics", file: file, line: line)
+            return -1
+        }
+        return v
+    }
 }

@@ -63,6 +63,48 @@ final class StreamTests: XCTestCase {
         XCTAssertEqual(lastPool["reserve_a"] as? String, store.entry(amm)?.price?.reserveA.map(String.init))
     }
 
+    /// `max_stream_clients` is exceeded for real: with two clients connected a third upgrade is
+    /// refused (503, `too_many_stream_clients`); once one leaves, a new client is admitted.
+    func testStreamClientLimitIsEnforced() async throws {
+        var settings = APIServer.Settings(port: 0)
+        settings.maxStreamClients = 2
+        let metrics = ServiceMetrics()
+        let running = try await RunningServer(store: Feed.store(from: try Feed.cluster()), settings: settings, metrics: metrics)
+        defer { Task { await running.stop() } }
+        func client() -> Task<Void, Error> {
+            Task {
+                try await WebSocketClient.connect(url: "ws://127.0.0.1:\(running.port)/v1/stream", logger: Logger(label: "test")) { inbound, _, _ in
+                    for try await _ in inbound.messages(maxSize: 1 << 20) {}
+                }
+            }
+        }
+        func connected(_ n: Double) async throws -> Bool {
+            for _ in 0..<250 {
+                if metrics.gaugeValue("spc_stream_clients") == n { return true }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            return false
+        }
+        let first = client(), second = client()
+        defer { first.cancel(); second.cancel() }
+        let two = try await connected(2)
+        XCTAssertTrue(two, "two clients connected")
+        let close = try await WebSocketClient.connect(url: "ws://127.0.0.1:\(running.port)/v1/stream", logger: Logger(label: "test")) {
+            inbound, _, _ in
+            for try await _ in inbound.messages(maxSize: 1 << 20) { XCTFail("a client beyond the limit gets no stream") }
+        }
+        XCTAssertEqual(close?.closeCode, .unknown(1013), "closed with Try Again Later")
+        XCTAssertTrue(close?.reason?.hasPrefix("too_many_stream_clients") ?? false, "\(String(describing: close?.reason))")
+        XCTAssertEqual(metrics.gaugeValue("spc_stream_clients"), 2, "the refused client never counted")
+        first.cancel()
+        let one = try await connected(1)
+        XCTAssertTrue(one, "a client that leaves frees its slot")
+        let third = client()
+        defer { third.cancel() }
+        let againTwo = try await connected(2)
+        XCTAssertTrue(againTwo, "a new client is admitted once there is room")
+    }
+
     func testBadFilterIsRefused() async throws {
         let store = PoolStore()
         let running = try await RunningServer(store: store, settings: .init(port: 0))

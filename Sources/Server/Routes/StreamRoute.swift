@@ -49,13 +49,17 @@ struct StreamRoute {
             guard request.headers[.upgrade]?.lowercased().contains("websocket") == true else {
                 throw APIError(.upgradeRequired, "upgrade_required", "/v1/stream is a WebSocket: send Upgrade: websocket")
             }
-            guard api.streamCount.current < api.settings.maxStreamClients else {
-                api.metrics.streamDropped.increment()
-                throw APIError(.serviceUnavailable, "too_many_stream_clients", "stream client limit (\(api.settings.maxStreamClients)) reached")
-            }
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
-            guard api.streamCount.tryIncrement(limit: api.settings.maxStreamClients) else { return }
+            // Over the limit: an error thrown before the upgrade reaches a WebSocket client as a
+            // bare 400, so the client is upgraded and told why in the close frame instead
+            // (1013 Try Again Later, RFC 6455 §7.4.1 / IANA registry).
+            guard api.streamCount.tryIncrement(limit: api.settings.maxStreamClients) else {
+                api.metrics.streamDropped.increment()
+                try await outbound.close(
+                    .unknown(1013), reason: "too_many_stream_clients: stream client limit (\(api.settings.maxStreamClients)) reached")
+                return
+            }
             api.metrics.streamClients.increment()
             defer { api.streamCount.decrement(); api.metrics.streamClients.decrement() }
             let q = context.request.uri.queryParameters
