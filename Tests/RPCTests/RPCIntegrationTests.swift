@@ -90,6 +90,33 @@ final class RPCIntegrationTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(elapsed, 2.9)
     }
 
+    /// A few 5xx answers are retried with backoff and the call succeeds; more than the attempts
+    /// allowed end in a typed `HTTP 500` error, counted as a failure.
+    func testServerErrorsAreRetriedThenReportedTyped() async throws {
+        let sim = try await SimulatorHarness.start()
+        defer { sim.stop() }
+        var options = JSONRPCClient.Options(requestsPerSecond: 100, requestTimeoutSeconds: 5)
+        options.maxAttempts = 4
+        let rpc = try JSONRPCClient(url: sim.httpURL, dialer: try Dialer(), options: options)
+        defer { rpc.shutdown() }
+        try await sim.fault("http500", count: 3)
+        let slot = try await rpc.getSlot(commitment: "confirmed")
+        XCTAssertGreaterThan(slot, 0)
+        XCTAssertLessThanOrEqual(slot, sim.cluster.slot)
+        XCTAssertEqual(rpc.stats.requests, 4, "three 500s, then the answer")
+        XCTAssertEqual(rpc.stats.retries, 3)
+        XCTAssertEqual(rpc.stats.failures, 0)
+
+        try await sim.fault("http500", count: 10)
+        do {
+            _ = try await rpc.getSlot(commitment: "confirmed")
+            XCTFail("four 500s in a row must fail the call")
+        } catch let e as TransportError {
+            XCTAssertEqual(e, .httpStatus(500, retryAfter: nil))
+        }
+        XCTAssertEqual(rpc.stats.failures, 1)
+    }
+
     func testRequestTimeout() async throws {
         let silent = try SilentListener()
         var options = JSONRPCClient.Options(requestsPerSecond: 100, requestTimeoutSeconds: 0.3)
