@@ -42,6 +42,8 @@ public final class APIServer: Sendable {
     let startedAt = Date().timeIntervalSince1970
     let streamCount = ClientCount()
     let priceListing = PriceListing()
+    /// One renderer of stream messages for all `/v1/stream` clients.
+    let fanout: StreamFanout
     let clock: @Sendable () -> Double
 
     public init(
@@ -51,6 +53,7 @@ public final class APIServer: Sendable {
         logger: Logger = Logger(label: "api"), clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
         self.store = store; self.settings = settings; self.ingest = ingest; self.opportunities = opportunities
+        fanout = StreamFanout(store: store, opportunities: opportunities, metrics: metrics, clock: clock)
         self.persistence = persistence; self.snapshots = snapshots; self.configNotes = configNotes; self.metrics = metrics; self.logger = logger;
         self.clock = clock
     }
@@ -72,7 +75,7 @@ public final class APIServer: Sendable {
         ).register(on: router)
         OpportunityRoutes(opportunities: opportunities, persistence: persistence).register(on: router)
         StreamRoute(
-            store: store, settings: settings, opportunities: opportunities, metrics: metrics, logger: logger, streamCount: streamCount, clock: clock
+            store: store, settings: settings, metrics: metrics, logger: logger, streamCount: streamCount, fanout: fanout, clock: clock
         ).register(on: router)
         router.get("/metrics") { _, _ -> Response in
             Response(

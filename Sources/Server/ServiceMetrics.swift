@@ -25,6 +25,8 @@ public final class ServiceMetrics: @unchecked Sendable {
     let connectionLimitReached: Counter
     let connectionTimeouts: Counter
     let streamSlowDropped: Counter
+    let streamRenders: Counter
+    let streamUnchangedSkipped: Counter
     let latency: ValueHistogram
     private let lock = NSLock()
     private var lastIngest = IngestCounters()
@@ -44,6 +46,9 @@ public final class ServiceMetrics: @unchecked Sendable {
             "spc_http_connection_timeouts_total",
             help: "Connections closed for a slow or missing request head/body")
         streamSlowDropped = registry.counter("spc_stream_slow_dropped_total", help: "Stream clients dropped for not reading")
+        streamRenders = registry.counter("spc_stream_renders_total", help: "Stream messages rendered (once each, whatever the client count)")
+        streamUnchangedSkipped = registry.counter(
+            "spc_stream_opportunities_unchanged_total", help: "Opportunity events not sent because nothing in them changed")
         persistenceErrors = registry.counter("spc_persistence_errors_total", help: "Failed database writes")
         latency = registry.valueHistogram(
             "spc_http_request_seconds", buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],

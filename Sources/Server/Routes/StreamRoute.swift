@@ -5,17 +5,19 @@ import HummingbirdWebSocket
 import Logging
 import SolanaCore
 
-/// `/v1/stream` WebSocket: pushes `{"type":"pool_update",…}` for every re-priced pool and
-/// `{"type":"opportunity",…}` for every new opportunity, filtered by `?pools=a,b` and/or
+/// `/v1/stream` WebSocket: pushes `{"type":"pool_update",…}` for every re-priced pool,
+/// `{"type":"opportunity","event":"appeared"|"updated",…}` when an opportunity appears or changes
+/// and `{"type":"opportunity_gone",…}` when it no longer stands, filtered by `?pools=a,b` and/or
 /// `?mints=x,y`. A client may replace its filter by sending `{"pools":[…],"mints":[…]}`.
 struct StreamRoute {
     // Only what this handler reads (not the whole server).
     let store: PoolStore
     let settings: APISettings
-    let opportunities: (any OpportunityProvider)?
     let metrics: ServiceMetrics
     let logger: Logger
     let streamCount: ClientCount
+    /// Renders each change once for every client.
+    let fanout: StreamFanout
     let clock: @Sendable () -> Double
 
     /// What one client wants to see (empty sets = everything).
@@ -27,6 +29,11 @@ struct StreamRoute {
         func wants(pool: Pubkey, mints poolMints: [Pubkey]) -> Bool {
             if pools.isEmpty && mints.isEmpty { return true }
             return pools.contains(pool) || poolMints.contains { mints.contains($0) }
+        }
+
+        func wants(_ m: StreamFanout.Message) -> Bool {
+            if pools.isEmpty && mints.isEmpty { return true }
+            return m.pools.contains { wants(pool: $0.pool, mints: $0.mints) }
         }
 
         static func parse(pools: String?, mints: String?) throws -> Filter {
@@ -66,9 +73,8 @@ struct StreamRoute {
             let initial =
                 (try? Filter.parse(pools: (q["pools"] ?? q["pool"]).map(String.init), mints: (q["mints"] ?? q["mint"]).map(String.init))) ?? Filter()
             let filter = FilterBox(initial)
-            let (changesID, changes) = api.store.changes()
-            defer { api.store.stopChanges(changesID) }
-            let opportunities = api.opportunities?.opportunityUpdates()
+            let (fanoutID, messages) = api.fanout.subscribe()
+            defer { api.fanout.unsubscribe(fanoutID) }
             // A client that stops reading fills its socket buffer and `outbound.write` stops
             // returning. A watchdog ends the session when no write has completed for the
             // timeout while one is pending, so memory per client stays at the pending message(s)
@@ -109,28 +115,11 @@ struct StreamRoute {
                     }
                 }
                 group.addTask {
-                    for await change in changes {
-                        guard let e = api.store.entry(change.pool), let m = e.model else { continue }
-                        guard filter.get().wants(pool: change.pool, mints: [m.mintA, m.mintB]) else { continue }
-                        try await send(
-                            JSONText.object([
-                                ("type", .string("pool_update")), ("slot", J.u64(change.slot)),
-                                ("pool", PoolJSON.pool(e, now: api.clock(), detail: false)),
-                            ]).rendered)
+                    // Rendered once by the fanout; each client only filters and writes.
+                    for await m in messages {
+                        guard filter.get().wants(m) else { continue }
+                        try await send(m.text)
                         api.metrics.streamMessages.increment()
-                    }
-                }
-                if let opportunities {
-                    group.addTask {
-                        for await o in opportunities {
-                            let f = filter.get()
-                            guard
-                                f.pools.isEmpty && f.mints.isEmpty
-                                    || o.route.contains(where: { f.wants(pool: $0.pool, mints: [$0.inputMint, $0.outputMint]) })
-                            else { continue }
-                            try await send(JSONText.object([("type", .string("opportunity")), ("opportunity", OpportunityJSON.bot(o))]).rendered)
-                            api.metrics.streamMessages.increment()
-                        }
                     }
                 }
                 // The client leaving (inbound ends) ends the session.

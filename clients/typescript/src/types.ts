@@ -277,7 +277,8 @@ export function decodeHealth(v: JSONValue): ServiceHealth {
 export type StreamEvent =
   | { type: "hello"; pools: number }
   | { type: "pool_update"; slot: bigint; pool: PoolInfo }
-  | { type: "opportunity"; opportunity: Opportunity }
+  | { type: "opportunity"; event: "appeared" | "updated"; opportunity: Opportunity }
+  | { type: "opportunity_gone"; input_mint: string; route: string[] }
   | { type: "filter"; ok: boolean }
   | { type: "error"; error: string; message: string };
 
@@ -286,7 +287,14 @@ export function decodeStreamEvent(v: JSONValue): StreamEvent | null {
   switch (o.type) {
     case "hello": return { type: "hello", pools: num(o, "pools", "hello") };
     case "pool_update": return { type: "pool_update", slot: u64(o, "slot", "pool_update"), pool: decodePool(o.pool, "pool_update.pool") };
-    case "opportunity": return { type: "opportunity", opportunity: decodeOpportunity(o.opportunity, "opportunity.opportunity") };
+    case "opportunity": {
+      const event = optStr(o, "event", "opportunity") === "updated" ? "updated" : "appeared";
+      return { type: "opportunity", event, opportunity: decodeOpportunity(o.opportunity, "opportunity.opportunity") };
+    }
+    case "opportunity_gone": {
+      const route = Array.isArray(o.route) ? o.route.map((k, i) => { if (typeof k !== "string") throw new Error(`opportunity_gone.route[${i}]: not a string`); return k; }) : [];
+      return { type: "opportunity_gone", input_mint: str(o, "input_mint", "opportunity_gone"), route };
+    }
     case "filter": return { type: "filter", ok: bool(o, "ok", "filter") };
     case "error": return { type: "error", error: str(o, "error", "error"), message: optStr(o, "message", "error") ?? "" };
     default: return null; // a message type newer than this client: skipped, not an error
