@@ -63,6 +63,7 @@ let package = Package(
             "Dex", "SolanaCore", "PoolMath", "Simulator", "Cache", "Arbitrage", "RPC", "Ingest", "Server", "GracefulStop", "App",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
         ]),
         // The TOML adapter at the edge: it fills the settings types each target owns.
         .target(name: "Config", dependencies: [

@@ -67,6 +67,7 @@ struct BenchCommand: AsyncParsableCommand {
                 service.fullScanIfDue()
                 return service
             }
+            results += try await StreamFanoutBench.run(clientCounts: tiny ? [1, 4] : [1, 64], swaps: tiny ? 20 : quick ? 200 : 1_000)
         }
         if sections.contains(.arbitrage) {
             results += try ArbitrageBench.run(poolCounts: tiny ? [16] : [100, 1_000], quick: quick, samples: tiny ? 2 : nil)
