@@ -392,33 +392,6 @@ public final class ArbitrageEngine {
         let raw = price.priceBPerA.scaled(byPow10: Int(price.decimalsB) - Int(price.decimalsA))
         e.midAB = RateBound.down(num: raw.num, den: raw.den)
         e.midBA = RateBound.down(num: raw.den, den: raw.num)
-        e.boundAB = bound(
-            model, input: price.mintA, decimals: price.decimalsA, reserve: price.reserveA,
-            midNum: raw.num, midDen: raw.den, context: context)
-        e.boundBA = bound(
-            model, input: price.mintB, decimals: price.decimalsB, reserve: price.reserveB,
-            midNum: raw.den, midDen: raw.num, context: context)
-    }
-
-    private func bound(
-        _ model: any PoolModel, input: Pubkey, decimals: UInt8, reserve: UInt64?,
-        midNum: BigNat, midDen: BigNat, context: QuoteContext
-    ) -> UInt128 {
-        // Probe: 1/1000 of a whole token, at most 1/10_000 of the input reserve, at least 1 unit.
-        var probe: UInt64 = 1
-        for _ in 0..<max(0, Int(decimals) - 3) { probe *= 10 }
-        if let r = reserve, r / 10_000 > 0 { probe = min(probe, r / 10_000) }
-        guard let q = try? model.quote(amountIn: probe, inputMint: input, context: context), q.partial == nil else {
-            return RateBound.up(num: midNum, den: midDen)
-        }
-        var keepNum = BigNat(1), keepDen = BigNat(1)
-        if q.feeMint == input, q.feeAmount > 1, q.feeAmount - 1 < probe {
-            keepNum = BigNat(probe - (q.feeAmount - 1)); keepDen = BigNat(probe)
-        }
-        let b = RateBound.up(num: midNum * keepNum, den: midDen * keepDen)
-        // Sanity: out(probe)/probe ≤ marginal rate ≤ bound; otherwise do not trust the bound.
-        let (high, low) = b.multipliedFullWidth(by: UInt128(probe))
-        if high == 0 && (UInt128(q.amountOut) << 64) > low { return RateBound.unbounded }
-        return b
+        (e.boundAB, e.boundBA) = MarginalRateBound.both(model, price: price, context: context, discountFee: true)
     }
 }

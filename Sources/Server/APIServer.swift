@@ -44,6 +44,8 @@ public final class APIServer: Sendable {
     let priceListing = PriceListing()
     /// One renderer of stream messages for all `/v1/stream` clients.
     let fanout: StreamFanout
+    /// Rate bounds that let `/v1/quote` skip pools that cannot win.
+    let quoteBounds = QuoteBounds()
     let clock: @Sendable () -> Double
 
     public init(
@@ -66,7 +68,7 @@ public final class APIServer: Sendable {
         router.middlewares.add(LimitsMiddleware(maxURIBytes: settings.maxURIBytes, maxBodyBytes: settings.maxBodyBytes, metrics: metrics))
         LegacyRoutes(store: store, settings: settings, opportunities: opportunities, priceListing: priceListing, clock: clock).register(on: router)
         PoolRoutes(store: store, settings: settings, ingest: ingest, logger: logger, clock: clock).register(on: router)
-        QuoteRoutes(store: store).register(on: router)
+        QuoteRoutes(store: store, bounds: quoteBounds).register(on: router)
         DiscoveryRoutes(ingest: ingest).register(on: router)
         HealthRoutes(
             store: store, ingest: ingest, opportunities: opportunities, persistence: persistence, snapshots: snapshots, configNotes: configNotes,

@@ -1,5 +1,6 @@
 import Cache
 import Dex
+import Foundation
 import Server
 import Simulator
 import SolanaCore
@@ -75,5 +76,54 @@ final class QuoteFinderBruteForceTests: XCTestCase {
             try QuoteFinder.best(
                 entries: store.entries(), inputMint: KnownMints.wsol, outputMint: usdt,
                 amount: 1_000_000_000, context: ctx, allowTwoHops: false))
+    }
+
+    /// Over 600 pools (the bundled ones and clones that traded apart, so the same pair sits at many
+    /// prices), random sizes: pruning by rate bounds gives exactly the brute-force best direct and
+    /// two-hop output, while quoting a fraction of the pools.
+    func testPrunedSearchEqualsBruteForceOnAManyPoolMarket() throws {
+        let cluster = try Cluster.bundled(seed: 21, pools: 600, swapsPerSlot: 30)
+        for _ in 0..<200 { cluster.advance(force: true) }
+        let store = Feed.store(from: cluster)
+        let ctx = store.context()
+        let entries = store.entries().filter { $0.model != nil && $0.price != nil && $0.status == .ok }
+        XCTAssertGreaterThan(entries.count, 500)
+        var rng = SplitMix64(seed: 0x0F1D)
+        let bounds = QuoteBounds()
+        var quoted = 0, brutes = 0, cases = 0
+        for (input, output) in [(KnownMints.wsol, KnownMints.usdc), (KnownMints.usdc, KnownMints.wsol), (KnownMints.wsol, KnownMints.usdt)] {
+            for _ in 0..<6 {
+                let amount = input == KnownMints.wsol ? 1_000_000 + rng.next() % 200_000_000_000 : 1_000 + rng.next() % 20_000_000_000
+                var brute: UInt64 = 0
+                func exact(_ e: PoolEntry, _ a: UInt64, _ from: Pubkey) -> Quote? {
+                    brutes += 1
+                    guard let q = try? e.model!.quote(amountIn: a, inputMint: from, context: ctx), q.partial == nil else { return nil }
+                    return q
+                }
+                func trades(_ e: PoolEntry, _ m: Pubkey) -> Bool { e.price!.mintA == m || e.price!.mintB == m }
+                // Per bridge only the best first hop matters (the second hop is monotone in its input).
+                var bestInto: [Pubkey: Quote] = [:]
+                for e in entries where trades(e, input) {
+                    guard let q = exact(e, amount, input) else { continue }
+                    if q.outputMint == output {
+                        brute = max(brute, q.amountOut)
+                    } else if q.amountOut > (bestInto[q.outputMint]?.amountOut ?? 0) {
+                        bestInto[q.outputMint] = q
+                    }
+                }
+                for (bridge, first) in bestInto {
+                    for f in entries where f.address != first.pool && trades(f, bridge) && trades(f, output) {
+                        if let q = exact(f, first.amountOut, bridge) { brute = max(brute, q.amountOut) }
+                    }
+                }
+                let route = try QuoteFinder.best(store: store, inputMint: input, outputMint: output, amount: amount, context: ctx, bounds: bounds)
+                XCTAssertEqual(route.outAmount, brute, "\(input.short)→\(output.short) \(amount)")
+                quoted += route.quotesComputed
+                cases += 1
+            }
+        }
+        XCTAssertEqual(cases, 18)
+        FileHandle.standardError.write(Data("QUOTE-PRUNING pools=\(entries.count) cases=\(cases) quoted=\(quoted) brute_force=\(brutes)\n".utf8))
+        XCTAssertLessThan(quoted * 4, brutes, "pruning quoted \(quoted) pools against the brute force's \(brutes)")
     }
 }

@@ -1,3 +1,4 @@
+import Arbitrage
 import Cache
 import Dex
 import PoolMath
@@ -23,6 +24,8 @@ public enum QuoteFinder {
 
     public struct Route: Sendable {
         public var hops: [Hop]
+        /// Exact pool quotes the search made (the rest were pruned by their rate bounds).
+        public var quotesComputed = 0
         public var inAmount: UInt64 { hops.first?.quote.amountIn ?? 0 }
         public var outAmount: UInt64 { hops.last?.quote.amountOut ?? 0 }
         /// 1 − actual/spot over the whole route, fees included (a fraction, 0.001 = 0.1 %).
@@ -52,18 +55,19 @@ public enum QuoteFinder {
         }
     }
 
-    /// First hops kept for the two-hop search (best outputs first), to bound the work per request.
-    public static let maxFirstHops = 32
+    /// Bridge mints tried for two-hop routes, best optimistic bound first: a bridge whose bound
+    /// cannot beat the best route found is not tried at all, so this cap rarely binds.
+    public static let maxBridges = 32
 
     /// Best route over the store, touching only pools of the input mint and, for two hops, of the
-    /// pairs (bridge, output) reached by the best first hops (the store's mint graph).
+    /// pairs (bridge, output) whose rate bounds could still beat the best route found.
     public static func best(
         store: PoolStore, inputMint: Pubkey, outputMint: Pubkey, amount: UInt64, context: QuoteContext,
-        allowTwoHops: Bool = true
+        allowTwoHops: Bool = true, bounds: QuoteBounds = QuoteBounds()
     ) throws -> Route {
         try best(
             graph: store.mintGraph(), entries: store.entries, inputMint: inputMint, outputMint: outputMint, amount: amount,
-            context: context, allowTwoHops: allowTwoHops)
+            context: context, allowTwoHops: allowTwoHops, bounds: bounds)
     }
 
     /// Best route over a list of entries (tests, one-off tools).
@@ -76,47 +80,86 @@ public enum QuoteFinder {
         for e in entries { if let m = e.model { graph.insert(pool: e.address, mintA: m.mintA, mintB: m.mintB); byAddress[e.address] = e } }
         return try best(
             graph: graph, entries: { $0.compactMap { byAddress[$0] } }, inputMint: inputMint, outputMint: outputMint,
-            amount: amount, context: context, allowTwoHops: allowTwoHops)
+            amount: amount, context: context, allowTwoHops: allowTwoHops, bounds: QuoteBounds())
     }
 
+    /// A pool of a hop with the most it could pay for the hop's input (`RateBound.convertUp`).
+    struct Candidate {
+        let entry: PoolEntry
+        let most: UInt64
+    }
+
+    /// Exact search with pruning: candidates are quoted in order of their upper bound, and a
+    /// candidate whose bound cannot beat the best exact output so far is never quoted. The bounds
+    /// hold for every size (`MarginalRateBound`), so the answer is the one quoting every pool gives.
     static func best(
         graph: MintGraph, entries: ([Pubkey]) -> [PoolEntry], inputMint: Pubkey, outputMint: Pubkey, amount: UInt64,
-        context: QuoteContext, allowTwoHops: Bool
+        context: QuoteContext, allowTwoHops: Bool, bounds: QuoteBounds
     ) throws -> Route {
         guard inputMint != outputMint else { throw Failure.sameMint }
         func usable(_ pools: [Pubkey]) -> [PoolEntry] { entries(pools).filter { $0.model != nil && $0.price != nil && Self.quotable($0.status) } }
         let fromInput = usable(graph.pools(of: inputMint))
         guard !fromInput.isEmpty else { throw Failure.noPool(inputMint.base58) }
         guard !usable(graph.pools(of: outputMint)).isEmpty else { throw Failure.noPool(outputMint.base58) }
-
-        var best: Route?
-        func consider(_ r: Route) { if best == nil || r.outAmount > best!.outAmount { best = r } }
         var lastError: String?
+        var quotes = 0
 
-        // First hops from the input (direct pools included: they end the route at once).
-        var firstHops: [Hop] = []
+        /// The best exact hop among `pools` for `input` → (the pools' other mint), or nil.
+        func bestHop(_ pools: [PoolEntry], input: Pubkey, amount: UInt64, toBeat: UInt64?) -> Hop? {
+            let candidates = pools.map { e in
+                Candidate(entry: e, most: RateBound.convertUp(amount, rate: bounds.rate(e, input: input, context: context)))
+            }
+            .sorted { $0.most > $1.most }
+            var best: Hop?
+            for c in candidates {
+                let floor = max(best?.quote.amountOut ?? 0, toBeat ?? 0)
+                if (best != nil || toBeat != nil) && c.most <= floor { break }
+                quotes += 1
+                do {
+                    let hop = try quote(c.entry, amount: amount, input: input, context: context)
+                    if best == nil || hop.quote.amountOut > best!.quote.amountOut { best = hop }
+                } catch { lastError = "\(c.entry.address.short): \(error)" }
+            }
+            return best
+        }
+
+        // Direct pools, and the first hops grouped by the mint they reach.
+        var byOther: [Pubkey: [PoolEntry]] = [:]
         for e in fromInput {
-            do {
-                let hop = try quote(e, amount: amount, input: inputMint, context: context)
-                if hop.quote.outputMint == outputMint { consider(Route(hops: [hop])) } else { firstHops.append(hop) }
-            } catch { lastError = "\(e.address.short): \(error)" }
+            guard let m = e.model else { continue }
+            byOther[m.mintA == inputMint ? m.mintB : m.mintA, default: []].append(e)
         }
+        var best: Route? = bestHop(byOther[outputMint] ?? [], input: inputMint, amount: amount, toBeat: nil).map { Route(hops: [$0]) }
+
         if allowTwoHops {
-            firstHops.sort { $0.quote.amountOut > $1.quote.amountOut }
-            // Per bridge mint only the best first hop matters: the second hop is monotone in its input.
-            var bestIntoBridge: [Pubkey: Hop] = [:]
-            for h in firstHops.prefix(maxFirstHops * 4) where bestIntoBridge[h.quote.outputMint] == nil {
-                bestIntoBridge[h.quote.outputMint] = h
+            // Per bridge, an optimistic bound: the most any first hop pays, through the best second-hop rate.
+            struct Bridge {
+                let mint: Pubkey
+                let first: [PoolEntry]
+                let second: [PoolEntry]
+                let most: UInt64
             }
-            for (bridge, first) in bestIntoBridge.sorted(by: { $0.value.quote.amountOut > $1.value.quote.amountOut }).prefix(maxFirstHops) {
-                for e in usable(graph.pools(between: bridge, outputMint)) where e.address != first.quote.pool {
-                    do { consider(Route(hops: [first, try quote(e, amount: first.quote.amountOut, input: bridge, context: context)])) } catch {
-                        lastError = "\(e.address.short): \(error)"
-                    }
-                }
+            var bridges: [Bridge] = []
+            for (mint, first) in byOther where mint != outputMint {
+                let second = usable(graph.pools(between: mint, outputMint))
+                guard !second.isEmpty else { continue }
+                let firstMost = first.map { RateBound.convertUp(amount, rate: bounds.rate($0, input: inputMint, context: context)) }.max() ?? 0
+                let secondRate = second.map { bounds.rate($0, input: mint, context: context) }.max() ?? 0
+                bridges.append(Bridge(mint: mint, first: first, second: second, most: RateBound.convertUp(firstMost, rate: secondRate)))
+            }
+            // Best bound first; equal bounds in mint order, so the choice is deterministic.
+            bridges.sort { ($0.most, $1.mint) > ($1.most, $0.mint) }
+            for b in bridges.prefix(maxBridges) {
+                if let best, b.most <= best.outAmount { break }
+                // The second hop is monotone in its input: only the best first hop into the bridge matters.
+                guard let first = bestHop(b.first, input: inputMint, amount: amount, toBeat: nil) else { continue }
+                let others = b.second.filter { $0.address != first.quote.pool }
+                guard let second = bestHop(others, input: b.mint, amount: first.quote.amountOut, toBeat: best?.outAmount) else { continue }
+                if best == nil || second.quote.amountOut > best!.outAmount { best = Route(hops: [first, second]) }
             }
         }
-        guard let route = best else { throw Failure.noRoute(lastError ?? "no pool or pair of pools connects the two mints") }
+        guard var route = best else { throw Failure.noRoute(lastError ?? "no pool or pair of pools connects the two mints") }
+        route.quotesComputed = quotes
         return route
     }
 

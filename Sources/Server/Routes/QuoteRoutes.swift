@@ -9,6 +9,8 @@ import SolanaCore
 struct QuoteRoutes {
     // Only what these handlers read (not the whole server).
     let store: PoolStore
+    /// Rate bounds per pool version, kept across requests.
+    let bounds: QuoteBounds
 
     func register(on router: Router<some RequestContext>) {
         router.get("/v1/quote") { request, _ in try self.quote(request) }
@@ -29,7 +31,7 @@ struct QuoteRoutes {
         do {
             route = try QuoteFinder.best(
                 store: store, inputMint: input, outputMint: output, amount: amount,
-                context: store.context(), allowTwoHops: !direct)
+                context: store.context(), allowTwoHops: !direct, bounds: bounds)
         } catch let f as QuoteFinder.Failure {
             switch f {
             case .sameMint: throw APIError.badParam("outputMint", f.description)
