@@ -65,8 +65,11 @@ public enum APIBench {
     }
 
     /// A store holding every account of `n` cloned pools, as ingestion would leave it.
+    /// A store holding `n` pools as a market has them: clones of the bundled pools that have traded
+    /// apart for 200 slots (30 swaps each), so the same pair sits at many prices, not one.
     public static func filledStore(pools n: Int) throws -> (PoolStore, Cluster) {
-        let cluster = try Cluster.bundled(seed: 3, pools: n, swapsPerSlot: 0)
+        let cluster = try Cluster.bundled(seed: 3, pools: n, swapsPerSlot: 30)
+        for _ in 0..<200 { cluster.advance(force: true) }
         let accounts = Dictionary(cluster.allAccounts().map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
         let store = PoolStore(context: { QuoteContext(now: cluster.now, slot: cluster.slot) })
         for p in cluster.poolAddresses { store.addPool(PoolConfig(address: p)) }

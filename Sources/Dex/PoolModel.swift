@@ -122,10 +122,15 @@ public protocol PoolModel: Sendable {
     func price(context: QuoteContext) throws -> PoolPrice
     /// Exact-in quote as the on-chain program computes it.
     func quote(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote
+    /// True when the trading fee can change only with the pool's accounts, never with the clock
+    /// (no fee scheduler, volatility decay or adaptive fee): a fee seen in a quote then stays a
+    /// lower bound until the pool changes, so rate bounds may discount it. Default false.
+    var tradeFeeIsConstantOverTime: Bool { get }
 }
 
 extension PoolModel {
     public var dex: DexKind { Self.dex }
+    public var tradeFeeIsConstantOverTime: Bool { false }
     /// Input/output direction check shared by every model: true when input is token A.
     public func isAToB(_ inputMint: Pubkey) throws -> Bool {
         if inputMint == mintA { return true }

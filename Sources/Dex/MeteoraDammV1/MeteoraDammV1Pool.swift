@@ -18,6 +18,8 @@ import SolanaCore
 /// let q = try pool.quote(amountIn: 1_000_000, inputMint: usdc, context: QuoteContext(now: now))
 /// ```
 public struct MeteoraDammV1Pool: PoolModel {
+    /// Fixed fee rates in its accounts (no time-based fee): rate bounds may discount the fee.
+    public var tradeFeeIsConstantOverTime: Bool { true }
     public static let dex = DexKind.meteoraDammV1
     /// constants.rs depeg::BASE_CACHE_EXPIRES and depeg::PRECISION.
     static let baseCacheExpires: UInt64 = 600

@@ -8,6 +8,8 @@ import SolanaCore
 /// An Orca token-swap v2 pool. Reserves are the raw vault balances (fees stay in the pool);
 /// decimals come from the mint accounts (or the well-known table for SOL/USDC/USDT).
 public struct OrcaTokenSwapPool: PoolModel {
+    /// Fixed fee rates in its accounts (no time-based fee): rate bounds may discount the fee.
+    public var tradeFeeIsConstantOverTime: Bool { true }
     public static let dex = DexKind.orcaTokenSwapV2
     public let address: Pubkey
     public private(set) var state: OrcaTokenSwapState

@@ -10,6 +10,8 @@ import SolanaCore
 
 /// A PumpSwap pool: Pool + base/quote vaults + GlobalConfig (+ FeeConfig and the base mint for tiered fees).
 public struct PumpSwapPool: PoolModel {
+    /// Fixed fee rates in its accounts (no time-based fee): rate bounds may discount the fee.
+    public var tradeFeeIsConstantOverTime: Bool { true }
     public static let dex = DexKind.pumpSwap
     /// pump.fun bonding-curve program; canonical pools are created by its ["pool-authority", mint] PDA.
     static let pumpProgram = Pubkey("6EF8rrecthR5Dkzon8Nwu78hRvfCKubJ14M5uBEwF6P")

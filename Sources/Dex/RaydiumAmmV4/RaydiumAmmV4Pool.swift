@@ -8,6 +8,8 @@ import SolanaCore
 /// A Raydium AMM v4 pool: AmmInfo + its two vaults. Reserves are vault amounts minus the
 /// PnL not yet taken (`Calculator::calc_total_without_take_pnl_no_orderbook`).
 public struct RaydiumAmmV4Pool: PoolModel {
+    /// Fixed fee rates in its accounts (no time-based fee): rate bounds may discount the fee.
+    public var tradeFeeIsConstantOverTime: Bool { true }
     public static let dex = DexKind.raydiumAmmV4
     public let address: Pubkey
     public private(set) var info: RaydiumAmmV4Info

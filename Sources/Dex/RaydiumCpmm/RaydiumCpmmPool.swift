@@ -8,6 +8,8 @@ import SolanaCore
 
 /// A CPMM pool: PoolState + AmmConfig + vaults (+ mints when a side is Token-2022, for transfer fees).
 public struct RaydiumCpmmPool: PoolModel {
+    /// Fixed fee rates in its accounts (no time-based fee): rate bounds may discount the fee.
+    public var tradeFeeIsConstantOverTime: Bool { true }
     public static let dex = DexKind.raydiumCpmm
     static let feeDenominator: UInt64 = 1_000_000
     public let address: Pubkey

@@ -5,8 +5,9 @@ import Foundation
 import SolanaCore
 
 /// Per-pool rate bounds for `/v1/quote`, kept per pool version: recomputed (one probe quote per
-/// direction) only when the pool's state moved. A bound is the mid price without any fee
-/// discount (`MarginalRateBound`), so it holds whatever the clock does to fees.
+/// direction) only when the pool's state moved. A bound is the mid price (`MarginalRateBound`),
+/// discounted by the fee only for pools whose fee no clock can lower (`tradeFeeIsConstantOverTime`),
+/// so a cached bound holds whatever time it is.
 ///
 /// ```swift
 /// let bounds = QuoteBounds()
@@ -35,7 +36,8 @@ public final class QuoteBounds: @unchecked Sendable {
         if let c = lock.withLock({ cache[entry.address] }), c.updates == entry.updates, c.slot == entry.lastSlot, c.mintA == price.mintA {
             return input == c.mintA ? c.ab : c.ba
         }
-        let (ab, ba) = MarginalRateBound.both(model, price: price, context: context, discountFee: false)
+        // The fee discount only where no clock can lower the fee before the pool next changes.
+        let (ab, ba) = MarginalRateBound.both(model, price: price, context: context, discountFee: model.tradeFeeIsConstantOverTime)
         lock.withLock {
             if cache.count >= Self.capacity { cache.removeAll(keepingCapacity: true) }
             cache[entry.address] = Cached(updates: entry.updates, slot: entry.lastSlot, mintA: price.mintA, ab: ab, ba: ba)
