@@ -112,6 +112,7 @@ let package = Package(
         .testTarget(name: "ArbitrageTests", dependencies: ["App", "Cache", "Config", "Arbitrage", "Simulator", "Dex", "SolanaCore", "PoolMath", "Server"]),
         .testTarget(name: "RPCTests", dependencies: [
             "RPC", "SolanaCore", "Simulator", "IngestTestSupport", "Dex", "GracefulStop",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "NIOCore", package: "swift-nio"),
