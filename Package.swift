@@ -125,8 +125,11 @@ let package = Package(
             "RPC", "Cache", "Ingest", "Simulator", "SolanaCore", .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/IngestTestSupport"),
         .testTarget(name: "IngestTests", dependencies: [
-            "Ingest", "RPC", "Cache", "Dex", "SolanaCore", "Simulator", "IngestTestSupport",
+            "Ingest", "RPC", "Cache", "Dex", "SolanaCore", "Simulator", "IngestTestSupport", "GracefulStop",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "ServerTests", dependencies: [
             "App",
