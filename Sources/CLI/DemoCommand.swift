@@ -33,11 +33,20 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("API host.", valueName: "host"))
     var host: String?
 
+    @Option(
+        name: .customLong("token-env"),
+        help: ArgumentHelp("Environment variable holding the API token (required with a non-loopback --host).", valueName: "NAME"))
+    var tokenEnv: String?
+
     func run() async throws {
         guard seed >= 0 else { throw CommandError.bad("--seed must be non-negative") }
         var api = APISettings()
         api.port = port
         if let host { api.host = host }
+        api.authToken = try tokenEnv.map { try TokenEnvironment.read($0) }
+        guard api.listensOnLoopbackOnly || api.authToken != nil else {
+            throw CommandError.bad("--host \(api.host) can be reached from other machines: give an API token with --token-env NAME")
+        }
         let logger = Logger(label: "demo")
 
         let cluster = try Cluster.bundled(seed: UInt64(seed))

@@ -15,8 +15,13 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The TOML config (the original's files load as they are).", valueName: "config.toml"))
     var config: String
 
+    @Option(
+        name: .customLong("token-env"),
+        help: ArgumentHelp("Environment variable holding the API token (instead of [api] auth_token).", valueName: "NAME"))
+    var tokenEnv: String?
+
     func run() async throws {
         guard !config.hasPrefix("-") else { throw CommandError.usage("run CONFIG.toml") }
-        try await ServiceCommand.run(path: config)
+        try await ServiceCommand.run(path: config, authToken: try tokenEnv.map { try TokenEnvironment.read($0) })
     }
 }

@@ -14,10 +14,10 @@ import SolanaCore
 /// `solana-pool-cache run config.toml` (and the original's positional `solana-pool-cache config.toml`):
 /// load and validate the config, open persistence, warm-start, start ingestion and the API.
 enum ServiceCommand {
-    static func run(path: String) async throws {
+    static func run(path: String, authToken: String? = nil) async throws {
         let logger = Logger(label: "solana-pool-cache")
         let config: ServiceConfig
-        do { config = try ConfigLoader.load(path: path) } catch let e as ConfigError {
+        do { config = try ConfigLoader.load(path: path, authToken: authToken) } catch let e as ConfigError {
             throw CommandError.bad(e.description)
         }
         for key in config.unknownKeys { logger.warning("config: unknown key \(key) ignored") }

@@ -42,7 +42,7 @@ public enum ConfigLoader {
         "router", "router.mode", "router.min_roi_percent", "router.max_hops",
         "api", "api.host", "api.port", "api.max_body_bytes", "api.max_uri_bytes", "api.max_connections", "api.max_stream_clients",
         "api.max_header_bytes", "api.header_timeout_seconds", "api.body_timeout_seconds", "api.idle_timeout_seconds",
-        "api.stream_write_timeout_seconds",
+        "api.stream_write_timeout_seconds", "api.auth_token", "api.allow_unauthenticated",
         "ingest", "ingest.stale_after_seconds", "ingest.max_subscriptions_per_connection", "ingest.ping_interval_seconds",
         "ingest.silence_deadline_seconds", "ingest.connect_timeout_seconds", "ingest.request_timeout_seconds",
         "ingest.backoff_initial_seconds", "ingest.backoff_max_seconds", "ingest.failover_after_failures",
@@ -50,7 +50,10 @@ public enum ConfigLoader {
         "discovery", "discovery.mints", "discovery.dexes", "discovery.min_reserve_usd", "discovery.refresh_seconds", "discovery.usd_mints",
     ]
 
-    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServiceConfig {
+    /// `authToken`: the API token from the command line (`--token-env`), used instead of `api.auth_token`.
+    public static func load(
+        path: String, environment: [String: String] = ProcessInfo.processInfo.environment, authToken: String? = nil
+    ) throws -> ServiceConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(file: path, line: nil, key: "", message: "cannot read the config file (missing or not readable)")
         }
@@ -58,16 +61,18 @@ public enum ConfigLoader {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: path, line: nil, key: "", message: "config file is not UTF-8 text")
         }
-        return try parse(text, file: path, environment: environment)
+        return try parse(text, file: path, environment: environment, authToken: authToken)
     }
 
-    public static func parse(_ text: String, file: String = "config.toml", environment: [String: String] = [:]) throws -> ServiceConfig {
+    public static func parse(
+        _ text: String, file: String = "config.toml", environment: [String: String] = [:], authToken: String? = nil
+    ) throws -> ServiceConfig {
         try TOMLPrecheck.check(text, file: file)
         let root: TOMLTable
         do { root = try TOMLTable(string: text) } catch let e as TOMLParseError {
             throw ConfigError(file: file, line: e.source.begin.line, key: "", message: "TOML syntax error: \(e.description)")
         }
-        var r = Reader(root: root, lines: KeyLines(text), file: file, environment: environment)
+        var r = Reader(root: root, lines: KeyLines(text), file: file, environment: environment, authTokenOverride: authToken)
         return try r.read()
     }
 
@@ -77,6 +82,7 @@ public enum ConfigLoader {
         let lines: KeyLines
         let file: String
         let environment: [String: String]
+        let authTokenOverride: String?
         var unknown: [String] = []
         var unused: [UnusedKey] = []
 
@@ -279,6 +285,21 @@ public enum ConfigLoader {
                 if let v = try double(t, "stream_write_timeout_seconds", at: "api.stream_write_timeout_seconds", range: 0.1...3_600) {
                     api.streamWriteTimeoutSeconds = v
                 }
+                if let token = try string(t, "auth_token", at: "api.auth_token") {
+                    guard token.utf8.count >= 16, !token.contains(where: \.isWhitespace) else {
+                        throw fail("api.auth_token", "expected at least 16 characters without spaces (put it in the environment: \"${SPC_API_TOKEN}\")")
+                    }
+                    api.authToken = token
+                }
+                api.allowUnauthenticated = try bool(t, "allow_unauthenticated", at: "api.allow_unauthenticated") ?? false
+            }
+            if let t = authTokenOverride { api.authToken = t }
+            // Other machines can reach a non-loopback listener: without a token, only by explicit choice.
+            if !api.listensOnLoopbackOnly && api.authToken == nil && !api.allowUnauthenticated {
+                throw fail(
+                    "api.auth_token",
+                    "the API listens on \(api.host), which other machines can reach: set api.auth_token (e.g. \"${SPC_API_TOKEN}\") or api.allow_unauthenticated = true"
+                )
             }
 
             var persistence = PersistenceSettings()

@@ -66,6 +66,9 @@ public final class APIServer: Sendable {
         router.middlewares.add(MetricsMiddleware(metrics: metrics))
         router.middlewares.add(ErrorMiddleware(metrics: metrics))
         router.middlewares.add(LimitsMiddleware(maxURIBytes: settings.maxURIBytes, maxBodyBytes: settings.maxBodyBytes, metrics: metrics))
+        if let token = settings.authToken, !token.isEmpty {
+            router.middlewares.add(AuthMiddleware(token: Array(token.utf8), everyRoute: !settings.listensOnLoopbackOnly, metrics: metrics))
+        }
         LegacyRoutes(store: store, settings: settings, opportunities: opportunities, priceListing: priceListing, clock: clock).register(on: router)
         PoolRoutes(store: store, settings: settings, ingest: ingest, logger: logger, clock: clock).register(on: router)
         QuoteRoutes(store: store, bounds: quoteBounds).register(on: router)

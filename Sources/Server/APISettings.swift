@@ -22,5 +22,16 @@ public struct APISettings: Sendable, Equatable {
     public var streamWriteTimeoutSeconds = 10.0
     /// Pools `POST /v1/pools` may add at run time (quote work stays bounded by `QuoteFinder.maxFirstHops`).
     public var maxPoolsAddedAtRuntime = 10_000
+    /// `auth_token`: with it, mutating routes (and every route but `/health` on a non-loopback
+    /// host) need `Authorization: Bearer <token>`. From the environment only (`"${SPC_API_TOKEN}"`).
+    public var authToken: String?
+    /// Listen on a non-loopback host without a token (must be set explicitly).
+    public var allowUnauthenticated = false
+
+    /// True when `host` is a loopback address (only this machine can connect).
+    public var listensOnLoopbackOnly: Bool {
+        let h = host.lowercased()
+        return h == "localhost" || h == "::1" || h == "[::1]" || h.hasPrefix("127.")
+    }
     public init(host: String = "127.0.0.1", port: Int = 3001) { self.host = host; self.port = port }
 }

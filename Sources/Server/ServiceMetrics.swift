@@ -25,6 +25,7 @@ public final class ServiceMetrics: @unchecked Sendable {
     let connectionLimitReached: Counter
     let connectionTimeouts: Counter
     let streamSlowDropped: Counter
+    let unauthorized: Counter
     let streamRenders: Counter
     let streamUnchangedSkipped: Counter
     let latency: ValueHistogram
@@ -46,6 +47,7 @@ public final class ServiceMetrics: @unchecked Sendable {
             "spc_http_connection_timeouts_total",
             help: "Connections closed for a slow or missing request head/body")
         streamSlowDropped = registry.counter("spc_stream_slow_dropped_total", help: "Stream clients dropped for not reading")
+        unauthorized = registry.counter("spc_http_unauthorized_total", help: "Requests refused for a missing or wrong bearer token")
         streamRenders = registry.counter("spc_stream_renders_total", help: "Stream messages rendered (once each, whatever the client count)")
         streamUnchangedSkipped = registry.counter(
             "spc_stream_opportunities_unchanged_total", help: "Opportunity events not sent because nothing in them changed")

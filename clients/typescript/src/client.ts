@@ -15,6 +15,8 @@ export interface PoolCacheClientOptions {
   availabilityTtlMs?: number;
   /** Called with a short line for each failed call that is turned into `[]`/`null` (default: none). */
   onError?: (method: string, error: PoolCacheError) => void;
+  /** The API token (`[api] auth_token`): sent on every request, and on the stream as `access_token`. */
+  token?: string;
 }
 
 /**
@@ -35,6 +37,7 @@ export class PoolCacheClient {
   private readonly timeoutMs: number;
   private readonly availabilityTtlMs: number;
   private readonly onError?: (method: string, error: PoolCacheError) => void;
+  private readonly token?: string;
   private available = false;
   private lastHealthCheck = Number.NEGATIVE_INFINITY;
 
@@ -44,6 +47,7 @@ export class PoolCacheClient {
     this.timeoutMs = options.timeoutMs ?? 100;
     this.availabilityTtlMs = options.availabilityTtlMs ?? 30_000;
     this.onError = options.onError;
+    this.token = options.token;
   }
 
   // ---- Legacy API (the original client's methods and contract)
@@ -95,7 +99,7 @@ export class PoolCacheClient {
     if (!this.enabled || !(await this.isAvailable())) return [];
     try {
       const o = asObject(await requestJSON(this.url("/scan-arbitrage"), {
-        method: "POST", body: { threshold_pct: thresholdPct }, timeoutMs: this.timeoutMs,
+        method: "POST", body: { threshold_pct: thresholdPct }, timeoutMs: this.timeoutMs, token: this.token,
       }), "scan-arbitrage");
       return asArray(o.opportunities, "scan-arbitrage.opportunities").map((r, i) => decodeLegacyOpportunity(r, `opportunities[${i}]`));
     } catch (e) {
@@ -185,7 +189,7 @@ export class PoolCacheClient {
   stream(options: StreamOptions = {}): PoolCacheStream {
     this.requireEnabled();
     const ws = this.baseURL.replace(/^http(s?):\/\//i, (_m, s: string) => `ws${s}://`);
-    return new PoolCacheStream(joinURL(ws, "/v1/stream"), options);
+    return new PoolCacheStream(joinURL(ws, "/v1/stream"), { token: this.token, ...options });
   }
 
   // ---- plumbing
@@ -195,7 +199,7 @@ export class PoolCacheClient {
   }
 
   private get(path: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<JSONValue> {
-    return requestJSON(this.url(path), { timeoutMs: options.timeoutMs ?? this.timeoutMs, signal: options.signal });
+    return requestJSON(this.url(path), { timeoutMs: options.timeoutMs ?? this.timeoutMs, signal: options.signal, token: this.token });
   }
 
   private requireEnabled() {

@@ -10,6 +10,8 @@ export interface RequestOptions {
   /** Answers larger than this are refused (a hostile or confused server cannot exhaust memory). */
   maxBytes?: number;
   signal?: AbortSignal;
+  /** The API token (`[api] auth_token`), sent as `Authorization: Bearer …`. */
+  token?: string;
 }
 
 const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
@@ -37,10 +39,12 @@ export async function requestJSON(url: string, options: RequestOptions): Promise
   };
   try {
     if (options.signal?.aborted) throw new PoolCacheError("aborted", `request to ${url} aborted`, { url });
-    const init: RequestInit = { method: options.method ?? "GET", signal: controller.signal, headers: { accept: "application/json" } };
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    const init: RequestInit = { method: options.method ?? "GET", signal: controller.signal, headers };
     if (options.body !== undefined) {
       init.body = JSON.stringify(options.body);
-      init.headers = { accept: "application/json", "content-type": "application/json" };
+      headers["content-type"] = "application/json";
     }
     const response = await fetch(url, init);
     const text = await readText(response, options.maxBytes ?? DEFAULT_MAX_BYTES, url);

@@ -12,6 +12,8 @@ export interface StreamOptions {
   mints?: string[];
   /** Ends the stream (the iterator finishes). */
   signal?: AbortSignal;
+  /** The API token, sent as `?access_token=` (a WebSocket from a browser cannot carry headers). */
+  token?: string;
   /** First reconnect delay; doubles per failed attempt up to `reconnectMaxMs` (with jitter). */
   reconnectInitialMs?: number;
   reconnectMaxMs?: number;
@@ -53,7 +55,8 @@ export interface StreamStats {
 export class PoolCacheStream implements AsyncIterableIterator<StreamEvent> {
   readonly stats: StreamStats = { connects: 0, reconnects: 0, malformed: 0, dropped: 0 };
   private readonly url: string;
-  private readonly options: Required<Omit<StreamOptions, "signal" | "onConnectionChange" | "transport" | "pools" | "mints">>;
+  private readonly options: Required<Omit<StreamOptions, "signal" | "onConnectionChange" | "transport" | "pools" | "mints" | "token">>;
+  private readonly token?: string;
   private readonly transport: StreamOptions["transport"];
   private readonly onConnectionChange?: StreamOptions["onConnectionChange"];
   private readonly signal?: AbortSignal;
@@ -79,6 +82,7 @@ export class PoolCacheStream implements AsyncIterableIterator<StreamEvent> {
       maxMessageBytes: options.maxMessageBytes ?? 1 << 20,
       maxBufferedEvents: options.maxBufferedEvents ?? 10_000,
     };
+    this.token = options.token;
     this.transport = options.transport ?? "auto";
     this.onConnectionChange = options.onConnectionChange;
     this.signal = options.signal;
@@ -135,6 +139,7 @@ export class PoolCacheStream implements AsyncIterableIterator<StreamEvent> {
     const q = new URLSearchParams();
     if (this.filter.pools.length) q.set("pools", this.filter.pools.join(","));
     if (this.filter.mints.length) q.set("mints", this.filter.mints.join(","));
+    if (this.token) q.set("access_token", this.token);
     const url = this.url + (q.toString() ? `?${q}` : "");
     const attempt = this.attempt;
     let socket: TextSocket | null = null;

@@ -47,11 +47,14 @@ export interface Demo {
  * Starts `solana-pool-cache demo --port <free>` (the built binary; `POOL_CACHE_BIN` overrides) and
  * waits until `/health` answers and at least `minPriced` pools have prices.
  */
-export async function startDemo(minPriced = 3): Promise<Demo> {
+/** `token`: the demo listens on every interface (0.0.0.0) and needs that API token (`--token-env`). */
+export async function startDemo(minPriced = 3, token?: string): Promise<Demo> {
   const bin = process.env.POOL_CACHE_BIN ?? resolve(repoRoot, ".build/debug/solana-pool-cache");
   if (!existsSync(bin)) throw new Error(`${bin} not found: run \`swift build\` first (or set POOL_CACHE_BIN)`);
   const port = await freePort();
-  const child = spawn(bin, ["demo", "--port", String(port)], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+  const args = ["demo", "--port", String(port), ...(token ? ["--host", "0.0.0.0", "--token-env", "SPC_TEST_API_TOKEN"] : [])];
+  const env = token ? { ...process.env, SPC_TEST_API_TOKEN: token } : process.env;
+  const child = spawn(bin, args, { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   const keep = (chunk: unknown) => { log = (log + String(chunk)).slice(-20_000); };
   child.stdout?.on("data", keep);
