@@ -287,7 +287,8 @@ public enum ConfigLoader {
                 }
                 if let token = try string(t, "auth_token", at: "api.auth_token") {
                     guard token.utf8.count >= 16, !token.contains(where: \.isWhitespace) else {
-                        throw fail("api.auth_token", "expected at least 16 characters without spaces (put it in the environment: \"${SPC_API_TOKEN}\")")
+                        throw fail(
+                            "api.auth_token", "expected at least 16 characters without spaces (put it in the environment: \"${SPC_API_TOKEN}\")")
                     }
                     api.authToken = token
                 }
