@@ -338,7 +338,7 @@ public struct MeteoraDlmmPool: PoolModel {
         let poolIn = amountIn - inputTransferFee
         let priceBefore = try binPrice(pair.activeId)
         var walk = MeteoraDlmmSwapEngine(pool: self, swapForY: swapForY, amountIn: poolIn, references: references, recordState: recordState)
-        try walk.run()
+        try walk.run(self)
         let (activeId, amountLeft, totalOut, totalFee) = (walk.activeId, walk.amountLeft, walk.totalOut, walk.totalFee)
         var partial = walk.partial, after = walk.after
         // filledIn = pool-side input consumed plus the input transfer fee charged on amountIn.

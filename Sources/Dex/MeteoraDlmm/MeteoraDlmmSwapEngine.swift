@@ -11,16 +11,17 @@ import SolanaCore
 ///
 /// ```swift
 /// var walk = MeteoraDlmmSwapEngine(pool: pool, swapForY: true, amountIn: 1_000_000, references: refs, recordState: false)
-/// try walk.run()
+/// try walk.run(pool)
 /// walk.totalOut
 /// ```
 struct MeteoraDlmmSwapEngine {
-    let pool: MeteoraDlmmPool
     let swapForY: Bool
     let supportLimitOrder: Bool
     let feeOnInput: Bool
     let indexReference: Int32
     let volatilityReference: UInt32
+    let maxVolatilityAccumulator: UInt32
+    let baseFactor: UInt16, binStep: UInt16, baseFeePowerFactor: UInt8, variableFeeControl: UInt32, protocolShare: UInt16
     var activeId: Int32
     var amountLeft: UInt64
     var totalOut: UInt64 = 0
@@ -36,7 +37,6 @@ struct MeteoraDlmmSwapEngine {
         pool: MeteoraDlmmPool, swapForY: Bool, amountIn: UInt64,
         references: (indexReference: Int32, volatilityReference: UInt32), recordState: Bool
     ) {
-        self.pool = pool
         self.swapForY = swapForY
         supportLimitOrder = pool.supportsLimitOrders
         feeOnInput = pool.feeOnInput(swapForY: swapForY)
@@ -46,11 +46,18 @@ struct MeteoraDlmmSwapEngine {
         amountLeft = amountIn
         after = recordState ? PoolStateAfter() : nil
         lastVolatility = pool.pair.volatilityAccumulator
+        maxVolatilityAccumulator = pool.pair.maxVolatilityAccumulator
+        baseFactor = pool.pair.baseFactor
+        binStep = pool.pair.binStep
+        baseFeePowerFactor = pool.pair.baseFeePowerFactor
+        variableFeeControl = pool.pair.variableFeeControl
+        protocolShare = pool.pair.protocolShare
     }
 
     /// quote.rs `quote_exact_in` main loop: until the input is used or liquidity (or the applied
-    /// arrays) run out; `partial` says where it stopped.
-    mutating func run() throws {
+    /// arrays) run out; `partial` says where it stopped. The pool is a parameter, not a stored copy
+    /// (copying the model per quote costs more than a bin).
+    mutating func run(_ pool: MeteoraDlmmPool) throws {
         walk: while amountLeft > 0 {
             let start = MeteoraDlmm.arrayIndex(ofBin: activeId)
             let next: Int32
@@ -96,12 +103,11 @@ struct MeteoraDlmmSwapEngine {
     private mutating func swap(at bin: MeteoraDlmmBin) throws {
         let va = BinVolatility.accumulator(
             volatilityReference: volatilityReference, indexReference: indexReference, activeId: activeId,
-            max: pool.pair.maxVolatilityAccumulator)
+            max: maxVolatilityAccumulator)
         guard
             let rate = DlmmFeeRate(
-                baseFactor: pool.pair.baseFactor, binStep: pool.pair.binStep,
-                baseFeePowerFactor: pool.pair.baseFeePowerFactor,
-                variableFeeControl: pool.pair.variableFeeControl,
+                baseFactor: baseFactor, binStep: binStep, baseFeePowerFactor: baseFeePowerFactor,
+                variableFeeControl: variableFeeControl,
                 volatilityAccumulator: va)
         else {
             throw QuoteError.mathOverflow("fee rate")
@@ -110,7 +116,7 @@ struct MeteoraDlmmSwapEngine {
         if bin.price != 0 {
             price = bin.price
         } else {
-            guard let p = DlmmMath.priceFromId(activeId, binStep: pool.pair.binStep) else {
+            guard let p = DlmmMath.priceFromId(activeId, binStep: binStep) else {
                 throw QuoteError.mathOverflow("get_price_from_id(\(activeId))")
             }
             price = p
@@ -136,7 +142,7 @@ struct MeteoraDlmmSwapEngine {
             after = nil
             return
         }
-        let share = UInt64(UInt128(r.fee) * UInt128(pool.pair.protocolShare) / 10_000)
+        let share = UInt64(UInt128(r.fee) * UInt128(protocolShare) / 10_000)
         protocolFee &+= share
         let into = r.amountIn - min(share, r.amountIn)
         var amounts = DlmmBinAmounts(amountX: bin.amountX, amountY: bin.amountY, price: price)

@@ -39,7 +39,6 @@ struct RaydiumClmmSwapEngine {
         }
     }
 
-    let pool: RaydiumClmmPool
     let config: RaydiumClmmAmmConfig
     let zeroForOne: Bool
     let feeOnInput: Bool
@@ -84,14 +83,14 @@ struct RaydiumClmmSwapEngine {
         guard let array = pool.tickArrays[Int32(truncatingIfNeeded: validStart)] else { return missing(run, pool, validStart) }
 
         var engine = RaydiumClmmSwapEngine(
-            pool: pool, config: config, zeroForOne: zeroForOne, feeOnInput: state.isFeeOnInput(zeroForOne: zeroForOne),
+            config: config, zeroForOne: zeroForOne, feeOnInput: state.isFeeOnInput(zeroForOne: zeroForOne),
             ts: ts, limit: limit, run: run, array: array, validStart: validStart, containsPoolTick: currentInitialized,
             sp: state.sqrtPriceX64, tick: tickCurrent, liquidity: state.liquidity, dyn: state.dynamicFeeInfo)
         if engine.dyn != nil {
             engine.spacingIndex = ClmmGeometry.spacingIndex(tickCurrent, ts)
             engine.dyn!.updateReference(spacingIndex: engine.spacingIndex, now: now)
         }
-        return try engine.walk()
+        return try engine.walk(pool)
     }
 
     private static func missing(_ run: Run, _ pool: RaydiumClmmPool, _ start: Int64) -> Run {
@@ -108,9 +107,10 @@ struct RaydiumClmmSwapEngine {
     }
 
     /// swap.rs main loop: one pass per initialized tick until the input is used or the limit reached.
-    private mutating func walk() throws -> Run {
+    /// The pool is a parameter, not a stored copy (copying the model per quote costs more than the step).
+    private mutating func walk(_ pool: RaydiumClmmPool) throws -> Run {
         while run.remaining != 0 && sp != limit {
-            guard var next = try nextInitializedTick() else { return run }
+            guard var next = try nextInitializedTick(pool) else { return run }
             // get_target_price_based_on_next_tick
             let tickNext = min(max(Int64(next.tick), Int64(ClmmMath.minTick)), Int64(ClmmMath.maxTick))
             let sqrtNext = try Self.math { try ClmmMath.sqrtPriceAtTick(Int32(tickNext)) }
@@ -135,7 +135,7 @@ struct RaydiumClmmSwapEngine {
     /// The next initialized tick in the swap direction (swap.rs main loop), moving to the next
     /// initialized array when the current one has none left; nil when the run stops here
     /// (`run.partial` says why).
-    private mutating func nextInitializedTick() throws -> RaydiumClmmTick? {
+    private mutating func nextInitializedTick(_ pool: RaydiumClmmPool) throws -> RaydiumClmmTick? {
         if let t = array.nextInitializedTick(from: Int32(truncatingIfNeeded: tick), tickSpacing: ts, zeroForOne: zeroForOne) {
             return t
         }
