@@ -337,10 +337,10 @@ public struct MeteoraDlmmPool: PoolModel {
         guard inputTransferFee <= amountIn else { throw QuoteError.mathOverflow("input transfer fee") }
         let poolIn = amountIn - inputTransferFee
         let priceBefore = try binPrice(pair.activeId)
-        var walk = MeteoraDlmmSwapEngine(pool: self, swapForY: swapForY, amountIn: poolIn, references: references, recordState: recordState)
-        try walk.run(self)
+        var walk = MeteoraDlmmSwapEngine(pool: self, swapForY: swapForY, amountIn: poolIn, references: references)
+        var after: PoolStateAfter? = recordState ? PoolStateAfter() : nil
+        var partial = try walk.run(self, after: &after)
         let (activeId, amountLeft, totalOut, totalFee) = (walk.activeId, walk.amountLeft, walk.totalOut, walk.totalFee)
-        var partial = walk.partial, after = walk.after
         // filledIn = pool-side input consumed plus the input transfer fee charged on amountIn.
         if var p = partial { p.filledIn = poolIn - amountLeft + inputTransferFee; partial = p }
 

@@ -10,8 +10,9 @@ import SolanaCore
 /// One exact-input walk over a DLMM pool's applied bin arrays, after `update_references`.
 ///
 /// ```swift
-/// var walk = MeteoraDlmmSwapEngine(pool: pool, swapForY: true, amountIn: 1_000_000, references: refs, recordState: false)
-/// try walk.run(pool)
+/// var walk = MeteoraDlmmSwapEngine(pool: pool, swapForY: true, amountIn: 1_000_000, references: refs)
+/// var after: PoolStateAfter? = nil
+/// let partial = try walk.run(pool, after: &after)
 /// walk.totalOut
 /// ```
 struct MeteoraDlmmSwapEngine {
@@ -26,16 +27,12 @@ struct MeteoraDlmmSwapEngine {
     var amountLeft: UInt64
     var totalOut: UInt64 = 0
     var totalFee: UInt64 = 0
-    var partial: PartialFill?
-    /// What the swap writes back (bin amounts, protocol fee, v_parameters); nil once a fill is
-    /// one we cannot write exactly (limit-order layers, fee taken from the output).
-    var after: PoolStateAfter?
     var lastVolatility: UInt32
     var protocolFee: UInt64 = 0
 
     init(
         pool: MeteoraDlmmPool, swapForY: Bool, amountIn: UInt64,
-        references: (indexReference: Int32, volatilityReference: UInt32), recordState: Bool
+        references: (indexReference: Int32, volatilityReference: UInt32)
     ) {
         self.swapForY = swapForY
         supportLimitOrder = pool.supportsLimitOrders
@@ -44,7 +41,6 @@ struct MeteoraDlmmSwapEngine {
         volatilityReference = references.volatilityReference
         activeId = pool.pair.activeId
         amountLeft = amountIn
-        after = recordState ? PoolStateAfter() : nil
         lastVolatility = pool.pair.volatilityAccumulator
         maxVolatilityAccumulator = pool.pair.maxVolatilityAccumulator
         baseFactor = pool.pair.baseFactor
@@ -55,52 +51,52 @@ struct MeteoraDlmmSwapEngine {
     }
 
     /// quote.rs `quote_exact_in` main loop: until the input is used or liquidity (or the applied
-    /// arrays) run out; `partial` says where it stopped. The pool is a parameter, not a stored copy
-    /// (copying the model per quote costs more than a bin).
-    mutating func run(_ pool: MeteoraDlmmPool) throws {
-        walk: while amountLeft > 0 {
+    /// arrays) run out; returns where it stopped early (`filledIn` still 0), nil when all input was
+    /// used. `after` collects what the swap writes back (bin amounts); it becomes nil once a fill is
+    /// one we cannot write exactly (limit-order layers, fee taken from the output). The pool and
+    /// `after` are parameters and the walk's own state is plain integers: copying a model or a
+    /// non-trivial struct per quote costs more than a bin.
+    mutating func run(_ pool: MeteoraDlmmPool, after: inout PoolStateAfter?) throws -> PartialFill? {
+        while amountLeft > 0 {
             let start = MeteoraDlmm.arrayIndex(ofBin: activeId)
             let next: Int32
             switch pool.nextArrayWithLiquidity(from: start, swapForY: swapForY) {
             case .found(let i): next = i
             case .none:
-                partial = PartialFill(filledIn: 0, nextMissingAccount: nil, reason: "pool out of liquidity")
-                break walk
+                return PartialFill(filledIn: 0, nextMissingAccount: nil, reason: "pool out of liquidity")
             case .needsExtension:
-                partial = PartialFill(
+                return PartialFill(
                     filledIn: 0, nextMissingAccount: pool.bitmapExtensionAddress,
                     reason: "bin array bitmap extension not provided: liquidity beyond array ±512 unknown")
-                break walk
             }
             guard let array = pool.binArrays[Int64(next)], let range = array.binRange else {
-                partial = PartialFill(
+                return PartialFill(
                     filledIn: 0, nextMissingAccount: pool.binArrayAddress(Int64(next)),
                     reason: "bin array \(next) not provided")
-                break walk
             }
             // shift_active_bin_if_empty_gap: jump to the edge of the array found.
             if start != next { activeId = swapForY ? range.upperBound : range.lowerBound }
             while range.contains(activeId) && amountLeft > 0 {
                 let bin = array.bins[Int(activeId - range.lowerBound)]
                 if bin.maxAmountOut(swapForY: swapForY, supportLimitOrder: supportLimitOrder) > 0 {
-                    try swap(at: bin)
+                    try swap(at: bin, after: &after)
                 }
                 if amountLeft > 0 {
                     // advance_active_bin: the program errors past MIN/MAX_BIN_ID.
                     let nextId = swapForY ? activeId - 1 : activeId + 1
                     guard nextId >= MeteoraDlmm.minBinId && nextId <= MeteoraDlmm.maxBinId else {
-                        partial = PartialFill(filledIn: 0, nextMissingAccount: nil, reason: "insufficient liquidity: bin id limit reached")
-                        break walk
+                        return PartialFill(filledIn: 0, nextMissingAccount: nil, reason: "insufficient liquidity: bin id limit reached")
                     }
                     activeId = nextId
                 }
             }
         }
+        return nil
     }
 
     /// The active bin's swap: fee rate at the updated accumulator, `swap_exact_in_quote_at_bin`,
     /// the bin's write-back, and the running totals.
-    private mutating func swap(at bin: MeteoraDlmmBin) throws {
+    private mutating func swap(at bin: MeteoraDlmmBin, after: inout PoolStateAfter?) throws {
         let va = BinVolatility.accumulator(
             volatilityReference: volatilityReference, indexReference: indexReference, activeId: activeId,
             max: maxVolatilityAccumulator)
@@ -126,7 +122,7 @@ struct MeteoraDlmmSwapEngine {
             supportLimitOrder: supportLimitOrder, feeOnInput: feeOnInput)
         lastVolatility = va
         guard r.amountIn > 0 else { return }
-        if after != nil { record(r, bin: bin, price: price) }
+        if after != nil { record(r, bin: bin, price: price, after: &after) }
         guard r.amountIn <= amountLeft else { throw QuoteError.mathOverflow("bin amount in") }
         amountLeft -= r.amountIn
         let (o, o1) = totalOut.addingReportingOverflow(r.amountOut)
@@ -137,7 +133,7 @@ struct MeteoraDlmmSwapEngine {
 
     /// `Bin::swap`: amount_into_bin = amount_in_with_fees − protocol_fee; the MM output leaves.
     /// Fills through limit-order layers or with the fee on the output cannot be written exactly.
-    private mutating func record(_ r: MeteoraDlmmPool.BinFill, bin: MeteoraDlmmBin, price: UInt128) {
+    private mutating func record(_ r: MeteoraDlmmPool.BinFill, bin: MeteoraDlmmBin, price: UInt128, after: inout PoolStateAfter?) {
         if r.usedLimitOrders || !feeOnInput {
             after = nil
             return
