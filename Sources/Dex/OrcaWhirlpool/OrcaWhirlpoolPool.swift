@@ -283,7 +283,8 @@ public struct OrcaWhirlpoolPool: PoolModel {
             let now = UInt64(max(context.now, 0))
             stateAfter.whirlpoolAdaptiveFee = WhirlpoolAdaptiveFeeAfter(
                 lastReferenceUpdateTimestamp: m.referenceUpdated ? now : o.lastReferenceUpdateTimestamp,
-                lastMajorSwapTimestamp: Self.isMajorSwap(state.sqrtPrice, result.sqrtPrice, thresholdTicks: o.majorSwapThresholdTicks)
+                lastMajorSwapTimestamp: WhirlpoolFeeRateManager.isMajorSwap(
+                    state.sqrtPrice, result.sqrtPrice, thresholdTicks: o.majorSwapThresholdTicks)
                     ? now : o.lastMajorSwapTimestamp,
                 volatilityReference: m.volatilityReference, tickGroupIndexReference: Int32(truncatingIfNeeded: m.tickGroupIndexReference),
                 volatilityAccumulator: m.volatilityAccumulator)
@@ -294,14 +295,6 @@ public struct OrcaWhirlpoolPool: PoolModel {
                 amountIn: amountIn, amountOut: amountOut, feeAmount: result.feeTotal, feeMint: inputMint,
                 priceBefore: aToB ? before : before.inverted, priceAfter: aToB ? after : after.inverted, partial: partial),
             after: recordState ? stateAfter : nil)
-    }
-
-    /// oracle.rs `is_major_swap`: the price moved by at least `major_swap_threshold_ticks`.
-    static func isMajorSwap(_ pre: UInt128, _ post: UInt128, thresholdTicks: UInt16) -> Bool {
-        let (smaller, larger) = pre < post ? (pre, post) : (post, pre)
-        let factor = WhirlpoolMath.sqrtPrice(atTick: Int(thresholdTicks))
-        let target = BigNat(smaller) * BigNat(factor) / BigNat(limbs: [0, 1])  // mul_shr(…, 64)
-        return !(BigNat(larger) < target)
     }
 
     struct SwapResult {
