@@ -141,13 +141,11 @@ public struct DlmmFeeRate: Sendable, Equatable {
         guard !o1 else { return nil }
         baseFee = b1
         if variableFeeControl > 0 {
-            let vb = UInt128(volatilityAccumulator) * UInt128(binStep)  // < 2^48
-            let sq = vb * vb  // < 2^96
-            let (v, o2) = UInt128(variableFeeControl).multipliedReportingOverflow(by: sq)
-            guard !o2 else { return nil }
-            let (v2, o3) = v.addingReportingOverflow(99_999_999_999)
-            guard !o3 else { return nil }
-            variableFee = v2 / 100_000_000_000
+            guard
+                let v = VariableFee.numerator(
+                    volatilityAccumulator: UInt128(volatilityAccumulator), binStep: binStep, variableFeeControl: variableFeeControl)
+            else { return nil }
+            variableFee = v
         } else {
             variableFee = 0
         }

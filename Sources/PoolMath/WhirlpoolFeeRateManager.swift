@@ -132,4 +132,13 @@ public struct WhirlpoolFeeRateManager {
         }
         tickGroupIndex += aToB ? -1 : 1
     }
+
+    /// state/oracle.rs `is_major_swap`: the price moved by at least `major_swap_threshold_ticks`
+    /// (the larger sqrt price ≥ the smaller × sqrt_price(threshold) >> 64).
+    public static func isMajorSwap(_ pre: UInt128, _ post: UInt128, thresholdTicks: UInt16) -> Bool {
+        let (smaller, larger) = pre < post ? (pre, post) : (post, pre)
+        let factor = WhirlpoolMath.sqrtPrice(atTick: Int(thresholdTicks))
+        let target = BigNat(smaller) * BigNat(factor) / BigNat(limbs: [0, 1])  // mul_shr(…, 64)
+        return !(BigNat(larger) < target)
+    }
 }

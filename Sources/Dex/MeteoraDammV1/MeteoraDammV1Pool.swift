@@ -192,11 +192,9 @@ public struct MeteoraDammV1Pool: PoolModel {
             // spl-token-swap constant_product::swap: new_out = ceil_div(in_res * out_res, in_res + in).
             let invariant = UInt128(reserveIn) * UInt128(reserveOut)
             let newIn = UInt128(reserveIn) + UInt128(amountIn)
-            guard newIn > 0, invariant / newIn > 0 else {
+            guard let newOut = ConstantProductCurve.newReserveOut(invariant: invariant, newReserveIn: newIn) else {
                 throw QuoteError.insufficientLiquidity("constant product: invariant below new input reserve")
             }
-            let (q, r) = invariant.quotientAndRemainder(dividingBy: newIn)
-            let newOut = r > 0 ? q + 1 : q
             guard UInt128(reserveOut) > newOut else { throw QuoteError.zeroOutput }
             return UInt64(UInt128(reserveOut) - newOut)
         case let .stable(amp, _, _, _, depeg):
@@ -295,16 +293,7 @@ public struct MeteoraDammV1Pool: PoolModel {
         let aToB = try isAToB(inputMint)
         guard amountIn > 0 else { throw QuoteError.zeroAmount }
         let s = state
-        let currentPoint: UInt64
-        switch s.activationType {
-        case 0: currentPoint = context.slot
-        case 1: currentPoint = try Self.unixNow(context)
-        default: throw QuoteError.unsupported("activation_type \(s.activationType)")
-        }
-        guard s.enabled else { throw QuoteError.swapDisabled("pool disabled") }
-        guard currentPoint >= s.activationPoint else {
-            throw QuoteError.notOpenYet("activation point \(s.activationPoint), now \(currentPoint)")
-        }
+        try checkTradable(context)
         let now = try Self.unixNow(context)
         let curve = try effectiveCurve(now: now)
         let (sideA, sideB) = try sides()
@@ -356,27 +345,51 @@ public struct MeteoraDammV1Pool: PoolModel {
             : try Self.rawPriceBPerA(curve, reserveA: aToB ? newIn : newOut, reserveB: aToB ? newOut : newIn)
         let scale = Int(da) - Int(db)
         func human(_ r: Ratio) -> Ratio { aToB ? r.scaled(byPow10: scale) : r.scaled(byPow10: scale).inverted }
-        // swap: deposit into the input vault (LP minted to the pool), withdraw from the output vault
-        // (pool LP burned), protocol fee straight to the admin fee account of the input token.
-        var stateAfter = PoolStateAfter()
-        if recordState {
-            let (inPoolLp, outPoolLp) = aToB ? (s.aVaultLp, s.bVaultLp) : (s.bVaultLp, s.aVaultLp)
-            let outVault = outSide.vault
-            stateAfter.move(inSide.vault.tokenVault, by: Int128(inAfterProtocolFee))
-            stateAfter.move(inPoolLp, by: Int128(inLp))
-            stateAfter.mintSupplyDeltas[inSide.vault.lpMint] = Int128(inLp)
-            stateAfter.meteoraVaultTotals[inSide.vault.address] = newTotal
-            stateAfter.move(outVault.tokenVault, by: -Int128(out))
-            stateAfter.move(outPoolLp, by: -Int128(outLp))
-            stateAfter.mintSupplyDeltas[outVault.lpMint] = -Int128(outLp)
-            stateAfter.meteoraVaultTotals[outVault.address] = outVault.totalAmount - min(out, outVault.totalAmount)
-            if protocolFee > 0 { stateAfter.feeAccountDeltas[aToB ? s.protocolTokenAFee : s.protocolTokenBFee] = Int128(protocolFee) }
-        }
         return SwapEffect(
             quote: Quote(
                 pool: address, dex: Self.dex, inputMint: inputMint, outputMint: aToB ? mintB : mintA,
                 amountIn: amountIn, amountOut: out, feeAmount: totalTradeFee, feeMint: inputMint,
                 priceBefore: human(before), priceAfter: human(after)),
-            after: recordState ? stateAfter : nil)
+            after: recordState
+                ? stateAfterSwap(
+                    aToB: aToB, inVault: inSide.vault, outVault: outSide.vault, deposited: inAfterProtocolFee, inLp: inLp,
+                    newInTotal: newTotal, out: out, outLp: outLp, protocolFee: protocolFee) : nil)
+    }
+
+    /// The pool's trading gate: `enabled` and the activation point (slot or unix time per
+    /// activation_type) reached.
+    func checkTradable(_ context: QuoteContext) throws {
+        let s = state
+        let currentPoint: UInt64
+        switch s.activationType {
+        case 0: currentPoint = context.slot
+        case 1: currentPoint = try Self.unixNow(context)
+        default: throw QuoteError.unsupported("activation_type \(s.activationType)")
+        }
+        guard s.enabled else { throw QuoteError.swapDisabled("pool disabled") }
+        guard currentPoint >= s.activationPoint else {
+            throw QuoteError.notOpenYet("activation point \(s.activationPoint), now \(currentPoint)")
+        }
+    }
+
+    /// swap: deposit into the input vault (LP minted to the pool), withdraw from the output vault
+    /// (pool LP burned), protocol fee straight to the admin fee account of the input token.
+    func stateAfterSwap(
+        aToB: Bool, inVault: MeteoraVault, outVault: MeteoraVault, deposited: UInt64, inLp: UInt64, newInTotal: UInt64,
+        out: UInt64, outLp: UInt64, protocolFee: UInt64
+    ) -> PoolStateAfter {
+        let s = state
+        var stateAfter = PoolStateAfter()
+        let (inPoolLp, outPoolLp) = aToB ? (s.aVaultLp, s.bVaultLp) : (s.bVaultLp, s.aVaultLp)
+        stateAfter.move(inVault.tokenVault, by: Int128(deposited))
+        stateAfter.move(inPoolLp, by: Int128(inLp))
+        stateAfter.mintSupplyDeltas[inVault.lpMint] = Int128(inLp)
+        stateAfter.meteoraVaultTotals[inVault.address] = newInTotal
+        stateAfter.move(outVault.tokenVault, by: -Int128(out))
+        stateAfter.move(outPoolLp, by: -Int128(outLp))
+        stateAfter.mintSupplyDeltas[outVault.lpMint] = -Int128(outLp)
+        stateAfter.meteoraVaultTotals[outVault.address] = outVault.totalAmount - min(out, outVault.totalAmount)
+        if protocolFee > 0 { stateAfter.feeAccountDeltas[aToB ? s.protocolTokenAFee : s.protocolTokenBFee] = Int128(protocolFee) }
+        return stateAfter
     }
 }

@@ -21,7 +21,6 @@ public struct MeteoraDammV2Pool: PoolModel {
     public static let dex = DexKind.meteoraDammV2
     /// constants.rs `fee::FEE_DENOMINATOR`.
     static let feeDenominator: UInt64 = 1_000_000_000
-    static let maxBasisPoint: UInt64 = 10_000
 
     public private(set) var state: MeteoraDammV2PoolState
     public private(set) var vaultA: Dependent<TokenAccount>
@@ -111,20 +110,7 @@ public struct MeteoraDammV2Pool: PoolModel {
         let aToB = try isAToB(inputMint)
         guard amountIn > 0 else { throw QuoteError.zeroAmount }
         let s = state
-        // pool_action_access/permissionless.rs `can_swap` (non-whitelisted sender).
-        guard s.poolStatus == 0 else { throw QuoteError.swapDisabled("pool_status \(s.poolStatus)") }
-        let currentPoint = try Self.currentPoint(activationType: s.activationType, context: context)
-        guard currentPoint >= s.activationPoint else {
-            throw QuoteError.notOpenYet("activation point \(s.activationPoint), now \(currentPoint)")
-        }
-        guard s.collectFeeMode <= 2 else { throw QuoteError.unsupported("collect_fee_mode \(s.collectFeeMode)") }
-        // constants.rs get_max_fee_numerator.
-        let maxFeeNumerator: UInt64
-        switch s.feeVersion {
-        case 0: maxFeeNumerator = 500_000_000
-        case 1: maxFeeNumerator = 990_000_000
-        default: throw QuoteError.unsupported("fee_version \(s.feeVersion)")
-        }
+        let (currentPoint, maxFeeNumerator) = try swapGate(context)
         let (da, db) = try decimals()
         let inMint = aToB ? mintAAccount : mintBAccount, outMint = aToB ? mintBAccount : mintAAccount
         let inIs2022 = (aToB ? s.tokenAFlag : s.tokenBFlag) != 0, outIs2022 = (aToB ? s.tokenBFlag : s.tokenAFlag) != 0
@@ -150,27 +136,12 @@ public struct MeteoraDammV2Pool: PoolModel {
         var step = try swapStep(amountIn: actualIn, aToB: aToB, partial: false)
         var partial: PartialFill?
         if step == nil {
-            // The program rejects the exact-in swap (PriceRangeViolation); report what a partial fill
-            // (pool.rs get_swap_result_from_partial_input) would take, with no missing account.
-            guard let p = try swapStep(amountIn: actualIn, aToB: aToB, partial: true) else {
-                throw QuoteError.insufficientLiquidity("price range exhausted")
-            }
-            step = p
-            let consumed = actualIn - p.amountLeft
-            var includedIn = consumed
-            if feesOnInput {
-                // get_included_fee_amount: ceil(excluded * 1e9 / (1e9 - fee)).
-                let den = Self.feeDenominator - tradeFeeNumerator
-                includedIn = try Self.mulDivU64(consumed, Self.feeDenominator, den, roundUp: true, "partial included fee")
-                feeAmount = includedIn - consumed
-            }
-            var filled = includedIn
-            if inIs2022, let fee = try? inMint.get().transferFeeConfig?.fee(forEpoch: context.epoch) {
-                filled = includedIn.addingReportingOverflow(fee.inverseFee(forNet: includedIn)).partialValue
-            }
-            partial = PartialFill(
-                filledIn: filled, nextMissingAccount: nil,
-                reason: "price reaches the pool's \(aToB ? "sqrt_min_price" : "sqrt_max_price")")
+            let p = try partialFill(
+                actualIn: actualIn, aToB: aToB, feesOnInput: feesOnInput, tradeFeeNumerator: tradeFeeNumerator,
+                inMint: inIs2022 ? inMint : nil, epoch: context.epoch)
+            step = p.step
+            if feesOnInput { feeAmount = p.feeAmount }
+            partial = p.fill
         }
         guard let result = step else { throw QuoteError.insufficientLiquidity("no swap") }
         var out = result.outputAmount
@@ -184,7 +155,73 @@ public struct MeteoraDammV2Pool: PoolModel {
 
         // Prices: output per input in human units, before and after.
         let before = rawPriceBPerA(sqrtPrice: s.sqrtPrice, reserveA: s.tokenAAmount, reserveB: s.tokenBAmount)
-        let after: Ratio
+        let (after, stateAfter) = stateAfterSwap(
+            result, actualIn: actualIn, feeAmount: feeAmount, outFromVault: outFromVault, aToB: aToB,
+            feesOnInput: feesOnInput, recordState: recordState)
+        let scale = Int(da) - Int(db)
+        func human(_ r: Ratio) -> Ratio { aToB ? r.scaled(byPow10: scale) : r.scaled(byPow10: scale).inverted }
+        return SwapEffect(
+            quote: Quote(
+                pool: address, dex: Self.dex, inputMint: inputMint, outputMint: aToB ? mintB : mintA,
+                amountIn: amountIn, amountOut: out, feeAmount: feeAmount,
+                feeMint: feesOnInput ? inputMint : (aToB ? mintB : mintA),
+                priceBefore: human(before), priceAfter: human(after), partial: partial),
+            after: recordState ? stateAfter : nil)
+    }
+
+    /// Whether the pool trades now (permissionless.rs `can_swap` for a non-whitelisted sender,
+    /// activation, supported fee modes): the current point and the fee version's max numerator
+    /// (constants.rs get_max_fee_numerator).
+    func swapGate(_ context: QuoteContext) throws -> (currentPoint: UInt64, maxFeeNumerator: UInt64) {
+        let s = state
+        guard s.poolStatus == 0 else { throw QuoteError.swapDisabled("pool_status \(s.poolStatus)") }
+        let currentPoint = try Self.currentPoint(activationType: s.activationType, context: context)
+        guard currentPoint >= s.activationPoint else {
+            throw QuoteError.notOpenYet("activation point \(s.activationPoint), now \(currentPoint)")
+        }
+        guard s.collectFeeMode <= 2 else { throw QuoteError.unsupported("collect_fee_mode \(s.collectFeeMode)") }
+        switch s.feeVersion {
+        case 0: return (currentPoint, 500_000_000)
+        case 1: return (currentPoint, 990_000_000)
+        default: throw QuoteError.unsupported("fee_version \(s.feeVersion)")
+        }
+    }
+
+    /// The program rejects the exact-in swap (PriceRangeViolation); report what a partial fill
+    /// (pool.rs get_swap_result_from_partial_input) would take, with no missing account. `inMint`
+    /// is the Token-2022 input mint, nil for SPL Token. The fee is meaningful when fees are on input.
+    func partialFill(
+        actualIn: UInt64, aToB: Bool, feesOnInput: Bool, tradeFeeNumerator: UInt64, inMint: Dependent<TokenMint>?, epoch: UInt64
+    ) throws -> (step: StepResult, feeAmount: UInt64, fill: PartialFill) {
+        guard let p = try swapStep(amountIn: actualIn, aToB: aToB, partial: true) else {
+            throw QuoteError.insufficientLiquidity("price range exhausted")
+        }
+        let consumed = actualIn - p.amountLeft
+        var includedIn = consumed
+        var feeAmount: UInt64 = 0
+        if feesOnInput {
+            // get_included_fee_amount: ceil(excluded * 1e9 / (1e9 - fee)).
+            let den = Self.feeDenominator - tradeFeeNumerator
+            includedIn = try Self.mulDivU64(consumed, Self.feeDenominator, den, roundUp: true, "partial included fee")
+            feeAmount = includedIn - consumed
+        }
+        var filled = includedIn
+        if let mint = inMint, let fee = try? mint.get().transferFeeConfig?.fee(forEpoch: epoch) {
+            filled = includedIn.addingReportingOverflow(fee.inverseFee(forNet: includedIn)).partialValue
+        }
+        let fill = PartialFill(
+            filledIn: filled, nextMissingAccount: nil,
+            reason: "price reaches the pool's \(aToB ? "sqrt_min_price" : "sqrt_max_price")")
+        return (p, feeAmount, fill)
+    }
+
+    /// The raw price after the swap and what it writes back: vaults, price, liquidity, the protocol
+    /// fee share and, for compounding pools, the tracked reserves.
+    func stateAfterSwap(
+        _ result: StepResult, actualIn: UInt64, feeAmount: UInt64, outFromVault: UInt64, aToB: Bool,
+        feesOnInput: Bool, recordState: Bool
+    ) -> (Ratio, PoolStateAfter) {
+        let s = state
         var stateAfter = PoolStateAfter()
         let usedIn = actualIn - result.amountLeft
         // Input vault receives the fee-inclusive input actually used (net of the transfer fee).
@@ -198,36 +235,24 @@ public struct MeteoraDammV2Pool: PoolModel {
         // split_fees: the protocol share accrues in protocol_a_fee / protocol_b_fee of the fee token.
         let feeInA = !feesOnInput && !aToB  // fees on input only happen b→a, so token A pays only as output
         if feeInA { stateAfter.protocolFeeA = splitFees(feeAmount).protocol } else { stateAfter.protocolFeeB = splitFees(feeAmount).protocol }
-        if isCompounding {
-            // apply_swap_result: input side += excluded-fee input; output side −= output incl. fees; the
-            // compounding share of the fee stays in token B.
-            let split = splitFees(feeAmount)
-            let outWithFees = result.outputAmount  // before any output-side fee
-            var ra = s.tokenAAmount, rb = s.tokenBAmount
-            if aToB {
-                ra = ra.addingReportingOverflow(actualIn - (result.amountLeft)).partialValue
-                rb = (rb >= outWithFees ? rb - outWithFees : 0).addingReportingOverflow(split.compounding).partialValue
-            } else {
-                rb =
-                    rb.addingReportingOverflow(actualIn - result.amountLeft).partialValue
-                    .addingReportingOverflow(split.compounding).partialValue
-                ra = ra >= outWithFees ? ra - outWithFees : 0
-            }
-            after = ra == 0 ? Ratio(0, 1) : Ratio(rb, ra)
-            stateAfter.poolTokenAmountA = ra
-            stateAfter.poolTokenAmountB = rb
+        guard isCompounding else { return (rawPriceBPerA(sqrtPrice: result.nextSqrtPrice, reserveA: 0, reserveB: 0), stateAfter) }
+        // apply_swap_result: input side += excluded-fee input; output side −= output incl. fees; the
+        // compounding share of the fee stays in token B.
+        let split = splitFees(feeAmount)
+        let outWithFees = result.outputAmount  // before any output-side fee
+        var ra = s.tokenAAmount, rb = s.tokenBAmount
+        if aToB {
+            ra = ra.addingReportingOverflow(actualIn - (result.amountLeft)).partialValue
+            rb = (rb >= outWithFees ? rb - outWithFees : 0).addingReportingOverflow(split.compounding).partialValue
         } else {
-            after = rawPriceBPerA(sqrtPrice: result.nextSqrtPrice, reserveA: 0, reserveB: 0)
+            rb =
+                rb.addingReportingOverflow(actualIn - result.amountLeft).partialValue
+                .addingReportingOverflow(split.compounding).partialValue
+            ra = ra >= outWithFees ? ra - outWithFees : 0
         }
-        let scale = Int(da) - Int(db)
-        func human(_ r: Ratio) -> Ratio { aToB ? r.scaled(byPow10: scale) : r.scaled(byPow10: scale).inverted }
-        return SwapEffect(
-            quote: Quote(
-                pool: address, dex: Self.dex, inputMint: inputMint, outputMint: aToB ? mintB : mintA,
-                amountIn: amountIn, amountOut: out, feeAmount: feeAmount,
-                feeMint: feesOnInput ? inputMint : (aToB ? mintB : mintA),
-                priceBefore: human(before), priceAfter: human(after), partial: partial),
-            after: recordState ? stateAfter : nil)
+        stateAfter.poolTokenAmountA = ra
+        stateAfter.poolTokenAmountB = rb
+        return (ra == 0 ? Ratio(0, 1) : Ratio(rb, ra), stateAfter)
     }
 
     /// activation_handler.rs get_current_point: slot or unix timestamp.
@@ -246,13 +271,10 @@ public struct MeteoraDammV2Pool: PoolModel {
         return fee
     }
 
-    /// utils_math.rs safe_mul_div_cast_u64 (u128 intermediate).
+    /// utils_math.rs safe_mul_div_cast_u64 (u128 intermediate), in PoolMath `CheckedMulDiv`.
     static func mulDivU64(_ x: UInt64, _ y: UInt64, _ d: UInt64, roundUp: Bool, _ what: String) throws -> UInt64 {
-        guard d > 0 else { throw QuoteError.mathOverflow(what) }
-        let p = UInt128(x) * UInt128(y)
-        let q = roundUp ? (p + UInt128(d) - 1) / UInt128(d) : p / UInt128(d)
-        guard q <= UInt128(UInt64.max) else { throw QuoteError.mathOverflow(what) }
-        return UInt64(q)
+        guard let q = CheckedMulDiv.u64(x, y, d, roundUp: roundUp) else { throw QuoteError.mathOverflow(what) }
+        return q
     }
 
     /// state/fee.rs split_fees (no referral): protocol = fee * pct / 100, compounding = rest * bps / 10000.
@@ -278,140 +300,53 @@ public struct MeteoraDammV2Pool: PoolModel {
         return min(UInt64(total), maxFeeNumerator)
     }
 
-    /// `DynamicFeeStruct::get_variable_fee`: ceil((va * bin_step)^2 * vfc / 1e11) when initialized.
-    /// The accumulator is only updated after a swap, so the quote uses the stored value.
+    /// `DynamicFeeStruct::get_variable_fee`: ceil((va * bin_step)^2 * vfc / 1e11) when initialized
+    /// (PoolMath `VariableFee`). The accumulator is only updated after a swap, so the quote uses the stored value.
     func variableFee() throws -> UInt128 {
         let d = state.dynamicFee
         guard d.initialized != 0 else { return 0 }
-        let (vb, o1) = d.volatilityAccumulator.multipliedReportingOverflow(by: UInt128(d.binStep))
-        let (sq, o2) = vb.multipliedReportingOverflow(by: vb)
-        let (v, o3) = sq.multipliedReportingOverflow(by: UInt128(d.variableFeeControl))
-        let (v2, o4) = v.addingReportingOverflow(99_999_999_999)
-        guard !(o1 || o2 || o3 || o4) else { throw QuoteError.mathOverflow("variable fee") }
-        return v2 / 100_000_000_000
+        guard
+            let v = VariableFee.numerator(
+                volatilityAccumulator: d.volatilityAccumulator, binStep: d.binStep, variableFeeControl: d.variableFeeControl)
+        else { throw QuoteError.mathOverflow("variable fee") }
+        return v
     }
 
-    /// Base fee numerator from `base_fee_info` (base_fee/base_fee_serde.rs get_base_fee_handler).
+    /// Base fee numerator from `base_fee_info` (base_fee/base_fee_serde.rs get_base_fee_handler): the
+    /// parameters decoded from the pool's bytes, the arithmetic in PoolMath `FeeScheduler` / `FeeRateLimiter`.
     func baseFeeNumerator(currentPoint: UInt64, includedFeeAmount: UInt64, aToB: Bool) throws -> UInt64 {
         let r = ByteReader([UInt8](repeating: 0, count: 8) + state.baseFeeData)  // same offsets as the account
         let cliff = try r.u64(8)
         let activation = state.activationPoint
-        switch state.baseFeeMode {
-        case 0, 1:
-            // fee_time_scheduler.rs PodAlignedFeeTimeScheduler::get_base_fee_numerator.
-            let periods = UInt64(try r.u16(22)), frequency = try r.u64(24), reduction = try r.u64(32)
-            if frequency == 0 { return cliff }
-            let period = currentPoint < activation ? periods : min((currentPoint - activation) / frequency, periods)
-            return try Self.scheduledFee(
-                cliff: cliff, reduction: reduction, period: period,
-                exponential: state.baseFeeMode == 1)
-        case 2:
-            return try rateLimiterFee(r, cliff: cliff, currentPoint: currentPoint, amount: includedFeeAmount, aToB: aToB)
-        case 3, 4:
-            // fee_market_cap_scheduler.rs get_base_fee_numerator: periods passed = price move in steps.
-            let periods = UInt64(try r.u16(22)), stepBps = UInt64(try r.u32(24)), expiration = UInt64(try r.u32(28))
-            let reduction = try r.u64(32)
-            let (expiry, o) = activation.addingReportingOverflow(expiration)
-            guard !o else { throw QuoteError.mathOverflow("market cap scheduler expiration") }
-            var period: UInt64
-            if currentPoint > expiry || currentPoint < activation {
-                period = periods
-            } else if state.sqrtPrice <= state.initSqrtPrice {
-                period = 0
-            } else {
-                guard state.initSqrtPrice > 0, stepBps > 0 else { throw QuoteError.mathOverflow("market cap scheduler") }
-                let num = UInt256(state.sqrtPrice - state.initSqrtPrice) * UInt256(UInt64(10_000))
-                let passed = num / UInt256(state.initSqrtPrice) / UInt256(stepBps)
-                period = passed > UInt256(periods) ? periods : (passed.asUInt64 ?? periods)
+        do {
+            switch state.baseFeeMode {
+            case 0, 1:
+                // fee_time_scheduler.rs PodAlignedFeeTimeScheduler::get_base_fee_numerator.
+                let periods = UInt64(try r.u16(22)), frequency = try r.u64(24), reduction = try r.u64(32)
+                if frequency == 0 { return cliff }
+                let period = FeeScheduler.timePeriod(
+                    currentPoint: currentPoint, activationPoint: activation, frequency: frequency, numberOfPeriods: periods)
+                return try FeeScheduler.feeInPeriod(cliff: cliff, reduction: reduction, period: period, exponential: state.baseFeeMode == 1)
+            case 2:
+                // fee_rate_limiter.rs: only for b→a after activation within max_limiter_duration.
+                let limiter = FeeRateLimiter(
+                    cliffFeeNumerator: cliff, feeIncrementBps: UInt64(try r.u16(22)), maxLimiterDuration: UInt64(try r.u32(24)),
+                    maxFeeBps: UInt64(try r.u32(28)), referenceAmount: try r.u64(32))
+                return try limiter.feeNumerator(amount: includedFeeAmount, currentPoint: currentPoint, activationPoint: activation, quoteIn: !aToB)
+            case 3, 4:
+                // fee_market_cap_scheduler.rs get_base_fee_numerator: periods passed = price move in steps.
+                let periods = UInt64(try r.u16(22)), stepBps = UInt64(try r.u32(24)), expiration = UInt64(try r.u32(28))
+                let reduction = try r.u64(32)
+                let period = try FeeScheduler.marketCapPeriod(
+                    currentPoint: currentPoint, activationPoint: activation, expiration: expiration, sqrtPrice: state.sqrtPrice,
+                    initSqrtPrice: state.initSqrtPrice, stepBps: stepBps, numberOfPeriods: periods)
+                return try FeeScheduler.feeInPeriod(cliff: cliff, reduction: reduction, period: period, exponential: state.baseFeeMode == 4)
+            default:
+                throw QuoteError.unsupported("base_fee_mode \(state.baseFeeMode)")
             }
-            period = min(period, periods)
-            return try Self.scheduledFee(
-                cliff: cliff, reduction: reduction, period: period,
-                exponential: state.baseFeeMode == 4)
-        default:
-            throw QuoteError.unsupported("base_fee_mode \(state.baseFeeMode)")
+        } catch let e as MathOverflow {
+            throw QuoteError.mathOverflow(e.what)
         }
-    }
-
-    /// Linear: cliff − reduction × period; exponential: cliff × (1 − reduction/10⁴)^period in Q64
-    /// (math/fee_math.rs get_fee_in_period).
-    static func scheduledFee(cliff: UInt64, reduction: UInt64, period: UInt64, exponential: Bool) throws -> UInt64 {
-        if !exponential {
-            let (cut, o) = reduction.multipliedReportingOverflow(by: period)
-            guard !o, cut <= cliff else { throw QuoteError.mathOverflow("fee scheduler") }
-            return cliff - cut
-        }
-        if reduction == 0 { return cliff }
-        guard period <= UInt64(UInt16.max) else { throw QuoteError.mathOverflow("fee scheduler period") }
-        let bps = (UInt128(reduction) << 64) / 10_000
-        let one: UInt128 = 1 << 64
-        guard bps <= one, let factor = powQ64(one - bps, Int(period)) else {
-            throw QuoteError.mathOverflow("fee scheduler pow")
-        }
-        let (p, o) = factor.multipliedReportingOverflow(by: UInt128(cliff))
-        guard !o, (p >> 64) <= UInt128(UInt64.max) else { throw QuoteError.mathOverflow("fee scheduler") }
-        return UInt64(p >> 64)
-    }
-
-    /// math/fee_math.rs `pow` (Q64.64, non-negative exponent < 2^19), bit for bit.
-    static func powQ64(_ base: UInt128, _ exp: Int) -> UInt128? {
-        let one: UInt128 = 1 << 64
-        if exp == 0 { return one }
-        guard exp < 0x80000 else { return nil }
-        var invert = false
-        var squared = base
-        var result = one
-        if squared >= result {
-            squared = UInt128.max / squared
-            invert = true
-        }
-        func mulShift(_ a: UInt128, _ b: UInt128) -> UInt128? {
-            let (p, o) = a.multipliedReportingOverflow(by: b)
-            return o ? nil : p >> 64
-        }
-        var bit = 1
-        while bit <= 0x40000 {
-            if bit > 1 { guard let s = mulShift(squared, squared) else { return nil }; squared = s }
-            if exp & bit != 0 { guard let r = mulShift(result, squared) else { return nil }; result = r }
-            bit <<= 1
-        }
-        if result == 0 { return nil }
-        if invert { result = UInt128.max / result }
-        return result
-    }
-
-    /// fee_rate_limiter.rs: only for b→a after activation within max_limiter_duration; fee grows with
-    /// the amount above reference_amount (get_fee_numerator_from_included_fee_amount).
-    func rateLimiterFee(_ r: ByteReader, cliff: UInt64, currentPoint: UInt64, amount: UInt64, aToB: Bool) throws -> UInt64 {
-        let feeIncrementBps = UInt64(try r.u16(22)), maxDuration = UInt64(try r.u32(24))
-        let maxFeeBps = UInt64(try r.u32(28)), reference = try r.u64(32)
-        let isZero = reference == 0 && maxDuration == 0 && maxFeeBps == 0 && feeIncrementBps == 0
-        // is_rate_limiter_applied
-        if isZero || aToB || currentPoint < state.activationPoint { return cliff }
-        if UInt128(currentPoint) > UInt128(state.activationPoint) + UInt128(maxDuration) { return cliff }
-        if amount <= reference { return cliff }
-        let d = UInt64(Self.feeDenominator)
-        let maxFeeNumerator = maxFeeBps * d / Self.maxBasisPoint  // to_numerator
-        let increment = feeIncrementBps * d / Self.maxBasisPoint
-        guard maxFeeNumerator >= cliff, increment > 0, reference > 0 else { throw QuoteError.mathOverflow("rate limiter") }
-        let maxIndex = UInt256((maxFeeNumerator - cliff) / increment)
-        let c = UInt256(cliff), i = UInt256(increment), x0 = UInt256(reference)
-        let excess = amount - reference
-        let a = UInt256(excess / reference), b = UInt256(excess % reference)
-        let one = UInt256(UInt64(1)), two = UInt256(UInt64(2))
-        let total: UInt256
-        if a < maxIndex {
-            let n1 = c + c * a + i * a * (a + one) / two
-            let n2 = c + i * (a + one)
-            total = x0 * n1 + b * n2
-        } else {
-            let n1 = c + c * maxIndex + i * maxIndex * (maxIndex + one) / two
-            let left = (a - maxIndex) * x0 + b
-            total = x0 * n1 + left * UInt256(maxFeeNumerator)
-        }
-        let den = UInt256(d)
-        guard let tradingFee = ((total + den - one) / den).asUInt64 else { throw QuoteError.mathOverflow("rate limiter fee") }
-        return try Self.mulDivU64(tradingFee, d, amount, roundUp: true, "rate limiter numerator")
     }
 
     // MARK: Curves
@@ -438,21 +373,20 @@ public struct MeteoraDammV2Pool: PoolModel {
             var next: UInt128
             if partial {
                 guard s.sqrtMinPrice > 0, s.sqrtMinPrice <= sp else { throw QuoteError.mathOverflow("sqrt_min_price") }
-                let maxIn = try Self.deltaA(s.sqrtMinPrice, sp, L, roundUp: true)
+                let maxIn = try Self.curve { try ConcentratedCurve.deltaA(s.sqrtMinPrice, sp, L, roundUp: true) }
                 if UInt256(amountIn) >= maxIn {
                     guard let m = maxIn.asUInt64 else { throw QuoteError.mathOverflow("max amount in") }
                     consumed = m; next = s.sqrtMinPrice
                 } else {
-                    next = try Self.nextSqrtPriceFromAInput(sp, L, amountIn)
+                    next = try Self.curve { try ConcentratedCurve.nextSqrtPriceFromAInput(sp, L, amountIn) }
                 }
             } else {
-                next = try Self.nextSqrtPriceFromAInput(sp, L, amountIn)
+                next = try Self.curve { try ConcentratedCurve.nextSqrtPriceFromAInput(sp, L, amountIn) }
                 if next < s.sqrtMinPrice { return nil }
             }
             // get_delta_amount_b_unsigned(next, sp, L, Down) = L * (sp − next) >> 128.
             guard next <= sp else { throw QuoteError.mathOverflow("next sqrt price") }
-            let prod = UInt256(L) * UInt256(sp - next)  // < 2^256
-            guard let out = (prod >> 128).asUInt64 else { throw QuoteError.mathOverflow("delta b") }
+            guard let out = ConcentratedCurve.deltaB(next, sp, L, roundUp: false).asUInt64 else { throw QuoteError.mathOverflow("delta b") }
             return StepResult(outputAmount: out, nextSqrtPrice: next, amountLeft: amountIn - consumed)
         } else {
             var consumed = amountIn
@@ -460,51 +394,25 @@ public struct MeteoraDammV2Pool: PoolModel {
             if partial {
                 guard s.sqrtMaxPrice >= sp else { throw QuoteError.mathOverflow("sqrt_max_price") }
                 // get_delta_amount_b_unsigned_unchecked(sp, max, L, Up) = ceil(L * Δ / 2^128).
-                let prod = UInt256(L) * UInt256(s.sqrtMaxPrice - sp)
-                let maxIn = (prod >> 128) + ((prod.low128 == 0) ? .zero : UInt256(UInt64(1)))
+                let maxIn = ConcentratedCurve.deltaB(sp, s.sqrtMaxPrice, L, roundUp: true)
                 if UInt256(amountIn) >= maxIn {
                     guard let m = maxIn.asUInt64 else { throw QuoteError.mathOverflow("max amount in") }
                     consumed = m; next = s.sqrtMaxPrice
                 } else {
-                    next = try Self.nextSqrtPriceFromBInput(sp, L, amountIn)
+                    next = try Self.curve { try ConcentratedCurve.nextSqrtPriceFromBInput(sp, L, amountIn) }
                 }
             } else {
-                next = try Self.nextSqrtPriceFromBInput(sp, L, amountIn)
+                next = try Self.curve { try ConcentratedCurve.nextSqrtPriceFromBInput(sp, L, amountIn) }
                 if next > s.sqrtMaxPrice { return nil }
             }
-            let delta = try Self.deltaA(sp, next, L, roundUp: false)
+            let delta = try Self.curve { try ConcentratedCurve.deltaA(sp, next, L, roundUp: false) }
             guard let out = delta.asUInt64 else { throw QuoteError.mathOverflow("delta a") }
             return StepResult(outputAmount: out, nextSqrtPrice: next, amountLeft: amountIn - consumed)
         }
     }
 
-    /// get_next_sqrt_price_from_amount_in_a_rounding_up: ceil(L * sp / (L + in * sp)).
-    static func nextSqrtPriceFromAInput(_ sp: UInt128, _ L: UInt128, _ amount: UInt64) throws -> UInt128 {
-        let product = UInt256(amount) * UInt256(sp)  // < 2^192
-        guard let den = UInt256(L).adding(product),
-            let r = UInt256.mulDiv(UInt256(L), UInt256(sp), den, roundUp: true), let v = r.asUInt128
-        else {
-            throw QuoteError.mathOverflow("next sqrt price (a in)")
-        }
-        return v
-    }
-
-    /// get_next_sqrt_price_from_amount_in_b_rounding_down: sp + (in << 128) / L.
-    static func nextSqrtPriceFromBInput(_ sp: UInt128, _ L: UInt128, _ amount: UInt64) throws -> UInt128 {
-        let q = (UInt256(amount) << 128) / UInt256(L)
-        guard let sum = UInt256(sp).adding(q), let v = sum.asUInt128 else {
-            throw QuoteError.mathOverflow("next sqrt price (b in)")
-        }
-        return v
-    }
-
-    /// get_delta_amount_a_unsigned_unchecked: L * (upper − lower) / (lower * upper).
-    static func deltaA(_ lower: UInt128, _ upper: UInt128, _ L: UInt128, roundUp: Bool) throws -> UInt256 {
-        guard upper >= lower, lower > 0 else { throw QuoteError.mathOverflow("delta a range") }
-        let den = UInt256(lower) * UInt256(upper)
-        guard let r = UInt256.mulDiv(UInt256(L), UInt256(upper - lower), den, roundUp: roundUp) else {
-            throw QuoteError.mathOverflow("delta a")
-        }
-        return r
+    /// PoolMath's curve failures as this model's errors (same messages).
+    static func curve<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as MathOverflow { throw QuoteError.mathOverflow(e.what) }
     }
 }

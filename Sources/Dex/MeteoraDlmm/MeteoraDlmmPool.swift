@@ -319,128 +319,28 @@ public struct MeteoraDlmmPool: PoolModel {
         let (inMint, outMint) = swapForY ? (mx, my) : (my, mx)
 
         // update_references(now) (extensions/lb_pair.rs) on a copy of the variable parameters.
-        var activeId = pair.activeId
-        var indexReference = pair.indexReference
-        var volatilityReference = pair.volatilityReference
         let (elapsed, eo) = context.now.subtractingReportingOverflow(pair.lastUpdateTimestamp)
         guard !eo else { throw QuoteError.mathOverflow("update_references elapsed") }
-        if elapsed >= Int64(pair.filterPeriod) {
-            indexReference = activeId
-            if elapsed < Int64(pair.decayPeriod) {
-                let (m, o) = pair.volatilityAccumulator.multipliedReportingOverflow(by: UInt32(pair.reductionFactor))
-                guard !o else { throw QuoteError.mathOverflow("update_references volatility_reference") }
-                volatilityReference = m / 10_000
-            } else {
-                volatilityReference = 0
-            }
+        let references: (indexReference: Int32, volatilityReference: UInt32)
+        do {
+            references = try BinVolatility.references(
+                elapsed: elapsed, activeId: pair.activeId, indexReference: pair.indexReference,
+                volatilityReference: pair.volatilityReference, volatilityAccumulator: pair.volatilityAccumulator,
+                filterPeriod: pair.filterPeriod, decayPeriod: pair.decayPeriod, reductionFactor: pair.reductionFactor)
+        } catch let e as MathOverflow {
+            throw QuoteError.mathOverflow(e.what)
         }
 
-        let supportLimitOrder = supportsLimitOrders
         let feeOnInput = feeOnInput(swapForY: swapForY)
         // Token-2022 transfer fee on the way in (calculate_transfer_fee_excluded_amount).
         let inputTransferFee = inMint.transferFee(on: amountIn, epoch: context.epoch)
         guard inputTransferFee <= amountIn else { throw QuoteError.mathOverflow("input transfer fee") }
         let poolIn = amountIn - inputTransferFee
-        var amountLeft = poolIn
-        var totalOut: UInt64 = 0
-        var totalFee: UInt64 = 0
-        var partial: PartialFill?
-        let priceBefore = try binPrice(activeId)
-        // What the swap writes back (bin amounts, protocol fee, v_parameters); nil once a fill is
-        // one we cannot write exactly (limit-order layers, fee taken from the output).
+        let priceBefore = try binPrice(pair.activeId)
+        var walk = MeteoraDlmmSwapEngine(pool: self, swapForY: swapForY, amountIn: poolIn, references: references)
         var after: PoolStateAfter? = recordState ? PoolStateAfter() : nil
-        var lastVolatility = pair.volatilityAccumulator
-        var protocolFee: UInt64 = 0
-
-        walk: while amountLeft > 0 {
-            let start = MeteoraDlmm.arrayIndex(ofBin: activeId)
-            let next: Int32
-            switch nextArrayWithLiquidity(from: start, swapForY: swapForY) {
-            case .found(let i): next = i
-            case .none:
-                partial = PartialFill(filledIn: 0, nextMissingAccount: nil, reason: "pool out of liquidity")
-                break walk
-            case .needsExtension:
-                partial = PartialFill(
-                    filledIn: 0, nextMissingAccount: bitmapExtensionAddress,
-                    reason: "bin array bitmap extension not provided: liquidity beyond array ±512 unknown")
-                break walk
-            }
-            guard let array = binArrays[Int64(next)], let range = array.binRange else {
-                partial = PartialFill(
-                    filledIn: 0, nextMissingAccount: binArrayAddress(Int64(next)),
-                    reason: "bin array \(next) not provided")
-                break walk
-            }
-            // shift_active_bin_if_empty_gap: jump to the edge of the array found.
-            if start != next { activeId = swapForY ? range.upperBound : range.lowerBound }
-            while range.contains(activeId) && amountLeft > 0 {
-                let bin = array.bins[Int(activeId - range.lowerBound)]
-                if bin.maxAmountOut(swapForY: swapForY, supportLimitOrder: supportLimitOrder) > 0 {
-                    // update_volatility_accumulator: min(vr + |index_reference − active_id| * 10000, max).
-                    let delta = UInt64((Int64(indexReference) - Int64(activeId)).magnitude)
-                    let va = min(UInt64(volatilityReference) + delta * 10_000, UInt64(pair.maxVolatilityAccumulator))
-                    guard
-                        let rate = DlmmFeeRate(
-                            baseFactor: pair.baseFactor, binStep: pair.binStep,
-                            baseFeePowerFactor: pair.baseFeePowerFactor,
-                            variableFeeControl: pair.variableFeeControl,
-                            volatilityAccumulator: UInt32(va))
-                    else {
-                        throw QuoteError.mathOverflow("fee rate")
-                    }
-                    let price: UInt128
-                    if bin.price != 0 {
-                        price = bin.price
-                    } else {
-                        guard let p = DlmmMath.priceFromId(activeId, binStep: pair.binStep) else {
-                            throw QuoteError.mathOverflow("get_price_from_id(\(activeId))")
-                        }
-                        price = p
-                    }
-                    let r = try Self.swapAtBin(
-                        bin, price: price, rate: rate, amountIn: amountLeft, swapForY: swapForY,
-                        supportLimitOrder: supportLimitOrder, feeOnInput: feeOnInput)
-                    lastVolatility = UInt32(va)
-                    if r.amountIn > 0, after != nil {
-                        if r.usedLimitOrders || !feeOnInput {
-                            after = nil
-                        } else {
-                            // Bin::swap: amount_into_bin = amount_in_with_fees − protocol_fee; the MM output leaves.
-                            let share = UInt64(UInt128(r.fee) * UInt128(pair.protocolShare) / 10_000)
-                            protocolFee &+= share
-                            let into = r.amountIn - min(share, r.amountIn)
-                            var amounts = DlmmBinAmounts(amountX: bin.amountX, amountY: bin.amountY, price: price)
-                            if swapForY {
-                                amounts.amountX = amounts.amountX.addingReportingOverflow(into).partialValue
-                                amounts.amountY -= min(r.mmOut, amounts.amountY)
-                            } else {
-                                amounts.amountY = amounts.amountY.addingReportingOverflow(into).partialValue
-                                amounts.amountX -= min(r.mmOut, amounts.amountX)
-                            }
-                            after?.binAmounts[activeId] = amounts
-                        }
-                    }
-                    if r.amountIn > 0 {
-                        guard r.amountIn <= amountLeft else { throw QuoteError.mathOverflow("bin amount in") }
-                        amountLeft -= r.amountIn
-                        let (o, o1) = totalOut.addingReportingOverflow(r.amountOut)
-                        let (f, o2) = totalFee.addingReportingOverflow(r.fee)
-                        guard !o1, !o2 else { throw QuoteError.mathOverflow("swap totals") }
-                        totalOut = o; totalFee = f
-                    }
-                }
-                if amountLeft > 0 {
-                    // advance_active_bin: the program errors past MIN/MAX_BIN_ID.
-                    let nextId = swapForY ? activeId - 1 : activeId + 1
-                    guard nextId >= MeteoraDlmm.minBinId && nextId <= MeteoraDlmm.maxBinId else {
-                        partial = PartialFill(filledIn: 0, nextMissingAccount: nil, reason: "insufficient liquidity: bin id limit reached")
-                        break walk
-                    }
-                    activeId = nextId
-                }
-            }
-        }
+        var partial = try walk.run(self, after: &after)
+        let (activeId, amountLeft, totalOut, totalFee) = (walk.activeId, walk.amountLeft, walk.totalOut, walk.totalFee)
         // filledIn = pool-side input consumed plus the input transfer fee charged on amountIn.
         if var p = partial { p.filledIn = poolIn - amountLeft + inputTransferFee; partial = p }
 
@@ -461,10 +361,10 @@ public struct MeteoraDlmmPool: PoolModel {
             a.move(swapForY ? pair.reserveX : pair.reserveY, by: Int128(poolIn - amountLeft))
             a.move(swapForY ? pair.reserveY : pair.reserveX, by: -Int128(totalOut))
             a.activeBinId = activeId
-            if swapForY { a.protocolFeeA = protocolFee } else { a.protocolFeeB = protocolFee }
+            if swapForY { a.protocolFeeA = walk.protocolFee } else { a.protocolFeeB = walk.protocolFee }
             a.dlmmVolatility = DlmmVolatilityAfter(
-                volatilityAccumulator: lastVolatility, volatilityReference: volatilityReference,
-                indexReference: indexReference, lastUpdateTimestamp: context.now)
+                volatilityAccumulator: walk.lastVolatility, volatilityReference: references.volatilityReference,
+                indexReference: references.indexReference, lastUpdateTimestamp: context.now)
             after = a
         }
         return SwapEffect(

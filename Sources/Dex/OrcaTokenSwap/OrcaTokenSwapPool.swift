@@ -53,7 +53,7 @@ public struct OrcaTokenSwapPool: PoolModel {
         let (da, db) = try decimals()
         return PoolPrice(
             mintA: mintA, mintB: mintB, decimalsA: da, decimalsB: db, reserveA: a, reserveB: b,
-            priceBPerA: ConstantProduct.spot(reserveIn: a, reserveOut: b, decimalsIn: da, decimalsOut: db))
+            priceBPerA: ConstantProductCurve.spot(reserveIn: a, reserveOut: b, decimalsIn: da, decimalsOut: db))
     }
 
     /// fees.rs `calculate_fee`: 0 if no fee, else max(1, floor(x·n/d)).
@@ -81,8 +81,9 @@ public struct OrcaTokenSwapPool: PoolModel {
         let (invariant, overflow) = rIn.multipliedReportingOverflow(by: rOut)
         guard !overflow else { throw QuoteError.mathOverflow("invariant") }
         let newIn = rIn + net
-        guard newIn > 0, invariant / newIn > 0 else { throw QuoteError.insufficientLiquidity("checked_ceil_div quotient is 0") }
-        let newOut = ceilDiv(invariant, newIn)
+        guard let newOut = ConstantProductCurve.newReserveOut(invariant: invariant, newReserveIn: newIn) else {
+            throw QuoteError.insufficientLiquidity("checked_ceil_div quotient is 0")
+        }
         guard rOut > newOut else { throw QuoteError.zeroOutput }
         let out = rOut - newOut
         let (dIn, dOut): (UInt8, UInt8) = try {
@@ -91,8 +92,8 @@ public struct OrcaTokenSwapPool: PoolModel {
         return Quote(
             pool: address, dex: Self.dex, inputMint: inputMint, outputMint: aToB ? mintB : mintA,
             amountIn: amountIn, amountOut: UInt64(out), feeAmount: UInt64(tradeFee + ownerFee), feeMint: inputMint,
-            priceBefore: ConstantProduct.spot(reserveIn: UInt64(rIn), reserveOut: UInt64(rOut), decimalsIn: dIn, decimalsOut: dOut),
-            priceAfter: ConstantProduct.spot(
+            priceBefore: ConstantProductCurve.spot(reserveIn: UInt64(rIn), reserveOut: UInt64(rOut), decimalsIn: dIn, decimalsOut: dOut),
+            priceAfter: ConstantProductCurve.spot(
                 reserveIn: UInt64(clamping: rIn + x), reserveOut: UInt64(newOut),
                 decimalsIn: dIn, decimalsOut: dOut))
     }

@@ -283,7 +283,8 @@ public struct OrcaWhirlpoolPool: PoolModel {
             let now = UInt64(max(context.now, 0))
             stateAfter.whirlpoolAdaptiveFee = WhirlpoolAdaptiveFeeAfter(
                 lastReferenceUpdateTimestamp: m.referenceUpdated ? now : o.lastReferenceUpdateTimestamp,
-                lastMajorSwapTimestamp: Self.isMajorSwap(state.sqrtPrice, result.sqrtPrice, thresholdTicks: o.majorSwapThresholdTicks)
+                lastMajorSwapTimestamp: WhirlpoolFeeRateManager.isMajorSwap(
+                    state.sqrtPrice, result.sqrtPrice, thresholdTicks: o.majorSwapThresholdTicks)
                     ? now : o.lastMajorSwapTimestamp,
                 volatilityReference: m.volatilityReference, tickGroupIndexReference: Int32(truncatingIfNeeded: m.tickGroupIndexReference),
                 volatilityAccumulator: m.volatilityAccumulator)
@@ -294,14 +295,6 @@ public struct OrcaWhirlpoolPool: PoolModel {
                 amountIn: amountIn, amountOut: amountOut, feeAmount: result.feeTotal, feeMint: inputMint,
                 priceBefore: aToB ? before : before.inverted, priceAfter: aToB ? after : after.inverted, partial: partial),
             after: recordState ? stateAfter : nil)
-    }
-
-    /// oracle.rs `is_major_swap`: the price moved by at least `major_swap_threshold_ticks`.
-    static func isMajorSwap(_ pre: UInt128, _ post: UInt128, thresholdTicks: UInt16) -> Bool {
-        let (smaller, larger) = pre < post ? (pre, post) : (post, pre)
-        let factor = WhirlpoolMath.sqrtPrice(atTick: Int(thresholdTicks))
-        let target = BigNat(smaller) * BigNat(factor) / BigNat(limbs: [0, 1])  // mul_shr(…, 64)
-        return !(BigNat(larger) < target)
     }
 
     struct SwapResult {
@@ -359,7 +352,6 @@ public struct OrcaWhirlpoolPool: PoolModel {
             case nil: return nil
             }
         }
-        func missingAddress(_ i: Int) -> Pubkey? { startOf(i).flatMap { address(ofArray: $0) } }
 
         let priceLimit = aToB ? WhirlpoolMath.minSqrtPrice : WhirlpoolMath.maxSqrtPrice
         var result = SwapResult(
@@ -381,11 +373,7 @@ public struct OrcaWhirlpoolPool: PoolModel {
 
         while result.amountRemaining > 0 && result.sqrtPrice != priceLimit {
             guard view(arrayIndex) != nil else {
-                result.nextMissingArray = missingAddress(arrayIndex)
-                result.stopReason =
-                    result.nextMissingArray == nil
-                    ? "no further tick array in this direction"
-                    : "tick array \(startOf(arrayIndex).map(String.init) ?? "?") not loaded"
+                stopAtMissingArray(&result, start: startOf(arrayIndex))
                 return result
             }
             let (nextArrayIndex, nextTick) = try nextInitializedTick(result.tick, aToB: aToB, from: arrayIndex, view: view)
@@ -404,39 +392,17 @@ public struct OrcaWhirlpoolPool: PoolModel {
                 let s = try WhirlpoolMath.computeSwapExactIn(
                     amountRemaining: result.amountRemaining, feeRate: feeRate, liquidity: liquidity,
                     sqrtPriceCurrent: result.sqrtPrice, sqrtPriceTarget: bounded, aToB: aToB)
-                guard result.amountRemaining >= s.amountIn, result.amountRemaining - s.amountIn >= s.feeAmount else {
-                    throw WhirlpoolMathError.overflow("swap amount_remaining (AmountRemainingOverflow)")
-                }
-                result.amountRemaining -= s.amountIn + s.feeAmount
-                let (out, o1) = result.amountOut.addingReportingOverflow(s.amountOut)
-                let (fees, o2) = result.feeTotal.addingReportingOverflow(s.feeAmount)
-                guard !o1, !o2 else { throw WhirlpoolMathError.overflow("swap amount_calculated (AmountCalcOverflow)") }
-                result.amountOut = out
-                result.feeTotal = fees
-                // calculate_fees: protocol share of each step's fee (protocol_fee_rate per 10_000).
-                result.protocolFee &+= UInt64(UInt128(s.feeAmount) * UInt128(state.protocolFeeRate) / 10_000)
+                try book(s, into: &result)
 
                 if s.nextSqrtPrice == nextTickPrice {
-                    // Cross the tick if it is initialized (get_tick errors count as "not initialized").
-                    if case .loaded(let arr)? = view(nextArrayIndex), let t = Self.tick(in: arr, at: nextTick, spacing: ts) {
-                        liquidity = try WhirlpoolMath.addLiquidityDelta(liquidity, aToB ? -t.liquidityNet : t.liquidityNet)
-                    }
-                    let arrStart = view(nextArrayIndex)?.start ?? 0
-                    let offset = WhirlpoolMath.floorDivision(nextTick - arrStart, ts)
-                    arrayIndex =
-                        (aToB && offset == 0) || (!aToB && offset == OrcaWhirlpoolIds.ticksPerArray - 1)
-                        ? nextArrayIndex + 1 : nextArrayIndex
+                    arrayIndex = try crossTick(nextTick, arrayIndex: nextArrayIndex, aToB: aToB, liquidity: &liquidity, view: view)
                     result.tick = aToB ? nextTick - 1 : nextTick
                 } else if s.nextSqrtPrice != result.sqrtPrice {
                     result.tick = WhirlpoolMath.tickIndex(fromSqrtPrice: s.nextSqrtPrice)
                 }
                 result.sqrtPrice = s.nextSqrtPrice
 
-                if skipped {
-                    feeManager?.advanceTickGroupAfterSkip(sqrtPrice: result.sqrtPrice, nextTickSqrtPrice: nextTickPrice, nextTickIndex: nextTick)
-                } else {
-                    feeManager?.advanceTickGroup()
-                }
+                Self.advanceTickGroup(&feeManager, skipped: skipped, sqrtPrice: result.sqrtPrice, nextTickPrice: nextTickPrice, nextTick: nextTick)
                 if result.amountRemaining == 0 || result.sqrtPrice == target { break }
             }
         }
@@ -446,6 +412,55 @@ public struct OrcaWhirlpoolPool: PoolModel {
         result.liquidity = liquidity
         result.feeManager = feeManager
         return result
+    }
+
+    /// The walk needs the array at sequence start `start` (nil: past MIN/MAX tick) and it is not applied.
+    func stopAtMissingArray(_ result: inout SwapResult, start: Int?) {
+        result.nextMissingArray = start.flatMap { address(ofArray: $0) }
+        result.stopReason =
+            result.nextMissingArray == nil
+            ? "no further tick array in this direction"
+            : "tick array \(start.map(String.init) ?? "?") not loaded"
+    }
+
+    /// manager/fee_rate_manager.rs `advance_tick_group` after each step, or after a skipped bound
+    /// `advance_tick_group_after_skip` to the group the price landed in.
+    static func advanceTickGroup(
+        _ feeManager: inout WhirlpoolFeeRateManager?, skipped: Bool, sqrtPrice: UInt128, nextTickPrice: UInt128, nextTick: Int
+    ) {
+        if skipped {
+            feeManager?.advanceTickGroupAfterSkip(sqrtPrice: sqrtPrice, nextTickSqrtPrice: nextTickPrice, nextTickIndex: nextTick)
+        } else {
+            feeManager?.advanceTickGroup()
+        }
+    }
+
+    /// swap_manager.rs: one step's amounts into the running result (checked as the program's
+    /// AmountRemainingOverflow / AmountCalcOverflow) and, per `calculate_fees`, the protocol share
+    /// of the step's fee (protocol_fee_rate per 10_000).
+    func book(_ s: WhirlpoolMath.SwapStep, into result: inout SwapResult) throws {
+        guard result.amountRemaining >= s.amountIn, result.amountRemaining - s.amountIn >= s.feeAmount else {
+            throw WhirlpoolMathError.overflow("swap amount_remaining (AmountRemainingOverflow)")
+        }
+        result.amountRemaining -= s.amountIn + s.feeAmount
+        let (out, o1) = result.amountOut.addingReportingOverflow(s.amountOut)
+        let (fees, o2) = result.feeTotal.addingReportingOverflow(s.feeAmount)
+        guard !o1, !o2 else { throw WhirlpoolMathError.overflow("swap amount_calculated (AmountCalcOverflow)") }
+        result.amountOut = out
+        result.feeTotal = fees
+        result.protocolFee &+= UInt64(UInt128(s.feeAmount) * UInt128(state.protocolFeeRate) / 10_000)
+    }
+
+    /// The price reached `tick`: cross it if it is initialized (get_tick errors count as "not
+    /// initialized"), and return the sequence index the walk continues from (the next array when
+    /// the tick is the array's edge in the swap direction).
+    func crossTick(_ tick: Int, arrayIndex: Int, aToB: Bool, liquidity: inout UInt128, view: (Int) -> ArrayView?) throws -> Int {
+        let array = view(arrayIndex)
+        if case .loaded(let arr)? = array, let t = Self.tick(in: arr, at: tick, spacing: tickSpacing) {
+            liquidity = try WhirlpoolMath.addLiquidityDelta(liquidity, aToB ? -t.liquidityNet : t.liquidityNet)
+        }
+        let offset = WhirlpoolMath.floorDivision(tick - (array?.start ?? 0), tickSpacing)
+        return (aToB && offset == 0) || (!aToB && offset == OrcaWhirlpoolIds.ticksPerArray - 1) ? arrayIndex + 1 : arrayIndex
     }
 
     /// `SwapTickSequence::get_next_initialized_tick_index`, where "the last array of the

@@ -97,7 +97,7 @@ public struct PumpSwapPool: PoolModel {
         let db = try KnownMints.decimals(of: baseMintAccount), dq = try KnownMints.decimals(of: quoteMintAccount)
         return PoolPrice(
             mintA: mintA, mintB: mintB, decimalsA: db, decimalsB: dq, reserveA: b, reserveB: q,
-            priceBPerA: ConstantProduct.spot(reserveIn: b, reserveOut: q, decimalsIn: db, decimalsOut: dq))
+            priceBPerA: ConstantProductCurve.spot(reserveIn: b, reserveOut: q, decimalsIn: db, decimalsOut: dq))
     }
 
     static func ceilBps(_ x: UInt128, _ bps: UInt64) -> UInt128 { (x * UInt128(bps) + 9_999) / 10_000 }
@@ -119,7 +119,9 @@ public struct PumpSwapPool: PoolModel {
         let x = UInt128(amountIn)
         var out: UInt128, fee: UInt128, newBase: UInt128, newQuote: UInt128
         if sell {
-            let q = try ConstantProduct.outFloor(reserveIn: rb, reserveOut: rq, netIn: x)
+            guard let q = ConstantProductCurve.outFloor(reserveIn: rb, reserveOut: rq, netIn: x) else {
+                throw QuoteError.insufficientLiquidity("empty pool")
+            }
             fee = Self.ceilBps(q, f.lpFeeBps) + Self.ceilBps(q, f.protocolFeeBps) + Self.ceilBps(q, f.creatorFeeBps)
             guard q > fee else { throw QuoteError.zeroOutput }
             out = q - fee
@@ -134,7 +136,10 @@ public struct PumpSwapPool: PoolModel {
                 eff = x - fee
             }
             guard eff > 1 else { throw QuoteError.zeroOutput }
-            out = try ConstantProduct.outFloor(reserveIn: rq, reserveOut: rb, netIn: eff - 1)
+            guard let o = ConstantProductCurve.outFloor(reserveIn: rq, reserveOut: rb, netIn: eff - 1) else {
+                throw QuoteError.insufficientLiquidity("empty pool")
+            }
+            out = o
             fee = x - eff
             newQuote = UInt128(rq) + eff + Self.ceilBps(eff, f.lpFeeBps)
             newBase = UInt128(rb) - out
@@ -143,12 +148,14 @@ public struct PumpSwapPool: PoolModel {
         let (dIn, dOut) = sell ? (db, dq) : (dq, db)
         let before =
             sell
-            ? ConstantProduct.spot(reserveIn: rb, reserveOut: rq, decimalsIn: db, decimalsOut: dq)
-            : ConstantProduct.spot(reserveIn: rq, reserveOut: rb, decimalsIn: dq, decimalsOut: db)
+            ? ConstantProductCurve.spot(reserveIn: rb, reserveOut: rq, decimalsIn: db, decimalsOut: dq)
+            : ConstantProductCurve.spot(reserveIn: rq, reserveOut: rb, decimalsIn: dq, decimalsOut: db)
         let after =
             sell
-            ? ConstantProduct.spot(reserveIn: UInt64(clamping: newBase), reserveOut: UInt64(clamping: newQuote), decimalsIn: dIn, decimalsOut: dOut)
-            : ConstantProduct.spot(reserveIn: UInt64(clamping: newQuote), reserveOut: UInt64(clamping: newBase), decimalsIn: dIn, decimalsOut: dOut)
+            ? ConstantProductCurve.spot(
+                reserveIn: UInt64(clamping: newBase), reserveOut: UInt64(clamping: newQuote), decimalsIn: dIn, decimalsOut: dOut)
+            : ConstantProductCurve.spot(
+                reserveIn: UInt64(clamping: newQuote), reserveOut: UInt64(clamping: newBase), decimalsIn: dIn, decimalsOut: dOut)
         // The pool's vaults end at the new reserves (the LP fee stays in; protocol and creator fees
         // go to accounts outside the pool).
         var stateAfter = PoolStateAfter()

@@ -57,7 +57,7 @@ public struct RaydiumAmmV4Pool: PoolModel {
         return PoolPrice(
             mintA: info.coinMint, mintB: info.pcMint, decimalsA: UInt8(info.coinDecimals), decimalsB: UInt8(info.pcDecimals),
             reserveA: coin, reserveB: pc,
-            priceBPerA: ConstantProduct.spot(
+            priceBPerA: ConstantProductCurve.spot(
                 reserveIn: coin, reserveOut: pc, decimalsIn: UInt8(info.coinDecimals),
                 decimalsOut: UInt8(info.pcDecimals)))
     }
@@ -74,20 +74,22 @@ public struct RaydiumAmmV4Pool: PoolModel {
         let (rIn, rOut) = coinToPc ? (coin, pc) : (pc, coin)
         guard info.swapFeeDenominator > 0 else { throw QuoteError.mathOverflow("swap_fee_denominator is 0") }
         // math.rs `checked_ceil_div` (current form: q = a/b, +1 if remainder).
-        let fee = ceilDiv(UInt128(amountIn) * UInt128(info.swapFeeNumerator), UInt128(info.swapFeeDenominator))
+        let fee = ConstantProductCurve.ceilDiv(UInt128(amountIn) * UInt128(info.swapFeeNumerator), UInt128(info.swapFeeDenominator))
         guard fee <= UInt128(amountIn) else { throw QuoteError.mathOverflow("swap fee exceeds amount") }
         let net = UInt128(amountIn) - fee
-        let out = try ConstantProduct.outFloor(reserveIn: rIn, reserveOut: rOut, netIn: net)
+        guard let out = ConstantProductCurve.outFloor(reserveIn: rIn, reserveOut: rOut, netIn: net) else {
+            throw QuoteError.insufficientLiquidity("empty pool")
+        }
         guard out > 0 else { throw QuoteError.zeroOutput }
         guard out < UInt128(rOut) else { throw QuoteError.insufficientLiquidity("output would empty the vault") }
         let decIn = UInt8(coinToPc ? info.coinDecimals : info.pcDecimals), decOut = UInt8(coinToPc ? info.pcDecimals : info.coinDecimals)
         return Quote(
             pool: address, dex: Self.dex, inputMint: inputMint, outputMint: coinToPc ? info.pcMint : info.coinMint,
             amountIn: amountIn, amountOut: UInt64(out), feeAmount: UInt64(fee), feeMint: inputMint,
-            priceBefore: ConstantProduct.spot(reserveIn: rIn, reserveOut: rOut, decimalsIn: decIn, decimalsOut: decOut),
+            priceBefore: ConstantProductCurve.spot(reserveIn: rIn, reserveOut: rOut, decimalsIn: decIn, decimalsOut: decOut),
             // The whole amount_in (fee included) lands in the vault and need_take_pnl only moves at the
             // next take-pnl, so the pool's next spot price reads rIn + amount_in.
-            priceAfter: ConstantProduct.spot(
+            priceAfter: ConstantProductCurve.spot(
                 reserveIn: UInt64(clamping: UInt128(rIn) + UInt128(amountIn)), reserveOut: UInt64(UInt128(rOut) - out),
                 decimalsIn: decIn, decimalsOut: decOut))
     }

@@ -9,7 +9,8 @@ import SolanaCore
 //   PoolMath/ClmmMath.swift), instructions/swap.rs (`swap_internal`) and swap_v2.rs (transfer fees).
 // Offsets: dex-layouts.md §5 (zero_copy packed structs, 8-byte Anchor discriminator first).
 
-/// `DynamicFeeInfo` (pool_fee.rs, 80 bytes at PoolState @1096) plus its update rules.
+/// `DynamicFeeInfo` (pool_fee.rs, 80 bytes at PoolState @1096) plus its update rules (the pure
+/// arithmetic is PoolMath's `ClmmDynamicFee`).
 ///
 /// ```swift
 /// var info = pool.dynamicFeeInfo!
@@ -38,32 +39,29 @@ public struct RaydiumClmmDynamicFeeInfo: Sendable, Equatable {
         lastUpdateTimestamp = try r.u64(o + 26)
     }
 
-    /// `update_volatility_accumulator`: reference + |Δ spacing index|·10_000, capped.
+    /// `update_volatility_accumulator` (pool_fee.rs), arithmetic in PoolMath `ClmmDynamicFee`.
     mutating func updateVolatilityAccumulator(spacingIndex: Int64) {
-        let delta = UInt64((Int64(tickSpacingIndexReference) - spacingIndex).magnitude)
-        let (prod, o1) = delta.multipliedReportingOverflow(by: 10_000)
-        let (acc, o2) = UInt64(volatilityReference).addingReportingOverflow(prod)
-        volatilityAccumulator = (o1 || o2) ? maxVolatilityAccumulator : UInt32(min(acc, UInt64(maxVolatilityAccumulator)))
+        volatilityAccumulator = ClmmDynamicFee.volatilityAccumulator(
+            reference: volatilityReference, indexReference: tickSpacingIndexReference, spacingIndex: spacingIndex,
+            max: maxVolatilityAccumulator)
     }
 
-    /// `update_reference`: no change inside the filter period, decay inside the decay period, else reset.
+    /// `update_reference` (pool_fee.rs): no change inside the filter period, decay inside the decay period, else reset.
     mutating func updateReference(spacingIndex: Int64, now: UInt64) {
-        let elapsed = now >= lastUpdateTimestamp ? now - lastUpdateTimestamp : 0
-        if elapsed < UInt64(filterPeriod) { return }
+        guard
+            let reference = ClmmDynamicFee.volatilityReference(
+                now: now, lastUpdate: lastUpdateTimestamp, filterPeriod: filterPeriod, decayPeriod: decayPeriod,
+                reductionFactor: reductionFactor, volatilityAccumulator: volatilityAccumulator)
+        else { return }
         tickSpacingIndexReference = Int32(truncatingIfNeeded: spacingIndex)
-        volatilityReference =
-            elapsed < UInt64(decayPeriod)
-            ? UInt32(truncatingIfNeeded: UInt64(volatilityAccumulator) * UInt64(reductionFactor) / 10_000) : 0
+        volatilityReference = reference
         lastUpdateTimestamp = now
     }
 
-    /// `SwapState::compute_dynamic_fee_rate`: ceil(control · (acc·ts)² / (1e5·1e4·1e4)), capped at 100_000.
+    /// `SwapState::compute_dynamic_fee_rate` (swap.rs), arithmetic in PoolMath `ClmmDynamicFee`.
     func dynamicFeeRate(tickSpacing: UInt16) throws -> UInt32 {
-        let (crossed, o) = volatilityAccumulator.multipliedReportingOverflow(by: UInt32(tickSpacing))
-        guard !o else { throw QuoteError.mathOverflow("dynamic fee: volatility_accumulator * tick_spacing") }
-        let squared = UInt128(crossed) * UInt128(crossed)
-        let den: UInt128 = 100_000 * 10_000 * 10_000
-        let rate = (UInt128(dynamicFeeControl) * squared + den - 1) / den
-        return rate > 100_000 ? 100_000 : UInt32(rate)
+        guard let rate = ClmmDynamicFee.rate(volatilityAccumulator: volatilityAccumulator, tickSpacing: tickSpacing, control: dynamicFeeControl)
+        else { throw QuoteError.mathOverflow("dynamic fee: volatility_accumulator * tick_spacing") }
+        return rate
     }
 }

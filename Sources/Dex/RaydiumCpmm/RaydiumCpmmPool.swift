@@ -77,7 +77,7 @@ public struct RaydiumCpmmPool: PoolModel {
         return PoolPrice(
             mintA: mintA, mintB: mintB, decimalsA: state.mint0Decimals, decimalsB: state.mint1Decimals,
             reserveA: r0, reserveB: r1,
-            priceBPerA: ConstantProduct.spot(
+            priceBPerA: ConstantProductCurve.spot(
                 reserveIn: r0, reserveOut: r1, decimalsIn: state.mint0Decimals,
                 decimalsOut: state.mint1Decimals))
     }
@@ -112,11 +112,16 @@ public struct RaydiumCpmmPool: PoolModel {
             let totalFee = (actualIn * (UInt128(cfg.tradeFeeRate) + creatorRate) + d - 1) / d
             // fees.rs splits the total proportionally; only the total matters for the output.
             let net = actualIn - totalFee
-            out = try ConstantProduct.outFloor(reserveIn: rIn, reserveOut: rOut, netIn: net)
+            guard let o = ConstantProductCurve.outFloor(reserveIn: rIn, reserveOut: rOut, netIn: net) else {
+                throw QuoteError.insufficientLiquidity("empty pool")
+            }
+            out = o
             tradeFee = totalFee
         } else {
             tradeFee = (actualIn * UInt128(cfg.tradeFeeRate) + d - 1) / d
-            let swapped = try ConstantProduct.outFloor(reserveIn: rIn, reserveOut: rOut, netIn: actualIn - tradeFee)
+            guard let swapped = ConstantProductCurve.outFloor(reserveIn: rIn, reserveOut: rOut, netIn: actualIn - tradeFee) else {
+                throw QuoteError.insufficientLiquidity("empty pool")
+            }
             creatorFee = (swapped * creatorRate + d - 1) / d
             out = swapped - creatorFee
         }
@@ -138,8 +143,8 @@ public struct RaydiumCpmmPool: PoolModel {
         return Quote(
             pool: address, dex: Self.dex, inputMint: inputMint, outputMint: zeroForOne ? mintB : mintA,
             amountIn: amountIn, amountOut: received, feeAmount: UInt64(tradeFee), feeMint: inputMint,
-            priceBefore: ConstantProduct.spot(reserveIn: rIn, reserveOut: rOut, decimalsIn: decIn, decimalsOut: decOut),
-            priceAfter: ConstantProduct.spot(
+            priceBefore: ConstantProductCurve.spot(reserveIn: rIn, reserveOut: rOut, decimalsIn: decIn, decimalsOut: decOut),
+            priceAfter: ConstantProductCurve.spot(
                 reserveIn: UInt64(clamping: newIn),
                 reserveOut: UInt64(UInt128(rOut) - grossOut), decimalsIn: decIn, decimalsOut: decOut))
     }
