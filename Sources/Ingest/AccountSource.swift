@@ -16,6 +16,10 @@ public protocol AccountSource: AnyObject, Sendable {
     func read(_ keys: [Pubkey]) async throws -> [AccountData?]
     /// The accounts to follow from now on (every pool's and dependent's); may be called at any time.
     func follow(_ wanted: Set<Pubkey>)
+    /// The same watch set with what the cache knows of each account (owner, size, token owner,
+    /// DEXes reading it), for sources that choose how to subscribe by it (`programSubscribe`).
+    /// Default: `follow(Set)` of the addresses.
+    func follow(accounts: [FollowedAccount])
     /// Streams updates of the followed accounts into `sink` until the task is cancelled. After any
     /// gap (connect, reconnect, a new subscription) the source re-reads what it follows and hands it
     /// to `sink.resync`, so nothing missed survives.
@@ -24,6 +28,10 @@ public protocol AccountSource: AnyObject, Sendable {
     func connections() -> [ConnectionHealth]
     /// Adds the source's own counters (HTTP requests, rate limits) to the engine's.
     func contribute(to counters: inout IngestCounters)
+}
+
+extension AccountSource {
+    public func follow(accounts: [FollowedAccount]) { follow(Set(accounts.map(\.address))) }
 }
 
 /// A source that can list a program's accounts by filters (pool discovery).

@@ -16,6 +16,12 @@ extension DexDescriptor {
             OrcaWhirlpoolState.self, OrcaWhirlpoolTickArray.self, OrcaWhirlpoolFeeTier.self,
             OrcaWhirlpoolsConfig.self, OrcaWhirlpoolOracle.self,
         ],
+        // Dynamic tick arrays vary in size (148…10004 B): not one filter, subscribed per account.
+        programAccountKinds: [
+            ProgramAccountKind(name: "whirlpool", dataSize: 653),
+            ProgramAccountKind(name: "fixed tick array", dataSize: OrcaWhirlpoolTickArray.fixedSize),
+            ProgramAccountKind(name: "oracle", dataSize: OrcaWhirlpoolOracle.size),
+        ],
         derivedAccounts: { pool, accounts, byKey in
             var out: [DerivedAccount] = []
             for a in accounts where OrcaWhirlpoolTickArray.matches(a) {
