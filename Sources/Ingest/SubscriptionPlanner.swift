@@ -8,8 +8,10 @@ import SolanaCore
 /// extensions, oracles: `dataSize` and/or a discriminator `memcmp` at 0), and its pools' token
 /// vaults grouped by their owner (Token program, `memcmp` at offset 32): the DEX's one vault
 /// authority when it has one (AMM v4, CPMM, DAMM v2), or any owner holding two or more followed
-/// vaults (a pool that owns its own vaults: one subscription instead of two). Everything else
-/// (mints, configs, accounts not on chain yet, odd-sized arrays) keeps `accountSubscribe`.
+/// vaults (a pool that owns its own vaults: one subscription instead of two). An account not on
+/// chain yet that only program-mode DEXes read (an uninitialized tick/bin array) is let through
+/// by each of their kind subscriptions, so its creation arrives without a subscription of its
+/// own. Everything else (mints, configs, other programs' accounts) keeps `accountSubscribe`.
 /// `auto` puts a DEX in program mode when it has at least `threshold` followed accounts (a
 /// connection's worth).
 ///
@@ -69,9 +71,19 @@ public struct SubscriptionPlanner: Sendable {
         }
         // The chosen DEXes' own account kinds.
         let kindSubs = chosen.flatMap { d in d.programAccountKinds.map { (d.program, $0, Self.subscription(program: d.program, kind: $0)) } }
+        let subsOf = Dictionary(grouping: kindSubs, by: { sub in chosen.first { $0.program == sub.0 }!.kind })
         for a in followed where !covered.contains(a.address) {
-            if let owner = a.owner, let hit = kindSubs.first(where: { $0.0 == owner && $0.1.matches(size: a.dataSize, head: a.head) }) {
-                out.programs[hit.2, default: []].insert(a.address)
+            if let owner = a.owner {
+                if let hit = kindSubs.first(where: { $0.0 == owner && $0.1.matches(size: a.dataSize, head: a.head) }) {
+                    out.programs[hit.2, default: []].insert(a.address)
+                } else {
+                    out.accounts.insert(a.address)
+                }
+            } else if !a.dexes.isEmpty, a.dexes.isSubset(of: kinds), a.dexes.allSatisfy({ subsOf[$0] != nil }) {
+                // Not on chain yet (an uninitialized tick/bin array next to the price): when its
+                // program creates it, one of the DEX's kind subscriptions delivers it, so every
+                // one of them lets it through (an HTTP re-read of quiet pools backs this up).
+                for d in a.dexes { for sub in subsOf[d] ?? [] { out.programs[sub.2, default: []].insert(a.address) } }
             } else {
                 out.accounts.insert(a.address)
             }
