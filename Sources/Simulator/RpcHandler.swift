@@ -122,6 +122,9 @@ public struct RpcHandler: Sendable {
             }
             let keys = try list.map { try pubkey($0) }
             return .object([("context", context), ("value", .array(cluster.accounts(keys).map { $0.map { .number(String($0.slot)) } ?? .null }))])
+        case "simulatorPools":
+            // Test control: every tradable pool's address (scale runs write them into a config's [[pools]]).
+            return .array(cluster.poolAddresses.map { .string($0.base58) })
         case "simulatorFault":
             guard let p = params.first as? [String: Any], let k = p["kind"] as? String, let kind = FaultState.Kind(rawValue: k) else {
                 throw RpcError.invalidParams(

@@ -171,14 +171,14 @@ final class ProgramSubscribeIntegrationTests: XCTestCase {
     /// `auto`: the bundled pools (a few accounts per DEX) keep one subscription per account;
     /// 1,000 pools (hundreds of accounts per DEX) go to program subscriptions.
     func testAutoModeChoosesPerDexByFollowedAccounts() async throws {
-        let small = try await start(pools: nil)
+        let small = try await start(pools: nil, configure: { $0.mode = .auto })
         await waitLive(small, timeout: 60)
         let conns = small.engine.connections()
         small.stop()
         XCTAssertEqual(conns.map(\.programSubscriptions).reduce(0, +), 0, summary(conns))
         XCTAssertEqual(conns.map(\.accountSubscriptions).reduce(0, +), small.store.watchedAccounts().count)
 
-        let large = try await start(pools: 1_000)
+        let large = try await start(pools: 1_000, configure: { $0.mode = .auto })
         defer { large.stop() }
         await waitLive(large, timeout: 240)
         let many = large.engine.connections()
