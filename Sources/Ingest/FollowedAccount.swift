@@ -38,7 +38,8 @@ public struct FollowedAccount: Sendable, Hashable {
 
     static func tokenOwner(_ a: AccountData) -> Pubkey? {
         guard a.owner == ProgramIds.splToken || a.owner == ProgramIds.token2022 else { return nil }
-        let isAccount = a.data.count == tokenAccountSize || (a.owner == ProgramIds.token2022 && a.data.count > tokenAccountSize && a.data[tokenAccountSize] == 2)
+        let isAccount =
+            a.data.count == tokenAccountSize || (a.owner == ProgramIds.token2022 && a.data.count > tokenAccountSize && a.data[tokenAccountSize] == 2)
         guard isAccount else { return nil }
         return Pubkey(bytes: a.data[tokenOwnerOffset..<(tokenOwnerOffset + 32)])
     }

@@ -97,7 +97,9 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
             do {
                 // In slices, so the start of thousands of pools shows progress (and applies as it goes).
                 var done = 0
-                for slice in stride(from: 0, to: toFetch.count, by: Self.validationSlice).map({ toFetch[$0..<min(toFetch.count, $0 + Self.validationSlice)] }) {
+                for slice in stride(from: 0, to: toFetch.count, by: Self.validationSlice).map({
+                    toFetch[$0..<min(toFetch.count, $0 + Self.validationSlice)]
+                }) {
                     let keys = Array(slice)
                     let accounts = try await source.read(keys)
                     let now = Date().timeIntervalSince1970
@@ -107,7 +109,8 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
                     }
                     done += keys.count
                     if toFetch.count > Self.validationSlice {
-                        logger.info("ingest: validation round \(round + 1): read \(done) of \(toFetch.count) \(round == 0 ? "pools" : "dependent accounts")")
+                        logger.info(
+                            "ingest: validation round \(round + 1): read \(done) of \(toFetch.count) \(round == 0 ? "pools" : "dependent accounts")")
                     }
                 }
             } catch {
@@ -126,7 +129,8 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
             toFetch = next.sorted()
             if addresses.count > Self.validationSlice {
                 let settled = store.entries(addresses).filter { $0.status != .pending }.count
-                logger.info("ingest: validated \(settled) of \(addresses.count) pools (round \(round + 1), \(toFetch.count) dependent accounts to read)")
+                logger.info(
+                    "ingest: validated \(settled) of \(addresses.count) pools (round \(round + 1), \(toFetch.count) dependent accounts to read)")
             }
         }
         var skip = Set<Pubkey>(), retry = Set<Pubkey>()

@@ -146,7 +146,8 @@ public final class RPCAccountSource: ProgramAccountsReader, @unchecked Sendable 
         }
         if missing > 0 {
             logger.warning(
-                "ingest: max_connections (\(config.maxConnections)) is too few for every subscription: \(missing) account(s) are polled over HTTP instead")
+                "ingest: max_connections (\(config.maxConnections)) is too few for every subscription: \(missing) account(s) are polled over HTTP instead"
+            )
         }
         for s in delta.newShards { sink?.yield(s) }
     }

@@ -47,7 +47,8 @@ extension RPCAccountSource {
                 wasLive = true
                 failures = 0
                 logger.info(
-                    "ingest: connection \(id) live on \(name) with \(ws.subscriptionCount) account and \(ws.programSubscriptionCount) program subscriptions")
+                    "ingest: connection \(id) live on \(name) with \(ws.subscriptionCount) account and \(ws.programSubscriptionCount) program subscriptions"
+                )
                 try await stream(shard: id, ws: ws, endpoint: endpoint, sink)
             } catch is CancellationError {
                 break
@@ -118,7 +119,9 @@ extension RPCAccountSource {
             let failed = await ws.subscribe(accounts: add, commitment: config.commitment)
             // A dead link ends the connection; a refusal (limit, bad key) is handled per account.
             if let (_, error) = failed.first(where: { TransportError.rpcCode(of: $0.1) == nil }) { throw error }
-            if !failed.isEmpty { subscriptionsRefused(shard: id, refused: failed, accepted: ws.subscriptionCount + ws.programSubscriptionCount, sink) }
+            if !failed.isEmpty {
+                subscriptionsRefused(shard: id, refused: failed, accepted: ws.subscriptionCount + ws.programSubscriptionCount, sink)
+            }
             let refusedKeys = Set(failed.map(\.0))
             lock.withLock { for key in add where !refusedKeys.contains(key) { refusedAt[key] = nil } }
         }
@@ -161,7 +164,8 @@ extension RPCAccountSource {
         let (lowered, from): (Set<Int>?, Int) = lock.withLock {
             let from = plan.capacity
             let touched =
-                invalid || accepted < Self.minimumLearnedCapacity ? nil : plan.lowerCapacity(to: accepted, evicting: keys.map(SubscriptionItem.account))
+                invalid || accepted < Self.minimumLearnedCapacity
+                ? nil : plan.lowerCapacity(to: accepted, evicting: keys.map(SubscriptionItem.account))
             if touched != nil { for k in keys { refusedAt[k] = nil } } else { for k in keys { refusedAt[k] = Date() } }
             for s in touched ?? [] where s < shards.count { shards[s].signal.fire() }
             return (touched, from)

@@ -71,7 +71,9 @@ public struct PubSubSession: Sendable {
                 return fail(-32602, "Invalid params: unsupported encoding \(enc) (this cluster serves base64)")
             }
             let filter: AccountFilter
-            do { filter = try AccountFilter.parse(cfg?["filters"] as? [Any]) } catch { return fail(-32602, (error as? AccountFilter.Invalid)?.message ?? "Invalid filter") }
+            do { filter = try AccountFilter.parse(cfg?["filters"] as? [Any]) } catch {
+                return fail(-32602, (error as? AccountFilter.Invalid)?.message ?? "Invalid filter")
+            }
             guard subscriptionCount < maxSubscriptions else {
                 return fail(-32003, "subscription limit of \(maxSubscriptions) per connection reached")
             }

@@ -83,7 +83,9 @@ public struct RpcHandler: Sendable {
             let cfg = params.count > 1 ? params[1] as? [String: Any] : nil
             try checkEncoding(cfg)
             let filter: AccountFilter
-            do { filter = try AccountFilter.parse(cfg?["filters"] as? [Any]) } catch let e as AccountFilter.Invalid { throw RpcError.invalidParams(e.message) }
+            do { filter = try AccountFilter.parse(cfg?["filters"] as? [Any]) } catch let e as AccountFilter.Invalid {
+                throw RpcError.invalidParams(e.message)
+            }
             let list = JSONText.array(
                 cluster.programAccounts(owner: owner, filter: filter).map {
                     .object([("pubkey", .string($0.address.base58)), ("account", Self.accountJSON($0))])

@@ -76,7 +76,7 @@ final class ProgramSubscribeIntegrationTests: XCTestCase {
         try await rig.sim.control("simulatorResume")
     }
 
-    func sleep(_ s: Double) async { try? await Task.sleep(nanoseconds: UInt64(s * 1e9)) }
+    func sleep(_ s: Double) async throws { try await Task.sleep(nanoseconds: UInt64(s * 1e9)) }
 
     func summary(_ conns: [ConnectionHealth]) -> String {
         "\(conns.count) connections, \(conns.map(\.accountSubscriptions).reduce(0, +)) account + \(conns.map(\.programSubscriptions).reduce(0, +)) program subscriptions"
@@ -113,7 +113,7 @@ final class ProgramSubscribeIntegrationTests: XCTestCase {
         let before = rig.engine.counters()
         try await rig.sim.fault("refuse", durationMs: 1_000)
         try await rig.sim.fault("drop")
-        await sleep(1.5)
+        try await sleep(1.5)
         await waitLive(rig, timeout: 120)
         XCTAssertGreaterThan(rig.engine.counters().reconnects, before.reconnects)
         XCTAssertGreaterThan(rig.engine.counters().gapsRepaired, before.gapsRepaired, "the re-snapshot repaired what the gap missed")
@@ -126,7 +126,7 @@ final class ProgramSubscribeIntegrationTests: XCTestCase {
             rig.engine.connections().contains { ($0.lastError ?? "").contains("no frame") }
         }
         XCTAssertTrue(detected, "silence detected: \(rig.engine.connections().map { $0.lastError ?? "-" })")
-        await sleep(3)
+        try await sleep(3)
         await waitLive(rig, timeout: 120)
         XCTAssertGreaterThan(rig.engine.counters().reconnects, reconnects)
         try await assertCacheEqualsChain(rig)
@@ -137,7 +137,7 @@ final class ProgramSubscribeIntegrationTests: XCTestCase {
         proxy.stop()
         let lost = await SimulatorHarness.eventually(timeout: 15) { rig.engine.connections().allSatisfy { $0.state != .live } }
         XCTAssertTrue(lost, "connections noticed the proxy going: \(rig.engine.connections().map(\.state.rawValue))")
-        await sleep(1)
+        try await sleep(1)
         rig.proxy = try LocalProxy.start(.httpConnect, username: "cache", password: "t0p-secret", port: port)
         await waitLive(rig, timeout: 120)
         conns = rig.engine.connections()

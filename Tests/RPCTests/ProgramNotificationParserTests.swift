@@ -37,7 +37,8 @@ final class ProgramNotificationParserTests: XCTestCase {
 
     func testMissingOrBadPubkeyIsRejected() throws {
         var parser = PubSubParser()
-        let noKey = #"{"method":"programNotification","params":{"subscription":1,"result":{"context":{"slot":1},"value":{"account":{"data":["","base64"],"owner":"\#(owner)","lamports":0}}}}}"#
+        let noKey =
+            #"{"method":"programNotification","params":{"subscription":1,"result":{"context":{"slot":1},"value":{"account":{"data":["","base64"],"owner":"\#(owner)","lamports":0}}}}}"#
         XCTAssertThrowsError(try parser.parse(Array(noKey.utf8))) { XCTAssertEqual($0 as? PubSubParseError, .missing("params.result.value.pubkey")) }
         let badKey = noKey.replacingOccurrences(of: #""value":{"#, with: #""value":{"pubkey":"0OIl","#)
         XCTAssertThrowsError(try parser.parse(Array(badKey.utf8))) { XCTAssertEqual($0 as? PubSubParseError, .badPubkey("0OIl")) }

@@ -190,7 +190,7 @@ final class InteropTests: XCTestCase {
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: binary.path), "build the executable first (swift build)")
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("spc-interop-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
+        defer { XCTAssertNoThrow(try FileManager.default.removeItem(at: log)) }
         let sim = Process()
         sim.executableURL = binary
         sim.arguments = ["simulate", "--port", "0", "--seed", "1", "--swaps-per-slot", "0"]
@@ -199,7 +199,8 @@ final class InteropTests: XCTestCase {
         try sim.run()
         defer { Self.stop(sim) }
         guard let (port, wsPort) = Self.bannerPorts(in: log, within: 30) else {
-            return XCTFail("the simulator printed no ports within 30 s: \(String(decoding: (try Data(contentsOf: log)).prefix(2_000), as: UTF8.self))")
+            return XCTFail(
+                "the simulator printed no ports within 30 s: \(String(decoding: (try Data(contentsOf: log)).prefix(2_000), as: UTF8.self))")
         }
         let tradedPool = try Pubkey(base58: "58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2")  // Raydium AMM v4 fixture
         let authority = try XCTUnwrap(DexRegistry.descriptor(.raydiumAmmV4)?.vaultAuthority)
@@ -251,7 +252,8 @@ final class InteropTests: XCTestCase {
         XCTAssertTrue([amm.coinVault, amm.pcVault].contains(pubkey), "a vault of the traded pool: \(pubkey)")
         XCTAssertEqual(note["owner"] as? String, ProgramIds.splToken.base58)
         let vault = AccountData(
-            address: pubkey, owner: ProgramIds.splToken, data: Array(try XCTUnwrap(Data(base64Encoded: try XCTUnwrap(note["data_base64"] as? String)))))
+            address: pubkey, owner: ProgramIds.splToken,
+            data: Array(try XCTUnwrap(Data(base64Encoded: try XCTUnwrap(note["data_base64"] as? String)))))
         let fields = try Self.decodedFields(vault)
         XCTAssertEqual(fields["owner"], authority.base58, "the memcmp filter held")
         XCTAssertEqual(fields["mint"], (pubkey == amm.coinVault ? amm.coinMint : amm.pcMint).base58)

@@ -16,7 +16,8 @@ final class PubSubSessionProgramTests: XCTestCase {
     }
 
     func subscribe(_ s: inout PubSubSession, filters: String, id: Int = 1) throws -> Int {
-        let text = #"{"jsonrpc":"2.0","id":\#(id),"method":"programSubscribe","params":["\#(program)",{"encoding":"base64","commitment":"confirmed","filters":\#(filters)}]}"#
+        let text =
+            #"{"jsonrpc":"2.0","id":\#(id),"method":"programSubscribe","params":["\#(program)",{"encoding":"base64","commitment":"confirmed","filters":\#(filters)}]}"#
         let r = try PubSubSessionTests.json(s.receive(text))
         return try XCTUnwrap(r["result"] as? Int, "\(r)")
     }
@@ -76,7 +77,8 @@ final class PubSubSessionProgramTests: XCTestCase {
         let sid = try subscribe(&s, filters: "[]")
         XCTAssertEqual(s.programSubscriptionCount, 1)
         let bad = try PubSubSessionTests.json(
-            s.receive(#"{"jsonrpc":"2.0","id":5,"method":"programSubscribe","params":["\#(program)",{"filters":[{"memcmp":{"offset":-1,"bytes":"1"}}]}]}"#))
+            s.receive(
+                #"{"jsonrpc":"2.0","id":5,"method":"programSubscribe","params":["\#(program)",{"filters":[{"memcmp":{"offset":-1,"bytes":"1"}}]}]}"#))
         XCTAssertEqual((bad["error"] as? [String: Any])?["code"] as? Int, -32602)
         let enc = try PubSubSessionTests.json(
             s.receive(#"{"jsonrpc":"2.0","id":6,"method":"programSubscribe","params":["\#(program)",{"encoding":"jsonParsed"}]}"#))

@@ -150,7 +150,8 @@ public struct PubSubParser: Sendable {
                 if let follows, !follows(key) { return .unfollowed(subscription: sub) }
                 guard let value = params.value else { throw PubSubParseError.missing("params.result.value.account") }
                 return .programAccount(
-                    subscription: sub, AccountData(address: key, owner: value.owner, data: try value.decode(buf), lamports: value.lamports, slot: slot))
+                    subscription: sub,
+                    AccountData(address: key, owner: value.owner, data: try value.decode(buf), lamports: value.lamports, slot: slot))
             case "slotNotification":
                 guard let sub = params.subscription else { throw PubSubParseError.missing("params.subscription") }
                 guard let slot = params.slot else { throw PubSubParseError.missing("params.result.slot") }
