@@ -5,7 +5,7 @@ Reports the connections and subscriptions (`/v1/health`), the time until every p
 every connection live, and the CPU of both processes (startup, then a steady window).
 
 usage: scripts/measure-program-mode.py [--pools 10000] [--mode program] [--max-connections 50]
-       [--binary .build/release/solana-pool-cache] [--seconds 60]
+       [--binary .build/release/solana-pool-cache] [--seconds 60] [--swaps-per-slot 2]
 Every wait is bounded; the children are stopped on exit. Prints one JSON object.
 """
 import argparse
@@ -72,11 +72,13 @@ def main():
     ap.add_argument("--max-connections", type=int, default=50)
     ap.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "solana-pool-cache"))
     ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--swaps-per-slot", type=int, default=2)
     ap.add_argument("--startup-timeout", type=float, default=900)
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="spc-measure-")
     sim_log = open(os.path.join(work, "simulator.log"), "w+")
-    sim = subprocess.Popen([args.binary, "simulate", "--port", "0", "--seed", "1", "--pools", str(args.pools)], stdout=sim_log, stderr=subprocess.STDOUT)
+    sim = subprocess.Popen([args.binary, "simulate", "--port", "0", "--seed", "1", "--pools", str(args.pools), "--swaps-per-slot", str(args.swaps_per_slot)],
+        stdout=sim_log, stderr=subprocess.STDOUT)
     cache = None
     try:
         deadline = time.time() + 300
@@ -119,7 +121,9 @@ def main():
                 health = get(api, "/v1/health")
             except OSError:
                 health = None
-            if health and health.get("status") == "ok" and health.get("pools_by_status", {}).get("ok") == len(pools):
+            conns = (health or {}).get("connections") or []
+            live = conns and all(c["state"] == "live" for c in conns)
+            if live and health.get("status") == "ok" and health.get("pools_by_status", {}).get("ok") == len(pools):
                 ready = time.time() - started
                 break
             time.sleep(0.5)
@@ -133,7 +137,9 @@ def main():
         after = get(api, "/v1/health")
         cache_log.seek(0)
         progress = [l for l in cache_log.read().splitlines() if "validated" in l or "program subscriptions carrying" in l]
+        load = open("/proc/loadavg").read().split()[:3]
         print(json.dumps({
+            "swaps_per_slot": args.swaps_per_slot, "loadavg": load,
             "pools": len(pools), "mode": args.mode, "max_connections": args.max_connections,
             "connections": len(conns),
             "account_subscriptions": sum(c["account_subscriptions"] for c in conns),

@@ -3,8 +3,8 @@ import RPC
 import SolanaCore
 
 /// Where account state comes from: snapshot reads plus a live stream of slot-ordered updates
-/// (compare carbon's `Datasource`). JSON-RPC + PubSub is the first (`RPCAccountSource`); a
-/// `programSubscribe`, Yellowstone gRPC or NATS source plugs in here. The engine, the store and
+/// (compare carbon's `Datasource`). JSON-RPC + PubSub is the first (`RPCAccountSource`, with
+/// `accountSubscribe` and `programSubscribe`); a Yellowstone gRPC or NATS source plugs in here. The engine, the store and
 /// everything after them cannot tell which source fed them: the store orders every update by slot.
 ///
 /// ```swift

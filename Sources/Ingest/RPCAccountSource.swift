@@ -17,7 +17,7 @@ import SolanaCore
 /// source.follow(wanted)
 /// try await source.run(into: sink)   // until cancelled
 /// ```
-// @unchecked Sendable: `lock` guards plan, covered, unplaced, shards, newShardSink, refusedAt, lastGoodHTTP, lastHealthWrite
+// @unchecked Sendable: `lock` guards plan, covered, coveredVersion, unplaced, unplacedWarned, shards, newShardSink, refusedAt, lastGoodHTTP, lastHealthWrite
 // and wanted; config, planner, dialer, rpcs, backoff and logger are immutable after init.
 public final class RPCAccountSource: ProgramAccountsReader, @unchecked Sendable {
     public let config: IngestConfig
@@ -28,13 +28,16 @@ public final class RPCAccountSource: ProgramAccountsReader, @unchecked Sendable 
 
     let planner: SubscriptionPlanner
 
-    // `lock` guards plan, covered, unplaced, shards, refusedAt, lastGoodHTTP, lastHealthWrite, wanted and newShardSink.
+    // `lock` guards plan, covered, coveredVersion, unplaced, unplacedWarned, shards, refusedAt, lastGoodHTTP, lastHealthWrite, wanted and newShardSink.
     let lock = NSLock()
     var plan: ShardPlan<SubscriptionItem>
     /// The followed accounts each program subscription carries (its connection's follow set).
     var covered: [ProgramSubscription: Set<Pubkey>] = [:]
+    /// Changes whenever `covered` does (a connection recomputes its follow set only then).
+    var coveredVersion: UInt64 = 0
     /// Accounts with no subscription because `max_connections` is spent: polled like refused ones.
     var unplaced: Set<Pubkey> = []
+    private var unplacedWarned = 0
     var shards: [ShardState] = []
     private var newShardSink: AsyncStream<Int>.Continuation?
     /// Accounts an endpoint refused to subscribe (not for its limit) and when: polled over HTTP
@@ -112,6 +115,7 @@ public final class RPCAccountSource: ProgramAccountsReader, @unchecked Sendable 
             self.wanted = accounts
             let d = plan.update(wanted: items) { $0.program != nil }
             let changedPrograms = subscriptions.programs.filter { covered[$0.key] != $0.value }.keys
+            if !changedPrograms.isEmpty || covered.count != subscriptions.programs.count { coveredVersion &+= 1 }
             covered = subscriptions.programs
             unplaced = []
             for item in plan.unplaced {
@@ -131,14 +135,17 @@ public final class RPCAccountSource: ProgramAccountsReader, @unchecked Sendable 
                             state: .connecting, subscriptions: 0, reconnects: 0)))
             }
             for s in Set(d.added.keys).union(d.removed.keys) where s < shards.count { shards[s].signal.fire() }
-            return (d, newShardSink, unplaced.count)
+            // Warned once per change of the count, not on every re-plan.
+            let missing = unplaced.count == unplacedWarned ? 0 : unplaced.count
+            unplacedWarned = unplaced.count
+            return (d, newShardSink, missing)
         }
         if !delta.isEmpty {
             logger.debug(
                 "ingest: plan +\(delta.added.values.map(\.count).reduce(0, +)) -\(delta.removed.values.map(\.count).reduce(0, +)) subscriptions, \(delta.newShards.count) new connection(s)"
             )
         }
-        if !delta.newShards.isEmpty || !delta.removed.isEmpty {
+        if !delta.newShards.isEmpty {
             let dexes = subscriptions.programDexes.map(\.rawValue).joined(separator: ",")
             logger.info(
                 "ingest: \(accounts.count) accounts: \(subscriptions.accounts.count) account subscriptions, \(subscriptions.programs.count) program subscriptions carrying \(subscriptions.programs.values.map(\.count).reduce(0, +))\(dexes.isEmpty ? "" : " (\(dexes))"), over \(lock.withLock { plan.shards.count }) connection(s)"

@@ -34,6 +34,7 @@ extension RPCAccountSource {
                         shards[id].receivedBefore += counts.received
                         shards[id].droppedBefore += counts.unfollowed
                         shards[id].followed = []
+                        shards[id].coverage = nil
                     }
                 }
                 updateHealth(id) {
@@ -89,11 +90,16 @@ extension RPCAccountSource {
     /// that is every followed account it carries (new ones too, as the plan adds them). Older
     /// snapshots are ignored by the store's slot order.
     func reconcile(shard id: Int, ws: PubSubConnection, endpoint: Int, snapshotAll: Bool, _ sink: any AccountSink) async throws {
-        let (items, carried, before) = lock.withLock { () -> (Set<SubscriptionItem>, Set<Pubkey>, Set<Pubkey>) in
+        let (items, carried, before, moved) = lock.withLock { () -> (Set<SubscriptionItem>, Set<Pubkey>, Set<Pubkey>, Bool) in
             let items = plan.shards.indices.contains(id) ? plan.shards[id] : []
+            // The follow set is recomputed only when the plan's coverage or this shard's items moved
+            // (the periodic reconcile must stay cheap with tens of thousands of carried accounts).
+            let key = ShardState.CoverageKey(version: coveredVersion, items: items.count, programs: items.filter { $0.program != nil }.count)
+            if !snapshotAll, shards[id].coverage == key { return (items, shards[id].followed, shards[id].followed, false) }
+            shards[id].coverage = key
             var carried = Set<Pubkey>()
             for case .program(let p) in items { carried.formUnion(covered[p] ?? []) }
-            return (items, carried, shards[id].followed)
+            return (items, carried, shards[id].followed, true)
         }
         let wanted = Set(items.compactMap(\.account))
         let programs = Set(items.compactMap(\.program))
@@ -101,8 +107,10 @@ extension RPCAccountSource {
         for key in have.subtracting(wanted) { try await ws.unsubscribe(account: key) }
         for p in Set(ws.subscribedPrograms).subtracting(programs) { try await ws.unsubscribe(program: p) }
         // The follow set first: the first notifications of a new program subscription must pass.
-        ws.followProgramAccounts(carried)
-        lock.withLock { shards[id].followed = carried }
+        if moved {
+            ws.followProgramAccounts(carried)
+            lock.withLock { shards[id].followed = carried }
+        }
         var refusedPrograms: [(ProgramSubscription, Error)] = []
         for p in programs.subtracting(ws.subscribedPrograms).sorted() {
             do { try await ws.subscribe(program: p, commitment: config.commitment) } catch {
@@ -125,7 +133,7 @@ extension RPCAccountSource {
             let refusedKeys = Set(failed.map(\.0))
             lock.withLock { for key in add where !refusedKeys.contains(key) { refusedAt[key] = nil } }
         }
-        let refusedHere = lock.withLock { wanted.union(carried).filter { refusedAt[$0] != nil }.count }
+        let refusedHere = lock.withLock { refusedAt.isEmpty ? 0 : wanted.union(carried).filter { refusedAt[$0] != nil }.count }
         updateHealth(id) {
             $0.subscriptions = ws.subscriptionCount + ws.programSubscriptionCount + 1; $0.refusedSubscriptions = refusedHere
             $0.accountSubscriptions = ws.subscriptionCount; $0.programSubscriptions = ws.programSubscriptionCount
@@ -253,8 +261,10 @@ struct ShardState {
     var health: ConnectionHealth
     var started = false
     let signal = Signal()
-    /// Accounts the live connection's program subscriptions deliver (its follow set).
+    /// Accounts the live connection's program subscriptions deliver (its follow set), and what it was computed from.
     var followed: Set<Pubkey> = []
+    var coverage: CoverageKey?
+    struct CoverageKey: Equatable { var version: UInt64, items: Int, programs: Int }
     /// Notification counts of earlier connects, and updates applied (all connects).
     var receivedBefore: UInt64 = 0
     var droppedBefore: UInt64 = 0

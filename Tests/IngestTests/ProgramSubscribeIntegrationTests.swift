@@ -168,6 +168,39 @@ final class ProgramSubscribeIntegrationTests: XCTestCase {
         try await assertCacheEqualsChain(rig)
     }
 
+    /// Program mode over cloned pools: push concentrated pools' prices into other tick/bin arrays;
+    /// the arrays they now need join their program subscription's follow set (re-read at once)
+    /// and the cache equals the chain, arrays included.
+    func testArraysFollowThePriceInProgramMode() async throws {
+        let rig = try await start(pools: 60, slotMillis: 50, configure: { $0.mode = .program })
+        defer { rig.stop() }
+        await waitLive(rig, timeout: 60)
+        try await rig.sim.control("simulatorPause")
+        var moved: [String] = []
+        for e in rig.store.entries() where [.raydiumClmm, .orcaWhirlpool, .meteoraDlmm].contains(e.dex) && moved.count < 6 {
+            guard let model = e.model else { continue }
+            let before = Set(e.watched)
+            var amount: UInt64 = 1_000
+            for _ in 0..<40 {
+                // A swap the program would refuse (past the last array, zero output) ends the push.
+                do { _ = try rig.sim.cluster.swap(pool: e.address, inputMint: model.mintA, amountIn: amount) } catch is QuoteError {
+                    break
+                } catch is SwapWriteError {
+                    break
+                }
+                if await SimulatorHarness.eventually(timeout: 0.3, { Set(rig.store.entry(e.address)?.watched ?? []) != before }) {
+                    moved.append("\(e.dex!.rawValue) \(e.address)")
+                    break
+                }
+                amount = amount.multipliedReportingOverflow(by: 4).overflow ? amount : amount * 4
+            }
+        }
+        XCTAssertFalse(moved.isEmpty, "no concentrated pool's price left its arrays")
+        let conns = rig.engine.connections()
+        XCTAssertLessThan(conns.map(\.accountSubscriptions).reduce(0, +), 30, "the new arrays ride the program subscriptions: \(summary(conns))")
+        try await assertCacheEqualsChain(rig)
+    }
+
     /// `auto`: the bundled pools (a few accounts per DEX) keep one subscription per account;
     /// 1,000 pools (hundreds of accounts per DEX) go to program subscriptions.
     func testAutoModeChoosesPerDexByFollowedAccounts() async throws {
