@@ -17,6 +17,8 @@ public struct FollowedAccount: Sendable, Hashable {
     public var head: [UInt8]
     /// For an SPL Token / Token-2022 token account: its owner (the authority at offset 32).
     public var tokenOwner: Pubkey?
+    /// The mint filter an SPL Token / Token-2022 mint account matches (nil for any other account).
+    public var mintFilter: JSONRPCClient.Filter?
     public var dexes: Set<DexKind>
 
     public init(address: Pubkey, owner: Pubkey?, dataSize: Int, head: [UInt8], tokenOwner: Pubkey?, dexes: Set<DexKind>) {
@@ -24,17 +26,37 @@ public struct FollowedAccount: Sendable, Hashable {
         self.tokenOwner = tokenOwner; self.dexes = dexes
     }
 
+    public init(
+        address: Pubkey, owner: Pubkey?, dataSize: Int, head: [UInt8], tokenOwner: Pubkey?, mintFilter: JSONRPCClient.Filter?, dexes: Set<DexKind>
+    ) {
+        self.init(address: address, owner: owner, dataSize: dataSize, head: head, tokenOwner: tokenOwner, dexes: dexes)
+        self.mintFilter = mintFilter
+    }
+
     /// From the bytes the cache holds (nil: not on chain, or not read yet).
     public init(address: Pubkey, held: AccountData?, dexes: Set<DexKind>) {
         self.init(
             address: address, owner: held?.owner, dataSize: held?.data.count ?? 0, head: held.map { Array($0.data.prefix(8)) } ?? [],
-            tokenOwner: held.flatMap(Self.tokenOwner), dexes: dexes)
+            tokenOwner: held.flatMap(Self.tokenOwner), mintFilter: held.flatMap(Self.mintFilter), dexes: dexes)
     }
 
     /// SPL Token account layout: mint @0, owner @32, 165 bytes; Token-2022 accounts may be longer,
     /// with the account type byte (2 = account) at 165 (spl-token-2022 `extension/mod.rs`).
     public static let tokenAccountSize = 165
     public static let tokenOwnerOffset = 32
+
+    /// SPL Token mints are 82 bytes; Token-2022 mints with extensions are longer, with the account
+    /// type byte (1 = mint) at 165 (spl-token-2022 `extension/mod.rs`, `AccountType`).
+    public static let mintSize = 82
+
+    static func mintFilter(_ a: AccountData) -> JSONRPCClient.Filter? {
+        guard a.owner == ProgramIds.splToken || a.owner == ProgramIds.token2022 else { return nil }
+        if a.data.count == mintSize { return .dataSize(mintSize) }
+        if a.owner == ProgramIds.token2022 && a.data.count > tokenAccountSize && a.data[tokenAccountSize] == 1 {
+            return .memcmp(offset: tokenAccountSize, bytes: [1])
+        }
+        return nil
+    }
 
     static func tokenOwner(_ a: AccountData) -> Pubkey? {
         guard a.owner == ProgramIds.splToken || a.owner == ProgramIds.token2022 else { return nil }

@@ -11,7 +11,9 @@ import SolanaCore
 /// vaults (a pool that owns its own vaults: one subscription instead of two). An account not on
 /// chain yet that only program-mode DEXes read (an uninitialized tick/bin array) is let through
 /// by each of their kind subscriptions, so its creation arrives without a subscription of its
-/// own. Everything else (mints, configs, other programs' accounts) keeps `accountSubscribe`.
+/// own. Mints go through one Token-program subscription per mint layout once at least
+/// `threshold` of them are followed. Everything else (configs, other programs' accounts, a few
+/// mints) keeps `accountSubscribe`.
 /// `auto` puts a DEX in program mode when it has at least `threshold` followed accounts (a
 /// connection's worth).
 ///
@@ -66,6 +68,17 @@ public struct SubscriptionPlanner: Sendable {
         var covered = Set<Pubkey>()
         for (sub, members) in groups {
             guard let authority = Self.memcmpOwner(sub), members.count >= 2 || shared.contains(authority) else { continue }
+            out.programs[sub] = Set(members)
+            covered.formUnion(members)
+        }
+        // Mints, when a connection's worth of them is followed: one subscription per mint layout
+        // (it also sends every other mint's changes, which are rare and dropped undecoded).
+        var mints: [ProgramSubscription: [Pubkey]] = [:]
+        for a in followed where !a.dexes.isDisjoint(with: kinds) {
+            guard let program = a.owner, let filter = a.mintFilter else { continue }
+            mints[ProgramSubscription(program: program, filters: [filter]), default: []].append(a.address)
+        }
+        for (sub, members) in mints where members.count >= threshold {
             out.programs[sub] = Set(members)
             covered.formUnion(members)
         }

@@ -82,6 +82,23 @@ final class SubscriptionPlannerTests: XCTestCase {
         XCTAssertEqual(plan.accounts, [Pubkey(bytes: [UInt8](repeating: 3, count: 32))!], "a lone vault is cheaper by itself")
     }
 
+    func testManyFollowedMintsShareOneSubscriptionPerLayout() {
+        func mint(_ i: Int, program: Pubkey, size: Int) -> FollowedAccount {
+            var data = [UInt8](repeating: 0, count: size)
+            if size > 165 { data[165] = 1 }  // Token-2022 account type: mint
+            return FollowedAccount(
+                address: Pubkey(bytes: [UInt8](repeating: UInt8(i % 250), count: 31) + [UInt8(i / 250)])!,
+                held: AccountData(address: .zero, owner: program, data: data), dexes: [.meteoraDlmm])
+        }
+        let spl = (0..<120).map { mint($0, program: ProgramIds.splToken, size: 82) }
+        let extended = (120..<130).map { mint($0, program: ProgramIds.token2022, size: 234) }
+        let plan = SubscriptionPlanner(mode: .program, threshold: 99).plan(spl + extended)
+        XCTAssertEqual(plan.programs[ProgramSubscription(program: ProgramIds.splToken, filters: [.dataSize(82)])]?.count, 120)
+        XCTAssertEqual(plan.accounts.count, 10, "ten Token-2022 mints are cheaper one by one")
+        XCTAssertEqual(extended.first?.mintFilter, .memcmp(offset: 165, bytes: [1]))
+        XCTAssertEqual(SubscriptionPlanner(mode: .program, threshold: 99).plan(Array(spl.prefix(50))).accounts.count, 50)
+    }
+
     func testShardPlanRespectsTheConnectionBudgetAndSpreadsProgramSubscriptions() {
         var plan = ShardPlan<SubscriptionItem>(capacity: 10, endpointCount: 2, maxShards: 3)
         let programs = (0..<4).map { i in
