@@ -51,6 +51,26 @@ final class SubscriptionPlannerTests: XCTestCase {
         }
     }
 
+    /// The descriptor facts the planner relies on hold on the bundled mainnet accounts: every pool
+    /// matches its DEX's first account kind, and a declared vault authority owns the pool's vaults.
+    func testDescriptorKindsAndVaultAuthoritiesMatchTheBundledMainnetAccounts() throws {
+        let accounts = try Cluster.bundledAccounts()
+        let byKey = Dictionary(accounts.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
+        var checked = 0
+        for pool in accounts {
+            guard let d = DexRegistry.descriptor(forPool: pool) else { continue }
+            let kind = try XCTUnwrap(d.programAccountKinds.first, d.kind.rawValue)
+            XCTAssertTrue(kind.matches(size: pool.data.count, head: pool.data.prefix(8)), "\(d.kind.rawValue) pool \(pool.address)")
+            guard let authority = d.vaultAuthority else { continue }
+            for offset in d.ownedAccountOffsets {
+                let vault = try XCTUnwrap(byKey[Pubkey(bytes: pool.data[offset..<(offset + 32)])!], "\(d.kind.rawValue) vault @\(offset)")
+                XCTAssertEqual(FollowedAccount.tokenOwner(vault), authority, "\(d.kind.rawValue) vault \(vault.address)")
+                checked += 1
+            }
+        }
+        XCTAssertEqual(checked, 6, "two vaults each of AMM v4, CPMM and DAMM v2")
+    }
+
     func testAutoChoosesPerDexAndAccountsModeSubscribesOneByOne() throws {
         let (_, small) = try Self.followed(pools: nil)
         let auto = SubscriptionPlanner(mode: .auto, threshold: 99).plan(small)
