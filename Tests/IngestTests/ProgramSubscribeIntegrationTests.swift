@@ -146,7 +146,8 @@ final class ProgramSubscribeIntegrationTests: XCTestCase {
     }
 
     /// Half of the cluster's pools followed, in program mode: program notifications of the other
-    /// half are dropped undecoded and counted per connection; the followed half equals the chain.
+    /// half are dropped undecoded and counted per connection; the followed half equals the chain,
+    /// also after duplicated, older-slot and delayed notifications.
     func testUnfollowedProgramNotificationsAreDroppedAndCounted() async throws {
         let rig = try await start(pools: 200, slotMillis: 50, follows: { $0 % 2 == 0 }, configure: { $0.mode = .program })
         defer { rig.stop() }
@@ -165,6 +166,14 @@ final class ProgramSubscribeIntegrationTests: XCTestCase {
         let other = rig.sim.cluster.poolAddresses.filter { !followed.contains($0) }
         XCTAssertFalse(other.isEmpty)
         XCTAssertTrue(other.allSatisfy { rig.store.account($0) == nil })
+        try await assertCacheEqualsChain(rig)
+        // Duplicated, older-slot and late program notifications change nothing the slot order does not allow.
+        let ignored = rig.engine.counters().ignoredOlder
+        try await rig.sim.fault("duplicate", durationMs: 1_500)
+        try await rig.sim.fault("older_slot", durationMs: 1_500)
+        try await rig.sim.fault("delay", durationMs: 1_500)
+        try await sleep(2)
+        XCTAssertGreaterThan(rig.engine.counters().ignoredOlder, ignored, "duplicates and older versions were ignored")
         try await assertCacheEqualsChain(rig)
     }
 
