@@ -15,6 +15,15 @@ public struct ConnectionHealth: Sendable, Equatable {
     /// than a per-connection limit it can learn (which re-shards instead): polled over HTTP every
     /// few seconds, their subscription retried every 60 s.
     public var refusedSubscriptions = 0
+    /// Of `subscriptions` (which also counts the slot heartbeat): `accountSubscribe`s and `programSubscribe`s.
+    public var accountSubscriptions = 0
+    public var programSubscriptions = 0
+    /// Notifications received on this connection (all its connects), those the store applied
+    /// (newer than held), and program notifications of accounts the cache does not follow,
+    /// dropped before their data was decoded.
+    public var updatesReceived: UInt64 = 0
+    public var updatesApplied: UInt64 = 0
+    public var updatesDroppedUnfollowed: UInt64 = 0
     public init(id: Int, endpoint: String, state: State, subscriptions: Int, reconnects: Int, lastMessageAt: Double? = nil, lastError: String? = nil)
     {
         self.id = id; self.endpoint = endpoint; self.state = state; self.subscriptions = subscriptions

@@ -45,7 +45,7 @@ public enum ConfigLoader {
         "api.stream_write_timeout_seconds", "api.auth_token", "api.allow_unauthenticated",
         "ingest", "ingest.stale_after_seconds", "ingest.max_subscriptions_per_connection", "ingest.ping_interval_seconds",
         "ingest.silence_deadline_seconds", "ingest.connect_timeout_seconds", "ingest.request_timeout_seconds",
-        "ingest.backoff_initial_seconds", "ingest.backoff_max_seconds", "ingest.failover_after_failures",
+        "ingest.backoff_initial_seconds", "ingest.backoff_max_seconds", "ingest.failover_after_failures", "ingest.mode", "ingest.max_connections",
         "pools", "pools.address", "pools.name", "pools.pool_type",
         "discovery", "discovery.mints", "discovery.dexes", "discovery.min_reserve_usd", "discovery.refresh_seconds", "discovery.usd_mints",
     ]
@@ -252,12 +252,19 @@ public enum ConfigLoader {
                     ("backoff_initial_seconds", .seconds(\.backoffInitialSeconds, 0.01...600)),
                     ("backoff_max_seconds", .seconds(\.backoffMaxSeconds, 0.01...3_600)),
                     ("failover_after_failures", .count(\.failoverAfterFailures, 1...1_000)),
+                    ("max_connections", .count(\.maxConnections, 0...100_000)),
                 ]
                 for (key, field) in fields {
                     switch field {
                     case let .seconds(path, range): if let v = try double(t, key, at: "ingest.\(key)", range: range) { ingest[keyPath: path] = v }
                     case let .count(path, range): if let v = try int(t, key, at: "ingest.\(key)", range: range) { ingest[keyPath: path] = v }
                     }
+                }
+                if let m = try string(t, "mode", at: "ingest.mode") {
+                    guard let mode = IngestMode(rawValue: m) else {
+                        throw fail("ingest.mode", "expected \"auto\", \"accounts\" or \"program\", got \"\(m)\"")
+                    }
+                    ingest.mode = mode
                 }
                 guard ingest.backoffInitialSeconds <= ingest.backoffMaxSeconds else {
                     throw fail("ingest.backoff_initial_seconds", "must not exceed ingest.backoff_max_seconds (\(ingest.backoffMaxSeconds))")

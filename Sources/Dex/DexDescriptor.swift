@@ -20,6 +20,13 @@ public struct DexDescriptor: Sendable {
     /// True when the price moves with token-account balances alone (constant-product vault pools),
     /// false when it lives in the pool account (concentrated liquidity, bins, DAMM v2).
     public let priceInTokenAccounts: Bool
+    /// Kinds of this program's accounts worth one `programSubscribe` each when the cache follows
+    /// many pools (default: the pool account, when `poolDataSize` is known).
+    public let programAccountKinds: [ProgramAccountKind]
+    /// The one authority (a program-wide PDA) that owns every pool's token vaults, so one Token-
+    /// program subscription filtered by it (memcmp at the token account's owner, offset 32) carries
+    /// them all; nil where each pool's vaults have their own owner.
+    public let vaultAuthority: Pubkey?
     public let model: any PoolModel.Type
     /// Every account layout of this DEX we decode.
     public let layouts: [any AccountLayout.Type]
@@ -31,12 +38,15 @@ public struct DexDescriptor: Sendable {
         kind: DexKind, program: Pubkey, dependencyPrograms: [Pubkey] = [], poolTypeAliases: [String], poolDataSize: Int?,
         mintOffsets: (a: Int, b: Int), ownedAccountOffsets: [Int], priceInTokenAccounts: Bool,
         model: any PoolModel.Type, layouts: [any AccountLayout.Type],
+        programAccountKinds: [ProgramAccountKind]? = nil, vaultAuthority: Pubkey? = nil,
         derivedAccounts: @escaping @Sendable (AccountData, [AccountData], [Pubkey: AccountData]) -> [DerivedAccount] = { _, _, _ in [] }
     ) {
         self.kind = kind; self.program = program; self.dependencyPrograms = dependencyPrograms
         self.poolTypeAliases = poolTypeAliases; self.poolDataSize = poolDataSize; self.mintOffsets = mintOffsets
         self.ownedAccountOffsets = ownedAccountOffsets; self.priceInTokenAccounts = priceInTokenAccounts
         self.model = model; self.layouts = layouts; self.derivedAccounts = derivedAccounts
+        self.programAccountKinds = programAccountKinds ?? poolDataSize.map { [ProgramAccountKind(name: "pool", dataSize: $0)] } ?? []
+        self.vaultAuthority = vaultAuthority
     }
 
     /// True when `account` is a pool of this DEX.

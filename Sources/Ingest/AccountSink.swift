@@ -4,10 +4,20 @@ import SolanaCore
 public protocol AccountSink: AnyObject, Sendable {
     /// One live update (the hot path); `receivedAt` is the monotonic time its frame was read.
     func update(_ account: AccountData, receivedAt: Double)
+    /// `update`, answering whether the store took it (a followed account, newer than held): the
+    /// per-connection "applied" count. Default: `update`, true.
+    func apply(_ account: AccountData, receivedAt: Double) -> Bool
     /// Accounts re-read after a gap; returns how many differed from the cache (gaps repaired).
     @discardableResult func resync(_ accounts: [AccountData]) -> Int
     /// Something the source saw that the engine counts and logs.
     func record(_ event: SourceEvent)
+}
+
+extension AccountSink {
+    public func apply(_ account: AccountData, receivedAt: Double) -> Bool {
+        update(account, receivedAt: receivedAt)
+        return true
+    }
 }
 
 /// Source events the engine keeps counters for.

@@ -3,8 +3,8 @@ import RPC
 import SolanaCore
 
 /// Where account state comes from: snapshot reads plus a live stream of slot-ordered updates
-/// (compare carbon's `Datasource`). JSON-RPC + PubSub is the first (`RPCAccountSource`); a
-/// `programSubscribe`, Yellowstone gRPC or NATS source plugs in here. The engine, the store and
+/// (compare carbon's `Datasource`). JSON-RPC + PubSub is the first (`RPCAccountSource`, with
+/// `accountSubscribe` and `programSubscribe`); a Yellowstone gRPC or NATS source plugs in here. The engine, the store and
 /// everything after them cannot tell which source fed them: the store orders every update by slot.
 ///
 /// ```swift
@@ -16,6 +16,10 @@ public protocol AccountSource: AnyObject, Sendable {
     func read(_ keys: [Pubkey]) async throws -> [AccountData?]
     /// The accounts to follow from now on (every pool's and dependent's); may be called at any time.
     func follow(_ wanted: Set<Pubkey>)
+    /// The same watch set with what the cache knows of each account (owner, size, token owner,
+    /// DEXes reading it), for sources that choose how to subscribe by it (`programSubscribe`).
+    /// Default: `follow(Set)` of the addresses.
+    func follow(accounts: [FollowedAccount])
     /// Streams updates of the followed accounts into `sink` until the task is cancelled. After any
     /// gap (connect, reconnect, a new subscription) the source re-reads what it follows and hands it
     /// to `sink.resync`, so nothing missed survives.
@@ -24,6 +28,10 @@ public protocol AccountSource: AnyObject, Sendable {
     func connections() -> [ConnectionHealth]
     /// Adds the source's own counters (HTTP requests, rate limits) to the engine's.
     func contribute(to counters: inout IngestCounters)
+}
+
+extension AccountSource {
+    public func follow(accounts: [FollowedAccount]) { follow(Set(accounts.map(\.address))) }
 }
 
 /// A source that can list a program's accounts by filters (pool discovery).

@@ -44,6 +44,22 @@ public struct IngestConfig: Sendable, Equatable {
     public var failoverAfterFailures = 3
     /// PEM file of extra trusted CA certificates for `wss://`/`https://` (private CAs, tests); nil = system roots.
     public var tlsCAFile: String?
+    /// How accounts are subscribed: one `accountSubscribe` each, a few `programSubscribe`s per DEX,
+    /// or per DEX by the number of its followed accounts (`auto`, see `SubscriptionPlanner`).
+    public var mode: IngestMode = .auto
+    /// Most WebSocket connections over all endpoints (0: no limit). Subscriptions that do not fit
+    /// are polled over HTTP instead, with a warning.
+    public var maxConnections = 0
 
     public init(endpoints: [Endpoint]) { self.endpoints = endpoints }
+}
+
+/// `[ingest] mode`.
+public enum IngestMode: String, Sendable, Equatable, CaseIterable {
+    /// `program` for each DEX with at least a connection's worth of followed accounts, else `accounts`.
+    case auto
+    /// One `accountSubscribe` per followed account (the original behaviour).
+    case accounts
+    /// `programSubscribe` with filters for pools, tick/bin arrays and vaults that share an owner.
+    case program
 }

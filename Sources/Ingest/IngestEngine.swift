@@ -36,6 +36,8 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
     private let replanSignal = Signal()
     /// `[discovery]`: pools followed by their mints, besides the configured ones.
     public let discoverer: PoolDiscoverer?
+    /// Keys per validation read (one progress line each when there are more).
+    static let validationSlice = 1_000
 
     /// An engine fed by `source`.
     public init(
@@ -106,11 +108,23 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
         for round in 0..<6 {
             if toFetch.isEmpty { break }
             do {
-                let accounts = try await source.read(toFetch)
-                let now = Date().timeIntervalSince1970
-                for (key, account) in zip(toFetch, accounts) {
-                    fetched.insert(key)
-                    if let account { store.apply(account, receivedAt: now) } else if round == 0 { store.setStatus(key, .notFound) }
+                // In slices, so the start of thousands of pools shows progress (and applies as it goes).
+                var done = 0
+                for slice in stride(from: 0, to: toFetch.count, by: Self.validationSlice).map({
+                    toFetch[$0..<min(toFetch.count, $0 + Self.validationSlice)]
+                }) {
+                    let keys = Array(slice)
+                    let accounts = try await source.read(keys)
+                    let now = Date().timeIntervalSince1970
+                    for (key, account) in zip(keys, accounts) {
+                        fetched.insert(key)
+                        if let account { store.apply(account, receivedAt: now) } else if round == 0 { store.setStatus(key, .notFound) }
+                    }
+                    done += keys.count
+                    if toFetch.count > Self.validationSlice {
+                        logger.info(
+                            "ingest: validation round \(round + 1): read \(done) of \(toFetch.count) \(round == 0 ? "pools" : "dependent accounts")")
+                    }
                 }
             } catch {
                 // Stopping (Ctrl-C, the API port taken): not a verdict on the pools, so no status and no warning.
@@ -126,6 +140,11 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
                 for k in e.watched where !fetched.contains(k) { next.insert(k) }
             }
             toFetch = next.sorted()
+            if addresses.count > Self.validationSlice {
+                let settled = store.entries(addresses).filter { $0.status != .pending }.count
+                logger.info(
+                    "ingest: validated \(settled) of \(addresses.count) pools (round \(round + 1), \(toFetch.count) dependent accounts to read)")
+            }
         }
         var skip = Set<Pubkey>(), retry = Set<Pubkey>()
         for address in addresses {
@@ -179,8 +198,21 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
         return wanted
     }
 
+    /// The watch set with what the store knows of each account (owner, size, the DEXes of the
+    /// pools reading it), for sources that plan program subscriptions.
+    func followedAccounts() -> [FollowedAccount] {
+        let skip = lock.withLock { skipped }
+        var dexes: [Pubkey: Set<DexKind>] = [:]
+        for e in store.entries() where !skip.contains(e.address) {
+            let kind = e.dex.map { Set([$0]) } ?? []
+            dexes[e.address, default: []].formUnion(kind)
+            for k in e.watched { dexes[k, default: []].formUnion(kind) }
+        }
+        return dexes.map { FollowedAccount(address: $0.key, held: store.account($0.key), dexes: $0.value) }
+    }
+
     /// Hands the store's watch set to the source.
-    func replan() { source.follow(wantedAccounts()) }
+    func replan() { source.follow(accounts: followedAccounts()) }
 
     private func replanLoop() async {
         while !Task.isCancelled {
@@ -228,8 +260,10 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
         }
     }
 
-    /// The hot path: one notification into the store, with counters and latency.
-    public func update(_ account: AccountData, receivedAt: Double) {
+    public func update(_ account: AccountData, receivedAt: Double) { _ = apply(account, receivedAt: receivedAt) }
+
+    /// The hot path: one notification into the store, with counters and latency; true when applied.
+    public func apply(_ account: AccountData, receivedAt: Double) -> Bool {
         let result = store.apply(account, receivedAt: Date().timeIntervalSince1970)
         let latency = ProcessInfo.processInfo.systemUptime - receivedAt
         var decodeFailedPool: Pubkey?
@@ -249,6 +283,7 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
         }
         if let pool = decodeFailedPool { lock.withLock { poolDecodeErrors[pool, default: 0] += 1 } }
         if result.watchSetChanged { replanSignal.fire() }
+        return !result.ignoredAsOlder && !result.unknownAccount
     }
 
     // MARK: freshness

@@ -113,7 +113,26 @@ public final class ServiceMetrics: @unchecked Sendable {
                 registry.gauge("spc_discovery_runs", help: "Discovery runs since start").set(Double(d.runs))
                 registry.gauge("spc_discovery_last_run_failed", help: "1 when the last discovery run failed").set(d.lastError == nil ? 0.0 : 1.0)
             }
-            let live = ingest.connections().filter { $0.state == .live }.count
+            let connections = ingest.connections()
+            let live = connections.filter { $0.state == .live }.count
+            for conn in connections {
+                let id = String(conn.id)
+                for (kind, n) in [("account", conn.accountSubscriptions), ("program", conn.programSubscriptions)] {
+                    registry.gauge(
+                        "spc_connection_subscriptions", labels: [("connection", id), ("kind", kind)],
+                        help: "Subscriptions per PubSub connection: accountSubscribe / programSubscribe (the slot heartbeat not counted)"
+                    ).set(Double(n))
+                }
+                let outcomes = [
+                    ("received", conn.updatesReceived), ("applied", conn.updatesApplied), ("dropped_unfollowed", conn.updatesDroppedUnfollowed),
+                ]
+                for (outcome, n) in outcomes {
+                    registry.gauge(
+                        "spc_connection_updates", labels: [("connection", id), ("outcome", outcome)],
+                        help: "Notifications per PubSub connection since start: received, applied to the store, dropped as not followed"
+                    ).set(Double(n))
+                }
+            }
             registry.gauge("spc_connections_live", help: "PubSub connections live").set(Double(live))
             if !c.latencySamples.isEmpty {
                 let sorted = c.latencySamples.sorted()

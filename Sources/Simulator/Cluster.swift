@@ -119,16 +119,13 @@ public final class Cluster: @unchecked Sendable {
 
     /// getProgramAccounts: owner match plus `dataSize` / `memcmp` filters.
     public func programAccounts(owner: Pubkey, dataSize: Int?, memcmp: [(offset: Int, bytes: [UInt8])]) -> [AccountData] {
+        programAccounts(owner: owner, filter: AccountFilter(dataSize: dataSize, memcmp: memcmp))
+    }
+
+    /// getProgramAccounts with a parsed filter (the one `programSubscribe` matches notifications with).
+    public func programAccounts(owner: Pubkey, filter: AccountFilter) -> [AccountData] {
         lock.withLock {
-            accounts.values.filter { a in
-                guard a.owner == owner else { return false }
-                if let n = dataSize, a.data.count != n { return false }
-                for m in memcmp {
-                    guard m.offset >= 0, m.offset + m.bytes.count <= a.data.count else { return false }
-                    if Array(a.data[m.offset..<(m.offset + m.bytes.count)]) != m.bytes { return false }
-                }
-                return true
-            }.sorted { $0.address < $1.address }
+            accounts.values.filter { $0.owner == owner && filter.matches($0.data) }.sorted { $0.address < $1.address }
         }
     }
 

@@ -87,25 +87,12 @@ public struct RpcHandler: Sendable {
             let cfg = params.count > 1 ? params[1] as? [String: Any] : nil
             try checkEncoding(cfg)
             let slice = try dataSlice(cfg)
-            var dataSize: Int?
-            var memcmp: [(offset: Int, bytes: [UInt8])] = []
-            for f in cfg?["filters"] as? [Any] ?? [] {
-                guard let f = f as? [String: Any] else { throw RpcError.invalidParams("Invalid filter") }
-                if let n = f["dataSize"] as? Int {
-                    dataSize = n
-                } else if let m = f["memcmp"] as? [String: Any],
-                    let offset = m["offset"] as? Int, let text = m["bytes"] as? String
-                {
-                    let enc = m["encoding"] as? String ?? "base58"
-                    let bytes: [UInt8]? = enc == "base64" ? Data(base64Encoded: text).map { [UInt8]($0) } : Base58.decode(text)
-                    guard let bytes, offset >= 0 else { throw RpcError.invalidParams("Invalid memcmp filter") }
-                    memcmp.append((offset, bytes))
-                } else {
-                    throw RpcError.invalidParams("Invalid filter: expected dataSize or memcmp")
-                }
+            let filter: AccountFilter
+            do { filter = try AccountFilter.parse(cfg?["filters"] as? [Any]) } catch let e as AccountFilter.Invalid {
+                throw RpcError.invalidParams(e.message)
             }
             let list = JSONText.array(
-                cluster.programAccounts(owner: owner, dataSize: dataSize, memcmp: memcmp).map {
+                cluster.programAccounts(owner: owner, filter: filter).map {
                     .object([("pubkey", .string($0.address.base58)), ("account", Self.accountJSON($0, slice: slice))])
                 })
             return (cfg?["withContext"] as? Bool ?? false) ? .object([("context", context), ("value", list)]) : list
@@ -142,6 +129,9 @@ public struct RpcHandler: Sendable {
             }
             let keys = try list.map { try pubkey($0) }
             return .object([("context", context), ("value", .array(cluster.accounts(keys).map { $0.map { .number(String($0.slot)) } ?? .null }))])
+        case "simulatorPools":
+            // Test control: every tradable pool's address (scale runs write them into a config's [[pools]]).
+            return .array(cluster.poolAddresses.map { .string($0.base58) })
         case "simulatorFault":
             guard let p = params.first as? [String: Any], let k = p["kind"] as? String, let kind = FaultState.Kind(rawValue: k) else {
                 throw RpcError.invalidParams(

@@ -42,8 +42,9 @@ public final class LocalProxy: @unchecked Sendable {
         return nil
     }
 
-    public static func start(_ kind: Kind, username: String? = nil, password: String? = nil) throws -> LocalProxy {
-        let port = try LoopbackPort.free()
+    /// `port`: the port of a proxy stopped earlier (a restart at the same address); default a free one from the kernel.
+    public static func start(_ kind: Kind, username: String? = nil, password: String? = nil, port reuse: Int? = nil) throws -> LocalProxy {
+        let port = try reuse ?? LoopbackPort.free()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("proxy-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let process = Process()

@@ -20,6 +20,9 @@ extension IngestConfig {
         config.backoffInitialSeconds = 0.1
         config.backoffMaxSeconds = 1
         config.staleAfterSeconds = 60
+        // One subscription per account, whatever the pool count: these tests count subscriptions
+        // against watched accounts. Program subscriptions set `mode` themselves.
+        config.mode = .accounts
         return config
     }
 

@@ -341,6 +341,11 @@ final class APITests: XCTestCase {
         let connections = try XCTUnwrap(h["connections"] as? [[String: Any]])
         XCTAssertEqual(connections.first?["state"] as? String, "live")
         XCTAssertEqual(connections.first?["subscriptions"] as? Int, 12)
+        XCTAssertEqual(connections.first?["account_subscriptions"] as? Int, 8)
+        XCTAssertEqual(connections.first?["program_subscriptions"] as? Int, 3)
+        XCTAssertEqual(connections.first?["updates_received"] as? String, "500")
+        XCTAssertEqual(connections.first?["updates_applied"] as? String, "420")
+        XCTAssertEqual(connections.first?["updates_dropped_unfollowed"] as? String, "70")
         XCTAssertEqual((h["rejected_config"] as? [[String: Any]])?.first?["entry"] as? String, "pools[12]")
 
         _ = try await HTTP.get("\(base)/prices")
@@ -350,6 +355,8 @@ final class APITests: XCTestCase {
         XCTAssertTrue(metrics.text.contains(#"spc_http_requests_total{route="/prices",method="GET",status="200"} 1"#), metrics.text)
         XCTAssertTrue(metrics.text.contains(#"spc_pools{status="ok"}"#))
         XCTAssertTrue(metrics.text.contains("spc_ingest_notifications_total 42"), metrics.text)
+        XCTAssertTrue(metrics.text.contains(#"spc_connection_subscriptions{connection="0",kind="program"} 3"#), metrics.text)
+        XCTAssertTrue(metrics.text.contains(#"spc_connection_updates{connection="0",outcome="dropped_unfollowed"} 70"#), metrics.text)
 
         let doc = try await HTTP.get("\(base)/v1/openapi.json").object()
         XCTAssertEqual((doc["openapi"] as? String)?.prefix(2), "3.")

@@ -117,6 +117,20 @@ final class ConfigTests: XCTestCase {
         }
     }
 
+    func testIngestModeAndConnectionBudget() throws {
+        let base = "[websocket]\nurl = \"wss://rpc.example.invalid\"\n[ingest]\n"
+        let defaults = try ConfigLoader.parse(base, environment: [:])
+        XCTAssertEqual(defaults.ingest.mode, .auto)
+        XCTAssertEqual(defaults.ingest.maxConnections, 0, "no limit unless configured")
+        let c = try ConfigLoader.parse(base + "mode = \"program\"\nmax_connections = 50\n", environment: [:])
+        XCTAssertEqual(c.ingest.mode, .program)
+        XCTAssertEqual(c.ingest.maxConnections, 50)
+        XCTAssertEqual(try ConfigLoader.parse(base + "mode = \"accounts\"\n", environment: [:]).ingest.mode, .accounts)
+        for (bad, key) in [("mode = \"programs\"\n", "ingest.mode"), ("max_connections = -1\n", "ingest.max_connections")] {
+            XCTAssertThrowsError(try ConfigLoader.parse(base + bad, environment: [:])) { XCTAssertTrue("\($0)".contains(key), "\($0)") }
+        }
+    }
+
     func testTLSCAFile() throws {
         let ca = FileManager.default.temporaryDirectory.appendingPathComponent("ca-\(UUID().uuidString).pem")
         try "-----BEGIN CERTIFICATE-----\n".write(to: ca, atomically: true, encoding: .utf8)

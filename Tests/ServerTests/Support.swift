@@ -43,10 +43,14 @@ final class FakeIngest: IngestControl, @unchecked Sendable {
     private(set) var added: [PoolConfig] = []
     private(set) var removed: [Pubkey] = []
     func connections() -> [ConnectionHealth] {
-        [
-            ConnectionHealth(
-                id: 0, endpoint: "ws://127.0.0.1:1", state: .live, subscriptions: 12, reconnects: 1, lastMessageAt: Date().timeIntervalSince1970)
-        ]
+        var c = ConnectionHealth(
+            id: 0, endpoint: "ws://127.0.0.1:1", state: .live, subscriptions: 12, reconnects: 1, lastMessageAt: Date().timeIntervalSince1970)
+        c.accountSubscriptions = 8
+        c.programSubscriptions = 3
+        c.updatesReceived = 500
+        c.updatesApplied = 420
+        c.updatesDroppedUnfollowed = 70
+        return [c]
     }
     func addPool(_ config: PoolConfig) async { lock.withLock { added.append(config) } }
     func removePool(_ address: Pubkey) async -> Bool { lock.withLock { removed.append(address) }; return true }

@@ -181,4 +181,82 @@ final class InteropTests: XCTestCase {
             "the notification carries the vault after a simulated buy")
         XCTAssertGreaterThan((note["slot"] as? NSNumber)?.uint64Value ?? 0, 0)
     }
+
+    /// solana-py's `program_subscribe` (dataSize + memcmp filters, base64) on the AMM v4 vault
+    /// authority: the first `programNotification` carries a vault of the traded pool, decoding to
+    /// a token account of that owner; the client then unsubscribes (`programUnsubscribe`).
+    func testSolanaPyProgramSubscribeReceivesMatchingAccounts() throws {
+        let binary = Self.repo.appendingPathComponent(".build/debug/solana-pool-cache")
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: binary.path), "build the executable first (swift build)")
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("spc-interop-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { XCTAssertNoThrow(try FileManager.default.removeItem(at: log)) }
+        let sim = Process()
+        sim.executableURL = binary
+        sim.arguments = ["simulate", "--port", "0", "--seed", "1", "--swaps-per-slot", "0"]
+        sim.standardOutput = try FileHandle(forWritingTo: log)
+        sim.standardError = sim.standardOutput
+        try sim.run()
+        defer { Self.stop(sim) }
+        guard let (port, wsPort) = Self.bannerPorts(in: log, within: 30) else {
+            return XCTFail(
+                "the simulator printed no ports within 30 s: \(String(decoding: (try Data(contentsOf: log)).prefix(2_000), as: UTF8.self))")
+        }
+        let tradedPool = try Pubkey(base58: "58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2")  // Raydium AMM v4 fixture
+        let authority = try XCTUnwrap(DexRegistry.descriptor(.raydiumAmmV4)?.vaultAuthority)
+        var info: (status: Int, headers: [String: String], body: String)?
+        var lastError = "no answer"
+        for _ in 0..<100 where info?.status != 200 {
+            // Refused while the process starts is expected; the last error is in the failure if it never answers.
+            do {
+                info = try httpPost(
+                    port: port, body: #"{"jsonrpc":"2.0","id":1,"method":"getAccountInfo","params":["\#(tradedPool.base58)",{"encoding":"base64"}]}"#)
+            } catch { lastError = "\(error)" }
+            if info?.status != 200 { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        let reply = try XCTUnwrap(info, lastError)
+        let poolBytes = try XCTUnwrap(
+            Data(
+                base64Encoded: try XCTUnwrap(
+                    ((((try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [String: Any])?["result"] as? [String: Any])?["value"]
+                        as? [String: Any])?["data"] as? [String])?[0])))
+        let amm = try RaydiumAmmV4Info(AccountData(address: tradedPool, owner: ProgramIds.raydiumAmmV4, data: Array(poolBytes)))
+
+        let py = Process()
+        py.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        py.arguments = [
+            "python3", Self.repo.appendingPathComponent("Tests/interop/solana_py_program_subscribe.py").path, "ws://127.0.0.1:\(wsPort)",
+            ProgramIds.splToken.base58, "165", "32", authority.base58,
+        ]
+        let out = Pipe(), err = Pipe()
+        py.standardOutput = out
+        py.standardError = err
+        try py.run()
+        // Trade the pool until the client has its notification (nothing else trades: swaps-per-slot 0).
+        let deadline = Date().addingTimeInterval(60)
+        while py.isRunning && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.3)
+            _ = try httpPost(
+                port: port,
+                body:
+                    #"{"jsonrpc":"2.0","id":1,"method":"simulatorSwap","params":[{"pool":"\#(tradedPool.base58)","inputMint":"\#(amm.coinMint.base58)","amountIn":"100000000"}]}"#
+            )
+        }
+        Self.stop(py)
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(py.terminationStatus, 0, "solana-py client failed: \(stderr)")
+        let result = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any], stdout)
+        let note = try XCTUnwrap(result["notification"] as? [String: Any])
+        let pubkey = try Pubkey(base58: try XCTUnwrap(note["pubkey"] as? String))
+        XCTAssertTrue([amm.coinVault, amm.pcVault].contains(pubkey), "a vault of the traded pool: \(pubkey)")
+        XCTAssertEqual(note["owner"] as? String, ProgramIds.splToken.base58)
+        let vault = AccountData(
+            address: pubkey, owner: ProgramIds.splToken,
+            data: Array(try XCTUnwrap(Data(base64Encoded: try XCTUnwrap(note["data_base64"] as? String)))))
+        let fields = try Self.decodedFields(vault)
+        XCTAssertEqual(fields["owner"], authority.base58, "the memcmp filter held")
+        XCTAssertEqual(fields["mint"], (pubkey == amm.coinVault ? amm.coinMint : amm.pcMint).base58)
+        XCTAssertGreaterThan((note["slot"] as? NSNumber)?.uint64Value ?? 0, 0)
+    }
 }

@@ -11,5 +11,8 @@ extension DexDescriptor {
         kind: .meteoraDammV2, program: ProgramIds.meteoraDammV2,
         poolTypeAliases: ["meteora_damm_v2", "damm_v2", "meteora-damm-v2", "cp_amm"],
         poolDataSize: 1112, mintOffsets: (168, 200), ownedAccountOffsets: [232, 264], priceInTokenAccounts: false,
-        model: MeteoraDammV2Pool.self, layouts: [MeteoraDammV2PoolState.self])
+        model: MeteoraDammV2Pool.self, layouts: [MeteoraDammV2PoolState.self],
+        // The pool authority PDA ("pool_authority"), owner of every pool's token vaults (offset 32
+        // of the bundled 8Pm2… pool's vaults, Sources/Simulator/Snapshots).
+        vaultAuthority: Pubkey("HLnpSz9h2S4hiLQ43rnSD9XkcUThA7B8hQMKmDaiTLcC"))
 }

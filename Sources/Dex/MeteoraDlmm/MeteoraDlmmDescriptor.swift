@@ -13,6 +13,11 @@ extension DexDescriptor {
         poolDataSize: 904, mintOffsets: (88, 120), ownedAccountOffsets: [152, 184], priceInTokenAccounts: false,
         model: MeteoraDlmmPool.self,
         layouts: [MeteoraDlmmLbPair.self, MeteoraDlmmBinArray.self, MeteoraDlmmBitmapExtension.self, MeteoraDlmmOracle.self],
+        programAccountKinds: [
+            ProgramAccountKind(name: "lb pair", dataSize: MeteoraDlmmLbPair.size),
+            ProgramAccountKind(name: "bin array", dataSize: MeteoraDlmmBinArray.size),
+            ProgramAccountKind(name: "bin array bitmap extension", dataSize: MeteoraDlmmBitmapExtension.size),
+        ],
         derivedAccounts: { pool, accounts, byKey in
             var out: [DerivedAccount] = []
             for a in accounts where MeteoraDlmmBinArray.matches(a) {

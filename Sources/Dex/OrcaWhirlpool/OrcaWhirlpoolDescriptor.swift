@@ -16,6 +16,13 @@ extension DexDescriptor {
             OrcaWhirlpoolState.self, OrcaWhirlpoolTickArray.self, OrcaWhirlpoolFeeTier.self,
             OrcaWhirlpoolsConfig.self, OrcaWhirlpoolOracle.self,
         ],
+        programAccountKinds: [
+            ProgramAccountKind(name: "whirlpool", dataSize: 653),
+            ProgramAccountKind(name: "fixed tick array", dataSize: OrcaWhirlpoolTickArray.fixedSize),
+            // Dynamic tick arrays vary in size (148…10004 B): matched by their discriminator alone.
+            ProgramAccountKind(name: "dynamic tick array", dataSize: nil, discriminatorHex: OrcaWhirlpoolTickArray.dynamicDiscriminator),
+            ProgramAccountKind(name: "oracle", dataSize: OrcaWhirlpoolOracle.size),
+        ],
         derivedAccounts: { pool, accounts, byKey in
             var out: [DerivedAccount] = []
             for a in accounts where OrcaWhirlpoolTickArray.matches(a) {

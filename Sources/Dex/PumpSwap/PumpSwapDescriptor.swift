@@ -11,5 +11,7 @@ extension DexDescriptor {
         kind: .pumpSwap, program: ProgramIds.pumpSwap, dependencyPrograms: [ProgramIds.pumpFees],
         poolTypeAliases: ["pumpswap", "pump_swap", "pump_amm"],
         poolDataSize: nil, mintOffsets: (43, 75), ownedAccountOffsets: [139, 171], priceInTokenAccounts: true,
-        model: PumpSwapPool.self, layouts: [PumpSwapPoolState.self, PumpSwapGlobalConfig.self, PumpFeeConfig.self])
+        model: PumpSwapPool.self, layouts: [PumpSwapPoolState.self, PumpSwapGlobalConfig.self, PumpFeeConfig.self],
+        // Pools grew over time: matched by their discriminator instead of a size.
+        programAccountKinds: [ProgramAccountKind(name: "pool", dataSize: nil, discriminatorHex: PumpSwapPoolState.discriminator)])
 }

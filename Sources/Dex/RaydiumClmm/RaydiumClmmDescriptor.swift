@@ -16,6 +16,11 @@ extension DexDescriptor {
             RaydiumClmmPoolState.self, RaydiumClmmAmmConfig.self, RaydiumClmmTickArray.self,
             RaydiumClmmTickArrayBitmapExtension.self, RaydiumClmmObservationState.self,
         ],
+        programAccountKinds: [
+            ProgramAccountKind(name: "pool", dataSize: RaydiumClmmPoolState.size),
+            ProgramAccountKind(name: "tick array", dataSize: RaydiumClmmTickArray.size),
+            ProgramAccountKind(name: "tick array bitmap extension", dataSize: RaydiumClmmTickArrayBitmapExtension.size),
+        ],
         derivedAccounts: { pool, accounts, byKey in
             var out: [DerivedAccount] = []
             for a in accounts where RaydiumClmmTickArray.matches(a) {

@@ -99,7 +99,7 @@ public final class JSONRPCClient: @unchecked Sendable {
     public enum Filter: Sendable, Hashable {
         case dataSize(Int)
         case memcmp(offset: Int, bytes: [UInt8])
-        var json: JSONText {
+        public var json: JSONText {
             switch self {
             case .dataSize(let n): return .object([("dataSize", .number(String(n)))])
             case let .memcmp(offset, bytes):

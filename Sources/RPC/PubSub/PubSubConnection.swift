@@ -17,7 +17,8 @@ public enum PubSubEvent: Sendable {
 }
 
 /// One Solana PubSub WebSocket connection: `accountSubscribe` (base64, the given commitment),
-/// `accountUnsubscribe`, `slotSubscribe`, a ping every interval and a silence deadline (no frame
+/// `accountUnsubscribe`, `programSubscribe` / `programUnsubscribe` (notifications of accounts
+/// outside `followProgramAccounts` are dropped before their data is decoded), `slotSubscribe`, a ping every interval and a silence deadline (no frame
 /// at all, pongs included, for that long closes it with `TransportError.silent`). Dialed through
 /// `Dialer`, so proxies and TLS apply on every connect.
 ///
@@ -130,13 +131,36 @@ public final class PubSubConnection: @unchecked Sendable {
 
     /// Monotonic time of the last frame received (any kind).
     public var lastInboundAt: Double { state.lastInboundAt }
+    /// Account subscriptions (program subscriptions not included).
     public var subscriptionCount: Int { state.subscriptionCount }
+    public var programSubscriptionCount: Int { state.programSubscriptionCount }
+    public var subscribedPrograms: [ProgramSubscription] { state.subscribedPrograms }
+    /// Notifications received (account and program) and program notifications dropped as unfollowed.
+    public var notificationCounts: (received: UInt64, unfollowed: UInt64) { state.notificationCounts }
+
+    /// The accounts this connection's program subscriptions deliver; any other account they
+    /// notify is dropped undecoded (counted in `notificationCounts.unfollowed`).
+    public func followProgramAccounts(_ keys: Set<Pubkey>) { state.setFollowed(keys) }
+
+    /// Subscribes to a program's accounts (filters, base64, the given commitment); returns the subscription id.
+    @discardableResult
+    public func subscribe(program: ProgramSubscription, commitment: String) async throws -> UInt64 {
+        let value = try await request("programSubscribe", params: program.params(commitment: commitment), target: .program(program))
+        guard case .subscription(let id) = value else { throw TransportError.badReply("programSubscribe: not a subscription id") }
+        return id
+    }
+
+    /// Unsubscribes a program subscription (no-op when it is not subscribed here).
+    public func unsubscribe(program: ProgramSubscription) async throws {
+        guard let sub = state.forget(program: program) else { return }
+        _ = try await request("programUnsubscribe", params: .array([.number(String(sub))]), target: nil)
+    }
 
     /// Subscribes to one account; returns the server's subscription id.
     @discardableResult
     public func subscribe(account: Pubkey, commitment: String) async throws -> UInt64 {
         let params = JSONText.array([.string(account.base58), .object([("encoding", .string("base64")), ("commitment", .string(commitment))])])
-        let value = try await request("accountSubscribe", params: params, account: account)
+        let value = try await request("accountSubscribe", params: params, target: .account(account))
         guard case .subscription(let id) = value else { throw TransportError.badReply("accountSubscribe: not a subscription id") }
         return id
     }
@@ -159,11 +183,11 @@ public final class PubSubConnection: @unchecked Sendable {
     /// Unsubscribes an account (no-op when it is not subscribed here).
     public func unsubscribe(account: Pubkey) async throws {
         guard let sub = state.forget(account: account) else { return }
-        _ = try await request("accountUnsubscribe", params: .array([.number(String(sub))]), account: nil)
+        _ = try await request("accountUnsubscribe", params: .array([.number(String(sub))]), target: nil)
     }
 
     public func slotSubscribe() async throws {
-        _ = try await request("slotSubscribe", params: .array([]), account: nil)
+        _ = try await request("slotSubscribe", params: .array([]), target: nil)
     }
 
     public var subscribedAccounts: [Pubkey] { state.subscribedAccounts }
@@ -173,13 +197,13 @@ public final class PubSubConnection: @unchecked Sendable {
         channel.close(promise: nil)
     }
 
-    func request(_ method: String, params: JSONText, account: Pubkey?) async throws -> PubSubMessage.ReplyValue {
+    func request(_ method: String, params: JSONText, target: PubSubState.Target?) async throws -> PubSubMessage.ReplyValue {
         let id = state.nextRequestId()
         let text = JSONText.object([("jsonrpc", .string("2.0")), ("id", .number(String(id))), ("method", .string(method)), ("params", params)])
             .rendered
         let channel = self.channel, state = self.state
         return try await withCheckedThrowingContinuation { continuation in
-            guard state.register(id: id, account: account, continuation: continuation) else { return }
+            guard state.register(id: id, target: target, continuation: continuation) else { return }
             let frame = WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: channel.allocator.buffer(string: text))
             channel.writeAndFlush(frame).whenFailure { error in state.complete(id: id, with: .failure(error)) }
             channel.eventLoop.scheduleTask(in: .milliseconds(Int64(state.options.requestTimeoutSeconds * 1000))) {
@@ -190,14 +214,22 @@ public final class PubSubConnection: @unchecked Sendable {
 }
 
 /// Shared state between the connection's API (any thread) and its handler (event loop).
-// @unchecked Sendable: `lock` guards pending, accountBySub, subByAccount, requestId, finished, closedByUs and _lastInboundAt.
+// @unchecked Sendable: `lock` guards pending, accountBySub, subByAccount, programBySub, subByProgram, followed,
+// received, unfollowed, requestId, finished, closedByUs and _lastInboundAt.
 final class PubSubState: @unchecked Sendable {
+    /// What a subscribe request subscribes (its reply's id maps to it).
+    enum Target { case account(Pubkey), program(ProgramSubscription) }
     let lock = NSLock()
     let continuation: AsyncStream<PubSubEvent>.Continuation
     let options: PubSubConnection.Options
-    private var pending: [UInt64: (account: Pubkey?, continuation: CheckedContinuation<PubSubMessage.ReplyValue, Error>)] = [:]
+    private var pending: [UInt64: (target: Target?, continuation: CheckedContinuation<PubSubMessage.ReplyValue, Error>)] = [:]
     private var accountBySub: [UInt64: Pubkey] = [:]
     private var subByAccount: [Pubkey: UInt64] = [:]
+    private var programBySub: [UInt64: ProgramSubscription] = [:]
+    private var subByProgram: [ProgramSubscription: UInt64] = [:]
+    private var followed: Set<Pubkey> = []
+    private var received: UInt64 = 0
+    private var unfollowed: UInt64 = 0
     private var requestId: UInt64 = 1
     private var finished = false
     private var _lastInboundAt = ProcessInfo.processInfo.systemUptime
@@ -212,6 +244,19 @@ final class PubSubState: @unchecked Sendable {
     func touch(_ now: Double) { lock.withLock { _lastInboundAt = now } }
     var subscriptionCount: Int { lock.withLock { accountBySub.count } }
     var subscribedAccounts: [Pubkey] { lock.withLock { Array(subByAccount.keys) } }
+    var programSubscriptionCount: Int { lock.withLock { programBySub.count } }
+    var subscribedPrograms: [ProgramSubscription] { lock.withLock { Array(subByProgram.keys) } }
+    var notificationCounts: (received: UInt64, unfollowed: UInt64) { lock.withLock { (received, unfollowed) } }
+    func setFollowed(_ keys: Set<Pubkey>) { lock.withLock { followed = keys } }
+    func isFollowed(_ key: Pubkey) -> Bool { lock.withLock { followed.contains(key) } }
+    /// Counts one notification; for a program notification, whether its subscription is still ours.
+    func noteNotification(unfollowed isUnfollowed: Bool = false, programSubscription: UInt64? = nil) -> Bool {
+        lock.withLock {
+            received += 1
+            if isUnfollowed { unfollowed += 1 }
+            return programSubscription.map { programBySub[$0] != nil } ?? true
+        }
+    }
 
     func nextRequestId() -> UInt64 {
         lock.withLock {
@@ -219,10 +264,10 @@ final class PubSubState: @unchecked Sendable {
         }
     }
 
-    func register(id: UInt64, account: Pubkey?, continuation c: CheckedContinuation<PubSubMessage.ReplyValue, Error>) -> Bool {
+    func register(id: UInt64, target: Target?, continuation c: CheckedContinuation<PubSubMessage.ReplyValue, Error>) -> Bool {
         let ok = lock.withLock { () -> Bool in
             if finished { return false }
-            pending[id] = (account, c)
+            pending[id] = (target, c)
             return true
         }
         if !ok { c.resume(throwing: TransportError.connectionClosed) }
@@ -233,10 +278,18 @@ final class PubSubState: @unchecked Sendable {
         let entry: CheckedContinuation<PubSubMessage.ReplyValue, Error>? = lock.withLock {
             guard let p = pending.removeValue(forKey: id) else { return nil }
             // Record the mapping before resuming, so the next notification already finds its account.
-            if case .success(.subscription(let sub)) = result, let account = p.account {
-                if let old = subByAccount[account] { accountBySub.removeValue(forKey: old) }
-                accountBySub[sub] = account
-                subByAccount[account] = sub
+            if case .success(.subscription(let sub)) = result {
+                switch p.target {
+                case .account(let account):
+                    if let old = subByAccount[account] { accountBySub.removeValue(forKey: old) }
+                    accountBySub[sub] = account
+                    subByAccount[account] = sub
+                case .program(let program):
+                    if let old = subByProgram[program] { programBySub.removeValue(forKey: old) }
+                    programBySub[sub] = program
+                    subByProgram[program] = sub
+                case nil: break
+                }
             }
             return p.continuation
         }
@@ -244,6 +297,14 @@ final class PubSubState: @unchecked Sendable {
     }
 
     func account(forSubscription sub: UInt64) -> Pubkey? { lock.withLock { accountBySub[sub] } }
+
+    func forget(program: ProgramSubscription) -> UInt64? {
+        lock.withLock {
+            guard let sub = subByProgram.removeValue(forKey: program) else { return nil }
+            programBySub.removeValue(forKey: sub)
+            return sub
+        }
+    }
 
     func forget(account: Pubkey) -> UInt64? {
         lock.withLock {
@@ -285,8 +346,9 @@ final class PubSubFrameHandler: ChannelInboundHandler, @unchecked Sendable {
         switch frame.opcode {
         case .text, .binary:
             let payload = frame.unmaskedData
+            let state = self.state
             let message: Result<PubSubMessage, Error> = payload.withUnsafeReadableBytes { raw in
-                raw.withMemoryRebound(to: UInt8.self) { bytes in Result { try parser.parse(bytes) } }
+                raw.withMemoryRebound(to: UInt8.self) { bytes in Result { try parser.parse(bytes, follows: state.isFollowed) } }
             }
             switch message {
             case .success(let m):
@@ -310,8 +372,14 @@ final class PubSubFrameHandler: ChannelInboundHandler, @unchecked Sendable {
     private func route(_ message: PubSubMessage, receivedAt: Double) -> Bool {
         switch message {
         case .account(let n):
+            _ = state.noteNotification()
             guard let key = state.account(forSubscription: n.subscription) else { return true }  // unsubscribed meanwhile
             if case .dropped = state.continuation.yield(.account(n.account(address: key), receivedAt: receivedAt)) { return false }
+        case let .programAccount(sub, account):
+            guard state.noteNotification(programSubscription: sub) else { return true }  // unsubscribed meanwhile
+            if case .dropped = state.continuation.yield(.account(account, receivedAt: receivedAt)) { return false }
+        case .unfollowed(let sub):
+            _ = state.noteNotification(unfollowed: true, programSubscription: sub)
         case let .slot(_, slot):
             if case .dropped = state.continuation.yield(.slot(slot)) { return false }
         case let .result(id, value):

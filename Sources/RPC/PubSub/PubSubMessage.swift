@@ -4,6 +4,11 @@ import SolanaCore
 public enum PubSubMessage: Sendable, Equatable {
     /// `accountNotification`: the account's new state at `slot` (address comes from the subscription).
     case account(AccountNotification)
+    /// `programNotification` of a followed account: its address and new state at `slot`.
+    case programAccount(subscription: UInt64, AccountData)
+    /// `programNotification` of an account the caller does not follow: dropped before its data
+    /// was decoded (the cheap path of a program subscription).
+    case unfollowed(subscription: UInt64)
     /// `slotNotification`.
     case slot(subscription: UInt64, slot: UInt64)
     /// Reply to a request: a subscription id (subscribe) or a boolean (unsubscribe).
@@ -52,7 +57,7 @@ public enum PubSubParseError: Error, Equatable, CustomStringConvertible, Sendabl
         case .missing(let f): return "missing \(f)"
         case .badBase64: return "account data is not valid base64"
         case .unsupportedEncoding(let e): return "account data encoding \(e) (expected base64)"
-        case .badPubkey(let s): return "owner '\(s.prefix(64))' is not a pubkey"
+        case .badPubkey(let s): return "'\(s.prefix(64))' is not a pubkey"
         }
     }
 }
@@ -70,19 +75,21 @@ public struct PubSubParser: Sendable {
 
     public init() {}
 
-    public mutating func parse(_ bytes: [UInt8]) throws -> PubSubMessage {
-        try bytes.withUnsafeBufferPointer { try parse($0) }
+    /// `follows` decides, for a `programNotification`, whether its account is wanted: when it is
+    /// not, the frame is answered `.unfollowed` without decoding the account data (nil: all are).
+    public mutating func parse(_ bytes: [UInt8], follows: ((Pubkey) -> Bool)? = nil) throws -> PubSubMessage {
+        try bytes.withUnsafeBufferPointer { try parse($0, follows: follows) }
     }
 
-    public mutating func parse(_ buf: UnsafeBufferPointer<UInt8>) throws -> PubSubMessage {
+    public mutating func parse(_ buf: UnsafeBufferPointer<UInt8>, follows: ((Pubkey) -> Bool)? = nil) throws -> PubSubMessage {
         do {
-            return try parseUnwrapped(buf)
+            return try parseUnwrapped(buf, follows: follows)
         } catch let e as JSONError {
             throw PubSubParseError.json(e)
         }
     }
 
-    private mutating func parseUnwrapped(_ buf: UnsafeBufferPointer<UInt8>) throws -> PubSubMessage {
+    private mutating func parseUnwrapped(_ buf: UnsafeBufferPointer<UInt8>, follows: ((Pubkey) -> Bool)?) throws -> PubSubMessage {
         var s = JSONScanner(buf)
         guard try s.peek() == 0x7B else { throw PubSubParseError.notAnObject }
         var method: String?
@@ -129,7 +136,22 @@ public struct PubSubParser: Sendable {
                 guard let sub = params.subscription else { throw PubSubParseError.missing("params.subscription") }
                 guard let slot = params.contextSlot else { throw PubSubParseError.missing("params.result.context.slot") }
                 guard let value = params.value else { throw PubSubParseError.missing("params.result.value") }
-                return .account(AccountNotification(subscription: sub, slot: slot, owner: value.owner, lamports: value.lamports, data: value.data))
+                return .account(
+                    AccountNotification(subscription: sub, slot: slot, owner: value.owner, lamports: value.lamports, data: try value.decode(buf)))
+            case "programNotification":
+                // Mainnet shape: params.result.value = {pubkey, account: {data, owner, lamports, …}}.
+                guard let sub = params.subscription else { throw PubSubParseError.missing("params.subscription") }
+                guard let slot = params.contextSlot else { throw PubSubParseError.missing("params.result.context.slot") }
+                guard let text = params.pubkey else { throw PubSubParseError.missing("params.result.value.pubkey") }
+                let string = String(decoding: UnsafeBufferPointer(rebasing: buf[text]), as: UTF8.self)
+                guard string.utf8.count <= 44, let raw = Base58.decode(string), let key = Pubkey(bytes: raw) else {
+                    throw PubSubParseError.badPubkey(string)
+                }
+                if let follows, !follows(key) { return .unfollowed(subscription: sub) }
+                guard let value = params.value else { throw PubSubParseError.missing("params.result.value.account") }
+                return .programAccount(
+                    subscription: sub,
+                    AccountData(address: key, owner: value.owner, data: try value.decode(buf), lamports: value.lamports, slot: slot))
             case "slotNotification":
                 guard let sub = params.subscription else { throw PubSubParseError.missing("params.subscription") }
                 guard let slot = params.slot else { throw PubSubParseError.missing("params.result.slot") }
@@ -142,8 +164,19 @@ public struct PubSubParser: Sendable {
         throw PubSubParseError.missing("method or result")
     }
 
-    struct Value { var owner: Pubkey; var lamports: UInt64; var data: [UInt8] }
-    struct Params { var subscription: UInt64?; var contextSlot: UInt64?; var slot: UInt64?; var value: Value? }
+    /// An account value whose data is still base64 text (`data`: its range in the frame), decoded
+    /// only once the frame is known to be wanted.
+    struct Value {
+        var owner: Pubkey
+        var lamports: UInt64
+        var data: Range<Int>?
+        func decode(_ buf: UnsafeBufferPointer<UInt8>) throws -> [UInt8] {
+            guard let data else { return [] }
+            guard let bytes = Base64.decode(UnsafeBufferPointer(rebasing: buf[data])) else { throw PubSubParseError.badBase64 }
+            return bytes
+        }
+    }
+    struct Params { var subscription: UInt64?; var contextSlot: UInt64?; var slot: UInt64?; var value: Value?; var pubkey: Range<Int>? }
 
     private mutating func readParams(_ s: inout JSONScanner) throws -> Params {
         var p = Params()
@@ -160,9 +193,9 @@ public struct PubSubParser: Sendable {
                     } else if s.key(k, is: "value") {
                         if try s.readNullIfPresent() {
                             // A closed account: no data, no lamports, owned by the system program.
-                            p.value = Value(owner: .zero, lamports: 0, data: [])
+                            p.value = Value(owner: .zero, lamports: 0, data: nil)
                         } else {
-                            p.value = try self.readAccount(&s)
+                            p.value = try self.readAccount(&s, pubkey: &p.pubkey)
                         }
                     } else if s.key(k, is: "slot") {
                         p.slot = try s.readUInt64()
@@ -177,12 +210,22 @@ public struct PubSubParser: Sendable {
         return p
     }
 
-    private mutating func readAccount(_ s: inout JSONScanner) throws -> Value {
+    /// An account object; a program notification's `{pubkey, account}` wrapper is unwrapped here
+    /// (its `pubkey` range goes to `pubkey`), in either field order.
+    private mutating func readAccount(_ s: inout JSONScanner, pubkey: inout Range<Int>?) throws -> Value {
         var owner: Pubkey?
         var lamports: UInt64 = 0
-        var data: [UInt8]?
+        var data: Range<Int>?
+        var nested: Value?
+        var key: Range<Int>?
         try s.objectFields { k, s in
-            if s.key(k, is: "data") {
+            if s.key(k, is: "pubkey") {
+                guard try s.peek() == 0x22 else { throw PubSubParseError.missing("value.pubkey") }
+                key = try s.readRawString().range
+            } else if s.key(k, is: "account") {
+                var ignored: Range<Int>?
+                nested = try self.readAccount(&s, pubkey: &ignored)
+            } else if s.key(k, is: "data") {
                 guard try s.peek() == 0x5B else { throw PubSubParseError.unsupportedEncoding("non-array data") }
                 var parts: [Range<Int>] = []
                 try s.arrayElements { s in
@@ -193,8 +236,7 @@ public struct PubSubParser: Sendable {
                 guard s.key(parts[1], is: "base64") else {
                     throw PubSubParseError.unsupportedEncoding(String(decoding: UnsafeBufferPointer(rebasing: s.bytes[parts[1]]), as: UTF8.self))
                 }
-                guard let bytes = Base64.decode(UnsafeBufferPointer(rebasing: s.bytes[parts[0]])) else { throw PubSubParseError.badBase64 }
-                data = bytes
+                data = parts[0]
             } else if s.key(k, is: "owner") {
                 let (range, _) = try s.readRawString()
                 owner = try self.owner(UnsafeBufferPointer(rebasing: s.bytes[range]))
@@ -204,6 +246,8 @@ public struct PubSubParser: Sendable {
                 try s.skipValue()
             }
         }
+        if let key { pubkey = key }
+        if let nested { return nested }
         guard let owner else { throw PubSubParseError.missing("value.owner") }
         guard let data else { throw PubSubParseError.missing("value.data") }
         return Value(owner: owner, lamports: lamports, data: data)

@@ -91,6 +91,10 @@ struct HealthRoutes {
                                     ("id", J.int(c.id)), ("endpoint", .string(c.endpoint)), ("state", .string(c.state.rawValue)),
                                     ("subscriptions", J.int(c.subscriptions)), ("reconnects", J.int(c.reconnects)),
                                     ("refused_subscriptions", J.int(c.refusedSubscriptions)),
+                                    ("account_subscriptions", J.int(c.accountSubscriptions)),
+                                    ("program_subscriptions", J.int(c.programSubscriptions)),
+                                    ("updates_received", J.u64(c.updatesReceived)), ("updates_applied", J.u64(c.updatesApplied)),
+                                    ("updates_dropped_unfollowed", J.u64(c.updatesDroppedUnfollowed)),
                                     ("last_message_age_ms", c.lastMessageAt.map { J.int(max(0, Int(((now - $0) * 1000).rounded()))) } ?? .null),
                                     ("last_error", J.str(c.lastError)),
                                 ])
