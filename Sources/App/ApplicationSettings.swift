@@ -1,5 +1,6 @@
 import Arbitrage
 import Cache
+import GeyserSource
 import Ingest
 import Logging
 import Persistence
@@ -14,6 +15,9 @@ public struct ApplicationSettings: Sendable {
     public var ingest: IngestConfig?
     /// Where ingestion reads from; nil: the JSON-RPC + PubSub source of `ingest`.
     public var source: (any AccountSource)?
+    /// `[yellowstone]`: when set (and `source` is nil), accounts stream over Yellowstone gRPC;
+    /// the JSON-RPC endpoints of `ingest` still serve the snapshot reads.
+    public var yellowstone: YellowstoneConfig?
     /// The HTTP API; nil: none.
     public var api: APISettings?
     /// The arbitrage engine; nil: none.

@@ -1,6 +1,7 @@
 import Arbitrage
 import Cache
 import Foundation
+import GeyserSource
 import Ingest
 import Persistence
 import RPC
@@ -46,6 +47,7 @@ public enum ConfigLoader {
         "ingest.silence_deadline_seconds", "ingest.connect_timeout_seconds", "ingest.request_timeout_seconds",
         "ingest.backoff_initial_seconds", "ingest.backoff_max_seconds", "ingest.failover_after_failures",
         "pools", "pools.address", "pools.name", "pools.pool_type",
+        "yellowstone", "yellowstone.endpoint", "yellowstone.x_token", "yellowstone.replay",
     ]
 
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServiceConfig {
@@ -332,10 +334,29 @@ public enum ConfigLoader {
                 }
             }
 
+            let yellowstone = try readYellowstone()
             let (pools, rejected) = try readPools()
             return ServiceConfig(
                 ingest: ingest, pools: pools, rejectedPools: rejected, api: api, persistence: persistence,
-                router: router, unknownKeys: unknown, unusedKeys: unused)
+                router: router, unknownKeys: unknown, unusedKeys: unused, yellowstone: yellowstone)
+        }
+
+        /// `[yellowstone]`: the gRPC account stream; `x_token` only as `${ENV}` (a secret in no file).
+        mutating func readYellowstone() throws -> YellowstoneConfig? {
+            guard let t = try table("yellowstone") else { return nil }
+            noteUnknown(t, prefix: "yellowstone", pattern: "yellowstone")
+            guard let endpoint = try string(t, "endpoint", at: "yellowstone.endpoint"), !endpoint.isEmpty else {
+                throw fail("yellowstone.endpoint", "missing (an http:// or https:// gRPC endpoint)")
+            }
+            var config = YellowstoneConfig(endpoint: try url(endpoint, "yellowstone.endpoint", schemes: ["http", "https"]))
+            if let raw = t["x_token"]?.string {
+                guard raw.hasPrefix("${"), raw.hasSuffix("}") else {
+                    throw fail("yellowstone.x_token", "must name an environment variable (\"${NAME}\"), not hold the token")
+                }
+                config.xToken = try string(t, "x_token", at: "yellowstone.x_token")
+            }
+            if let replay = try bool(t, "replay", at: "yellowstone.replay") { config.replay = replay }
+            return config
         }
 
         /// Bad `[[pools]]` entries are collected per pool (the original shipped dead and mistyped

@@ -216,8 +216,10 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
     }
 
     /// The hot path: one notification into the store, with counters and latency.
-    public func update(_ account: AccountData, receivedAt: Double) {
-        let result = store.apply(account, receivedAt: Date().timeIntervalSince1970)
+    public func update(_ account: AccountData, receivedAt: Double) { update(account, receivedAt: receivedAt, sameSlotNewer: false) }
+
+    public func update(_ account: AccountData, receivedAt: Double, sameSlotNewer: Bool) {
+        let result = store.apply(account, receivedAt: Date().timeIntervalSince1970, sameSlotNewer: sameSlotNewer)
         let latency = ProcessInfo.processInfo.systemUptime - receivedAt
         var decodeFailedPool: Pubkey?
         if !result.ignoredAsOlder && !result.unknownAccount && result.changedPools.isEmpty, let e = store.entry(account.address) {
