@@ -61,12 +61,12 @@ struct SimulateCommand: AsyncParsableCommand {
             }
             options.grpcXToken = token
         }
-        let host = options.host, options = options
+        let host = options.host, grpcEnabled = options.grpcPort != nil
         let server = SimulatorServer(cluster: cluster, options: options)
         let task = Task {
             try await server.run { rpc, pubsub in
                 print("simulated cluster: \(cluster.poolAddresses.count) pools, \(cluster.accountCount) accounts, slot \(cluster.slot)")
-                if options.grpcPort != nil, let grpc = try? await server.ports.waitGRPC() {
+                if grpcEnabled, let grpc = try? await server.ports.waitGRPC() {
                     print("JSON-RPC http://\(host):\(rpc)   PubSub ws://\(host):\(pubsub)   gRPC http://\(host):\(grpc)   (Ctrl-C stops)")
                 } else {
                     print("JSON-RPC http://\(host):\(rpc)   PubSub ws://\(host):\(pubsub)   (Ctrl-C stops)")

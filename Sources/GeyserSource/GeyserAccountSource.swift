@@ -133,7 +133,7 @@ public final class GeyserAccountSource: ProgramAccountsReader, @unchecked Sendab
                 let keys = wanted
                 // After a replay only what the last stream did not cover needs a read.
                 let read = fromSlot == nil ? keys : keys.subtracting(subscribed)
-                pending = read.isEmpty ? [] : [(read.sorted(), 0)]
+                pending = read.isEmpty ? [] : [(keys: read.sorted(), afterSlot: UInt64(0))]
                 subscribed = keys
                 return (keys, lastSlot != nil)
             }
@@ -148,7 +148,9 @@ public final class GeyserAccountSource: ProgramAccountsReader, @unchecked Sendab
             options.maxResponseMessageBytes = 64 << 20
             options.maxRequestMessageBytes = 64 << 20
             let first = request(keys, fromSlot: fromSlot)
-            setHealth { $0.stream?.filters = first.accounts.count }
+            setHealth {
+                $0.stream?.filters = first.accounts.count; $0.subscriptions = keys.count
+            }
             do {
                 try await geyser.subscribe(
                     metadata: metadata, options: options,

@@ -8,7 +8,7 @@ import SolanaCore
 /// filters with their `write_version`, slot updates, a ping every `pingInterval` and a pong for
 /// every client ping; `from_slot` replays the retained slots (`GeyserFeed`) before the live
 /// ones; a later request with filters replaces them (a ping-only request does not, as in
-/// Yellowstone). Faults: `cut` ends every stream (UNAVAILABLE), `stall` silences them,
+/// Yellowstone). Faults: `cut` ends every stream (UNAVAILABLE), `stall` holds them silent (messages are delayed, not lost),
 /// `duplicate` sends every account update twice, `older_slot` follows each with the
 /// account's previous write.
 ///
@@ -57,7 +57,7 @@ public final class GeyserService: Geyser_Geyser.ServiceProtocol {
     /// Yellowstone checks the `x-token` header when configured with one.
     private func authorize(_ metadata: Metadata) throws {
         guard let xToken else { return }
-        guard metadata[stringValue: "x-token"].contains(xToken) else {
+        guard metadata[stringValues: "x-token"].contains(xToken) else {
             throw RPCError(code: .unauthenticated, message: "missing or wrong x-token")
         }
     }
@@ -126,10 +126,11 @@ public final class GeyserService: Geyser_Geyser.ServiceProtocol {
             case .confirmed: .slotConfirmed
             default: .slotProcessed
             }
+        try await whileStalled()
         if request.hasPing { try await writer.write(Self.pong(request.ping.id)) }
         for slot in s.replay { try await send(slot, filter, status, writer) }
         for await item in s.items {
-            if faults.active(.stall) { continue }
+            try await whileStalled()
             switch item {
             case .slot(let slot): try await send(slot, filter, status, writer)
             case .filters(let f): filter = f
@@ -142,6 +143,12 @@ public final class GeyserService: Geyser_Geyser.ServiceProtocol {
         }
         if Task.isCancelled { return }
         throw RPCError(code: .resourceExhausted, message: "the client fell \(feed.bufferLimit) messages behind; stream ended")
+    }
+
+    /// A stall holds the stream (nothing is lost: HTTP/2 does not drop messages, it delays them);
+    /// the client sees silence and, past its deadline, reconnects and replays.
+    private func whileStalled() async throws {
+        while faults.active(.stall) { try await Task.sleep(for: .milliseconds(20)) }
     }
 
     private func send(_ slot: GeyserSlot, _ filter: GeyserFilter, _ status: Geyser_SlotStatus, _ writer: RPCWriter<Geyser_SubscribeUpdate>) async throws {

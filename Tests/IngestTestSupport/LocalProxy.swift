@@ -42,8 +42,9 @@ public final class LocalProxy: @unchecked Sendable {
         return nil
     }
 
-    public static func start(_ kind: Kind, username: String? = nil, password: String? = nil) throws -> LocalProxy {
-        let port = try LoopbackPort.free()
+    /// `port`: a given one (a restart on the same address); default a free one from the kernel.
+    public static func start(_ kind: Kind, username: String? = nil, password: String? = nil, port: Int? = nil) throws -> LocalProxy {
+        let port = try port ?? LoopbackPort.free()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("proxy-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let process = Process()
@@ -99,6 +100,12 @@ public final class LocalProxy: @unchecked Sendable {
             total += UInt64(line.split(separator: " ").last.map(String.init) ?? "") ?? 0
         }
         return total
+    }
+
+    /// Stops this proxy (every tunnel through it dies) and starts the same one on the same port.
+    public func restarted() throws -> LocalProxy {
+        stop()
+        return try Self.start(kind, username: username, password: password, port: port)
     }
 
     public func stop() {
