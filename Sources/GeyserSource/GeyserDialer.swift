@@ -60,9 +60,15 @@ struct GeyserDialer: Sendable {
         let isLiteral = endpoint.host.contains(":") || endpoint.host.allSatisfy { $0.isNumber || $0 == "." }
         let sni = isLiteral ? nil : endpoint.host
         let sslContext = self.sslContext, connectTimeout = self.connectTimeout, group = self.group
+        let authority = endpoint.authority
         let what = proxy == nil ? "\(host):\(port)" : "proxy \(host):\(port)"
         return try await HTTP2ClientTransport.WrappedChannel.wrapping(
-            config: .defaults { $0.http2.maxFrameSize = 1 << 20 }
+            config: .defaults {
+                $0.http2.maxFrameSize = 1 << 20
+                // WrappedChannel knows no target: without this no `:authority` is sent, which
+                // grpc C-core (and RFC 9113 §8.3.1 for h2) refuse.
+                $0.http2.authority = authority
+            }
         ) { configure in
             let ready = group.next().makePromise(of: HTTP2ClientTransport.WrappedChannel.ConfiguredChannel.self)
             let channel: any Channel

@@ -104,6 +104,9 @@ public final class GeyserFeed: @unchecked Sendable {
         return slot
     }
 
+    /// The retained slots, oldest first (tests compare what a client received with them).
+    public func retained() -> [GeyserSlot] { lock.withLock { history } }
+
     /// The write before the latest of `key` (for the `older_slot` fault).
     func previousWrite(_ key: Pubkey) -> GeyserWrite? { lock.withLock { previous[key] } }
 

@@ -92,7 +92,8 @@ public final class GeyserService: Geyser_Geyser.ServiceProtocol {
             }
             group.addTask { [self] in
                 var it = opened.makeAsyncIterator()
-                guard let (s, first, request) = await it.next() else { return }
+                // No subscription: the request task failed (its error ends the call) or the client sent nothing.
+                guard let (s, first, request) = await it.next() else { while true { try await Task.sleep(for: .seconds(3_600)) } }
                 try await write(s, first, request, writer)
             }
             group.addTask { [self] in
