@@ -175,7 +175,9 @@ public final class GeyserAccountSource: ProgramAccountsReader, @unchecked Sendab
         do {
             let info = try await geyser.subscribeReplayInfo(Geyser_SubscribeReplayInfoRequest(), metadata: metadata, options: options)
             guard info.hasFirstAvailable, info.firstAvailable <= last else {
-                logger.info("ingest: yellowstone replay from slot \(last) not offered (first available: \(info.hasFirstAvailable ? String(info.firstAvailable) : "none"))")
+                logger.info(
+                    "ingest: yellowstone replay from slot \(last) not offered (first available: \(info.hasFirstAvailable ? String(info.firstAvailable) : "none"))"
+                )
                 return nil
             }
             return last
@@ -239,7 +241,8 @@ public final class GeyserAccountSource: ProgramAccountsReader, @unchecked Sendab
                             setHealth {
                                 $0.state = .live; $0.lastError = nil
                             }
-                            logger.info("ingest: yellowstone stream live on \(health(\.endpoint)) with \(lock.withLock { subscribed.count }) accounts")
+                            logger.info(
+                                "ingest: yellowstone stream live on \(health(\.endpoint)) with \(lock.withLock { subscribed.count }) accounts")
                         }
                     case .ping, .pong, nil: break
                     }

@@ -47,7 +47,9 @@ struct GeyserFilter: Sendable {
                         guard let b = Base58.decode(s) else { throw .init("memcmp base58 '\(s.prefix(64))' does not decode") }
                         bytes = b
                     case .base64(let s):
-                        guard let b = Data(base64Encoded: s).map({ [UInt8]($0) }) else { throw .init("memcmp base64 '\(s.prefix(64))' does not decode") }
+                        guard let b = Data(base64Encoded: s).map({ [UInt8]($0) }) else {
+                            throw .init("memcmp base64 '\(s.prefix(64))' does not decode")
+                        }
                         bytes = b
                     case nil: throw .init("memcmp without data")
                     }

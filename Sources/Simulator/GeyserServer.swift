@@ -1,23 +1,37 @@
 import GRPCCore
 import GRPCNIOTransportHTTP2Posix
+import GracefulStop
+import Logging
+import ServiceLifecycle
 
 /// Serves `GeyserService` over HTTP/2 plaintext (h2c) on `host:port` (0: the kernel's port,
-/// reported to `ports`) until the task is cancelled.
+/// reported to `ports`) until the task is cancelled, then stops like the other simulator
+/// servers (`GracefulStop`: a graceful shutdown first, never a bare cancel of a NIO server).
 ///
 /// ```swift
-/// try await GeyserServer.run(service, host: "127.0.0.1", port: 0, ports: ports)
+/// try await GeyserServer.run(service, host: "127.0.0.1", port: 0, ports: ports, logger: logger)
 /// ```
-enum GeyserServer {
-    static func run(_ service: GeyserService, host: String, port: Int, ports: ReadyPorts) async throws {
+struct GeyserServer: Service {
+    let server: GRPCServer<HTTP2ServerTransport.Posix>
+
+    func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await server.serve()
+        } onGracefulShutdown: {
+            server.beginGracefulShutdown()
+        }
+    }
+
+    static func run(_ service: GeyserService, host: String, port: Int, ports: ReadyPorts, logger: Logger) async throws {
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: host, port: port), transportSecurity: .plaintext,
             config: .defaults { config in
-                // Account messages can be large (10 MiB accounts exist on mainnet).
+                // Subscribe requests list every followed pubkey (50,000 keys are ~2.3 MB).
                 config.rpc.maxRequestPayloadSize = 16 << 20
             })
-        let server = GRPCServer(transport: transport, services: [service])
+        let server = GeyserServer(server: GRPCServer(transport: transport, services: [service]))
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.serve() }
+            group.addTask { try await GracefulStop.run([server], logger: logger) }
             group.addTask {
                 do {
                     let address = try await transport.listeningAddress
@@ -27,13 +41,7 @@ enum GeyserServer {
                     throw error
                 }
             }
-            do {
-                try await group.next()
-                try await group.next()
-            } catch {
-                server.beginGracefulShutdown()
-                throw error
-            }
+            for try await _ in group {}
         }
     }
 }

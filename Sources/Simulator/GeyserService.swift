@@ -152,7 +152,9 @@ public final class GeyserService: Geyser_Geyser.ServiceProtocol {
         while faults.active(.stall) { try await Task.sleep(for: .milliseconds(20)) }
     }
 
-    private func send(_ slot: GeyserSlot, _ filter: GeyserFilter, _ status: Geyser_SlotStatus, _ writer: RPCWriter<Geyser_SubscribeUpdate>) async throws {
+    private func send(_ slot: GeyserSlot, _ filter: GeyserFilter, _ status: Geyser_SlotStatus, _ writer: RPCWriter<Geyser_SubscribeUpdate>)
+        async throws
+    {
         for w in slot.writes {
             let names = filter.names(w.account)
             if names.isEmpty { continue }

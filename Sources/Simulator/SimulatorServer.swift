@@ -118,7 +118,7 @@ public final class SimulatorServer: Sendable {
                 let service = GeyserService(
                     feed: feed, faults: faults, xToken: options.grpcXToken, pingInterval: .milliseconds(options.grpcPingMillis))
                 let host = options.host
-                group.addTask { try await GeyserServer.run(service, host: host, port: grpcPort, ports: ports) }
+                group.addTask { [logger] in try await GeyserServer.run(service, host: host, port: grpcPort, ports: ports, logger: logger) }
             }
             group.addTask { [options] in
                 let (r, p) = try await ports.wait()

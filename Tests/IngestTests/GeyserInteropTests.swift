@@ -125,7 +125,7 @@ final class GeyserInteropTests: XCTestCase {
 
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("geyser-py-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { XCTAssertNoThrow(try FileManager.default.removeItem(at: dir), "temporary directory left behind") }
         let scriptURL = dir.appendingPathComponent("script.json"), requestsURL = dir.appendingPathComponent("requests.jsonl")
         try JSONSerialization.data(withJSONObject: script).write(to: scriptURL)
         let peer = try PythonPeer.start("geyser_py_server.py", [scriptURL.path, "srv-t0ken", requestsURL.path, "120"])
@@ -149,7 +149,8 @@ final class GeyserInteropTests: XCTestCase {
             let watched = store.watchedAccounts()
             differing = watched.sorted().compactMap { k in
                 let want = copy.account(k), have = store.account(k)
-                return want?.data == have?.data && want?.slot == have?.slot ? nil : "\(k): cached slot \(have?.slot ?? 0), expected \(want?.slot ?? 0)"
+                return want?.data == have?.data && want?.slot == have?.slot
+                    ? nil : "\(k): cached slot \(have?.slot ?? 0), expected \(want?.slot ?? 0)"
             }
             return !watched.isEmpty && differing.isEmpty && store.entries().allSatisfy { $0.status == .ok }
         }
