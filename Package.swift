@@ -150,7 +150,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ServerTests", dependencies: [
-            "App",
+            "App", "GeyserSource",
             "Server", "Arbitrage", "Config", "Ingest", "Persistence", "Cache", "Dex", "SolanaCore", "PoolMath", "Simulator", "CLI", "RPC",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
