@@ -46,7 +46,11 @@ public final class GeyserAccountSource: ProgramAccountsReader, @unchecked Sendab
     /// The server refused `from_slot` (or has no replay): the next connect re-snapshots.
     private var skipReplayOnce = false
     /// Keys to re-read once the stream's slot reaches `afterSlot` (their filter is live by then).
-    private var pending: [(keys: [Pubkey], afterSlot: UInt64)] = []
+    /// (Or once the pong to ping `afterPong` arrives: the server handles a stream's requests in
+    /// order, so the pong proves the filter sent before that ping is in force, slots or not.)
+    private var pending: [(keys: [Pubkey], afterSlot: UInt64, afterPong: Int32)] = []
+    /// Keys `follow` added since the request task last looked.
+    private var followedSince: Set<Pubkey> = []
 
     public init(config: YellowstoneConfig, ingest: IngestConfig, logger: Logger = Logger(label: "ingest")) throws {
         let url: EndpointURL
@@ -81,6 +85,9 @@ public final class GeyserAccountSource: ProgramAccountsReader, @unchecked Sendab
     /// The stream's request task sends the new filters within `requestPollSeconds`.
     public func follow(_ wanted: Set<Pubkey>) {
         lock.withLock {
+            // Newly followed keys are re-read even when the stream's filter never dropped them
+            // (removed and re-added between two requests): their updates were dropped meanwhile.
+            followedSince.formUnion(wanted.subtracting(self.wanted))
             self.wanted = wanted
             order.keep(wanted)
         }
@@ -133,7 +140,9 @@ public final class GeyserAccountSource: ProgramAccountsReader, @unchecked Sendab
                 let keys = wanted
                 // After a replay only what the last stream did not cover needs a read.
                 let read = fromSlot == nil ? keys : keys.subtracting(subscribed)
-                pending = read.isEmpty ? [] : [(keys: read.sorted(), afterSlot: UInt64(0))]
+                // Ping 1 follows the first request (a request with a ping is only a ping).
+                pending = read.isEmpty ? [] : [(keys: read.sorted(), afterSlot: UInt64(0), afterPong: Int32(1))]
+                if fromSlot == nil { followedSince = [] }
                 subscribed = keys
                 return (keys, lastSlot != nil)
             }
@@ -189,21 +198,40 @@ public final class GeyserAccountSource: ProgramAccountsReader, @unchecked Sendab
 
     /// The request side: the first request, then filter changes as `follow` moves, and pings.
     private func produce(_ writer: RPCWriter<Geyser_SubscribeRequest>, first: Geyser_SubscribeRequest, sent initial: Set<Pubkey>) async throws {
+        var pingID: Int32 = 0
+        func ping() async throws -> Int32 {
+            pingID &+= 1
+            var ping = Geyser_SubscribeRequest()
+            var p = Geyser_SubscribeRequestPing()
+            p.id = pingID
+            ping.ping = p
+            try await writer.write(ping)
+            return pingID
+        }
         try await writer.write(first)
+        _ = try await ping()
         var sent = initial
         var lastPing = ContinuousClock.now
-        var pingID: Int32 = 0
         let pingEvery = Duration.milliseconds(Int64(max(0.05, ingest.pingIntervalSeconds) * 1000))
         while true {
             try await Task.sleep(for: .milliseconds(100))
-            let (keys, slot) = lock.withLock { (wanted, lastSlot ?? 0) }
+            let (keys, slot, fresh) = lock.withLock { () -> (Set<Pubkey>, UInt64, Set<Pubkey>) in
+                defer { followedSince = [] }
+                return (wanted, lastSlot ?? 0, followedSince.intersection(wanted))
+            }
+            if keys == sent && !fresh.isEmpty {
+                lock.withLock { pending.append((fresh.sorted(), slot + 1, 0)) }
+            }
             if keys != sent {
-                let added = keys.subtracting(sent)
+                let added = keys.subtracting(sent).union(fresh)
                 try await writer.write(request(keys, fromSlot: nil))
+                let barrier = try await ping()
+                lastPing = .now
+                logger.debug("ingest: yellowstone filter now \(keys.count) accounts (+\(added.count) re-read at pong \(barrier))")
                 lock.withLock {
                     subscribed = keys
-                    // Two slots later the server has applied the new filter (it handles requests in order).
-                    if !added.isEmpty { pending.append((added.sorted(), slot + 2)) }
+                    // The pong (or, should it not come, two slots) means the server applied the new filter.
+                    if !added.isEmpty { pending.append((added.sorted(), slot + 2, barrier)) }
                 }
                 setHealth {
                     $0.subscriptions = keys.count; $0.stream?.filters = (keys.count + Self.keysPerFilter - 1) / Self.keysPerFilter
@@ -212,12 +240,7 @@ public final class GeyserAccountSource: ProgramAccountsReader, @unchecked Sendab
             }
             if ContinuousClock.now - lastPing >= pingEvery {
                 lastPing = .now
-                pingID &+= 1
-                var ping = Geyser_SubscribeRequest()
-                var p = Geyser_SubscribeRequestPing()
-                p.id = pingID
-                ping.ping = p
-                try await writer.write(ping)
+                _ = try await ping()
             }
         }
     }
@@ -234,8 +257,10 @@ public final class GeyserAccountSource: ProgramAccountsReader, @unchecked Sendab
                     marks.touch()
                     switch update.updateOneof {
                     case .account(let a): apply(a, sink)
-                    case .slot(let s):
-                        for keys in slotReached(s.slot) { readSink.yield(keys) }
+                    case .slot, .pong:
+                        let due: [[Pubkey]]
+                        if case .slot(let s) = update.updateOneof { due = reached(slot: s.slot) } else { due = reached(pong: update.pong.id) }
+                        for keys in due { readSink.yield(keys) }
                         if !marks.live {
                             marks.live = true
                             setHealth {
@@ -244,7 +269,7 @@ public final class GeyserAccountSource: ProgramAccountsReader, @unchecked Sendab
                             logger.info(
                                 "ingest: yellowstone stream live on \(health(\.endpoint)) with \(lock.withLock { subscribed.count }) accounts")
                         }
-                    case .ping, .pong, nil: break
+                    case .ping, nil: break
                     }
                     setHealth(coalesce: true) { $0.lastMessageAt = Date().timeIntervalSince1970 }
                 }
@@ -272,12 +297,15 @@ public final class GeyserAccountSource: ProgramAccountsReader, @unchecked Sendab
         }
     }
 
-    /// The slot messages drive replay position and the pending re-reads.
-    private func slotReached(_ slot: UInt64) -> [[Pubkey]] {
+    /// Slot messages drive the replay position; slots and pongs release the pending re-reads.
+    private func reached(slot: UInt64? = nil, pong: Int32? = nil) -> [[Pubkey]] {
         lock.withLock {
-            lastSlot = max(lastSlot ?? 0, slot)
-            let due = pending.filter { $0.afterSlot <= slot }
-            if !due.isEmpty { pending.removeAll { $0.afterSlot <= slot } }
+            if let slot { lastSlot = max(lastSlot ?? 0, slot) }
+            let isDue = { (p: (keys: [Pubkey], afterSlot: UInt64, afterPong: Int32)) -> Bool in
+                slot.map { p.afterSlot <= $0 } ?? false || pong.map { p.afterPong != 0 && p.afterPong <= $0 } ?? false
+            }
+            let due = pending.filter(isDue)
+            if !due.isEmpty { pending.removeAll(where: isDue) }
             return due.map(\.keys)
         }
     }
