@@ -177,6 +177,29 @@ final class YellowstoneIntegrationTests: XCTestCase {
         try await assertCacheEqualsChain(rig)
     }
 
+    /// `https://`: TLS (ALPN h2, the test CA, SNI by name) through socat in front of the simulator's
+    /// h2c port; the stream is live and the cache equals the chain.
+    func testStreamOverTLS() async throws {
+        let certs = try TLSIntegrationTests.certificates.get()
+        let sim = try await SimulatorHarness.start(pools: 20, slotMillis: 40, swapsPerSlot: 6, grpc: true)
+        defer { sim.stop() }
+        let tls = try TLSTerminator.start(certificates: certs, forwardTo: try XCTUnwrap(sim.grpcPort))
+        defer { tls.stop() }
+        var config = IngestConfig.forTests(endpoints: [.init(websocketURL: sim.wsURL, httpURL: sim.httpURL, requestsPerSecond: 500)])
+        config.tlsCAFile = certs.caFile
+        let store = PoolStore()
+        for pool in sim.cluster.poolAddresses { store.addPool(PoolConfig(address: pool)) }
+        let source = try GeyserAccountSource(config: YellowstoneConfig(endpoint: "https://localhost:\(tls.port)"), ingest: config)
+        let engine = IngestEngine(store: store, config: config, source: source)
+        let task = Task { try await engine.run() }
+        let rig = Rig(sim: sim, store: store, engine: engine, source: source, task: task, proxy: ProxyBox(nil))
+        defer { task.cancel() }
+        await waitLive(rig)
+        let received = rig.stream.received
+        await waitFor("updates over TLS") { rig.stream.received > received + 50 }
+        try await assertCacheEqualsChain(rig)
+    }
+
     /// A wrong x-token is refused (UNAUTHENTICATED) and the token never reaches health.
     func testWrongTokenIsRefusedAndNotShown() async throws {
         let rig = try await start(route: .direct, pools: 4, xToken: "right-t0ken", clientToken: "wr0ng-t0ken")
