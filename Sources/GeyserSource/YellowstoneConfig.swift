@@ -1,4 +1,5 @@
 import Foundation
+import RPC
 
 /// The `[yellowstone]` table: a Yellowstone gRPC (Geyser `Subscribe`) endpoint that streams the
 /// followed accounts instead of PubSub. Timeouts, backoff, the proxy, the commitment and the
@@ -10,7 +11,7 @@ import Foundation
 /// endpoint = "https://grpc.example.com:443"
 /// x_token = "${YELLOWSTONE_X_TOKEN}"
 /// ```
-public struct YellowstoneConfig: Sendable, Equatable {
+public struct YellowstoneConfig: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     /// `http://host:port` (h2c, plaintext) or `https://host:port` (TLS, ALPN h2).
     public var endpoint: String
     /// Sent as the `x-token` metadata on every call; from the environment only, never logged.
@@ -21,4 +22,9 @@ public struct YellowstoneConfig: Sendable, Equatable {
     public init(endpoint: String, xToken: String? = nil, replay: Bool = true) {
         self.endpoint = endpoint; self.xToken = xToken; self.replay = replay
     }
+    /// The endpoint's scheme://host:port and whether a token is set, never the token.
+    public var description: String {
+        "yellowstone \(Redact.endpoint(endpoint)) x_token=\(xToken == nil ? "none" : "***") replay=\(replay)"
+    }
+    public var debugDescription: String { description }
 }

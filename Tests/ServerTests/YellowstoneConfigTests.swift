@@ -20,6 +20,7 @@ final class YellowstoneConfigTests: XCTestCase {
                 """, environment: ["YS_TOKEN": "s3cret"])
         XCTAssertEqual(c.yellowstone, YellowstoneConfig(endpoint: "https://grpc.example.com:443", xToken: "s3cret", replay: false))
         XCTAssertEqual(c.unknownKeys, [])
+        XCTAssertFalse("\(c)".contains("s3cret"), "the token is not in the config's description")
         XCTAssertNil(try ConfigLoader.parse(Self.base, environment: [:]).yellowstone, "no table: PubSub")
     }
 
