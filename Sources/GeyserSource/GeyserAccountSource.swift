@@ -161,10 +161,25 @@ public final class GeyserAccountSource: ProgramAccountsReader, @unchecked Sendab
                 $0.stream?.filters = first.accounts.count; $0.subscriptions = keys.count
             }
             do {
-                try await geyser.subscribe(
-                    metadata: metadata, options: options,
-                    requestProducer: { writer in try await self.produce(writer, first: first, sent: keys) },
-                    onResponse: { response in try await self.consume(response.messages, sink, marks) })
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        try await geyser.subscribe(
+                            metadata: metadata, options: options,
+                            requestProducer: { writer in try await self.produce(writer, first: first, sent: keys) },
+                            onResponse: { response in try await self.consume(response.messages, sink, marks) })
+                    }
+                    // From the connect on, not just once messages flow: a server that accepted the
+                    // connection but never answers (no SETTINGS, no headers) must not hold the source.
+                    let deadline = max(0.1, ingest.silenceDeadlineSeconds)
+                    group.addTask {
+                        while true {
+                            try await Task.sleep(for: .milliseconds(Int64(min(1, deadline / 4) * 1000)))
+                            if marks.age > deadline { throw TransportError.silent(seconds: deadline) }
+                        }
+                    }
+                    defer { group.cancelAll() }
+                    try await group.next()
+                }
             } catch let e as RPCError where fromSlot != nil && !marks.seen && [.invalidArgument, .outOfRange, .unimplemented].contains(e.code) {
                 lock.withLock { skipReplayOnce = true }
                 throw e
@@ -245,12 +260,11 @@ public final class GeyserAccountSource: ProgramAccountsReader, @unchecked Sendab
         }
     }
 
-    /// The response side: updates into the sink, re-reads when their slot comes, the silence watch.
+    /// The response side: updates into the sink, and the re-reads when their slot or pong comes.
     private func consume(
         _ messages: RPCAsyncSequence<Geyser_SubscribeUpdate, any Error>, _ sink: any AccountSink, _ marks: StreamMarks
     ) async throws {
         let (reads, readSink) = AsyncStream<[Pubkey]>.makeStream()
-        let deadline = max(0.1, ingest.silenceDeadlineSeconds)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { [self] in
                 for try await update in messages {
@@ -281,12 +295,6 @@ public final class GeyserAccountSource: ProgramAccountsReader, @unchecked Sendab
                         let chunk = Array(keys[start..<min(keys.count, start + 1_000)])
                         sink.resync(try await snapshots.read(chunk).compactMap { $0 })
                     }
-                }
-            }
-            group.addTask {
-                while true {
-                    try await Task.sleep(for: .milliseconds(Int64(min(1, deadline / 4) * 1000)))
-                    if marks.age > deadline { throw TransportError.silent(seconds: deadline) }
                 }
             }
             defer {

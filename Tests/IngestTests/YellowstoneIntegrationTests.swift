@@ -200,6 +200,24 @@ final class YellowstoneIntegrationTests: XCTestCase {
         try await assertCacheEqualsChain(rig)
     }
 
+    /// A server that accepts the connection and never answers: the source gives up after the
+    /// silence deadline and retries, instead of waiting forever for SETTINGS or headers.
+    func testSilentServerIsAbandonedWithinTheDeadline() async throws {
+        let sim = try await SimulatorHarness.start(pools: 2, grpc: true)
+        defer { sim.stop() }
+        let silent = try SilentListener()
+        defer { withExtendedLifetime(silent) {} }
+        let config = IngestConfig.forTests(endpoints: [.init(websocketURL: sim.wsURL, httpURL: sim.httpURL, requestsPerSecond: 500)])
+        let source = try GeyserAccountSource(config: YellowstoneConfig(endpoint: "http://127.0.0.1:\(silent.port)"), ingest: config)
+        let engine = IngestEngine(store: PoolStore(), config: config, source: source)
+        let task = Task { try await engine.run() }
+        defer { task.cancel() }
+        // Deadline 1.5 s: two attempts within 6 s, each ended as silent.
+        await waitFor("abandoned and retried", timeout: 6) { source.connections()[0].reconnects >= 2 }
+        XCTAssertTrue(source.connections()[0].lastError?.contains("1.5") == true, "\(source.connections()[0].lastError ?? "")")
+        XCTAssertNotEqual(source.connections()[0].state, .live)
+    }
+
     /// A wrong x-token is refused (UNAUTHENTICATED) and the token never reaches health.
     func testWrongTokenIsRefusedAndNotShown() async throws {
         let rig = try await start(route: .direct, pools: 4, xToken: "right-t0ken", clientToken: "wr0ng-t0ken")
