@@ -5,7 +5,7 @@ import PackageDescription
 // I/O at the edges (the executable; later RPC, Cache, Server, Simulator).
 let package = Package(
     name: "solana-pool-cache",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],  // grpc-swift-2 needs macOS 15
     products: [
         .executable(name: "solana-pool-cache", targets: ["solana-pool-cache"]),
         .library(name: "Dex", targets: ["Dex"]),
@@ -23,6 +23,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         .target(name: "SolanaCore"),
@@ -32,8 +36,17 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Yellowstone gRPC's Geyser messages and service stubs, generated from geyser.proto
+        // (scripts/gen-geyser.sh; the generated files are committed).
+        .target(name: "Geyser", dependencies: [
+            .product(name: "GRPCCore", package: "grpc-swift-2"),
+            .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ], exclude: ["geyser.proto"]),
         .target(name: "Simulator", dependencies: [
-            "Dex", "SolanaCore", "PoolMath", "GracefulStop",
+            "Dex", "SolanaCore", "PoolMath", "GracefulStop", "Geyser",
+            .product(name: "GRPCCore", package: "grpc-swift-2"),
+            .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
@@ -57,6 +70,16 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
+        // The Yellowstone gRPC account source (Geyser Subscribe stream) behind the Ingest seam.
+        .target(name: "GeyserSource", dependencies: [
+            "Geyser", "Ingest", "RPC", "Cache", "SolanaCore",
+            .product(name: "GRPCCore", package: "grpc-swift-2"),
+            .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "Arbitrage", dependencies: ["Dex", "SolanaCore", "PoolMath"]),
         .target(name: "FuzzTargets", dependencies: ["Dex", "SolanaCore", "RPC", "Config"]),
         .target(name: "Bench", dependencies: [
@@ -67,7 +90,7 @@ let package = Package(
         ]),
         // The TOML adapter at the edge: it fills the settings types each target owns.
         .target(name: "Config", dependencies: [
-            "Arbitrage", "Cache", "Dex", "Ingest", "Persistence", "RPC", "Server", "SolanaCore",
+            "Arbitrage", "Cache", "Dex", "GeyserSource", "Ingest", "Persistence", "RPC", "Server", "SolanaCore",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "Persistence", dependencies: [
@@ -88,7 +111,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("openapi.json")]),
         .target(name: "App", dependencies: [
-            "Arbitrage", "Cache", "Ingest", "Persistence", "Server",
+            "Arbitrage", "Cache", "GeyserSource", "Ingest", "Persistence", "Server",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -125,14 +148,16 @@ let package = Package(
             "RPC", "Cache", "Ingest", "Simulator", "SolanaCore", .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/IngestTestSupport"),
         .testTarget(name: "IngestTests", dependencies: [
-            "Ingest", "RPC", "Cache", "Dex", "SolanaCore", "Simulator", "IngestTestSupport", "GracefulStop",
+            "Ingest", "RPC", "Cache", "Dex", "SolanaCore", "Simulator", "IngestTestSupport", "GracefulStop", "GeyserSource", "Geyser",
+            .product(name: "GRPCCore", package: "grpc-swift-2"),
+            .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "ServerTests", dependencies: [
-            "App",
+            "App", "GeyserSource",
             "Server", "Arbitrage", "Config", "Ingest", "Persistence", "Cache", "Dex", "SolanaCore", "PoolMath", "Simulator", "CLI", "RPC",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),

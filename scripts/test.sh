@@ -20,7 +20,8 @@ swift build --build-tests
 if grep -rqs '^import Testing' Tests; then swift test --skip-build --disable-xctest; fi
 ./scripts/test-api-schema.sh
 # Short soak (docs/reliability.md): the real simulator, proxies and cache service under faults,
-# about 2 min on the debug binary just built; 200 pools instead of 1,000 keeps a debug warm-up short.
+# about 3 min on the debug binary just built (three runs: PubSub via HTTP CONNECT, PubSub via SOCKS5,
+# Yellowstone gRPC via SOCKS5); 200 pools instead of 1,000 keeps a debug warm-up short.
 # A fault every 3 s gives each 30 s run 10 faults, so the rotation reaches proxy_restart (its 8th).
 # Every stage is bounded, so a hang fails the run with a name instead of outlasting the CI limit.
 timeout -k 10 900 env SOAK_BUILD=debug SOAK_POOLS=200 ./scripts/soak.sh 1 --fault-every 3

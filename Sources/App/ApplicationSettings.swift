@@ -1,5 +1,6 @@
 import Arbitrage
 import Cache
+import GeyserSource
 import Ingest
 import Logging
 import Persistence
@@ -16,6 +17,9 @@ public struct ApplicationSettings: Sendable {
     public var source: (any AccountSource)?
     /// `[discovery]`: pools followed by their mints, found and refreshed by the engine.
     public var discovery: DiscoverySettings?
+    /// `[yellowstone]`: when set (and `source` is nil), accounts stream over Yellowstone gRPC;
+    /// the JSON-RPC endpoints of `ingest` still serve the snapshot reads.
+    public var yellowstone: YellowstoneConfig?
     /// The HTTP API; nil: none.
     public var api: APISettings?
     /// The arbitrage engine; nil: none.

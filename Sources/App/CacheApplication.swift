@@ -1,5 +1,6 @@
 import Arbitrage
 import Cache
+import GeyserSource
 import Ingest
 import Logging
 import Server
@@ -35,8 +36,10 @@ public final class CacheApplication: Sendable {
         var engine: IngestEngine?
         if let config = s.ingest {
             do {
+                let source: (any AccountSource)? =
+                    try s.source ?? s.yellowstone.map { try GeyserAccountSource(config: $0, ingest: config, logger: logger) }
                 engine =
-                    try s.source.map { IngestEngine(store: s.store, config: config, source: $0, discovery: s.discovery, logger: logger) }
+                    try source.map { IngestEngine(store: s.store, config: config, source: $0, discovery: s.discovery, logger: logger) }
                     ?? IngestEngine(store: s.store, config: config, discovery: s.discovery, logger: logger)
             } catch {
                 // A config the engine cannot work with: keep serving what the store holds (warm start).

@@ -38,6 +38,7 @@ enum ServiceCommand {
             snapshotter = s
         }
         var settings = ApplicationSettings(store: store, ingest: config.ingest, api: config.api, router: config.router, logger: logger)
+        settings.yellowstone = config.yellowstone
         settings.database = database
         settings.discovery = config.discovery
         settings.recordOpportunities = config.persistence.recordOpportunities

@@ -13,6 +13,7 @@ struct SoakCommandLine: ParsableCommand {
               --minutes M                     run length (default 1)
               --pools N                       clone the bundled pools up to N
               --proxy none|connect|socks5     route the cache's connections through a real proxy
+              --source pubsub|grpc            accounts over PubSub (default) or the simulator's Yellowstone gRPC
               --seed N, --slot-ms MS, --swaps-per-slot N    the simulator's
               --fault-every S                 seconds between injected faults (default 4)
               --checkpoint-every S            seconds between cache-vs-chain checks (default 30)

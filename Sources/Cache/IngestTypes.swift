@@ -24,11 +24,34 @@ public struct ConnectionHealth: Sendable, Equatable {
     public var updatesReceived: UInt64 = 0
     public var updatesApplied: UInt64 = 0
     public var updatesDroppedUnfollowed: UInt64 = 0
+    /// `pubsub` (accountSubscribe) or `yellowstone` (a Geyser gRPC stream).
+    public var source = "pubsub"
+    /// A gRPC stream's own counters (nil for PubSub connections).
+    public var stream: StreamStats?
     public init(id: Int, endpoint: String, state: State, subscriptions: Int, reconnects: Int, lastMessageAt: Double? = nil, lastError: String? = nil)
     {
         self.id = id; self.endpoint = endpoint; self.state = state; self.subscriptions = subscriptions
         self.reconnects = reconnects; self.lastMessageAt = lastMessageAt; self.lastError = lastError
     }
+}
+
+/// One gRPC stream's counters, for `/v1/health` and `/metrics` (monotonic over reconnects).
+public struct StreamStats: Sendable, Equatable {
+    /// Named account filters in the last Subscribe request sent.
+    public var filters = 0
+    /// Account updates read from the stream.
+    public var received: UInt64 = 0
+    /// Updates handed to the store (it may still ignore one older than what it holds).
+    public var applied: UInt64 = 0
+    /// Updates for accounts no longer followed (sent before a filter change reached the server).
+    public var unfollowed: UInt64 = 0
+    /// Updates not newer, by (slot, write_version), than one already applied (replay overlap, duplicates).
+    public var duplicates: UInt64 = 0
+    /// Reconnects resumed by the server's `from_slot` replay.
+    public var replays = 0
+    /// (Re)connects caught up by a `getMultipleAccounts` re-snapshot instead.
+    public var resnapshots = 0
+    public init() {}
 }
 
 /// What the service asks of the ingestion engine (implemented by `Ingest.IngestEngine`).

@@ -149,10 +149,12 @@ public final class PoolStore: @unchecked Sendable {
     // MARK: updates
 
     /// Applies one account update (slot-ordered: an update not newer than the held one is ignored).
+    /// `sameSlotNewer`: the source knows this write follows the held one within the same slot
+    /// (a Geyser stream's higher `write_version`), so an equal slot replaces it too.
     @discardableResult
-    public func apply(_ update: AccountData, receivedAt: Double) -> ApplyResult {
+    public func apply(_ update: AccountData, receivedAt: Double, sameSlotNewer: Bool = false) -> ApplyResult {
         let (result, listeners): (ApplyResult, [AsyncStream<PoolChange>.Continuation]) = lock.withLock {
-            let r = applyLocked(update, receivedAt: receivedAt, force: false)
+            let r = applyLocked(update, receivedAt: receivedAt, force: false, sameSlotNewer: sameSlotNewer)
             // Copy the listeners only when there is something to tell them (the hot path allocates little).
             return (r, r.changedPools.isEmpty || self.listeners.isEmpty ? [] : Array(self.listeners.values))
         }
@@ -162,7 +164,7 @@ public final class PoolStore: @unchecked Sendable {
         return result
     }
 
-    private func applyLocked(_ update: AccountData, receivedAt: Double?, force: Bool) -> ApplyResult {
+    private func applyLocked(_ update: AccountData, receivedAt: Double?, force: Bool, sameSlotNewer: Bool = false) -> ApplyResult {
         var result = ApplyResult()
         guard let poolKeys = readers[update.address], !poolKeys.isEmpty else {
             result.unknownAccount = true
@@ -175,7 +177,9 @@ public final class PoolStore: @unchecked Sendable {
             result.unknownAccount = true
             return result
         }
-        if !force, let held = accounts[update.address], held.slot >= update.slot, !(held.slot == 0 && update.slot == 0) {
+        if !force, let held = accounts[update.address], held.slot > update.slot || (held.slot == update.slot && !sameSlotNewer),
+            !(held.slot == 0 && update.slot == 0)
+        {
             result.ignoredAsOlder = true
             return result
         }

@@ -2,6 +2,7 @@ import Arbitrage
 import Cache
 import Dex
 import Foundation
+import GeyserSource
 import Ingest
 import Persistence
 import RPC
@@ -48,6 +49,7 @@ public enum ConfigLoader {
         "ingest.backoff_initial_seconds", "ingest.backoff_max_seconds", "ingest.failover_after_failures", "ingest.mode", "ingest.max_connections",
         "pools", "pools.address", "pools.name", "pools.pool_type",
         "discovery", "discovery.mints", "discovery.dexes", "discovery.min_reserve_usd", "discovery.refresh_seconds", "discovery.usd_mints",
+        "yellowstone", "yellowstone.endpoint", "yellowstone.x_token", "yellowstone.replay",
     ]
 
     /// `authToken`: the API token from the command line (`--token-env`), used instead of `api.auth_token`.
@@ -363,10 +365,11 @@ public enum ConfigLoader {
                 }
             }
 
+            let yellowstone = try readYellowstone()
             let (pools, rejected) = try readPools()
             return ServiceConfig(
                 ingest: ingest, pools: pools, rejectedPools: rejected, api: api, persistence: persistence,
-                router: router, discovery: try readDiscovery(), unknownKeys: unknown, unusedKeys: unused)
+                router: router, discovery: try readDiscovery(), unknownKeys: unknown, unusedKeys: unused, yellowstone: yellowstone)
         }
 
         /// `[discovery]`: at least two distinct valid mints; `dexes` by their `pool_type` names.
@@ -410,6 +413,25 @@ public enum ConfigLoader {
                 guard let s = array[i].string else { throw fail(path, "entry \(i) is not a string") }
                 return s
             }
+
+        }
+
+        /// `[yellowstone]`: the gRPC account stream; `x_token` only as `${ENV}` (a secret in no file).
+        mutating func readYellowstone() throws -> YellowstoneConfig? {
+            guard let t = try table("yellowstone") else { return nil }
+            noteUnknown(t, prefix: "yellowstone", pattern: "yellowstone")
+            guard let endpoint = try string(t, "endpoint", at: "yellowstone.endpoint"), !endpoint.isEmpty else {
+                throw fail("yellowstone.endpoint", "missing (an http:// or https:// gRPC endpoint)")
+            }
+            var config = YellowstoneConfig(endpoint: try url(endpoint, "yellowstone.endpoint", schemes: ["http", "https"]))
+            if let raw = t["x_token"]?.string {
+                guard raw.hasPrefix("${"), raw.hasSuffix("}") else {
+                    throw fail("yellowstone.x_token", "must name an environment variable (\"${NAME}\"), not hold the token")
+                }
+                config.xToken = try string(t, "x_token", at: "yellowstone.x_token")
+            }
+            if let replay = try bool(t, "replay", at: "yellowstone.replay") { config.replay = replay }
+            return config
         }
 
         /// Bad `[[pools]]` entries are collected per pool (the original shipped dead and mistyped

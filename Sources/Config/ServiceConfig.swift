@@ -1,5 +1,6 @@
 import Arbitrage
 import Cache
+import GeyserSource
 import Ingest
 import Persistence
 import Server
@@ -28,12 +29,15 @@ public struct ServiceConfig: Sendable, Equatable {
     public var unknownKeys: [String]
     /// Keys present in the file that are read and validated but change nothing (warned at start).
     public var unusedKeys: [UnusedKey]
+    /// `[yellowstone]`: stream accounts over Yellowstone gRPC instead of PubSub (nil: PubSub).
+    public var yellowstone: YellowstoneConfig?
 
     public init(
         ingest: IngestConfig, pools: [PoolConfig], rejectedPools: [RejectedPool] = [], api: APISettings = .init(),
         persistence: PersistenceSettings = .init(), router: RouterSettings = .init(), discovery: DiscoverySettings? = nil,
-        unknownKeys: [String] = [], unusedKeys: [UnusedKey] = []
+        unknownKeys: [String] = [], unusedKeys: [UnusedKey] = [], yellowstone: YellowstoneConfig? = nil
     ) {
+        self.yellowstone = yellowstone
         self.ingest = ingest; self.pools = pools; self.rejectedPools = rejectedPools; self.api = api
         self.persistence = persistence; self.router = router; self.discovery = discovery; self.unknownKeys = unknownKeys; self.unusedKeys = unusedKeys
     }

@@ -260,11 +260,18 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
         }
     }
 
-    public func update(_ account: AccountData, receivedAt: Double) { _ = apply(account, receivedAt: receivedAt) }
+    public func update(_ account: AccountData, receivedAt: Double) { _ = apply(account, receivedAt: receivedAt, sameSlotNewer: false) }
+
+    public func update(_ account: AccountData, receivedAt: Double, sameSlotNewer: Bool) {
+        _ = apply(account, receivedAt: receivedAt, sameSlotNewer: sameSlotNewer)
+    }
+
+    public func apply(_ account: AccountData, receivedAt: Double) -> Bool { apply(account, receivedAt: receivedAt, sameSlotNewer: false) }
 
     /// The hot path: one notification into the store, with counters and latency; true when applied.
-    public func apply(_ account: AccountData, receivedAt: Double) -> Bool {
-        let result = store.apply(account, receivedAt: Date().timeIntervalSince1970)
+    /// `sameSlotNewer`: a Geyser write with a higher `write_version` in the held slot replaces it.
+    func apply(_ account: AccountData, receivedAt: Double, sameSlotNewer: Bool) -> Bool {
+        let result = store.apply(account, receivedAt: Date().timeIntervalSince1970, sameSlotNewer: sameSlotNewer)
         let latency = ProcessInfo.processInfo.systemUptime - receivedAt
         var decodeFailedPool: Pubkey?
         if !result.ignoredAsOlder && !result.unknownAccount && result.changedPools.isEmpty, let e = store.entry(account.address) {

@@ -11,7 +11,7 @@ import Prometheus
 /// metrics.request(route: "/prices", method: "GET", status: 200, seconds: 0.0004)
 /// print(metrics.render(store: store, ingest: nil))
 /// ```
-// @unchecked Sendable: `lock` guards lastIngest; the registry and metric handles are lets (swift-prometheus types are thread-safe).
+// @unchecked Sendable: `lock` guards lastIngest and lastStream; the registry and metric handles are lets (swift-prometheus types are thread-safe).
 public final class ServiceMetrics: @unchecked Sendable {
     public let registry = PrometheusCollectorRegistry()
     let internalErrors: Counter
@@ -31,6 +31,8 @@ public final class ServiceMetrics: @unchecked Sendable {
     let latency: ValueHistogram
     private let lock = NSLock()
     private var lastIngest = IngestCounters()
+    /// The gRPC stream counters as last exported, by series (source, connection, outcome).
+    private var lastStream: [String: UInt64] = [:]
 
     public init() {
         internalErrors = registry.counter("spc_http_internal_errors_total", help: "Requests that failed with an internal error")
@@ -133,6 +135,7 @@ public final class ServiceMetrics: @unchecked Sendable {
                     ).set(Double(n))
                 }
             }
+            streamCounters(connections)
             registry.gauge("spc_connections_live", help: "PubSub connections live").set(Double(live))
             if !c.latencySamples.isEmpty {
                 let sorted = c.latencySamples.sorted()
@@ -141,6 +144,38 @@ public final class ServiceMetrics: @unchecked Sendable {
             }
         }
         return registry.emitToString()
+    }
+}
+
+extension ServiceMetrics {
+    /// Per gRPC stream: updates by outcome, catch-ups by kind (replay or re-snapshot), filters.
+    func streamCounters(_ connections: [ConnectionHealth]) {
+        for c in connections {
+            guard let st = c.stream else { continue }
+            let who = [("source", c.source), ("connection", String(c.id))]
+            registry.gauge("spc_grpc_filters", labels: who, help: "Account filters in the stream's last Subscribe request")
+                .set(Double(st.filters))
+            let series: [(String, String, String, UInt64)] = [
+                ("spc_grpc_updates_total", "outcome", "received", st.received), ("spc_grpc_updates_total", "outcome", "applied", st.applied),
+                ("spc_grpc_updates_total", "outcome", "unfollowed", st.unfollowed),
+                ("spc_grpc_updates_total", "outcome", "duplicate", st.duplicates),
+                ("spc_grpc_catchups_total", "kind", "replay", UInt64(st.replays)),
+                ("spc_grpc_catchups_total", "kind", "resnapshot", UInt64(st.resnapshots)),
+            ]
+            lock.withLock {
+                for (name, label, value, now) in series {
+                    let id = "\(name)|\(c.source)|\(c.id)|\(value)"
+                    let before = lastStream[id] ?? 0
+                    let help =
+                        name == "spc_grpc_updates_total"
+                        ? "gRPC account updates: received, applied, dropped as unfollowed or as not newer (slot, write_version)"
+                        : "gRPC stream (re)connects caught up by from_slot replay or by a getMultipleAccounts re-snapshot"
+                    let counter = registry.counter(name, labels: who + [(label, value)], help: help)
+                    if now > before { counter.increment(by: Int64(clamping: now - before)) }
+                    lastStream[id] = now
+                }
+            }
+        }
     }
 }
 

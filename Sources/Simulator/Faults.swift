@@ -4,7 +4,7 @@ import Foundation
 /// PubSub edges. Each fault lasts until its deadline (or, for counted ones, N uses).
 ///
 /// `{"method":"simulatorFault","params":[{"kind":"http429","count":3,"retryAfterSeconds":1}]}`
-// @unchecked Sendable: `lock` guards until, counts, dropGeneration, _delayMs, _retryAfterSeconds and _injected.
+// @unchecked Sendable: `lock` guards until, counts, dropGeneration, _cutGeneration, _delayMs, _retryAfterSeconds and _injected.
 public final class FaultState: @unchecked Sendable {
     public enum Kind: String, CaseIterable, Sendable {
         /// Close every PubSub connection now.
@@ -23,12 +23,15 @@ public final class FaultState: @unchecked Sendable {
         case http429
         /// The next `count` HTTP requests get 500.
         case http500
+        /// End every gRPC Subscribe stream now (status UNAVAILABLE); the PubSub side is untouched.
+        case cut
     }
 
     private let lock = NSLock()
     private var until: [Kind: Date] = [:]
     private var counts: [Kind: Int] = [:]
     private var dropGeneration = 0
+    private var _cutGeneration = 0
     private var _delayMs = 0
     private var _retryAfterSeconds = 1
     private var _injected = 0
@@ -43,6 +46,7 @@ public final class FaultState: @unchecked Sendable {
             _injected += 1
             switch kind {
             case .drop: dropGeneration += 1
+            case .cut: _cutGeneration += 1
             case .http429, .http500: counts[kind] = max(1, count); _retryAfterSeconds = retryAfterSeconds
             default:
                 until[kind] = Date().addingTimeInterval(Double(durationMs) / 1000)
@@ -65,6 +69,8 @@ public final class FaultState: @unchecked Sendable {
     }
 
     public var generation: Int { lock.withLock { dropGeneration } }
+    /// Bumped by each `cut`: a gRPC stream that sees it change ends.
+    public var cutGeneration: Int { lock.withLock { _cutGeneration } }
     public func clear() {
         lock.withLock {
             until = [:]; counts = [:]

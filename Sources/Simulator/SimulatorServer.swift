@@ -27,6 +27,14 @@ public final class SimulatorServer: Sendable {
         public var maxRequestBytes = 1 << 20
         /// Optional HTTP rate limit (429 + Retry-After when exceeded).
         public var requestsPerSecond: Double?
+        /// The Yellowstone-compatible gRPC service's port (0: the kernel's choice); nil: none.
+        public var grpcPort: Int?
+        /// When set, gRPC calls must carry it as `x-token` metadata.
+        public var grpcXToken: String?
+        /// How often each Subscribe stream gets a server ping.
+        public var grpcPingMillis = 5_000
+        /// Slots kept for `from_slot` replay.
+        public var grpcRetainedSlots = GeyserFeed.defaultRetainedSlots
         public init(host: String = "127.0.0.1", port: Int = 8899, slotMillis: Int = 400, requestsPerSecond: Double? = nil) {
             self.host = host; self.port = port; self.slotMillis = slotMillis; self.requestsPerSecond = requestsPerSecond
         }
@@ -35,20 +43,26 @@ public final class SimulatorServer: Sendable {
     public let cluster: Cluster
     public let faults = FaultState()
     public let options: Options
+    /// Numbers and retains the cluster's writes for the gRPC service.
+    public let geyserFeed: GeyserFeed
+    /// The bound ports (the gRPC one via `waitGRPC` once `run` has bound it).
+    public let ports = ReadyPorts()
     let limiter: RequestRateLimiter?
     let logger: Logger
 
     public init(cluster: Cluster, options: Options, logger: Logger = Logger(label: "simulator")) {
         self.cluster = cluster
         self.options = options
+        self.geyserFeed = GeyserFeed(retainedSlots: options.grpcRetainedSlots)
         self.limiter = options.requestsPerSecond.map { RequestRateLimiter(requestsPerSecond: $0) }
         self.logger = logger
     }
 
     /// Runs the HTTP and WebSocket servers and the slot clock until the task is cancelled.
-    /// `onReady` receives the bound (rpc, pubsub) ports (useful with port 0 in tests).
+    /// `onReady` receives the bound (rpc, pubsub) ports (useful with port 0 in tests); with
+    /// `grpcPort` set it runs once the gRPC port is bound too (`ports.waitGRPC()`).
     public func run(onReady: @escaping @Sendable (Int, Int) async -> Void = { _, _ in }) async throws {
-        let ports = ReadyPorts()
+        let ports = self.ports
         let handler = RpcHandler(cluster: cluster, faults: faults)
         let limiter = self.limiter, maxBody = options.maxRequestBytes
         let router = Router()
@@ -98,8 +112,17 @@ public final class SimulatorServer: Sendable {
             group.addTask { [logger] in try await GracefulStop.run([rpcApp], logger: logger) }
             group.addTask { [logger] in try await GracefulStop.run([wsApp], logger: logger) }
             group.addTask { try await clock.run() }
-            group.addTask {
+            let feed = geyserFeed
+            group.addTask { await feed.run(cluster) }
+            if let grpcPort = options.grpcPort {
+                let service = GeyserService(
+                    feed: feed, faults: faults, xToken: options.grpcXToken, pingInterval: .milliseconds(options.grpcPingMillis))
+                let host = options.host
+                group.addTask { [logger] in try await GeyserServer.run(service, host: host, port: grpcPort, ports: ports, logger: logger) }
+            }
+            group.addTask { [options] in
                 let (r, p) = try await ports.wait()
+                if options.grpcPort != nil { _ = try await ports.waitGRPC() }
                 await onReady(r, p)
             }
             // The ready notifier ends early; servers and clock run until cancelled or one fails.

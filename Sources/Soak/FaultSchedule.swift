@@ -1,7 +1,8 @@
 import Foundation
 import SolanaCore
 
-/// The rotation of faults: every kind in turn, the proxy restart only when a proxy is in use.
+/// The rotation of faults: every kind in turn, the proxy restart only when a proxy is in use;
+/// over gRPC a stream `cut` takes the place of the PubSub `drop`.
 ///
 /// ```swift
 /// let schedule = FaultSchedule(withProxy: true)
@@ -9,8 +10,14 @@ import SolanaCore
 /// ```
 struct FaultSchedule: Sendable {
     let rotation: [SoakFault]
-    init(withProxy: Bool) {
-        rotation = SoakFault.allCases.filter { withProxy || $0 != .proxyRestart }
+    init(withProxy: Bool, grpc: Bool = false) {
+        rotation = SoakFault.allCases.filter { withProxy || $0 != .proxyRestart }.compactMap { f in
+            switch f {
+            case .cut: return nil
+            case .drop: return grpc ? .cut : .drop
+            default: return f
+            }
+        }
     }
     /// The n-th fault injected (0-based), cycling through the rotation.
     func fault(number n: Int) -> SoakFault { rotation[((n % rotation.count) + rotation.count) % rotation.count] }

@@ -20,7 +20,7 @@ public enum SoakCommand {
     static let flags: Set<String> = [
         "--minutes", "--pools", "--proxy", "--seed", "--slot-ms", "--swaps-per-slot", "--fault-every",
         "--checkpoint-every", "--converge-timeout", "--subscriptions-per-connection", "--silence-deadline",
-        "--warmup-timeout", "--total",
+        "--warmup-timeout", "--total", "--source",
     ]
 
     public static func main(_ args: [String]) async -> Int32 {
@@ -80,6 +80,8 @@ public enum SoakCommand {
         var warmupTimeout = 300.0
         var subscriptionsPerConnection: Int?
         var silenceDeadline = 8.0
+        /// Accounts over Yellowstone gRPC (the simulator's `--grpc-port`) instead of PubSub.
+        var grpc = false
 
         init(_ o: SoakOptions) throws {
             func number(_ flag: String, _ range: ClosedRange<Double>) throws -> Double? {
@@ -115,6 +117,13 @@ public enum SoakCommand {
             warmupTimeout = try number("--warmup-timeout", 10...3_600) ?? warmupTimeout
             subscriptionsPerConnection = try int("--subscriptions-per-connection", 1...10_000)
             silenceDeadline = try number("--silence-deadline", 0.5...60) ?? silenceDeadline
+            if o.values["--source"] != nil {
+                switch try o.single("--source") {
+                case "pubsub": grpc = false
+                case "grpc": grpc = true
+                case let other: throw CommandError.bad("--source must be pubsub or grpc (got \(other))")
+                }
+            }
         }
     }
 }

@@ -13,12 +13,14 @@ import SolanaCore
 enum SoakFault: String, CaseIterable, Sendable {
     case drop, stall, http429, duplicate, olderSlot = "older_slot", delay, refuse
     case proxyRestart = "proxy_restart"
+    /// Ends the gRPC streams (the `drop` of a Yellowstone source).
+    case cut
 
     /// The `simulatorFault` parameters (nil for the proxy restart, which the soak does itself).
     /// A stall outlasts the silence deadline so it is detected, as a real dead link would be.
     func simulatorParams(silenceDeadlineSeconds: Double) -> [String: Int]? {
         switch self {
-        case .drop: return ["durationMs": 0]
+        case .drop, .cut: return ["durationMs": 0]
         case .stall: return ["durationMs": Int(silenceDeadlineSeconds * 1_000) + 1_500]
         case .http429: return ["count": 5, "retryAfterSeconds": 1]
         case .duplicate, .olderSlot: return ["durationMs": 2_500]

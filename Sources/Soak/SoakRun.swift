@@ -85,6 +85,7 @@ final class SoakRun: @unchecked Sendable {
             "--swaps-per-slot", String(settings.swapsPerSlot),
         ]
         if let n = settings.pools { simArgs += ["--pools", String(n)] }
+        if settings.grpc { simArgs += ["--grpc-port", "0"] }
         let sim = try ChildProcess.start(name: "simulator", executable: executable, arguments: simArgs, directory: directory)
         simulator = sim
         // The same seed and pool count give the child the same cluster: its pool addresses are the cache's config.
@@ -96,7 +97,14 @@ final class SoakRun: @unchecked Sendable {
             throw Failure(description: "cannot read the simulator's ports from '\(ready)'")
         }
         rpcURL = "http://127.0.0.1:\(rpcPort)"
-        log("simulator pid \(sim.pid): \(pools.count) pools, JSON-RPC \(rpcPort), PubSub \(pubsubPort)")
+        var grpcPort: Int?
+        if settings.grpc {
+            guard let r = ready.range(of: "gRPC http://127.0.0.1:"), let p = Int(ready[r.upperBound...].prefix { $0.isNumber }) else {
+                throw Failure(description: "cannot read the simulator's gRPC port from '\(ready)'")
+            }
+            grpcPort = p
+        }
+        log("simulator pid \(sim.pid): \(pools.count) pools, JSON-RPC \(rpcPort), PubSub \(pubsubPort)\(grpcPort.map { ", gRPC \($0)" } ?? "")")
 
         if let kind = settings.proxy {
             proxyPort = try LoopbackPort.free()
@@ -112,6 +120,7 @@ final class SoakRun: @unchecked Sendable {
             subscriptionsPerConnection: settings.subscriptionsPerConnection ?? Self.defaultSubscriptionCap(pools: pools.count),
             silenceDeadlineSeconds: settings.silenceDeadline, pools: pools)
         config.proxyCredentials = settings.proxy == nil ? nil : (proxyUser, proxyPassword)
+        config.grpcPort = grpcPort
         let configURL = directory.appendingPathComponent("soak.toml")
         try config.toml.write(to: configURL, atomically: true, encoding: .utf8)
         let service = try ChildProcess.start(name: "cache", executable: executable, arguments: ["run", configURL.path], directory: directory)
@@ -206,7 +215,7 @@ final class SoakRun: @unchecked Sendable {
     func soak() async throws {
         let startTime = Date()
         let end = startTime.addingTimeInterval(settings.minutes * 60)
-        let schedule = FaultSchedule(withProxy: settings.proxy != nil)
+        let schedule = FaultSchedule(withProxy: settings.proxy != nil, grpc: settings.grpc)
         var nextFault = Date().addingTimeInterval(settings.faultEvery)
         var nextCheckpoint = Date().addingTimeInterval(settings.checkpointEvery)
         var checkpoints = 0

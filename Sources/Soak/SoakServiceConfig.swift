@@ -19,6 +19,8 @@ struct SoakServiceConfig: Sendable {
     var subscriptionsPerConnection: Int
     var silenceDeadlineSeconds: Double
     var pools: [Pubkey]
+    /// The simulator's gRPC port: accounts stream over Yellowstone gRPC (`[yellowstone]`).
+    var grpcPort: Int?
 
     var toml: String {
         var s = """
@@ -59,6 +61,7 @@ struct SoakServiceConfig: Sendable {
                 """
             if let c = proxyCredentials { s += "username = \"\(c.username)\"\npassword = \"\(c.password)\"\n" }
         }
+        if let grpcPort { s += "\n[yellowstone]\nendpoint = \"http://127.0.0.1:\(grpcPort)\"\n" }
         for p in pools { s += "\n[[pools]]\naddress = \"\(p.base58)\"\n" }
         return s
     }

@@ -7,15 +7,22 @@ import XCTest
 /// The pure pieces of `solana-pool-cache soak`: fault rotation, the summary line, the audit, the bounds.
 final class SoakPlanTests: XCTestCase {
     func testScheduleRotatesThroughEveryFaultAndRestartsTheProxyOnlyWithOne() {
+        let pubsubKinds = Set(SoakFault.allCases).subtracting([.cut])
         let withProxy = FaultSchedule(withProxy: true)
-        let first = (0..<SoakFault.allCases.count).map { withProxy.fault(number: $0) }
-        XCTAssertEqual(Set(first), Set(SoakFault.allCases), "one full cycle covers every kind")
-        XCTAssertEqual(withProxy.fault(number: SoakFault.allCases.count), first[0], "then it starts over")
+        let first = (0..<pubsubKinds.count).map { withProxy.fault(number: $0) }
+        XCTAssertEqual(Set(first), pubsubKinds, "one full cycle covers every PubSub kind")
+        XCTAssertEqual(withProxy.fault(number: pubsubKinds.count), first[0], "then it starts over")
+        XCTAssertEqual(first[7], .proxyRestart, "the 8th, so a 10-fault run reaches it")
 
         let direct = FaultSchedule(withProxy: false)
         let cycle = (0..<20).map { direct.fault(number: $0) }
         XCTAssertFalse(cycle.contains(.proxyRestart))
-        XCTAssertEqual(Set(cycle), Set(SoakFault.allCases).subtracting([.proxyRestart]))
+        XCTAssertEqual(Set(cycle), pubsubKinds.subtracting([.proxyRestart]))
+
+        // Over gRPC a stream cut replaces the PubSub drop, in the same place.
+        let grpc = FaultSchedule(withProxy: true, grpc: true)
+        let grpcCycle = (0..<pubsubKinds.count).map { grpc.fault(number: $0) }
+        XCTAssertEqual(grpcCycle, first.map { $0 == .drop ? .cut : $0 })
     }
 
     func testStallOutlastsTheSilenceDeadlineAndCountedFaultsCarryACount() throws {
@@ -138,5 +145,10 @@ final class SoakPlanTests: XCTestCase {
         XCTAssertEqual(loaded.ingest.maxSubscriptionsPerConnection, 10)
         XCTAssertEqual(loaded.ingest.silenceDeadlineSeconds, 3)
         XCTAssertEqual(loaded.api.host, "127.0.0.1")
+        XCTAssertNil(loaded.yellowstone)
+
+        c.grpcPort = 10000
+        try c.toml.write(to: url, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try ConfigLoader.load(path: url.path).yellowstone?.endpoint, "http://127.0.0.1:10000")
     }
 }

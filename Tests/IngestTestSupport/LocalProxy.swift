@@ -102,6 +102,12 @@ public final class LocalProxy: @unchecked Sendable {
         return total
     }
 
+    /// Stops this proxy (every tunnel through it dies) and starts the same one on the same port.
+    public func restarted() throws -> LocalProxy {
+        stop()
+        return try Self.start(kind, username: username, password: password, port: port)
+    }
+
     public func stop() {
         // microsocks ignores SIGTERM; SIGKILL ends either proxy at once.
         Self.terminate(process)

@@ -20,6 +20,8 @@ public final class SimulatorHarness: @unchecked Sendable {
     public let server: SimulatorServer
     public let rpcPort: Int
     public let wsPort: Int
+    /// The Yellowstone-compatible gRPC port (nil unless started with `grpc: true`).
+    public private(set) var grpcPort: Int?
     let task: Task<Void, Error>
     let control: JSONRPCClient
 
@@ -38,7 +40,8 @@ public final class SimulatorHarness: @unchecked Sendable {
     public static func start(
         pools: Int? = nil, seed: UInt64 = 7, slotMillis: Int = 50, swapsPerSlot: Int = 4,
         requestsPerSecond: Double? = nil, extraAccounts: [AccountData] = [],
-        maxSubscriptionsPerConnection: Int = 100
+        maxSubscriptionsPerConnection: Int = 100, grpc: Bool = false, grpcRetainedSlots: Int = GeyserFeed.defaultRetainedSlots,
+        grpcXToken: String? = nil, grpcPingMillis: Int = 500
     ) async throws -> SimulatorHarness {
         var accounts = try Cluster.bundledAccounts()
         if let pools { accounts = PoolCloner.clone(accounts: accounts, toPoolCount: pools) }
@@ -47,6 +50,12 @@ public final class SimulatorHarness: @unchecked Sendable {
         logger.logLevel = .error
         var options = SimulatorServer.Options(host: "127.0.0.1", port: 0, slotMillis: slotMillis, requestsPerSecond: requestsPerSecond)
         options.maxSubscriptionsPerConnection = maxSubscriptionsPerConnection
+        if grpc {
+            options.grpcPort = 0
+            options.grpcRetainedSlots = grpcRetainedSlots
+            options.grpcXToken = grpcXToken
+            options.grpcPingMillis = grpcPingMillis
+        }
         let server = SimulatorServer(cluster: cluster, options: options, logger: logger)
         let (ports, sink) = AsyncStream<(Int, Int)>.makeStream()
         // finish() on every exit: a server that fails before binding must fail the test, not leave it waiting.
@@ -58,7 +67,10 @@ public final class SimulatorHarness: @unchecked Sendable {
         }
         var iterator = ports.makeAsyncIterator()
         guard let (r, p) = await iterator.next() else { throw CancellationError() }
-        return try SimulatorHarness(cluster: cluster, server: server, rpcPort: r, wsPort: p, task: task)
+        let harness = try SimulatorHarness(cluster: cluster, server: server, rpcPort: r, wsPort: p, task: task)
+        // onReady ran after the gRPC port was bound, so this returns at once.
+        if grpc { harness.grpcPort = try await server.ports.waitGRPC(timeout: 10) }
+        return harness
     }
 
     @discardableResult

@@ -197,13 +197,17 @@ final class RpcHandlerTests: XCTestCase {
     }
 
     func testFaultMethodAndHttpFaults() throws {
-        for kind in FaultState.Kind.allCases where kind != .drop && kind != .http429 && kind != .http500 {
+        for kind in FaultState.Kind.allCases where ![.drop, .cut, .http429, .http500].contains(kind) {
             XCTAssertEqual(try result("simulatorFault", #"[{"kind":"\#(kind.rawValue)","durationMs":5000}]"#) as? Bool, true)
             XCTAssertTrue(faults.active(kind), kind.rawValue)
         }
         let generation = faults.generation
         _ = try result("simulatorFault", #"[{"kind":"drop"}]"#)
         XCTAssertEqual(faults.generation, generation + 1)
+        let cuts = faults.cutGeneration
+        _ = try result("simulatorFault", #"[{"kind":"cut"}]"#)
+        XCTAssertEqual(faults.cutGeneration, cuts + 1)
+        XCTAssertEqual(faults.generation, generation + 1, "a cut leaves PubSub alone")
         XCTAssertEqual(errorCode(try request("simulatorFault", #"[{"kind":"meteor"}]"#)), -32602)
 
         _ = try result("simulatorFault", #"[{"kind":"http429","count":2,"retryAfterSeconds":3}]"#)

@@ -4,7 +4,7 @@ import Hummingbird
 import Persistence
 import SolanaCore
 
-/// `/v1/health`: overall state, every pool's status and freshness, every PubSub connection,
+/// `/v1/health`: overall state, every pool's status and freshness, every PubSub connection or gRPC stream,
 /// config entries that were rejected, and the database.
 struct HealthRoutes {
     // Only what these handlers read (not the whole server).
@@ -96,7 +96,8 @@ struct HealthRoutes {
                                     ("updates_received", J.u64(c.updatesReceived)), ("updates_applied", J.u64(c.updatesApplied)),
                                     ("updates_dropped_unfollowed", J.u64(c.updatesDroppedUnfollowed)),
                                     ("last_message_age_ms", c.lastMessageAt.map { J.int(max(0, Int(((now - $0) * 1000).rounded()))) } ?? .null),
-                                    ("last_error", J.str(c.lastError)),
+                                    ("last_error", J.str(c.lastError)), ("source", .string(c.source)),
+                                    ("stream", c.stream.map(Self.stream) ?? .null),
                                 ])
                             })
                 ),
@@ -111,6 +112,15 @@ struct HealthRoutes {
                 ("stream_clients", J.int(streamCount.current)),
                 ("database", database),
             ]))
+    }
+
+    /// A gRPC stream's counters (`ConnectionHealth.stream`).
+    static func stream(_ s: StreamStats) -> JSONText {
+        .object([
+            ("filters", J.int(s.filters)), ("updates_received", J.int(s.received)),
+            ("updates_applied", J.int(s.applied)), ("updates_unfollowed", J.int(s.unfollowed)),
+            ("updates_duplicate", J.int(s.duplicates)), ("replays", J.int(s.replays)), ("resnapshots", J.int(s.resnapshots)),
+        ])
     }
 
     /// The effective `[router]` settings (null when no arbitrage engine runs).
