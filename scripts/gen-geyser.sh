@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates Sources/Geyser/*.pb.swift and *.grpc.swift from Sources/Geyser/geyser.proto.
+# Regenerates Generated/Geyser/*.pb.swift and *.grpc.swift from Generated/Geyser/geyser.proto.
 # Needs protoc (Debian: protobuf-compiler) and builds the two protoc plugins from the package
 # dependencies themselves (swift-protobuf's protoc-gen-swift, grpc-swift-protobuf's
 # protoc-gen-grpc-swift-2) in a scratch package outside the repo (PROTOGEN_DIR, default
@@ -25,13 +25,13 @@ let package = Package(
 PKG
 (cd "$dir" && swift build -c release --product protoc-gen-swift && swift build -c release --product protoc-gen-grpc-swift-2)
 bin=$(cd "$dir" && swift build -c release --show-bin-path)
-protoc --proto_path="$repo/Sources/Geyser" \
-    --plugin=protoc-gen-swift="$bin/protoc-gen-swift" --swift_opt=Visibility=Public --swift_out="$repo/Sources/Geyser" \
+protoc --proto_path="$repo/Generated/Geyser" \
+    --plugin=protoc-gen-swift="$bin/protoc-gen-swift" --swift_opt=Visibility=Public --swift_out="$repo/Generated/Geyser" \
     --plugin=protoc-gen-grpc-swift="$bin/protoc-gen-grpc-swift-2" \
-    --grpc-swift_opt=Visibility=Public,Server=true,Client=true --grpc-swift_out="$repo/Sources/Geyser" \
+    --grpc-swift_opt=Visibility=Public,Server=true,Client=true --grpc-swift_out="$repo/Generated/Geyser" \
     geyser.proto
 # Generated code keeps its generator's layout: swift-format skips these files (scripts/test.sh lints the rest).
-for f in "$repo"/Sources/Geyser/geyser.pb.swift "$repo"/Sources/Geyser/geyser.grpc.swift; do
+for f in "$repo"/Generated/Geyser/geyser.pb.swift "$repo"/Generated/Geyser/geyser.grpc.swift; do
     { echo '// swift-format-ignore-file'; cat "$f"; } > "$f.tmp" && mv "$f.tmp" "$f"
 done
-wc -l "$repo"/Sources/Geyser/*.swift
+wc -l "$repo"/Generated/Geyser/*.swift

@@ -5,7 +5,9 @@ Reports the connections and subscriptions (`/v1/health`), the time until every p
 every connection live, and the CPU of both processes (startup, then a steady window).
 
 usage: scripts/measure-program-mode.py [--pools 10000] [--mode program] [--max-connections 50]
-       [--binary .build/release/solana-pool-cache] [--seconds 60] [--swaps-per-slot 2]
+       [--binary .build/release/solana-pool-cache] [--seconds 60] [--swaps-per-slot 2] [--discover]
+--discover: no [[pools]]; [discovery] lists every mint the simulator's pools trade, so the cache
+follows every pool it discovers (getProgramAccounts) instead of a list.
 Every wait is bounded; the children are stopped on exit. Prints one JSON object.
 """
 import argparse
@@ -74,6 +76,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--swaps-per-slot", type=int, default=2)
     ap.add_argument("--startup-timeout", type=float, default=900)
+    ap.add_argument("--discover", action="store_true")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="spc-measure-")
     sim_log = open(os.path.join(work, "simulator.log"), "w+")
@@ -103,8 +106,12 @@ def main():
             "[api]", f"port = {api}", "[database]", "enabled = false",
             "[ingest]", f'mode = "{args.mode}"', f"max_connections = {args.max_connections}", "stale_after_seconds = 600",
         ]
-        for p in pools:
-            lines += ["[[pools]]", f'address = "{p}"']
+        if args.discover:
+            mints = post(rpc, "simulatorMints")
+            lines += ["[discovery]", "mints = [" + ", ".join(f'"{m}"' for m in mints) + "]", "refresh_seconds = 3600"]
+        else:
+            for p in pools:
+                lines += ["[[pools]]", f'address = "{p}"']
         config = os.path.join(work, "config.toml")
         with open(config, "w") as f:
             f.write("\n".join(lines) + "\n")
@@ -135,12 +142,15 @@ def main():
         time.sleep(args.seconds)
         c1, s1, t1 = cpu_seconds(cache.pid), cpu_seconds(sim.pid), time.time()
         after = get(api, "/v1/health")
+        disc = get(api, "/v1/discovery") if args.discover else {}
         cache_log.seek(0)
         progress = [l for l in cache_log.read().splitlines() if "validated" in l or "program subscriptions carrying" in l]
         load = open("/proc/loadavg").read().split()[:3]
         print(json.dumps({
             "swaps_per_slot": args.swaps_per_slot, "loadavg": load,
-            "pools": len(pools), "mode": args.mode, "max_connections": args.max_connections,
+            "pools": len(pools), "discovered": args.discover,
+            "discovery": {k: disc.get(k) for k in ("pools_found", "pools_by_state", "queries_per_run", "last_duration_s")} if args.discover else None,
+            "mode": args.mode, "max_connections": args.max_connections,
             "connections": len(conns),
             "account_subscriptions": sum(c["account_subscriptions"] for c in conns),
             "program_subscriptions": sum(c["program_subscriptions"] for c in conns),

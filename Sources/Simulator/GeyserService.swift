@@ -4,7 +4,7 @@ import Geyser
 import SolanaCore
 
 /// The simulator's Yellowstone-compatible gRPC service (`geyser.Geyser`, see
-/// Sources/Geyser/geyser.proto): `Subscribe` streams the account writes matching the request's
+/// Generated/Geyser/geyser.proto): `Subscribe` streams the account writes matching the request's
 /// filters with their `write_version`, slot updates, a ping every `pingInterval` and a pong for
 /// every client ping; `from_slot` replays the retained slots (`GeyserFeed`) before the live
 /// ones; a later request with filters replaces them (a ping-only request does not, as in

@@ -132,6 +132,10 @@ public struct RpcHandler: Sendable {
         case "simulatorPools":
             // Test control: every tradable pool's address (scale runs write them into a config's [[pools]]).
             return .array(cluster.poolAddresses.map { .string($0.base58) })
+        case "simulatorMints":
+            // Test control: every mint a tradable pool trades (scale runs write them into [discovery] mints).
+            let mints = Set(cluster.poolAddresses.compactMap { cluster.model($0) }.flatMap { [$0.mintA, $0.mintB] })
+            return .array(mints.sorted().map { .string($0.base58) })
         case "simulatorFault":
             guard let p = params.first as? [String: Any], let k = p["kind"] as? String, let kind = FaultState.Kind(rawValue: k) else {
                 throw RpcError.invalidParams(

@@ -35,6 +35,11 @@ final class SoakRun: @unchecked Sendable {
     var apiURL = ""
     var pools: [Pubkey] = []
     var faults = 0
+    /// Every fault kind injected so far, and how many kinds the schedule has.
+    var faultKindsFired: Set<SoakFault> = []
+    var faultKindsScheduled = 0
+    /// Accounts compared with the chain at the last checkpoint.
+    var accountsChecked = 0
     var mismatches = 0
     var problems: [String] = []
 
@@ -69,6 +74,15 @@ final class SoakRun: @unchecked Sendable {
         }
         summary.faults = faults
         summary.mismatches = mismatches
+        summary.faultKinds = faultKindsFired.count
+        summary.accountsChecked = accountsChecked
+        // The schedule, not luck, decides coverage: a run too short to fire every kind fails.
+        if problems.isEmpty && faultKindsFired.count < faultKindsScheduled {
+            let missing = Set(FaultSchedule(withProxy: settings.proxy != nil, grpc: settings.grpc).rotation).subtracting(faultKindsFired)
+            problems.append(
+                "only \(faultKindsFired.count) of \(faultKindsScheduled) fault kinds fired (missing \(missing.map(\.rawValue).sorted().joined(separator: ", "))): lengthen the run or shorten --fault-every"
+            )
+        }
         if mismatches > 0 { problems.append("\(mismatches) mismatched accounts") }
         stopAll()
         if problems.isEmpty { try? FileManager.default.removeItem(at: directory) } else { log("logs kept in \(directory.path)") }
@@ -216,6 +230,7 @@ final class SoakRun: @unchecked Sendable {
         let startTime = Date()
         let end = startTime.addingTimeInterval(settings.minutes * 60)
         let schedule = FaultSchedule(withProxy: settings.proxy != nil, grpc: settings.grpc)
+        faultKindsScheduled = Set(schedule.rotation).count
         var nextFault = Date().addingTimeInterval(settings.faultEvery)
         var nextCheckpoint = Date().addingTimeInterval(settings.checkpointEvery)
         var checkpoints = 0
@@ -239,6 +254,7 @@ final class SoakRun: @unchecked Sendable {
 
     func inject(_ fault: SoakFault) async throws {
         faults += 1
+        faultKindsFired.insert(fault)
         if let params = fault.simulatorParams(silenceDeadlineSeconds: settings.silenceDeadline) {
             var p: [String: Any] = ["kind": fault.rawValue]
             for (k, v) in params { p[k] = v }
@@ -283,6 +299,7 @@ final class SoakRun: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(500))
         }
         let waited = Date().timeIntervalSince(began)
+        accountsChecked = accounts
         if problems.isEmpty && poolsNotOk.isEmpty {
             log("\(label): \(accounts) accounts equal the chain (converged in \(String(format: "%.1f", waited)) s), \(faults) faults so far")
         } else {

@@ -82,6 +82,24 @@ final class DemoTests: XCTestCase {
         }
         XCTAssertTrue(moved, "prices move as the simulated cluster trades")
 
+        // The Grafana dashboard (docs/grafana-dashboard.json) charts only metrics this service exports.
+        let dashboard = try String(
+            contentsOf: Self.binary.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("docs/grafana-dashboard.json"), encoding: .utf8)
+        let regex = try NSRegularExpression(pattern: "spc_[a-z0-9_]+")
+        let charted = Set(
+            regex.matches(in: dashboard, range: NSRange(dashboard.startIndex..., in: dashboard)).compactMap {
+                Range($0.range, in: dashboard).map { String(dashboard[$0]) }
+            })
+        XCTAssertGreaterThan(charted.count, 20, "the dashboard charts the service")
+        let (metricsStatus, metricsBody) = try XCTUnwrap(get("http://127.0.0.1:\(port)/metrics"))
+        XCTAssertEqual(metricsStatus, 200)
+        let exported = Set(
+            String(decoding: metricsBody, as: UTF8.self).split(separator: "\n").filter { !$0.hasPrefix("#") }.map {
+                String($0.prefix { $0 != "{" && $0 != " " })
+            })
+        XCTAssertEqual(charted.subtracting(exported).sorted(), [], "charted but not exported by a running demo")
+
         kill(p.processIdentifier, SIGINT)
         let stop = Date()
         while p.isRunning && Date().timeIntervalSince(stop) < 15 { Thread.sleep(forTimeInterval: 0.1) }

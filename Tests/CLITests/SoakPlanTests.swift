@@ -36,27 +36,46 @@ final class SoakPlanTests: XCTestCase {
     func testSummaryLineHasTheExactFormatAndParsesBack() throws {
         let s = SoakSummary(
             minutes: 10, pools: 1016, faults: 150, updates: 123_456, mismatches: 0,
-            rssStartMB: 41.26, rssEndMB: 43, fdsStart: 31, fdsEnd: 33)
+            rssStartMB: 41.26, rssEndMB: 43, fdsStart: 31, fdsEnd: 33, faultKinds: 8, accountsChecked: 4_820)
         XCTAssertEqual(
-            s.line, "soak: minutes=10 pools=1016 faults=150 updates=123456 mismatches=0 rss_start_mb=41.3 rss_end_mb=43 fds_start=31 fds_end=33")
+            s.line,
+            "soak: minutes=10 pools=1016 faults=150 updates=123456 mismatches=0 rss_start_mb=41.3 rss_end_mb=43 fds_start=31 fds_end=33 "
+                + "fault_kinds=8 accounts_checked=4820"
+        )
         let back = try XCTUnwrap(SoakSummary(line: s.line))
         XCTAssertEqual(back.line, s.line)
         XCTAssertEqual(back.pools, 1016)
+        XCTAssertEqual(back.faultKinds, 8)
+        XCTAssertEqual(back.accountsChecked, 4_820)
         XCTAssertEqual(
-            SoakSummary(line: "soak: minutes=2.5 pools=1 faults=0 updates=0 mismatches=3 rss_start_mb=1 rss_end_mb=2 fds_start=3 fds_end=4")?.minutes,
+            SoakSummary(
+                line: "soak: minutes=2.5 pools=1 faults=0 updates=0 mismatches=3 rss_start_mb=1 rss_end_mb=2 fds_start=3 fds_end=4 "
+                    + "fault_kinds=0 accounts_checked=0"
+            )?.minutes,
             2.5)
         XCTAssertNil(SoakSummary(line: "soak: warm: 16 pools ok"))
-        XCTAssertNil(SoakSummary(line: "soak: minutes=x pools=1 faults=0 updates=0 mismatches=0 rss_start_mb=1 rss_end_mb=2 fds_start=3 fds_end=4"))
+        XCTAssertNil(
+            SoakSummary(
+                line: "soak: minutes=x pools=1 faults=0 updates=0 mismatches=0 rss_start_mb=1 rss_end_mb=2 fds_start=3 fds_end=4 "
+                    + "fault_kinds=0 accounts_checked=0"))
+        XCTAssertNil(
+            SoakSummary(line: "soak: minutes=1 pools=1 faults=0 updates=0 mismatches=0 rss_start_mb=1 rss_end_mb=2 fds_start=3 fds_end=4"),
+            "the old ten-field line lacks the coverage fields")
         XCTAssertNil(SoakSummary(line: s.line + " extra=1"))
     }
 
     func testTotalAddsRuns() {
-        let a = SoakSummary(minutes: 1, pools: 16, faults: 10, updates: 100, mismatches: 0, rssStartMB: 30, rssEndMB: 31, fdsStart: 20, fdsEnd: 21)
+        let a = SoakSummary(
+            minutes: 1, pools: 16, faults: 10, updates: 100, mismatches: 0, rssStartMB: 30, rssEndMB: 31, fdsStart: 20, fdsEnd: 21, faultKinds: 8,
+            accountsChecked: 90)
         let b = SoakSummary(
-            minutes: 1, pools: 1000, faults: 12, updates: 900, mismatches: 2, rssStartMB: 100, rssEndMB: 104, fdsStart: 40, fdsEnd: 40)
+            minutes: 1, pools: 1000, faults: 12, updates: 900, mismatches: 2, rssStartMB: 100, rssEndMB: 104, fdsStart: 40, fdsEnd: 40,
+            faultKinds: 7, accountsChecked: 4_700)
         XCTAssertEqual(
             SoakSummary.total([a, b]).line,
-            "soak: minutes=2 pools=1016 faults=22 updates=1000 mismatches=2 rss_start_mb=130 rss_end_mb=135 fds_start=60 fds_end=61")
+            "soak: minutes=2 pools=1016 faults=22 updates=1000 mismatches=2 rss_start_mb=130 rss_end_mb=135 fds_start=60 fds_end=61 "
+                + "fault_kinds=7 accounts_checked=4790"
+        )
     }
 
     func testResourceBound() {
