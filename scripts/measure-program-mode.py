@@ -77,10 +77,12 @@ def main():
     ap.add_argument("--swaps-per-slot", type=int, default=2)
     ap.add_argument("--startup-timeout", type=float, default=900)
     ap.add_argument("--discover", action="store_true")
+    ap.add_argument("--yellowstone", action="store_true", help="accounts over the simulator's Geyser gRPC stream instead of PubSub")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="spc-measure-")
     sim_log = open(os.path.join(work, "simulator.log"), "w+")
-    sim = subprocess.Popen([args.binary, "simulate", "--port", "0", "--seed", "1", "--pools", str(args.pools), "--swaps-per-slot", str(args.swaps_per_slot)],
+    grpc_args = ["--grpc-port", "0"] if args.yellowstone else []
+    sim = subprocess.Popen([args.binary, "simulate", "--port", "0", "--seed", "1", "--pools", str(args.pools), "--swaps-per-slot", str(args.swaps_per_slot)] + grpc_args,
         stdout=sim_log, stderr=subprocess.STDOUT)
     cache = None
     try:
@@ -98,6 +100,13 @@ def main():
         if ports is None:
             sys.exit("the simulator printed no ports within 300 s")
         rpc, ws = ports
+        grpc_port = None
+        if args.yellowstone:
+            sim_log.seek(0)
+            g = re.search(r"gRPC http://[^:]+:(\d+)", sim_log.read())
+            if not g:
+                sys.exit("the simulator printed no gRPC port")
+            grpc_port = int(g.group(1))
         pools = post(rpc, "simulatorPools")
         api = free_port()
         lines = [
@@ -106,6 +115,8 @@ def main():
             "[api]", f"port = {api}", "[database]", "enabled = false",
             "[ingest]", f'mode = "{args.mode}"', f"max_connections = {args.max_connections}", "stale_after_seconds = 600",
         ]
+        if grpc_port:
+            lines += ["[yellowstone]", f'endpoint = "http://127.0.0.1:{grpc_port}"']
         if args.discover:
             mints = post(rpc, "simulatorMints")
             lines += ["[discovery]", "mints = [" + ", ".join(f'"{m}"' for m in mints) + "]", "refresh_seconds = 3600"]
@@ -150,7 +161,7 @@ def main():
             "swaps_per_slot": args.swaps_per_slot, "loadavg": load,
             "pools": len(pools), "discovered": args.discover,
             "discovery": {k: disc.get(k) for k in ("pools_found", "pools_by_state", "queries_per_run", "last_duration_s")} if args.discover else None,
-            "mode": args.mode, "max_connections": args.max_connections,
+            "mode": "yellowstone" if args.yellowstone else args.mode, "max_connections": args.max_connections,
             "connections": len(conns),
             "account_subscriptions": sum(c["account_subscriptions"] for c in conns),
             "program_subscriptions": sum(c["program_subscriptions"] for c in conns),
