@@ -83,6 +83,23 @@ public enum APIBench {
         return (store, cluster)
     }
 
+    /// The API as the application builds it, with only that part, on a kernel-chosen port.
+    static func startAPI(
+        store: PoolStore, api: APIServer.Settings, opportunities: (any OpportunityProvider)?, logger: Logger
+    ) async throws -> (CacheApplication, Task<Void, Error>, Int) {
+        var app = ApplicationSettings(store: store, api: api, logger: logger)
+        app.opportunities = opportunities
+        app.signals = []
+        app.heapTrim = false
+        app.startupReport = false
+        let ports = ReadyPorts()
+        app.onListening = { port in ports.set(port, port) }
+        let application = CacheApplication(app)
+        let task = Task { do { try await application.run() } catch { ports.fail(error); throw error } }
+        let (port, _) = try await ports.wait(timeout: 30)
+        return (application, task, port)
+    }
+
     static func runOne(
         pools n: Int, settings: Settings,
         opportunities: @escaping @Sendable (PoolStore) -> (any OpportunityProvider)?
@@ -93,18 +110,8 @@ public enum APIBench {
         quiet.logLevel = .error
         var api = APIServer.Settings(host: "127.0.0.1", port: 0)
         api.maxConnections = max(api.maxConnections, settings.concurrency * 2)
-        // The API as the application builds it, with only that part.
-        var app = ApplicationSettings(store: store, api: api, logger: quiet)
-        app.opportunities = provider
-        app.signals = []
-        app.heapTrim = false
-        app.startupReport = false
-        let ports = ReadyPorts()
-        app.onListening = { port in ports.set(port, port) }
-        let application = CacheApplication(app)
-        let task = Task { do { try await application.run() } catch { ports.fail(error); throw error } }
+        let (application, task, port) = try await startAPI(store: store, api: api, opportunities: provider, logger: quiet)
         defer { task.cancel() }
-        let (port, _) = try await ports.wait(timeout: 30)
 
         let quotePath = "/v1/quote?inputMint=\(KnownMints.wsol.base58)&outputMint=\(KnownMints.usdc.base58)&amount=1000000000"
         let cases: [(String, [UInt8])] = [

@@ -48,16 +48,8 @@ public enum StreamFanoutBench {
         var api = APIServer.Settings(host: "127.0.0.1", port: 0)
         api.maxStreamClients = max(api.maxStreamClients, n)
         api.maxConnections = max(api.maxConnections, n * 2)
-        var app = ApplicationSettings(store: store, api: api, logger: quiet)
-        app.signals = []
-        app.heapTrim = false
-        app.startupReport = false
-        let ports = ReadyPorts()
-        app.onListening = { port in ports.set(port, port) }
-        let application = CacheApplication(app)
-        let task = Task { do { try await application.run() } catch { ports.fail(error); throw error } }
+        let (application, task, port) = try await APIBench.startAPI(store: store, api: api, opportunities: nil, logger: quiet)
         defer { task.cancel() }
-        let (port, _) = try await ports.wait(timeout: 30)
 
         let counts = Counts(n)
         let hellos = Counts(n)

@@ -60,6 +60,52 @@ final class InteropTests: XCTestCase {
 
     /// Ends a child within `seconds` (SIGTERM, then SIGKILL) and reaps it with a bounded poll:
     /// never an unbounded `waitUntilExit()` on a child that might not go.
+    /// `simulate --port 0` (no random trading) as a process, with the ports its banner printed.
+    func startSimulator(_ binary: URL) throws -> (Process, Int, Int, URL) {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("spc-interop-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let sim = Process()
+        sim.executableURL = binary
+        sim.arguments = ["simulate", "--port", "0", "--seed", "1", "--swaps-per-slot", "0"]
+        sim.standardOutput = try FileHandle(forWritingTo: log)
+        sim.standardError = sim.standardOutput
+        try sim.run()
+        guard let (port, wsPort) = Self.bannerPorts(in: log, within: 30) else {
+            Self.stop(sim)
+            let text = String(decoding: (try Data(contentsOf: log)).prefix(2_000), as: UTF8.self)
+            XCTAssertNoThrow(try FileManager.default.removeItem(at: log))
+            throw SimulatorDidNotStart(output: text)
+        }
+        return (sim, port, wsPort, log)
+    }
+
+    /// Runs `Tests/interop/<script> args…` with solana-py and trades `pool` every 0.3 s until it
+    /// exits (at most 60 s; it waits for a notification the trades cause); returns its JSON line.
+    func tradeWhilePythonRuns(_ scriptAndArgs: [String], port: Int, pool: Pubkey, inputMint: Pubkey) throws -> [String: Any] {
+        let py = Process()
+        py.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        py.arguments = ["python3", Self.repo.appendingPathComponent("Tests/interop/\(scriptAndArgs[0])").path] + scriptAndArgs.dropFirst()
+        let out = Pipe(), err = Pipe()
+        py.standardOutput = out
+        py.standardError = err
+        try py.run()
+        let deadline = Date().addingTimeInterval(60)
+        while py.isRunning && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.3)
+            // The simulator is up: a failed request here is a failure, not something to retry around.
+            _ = try httpPost(
+                port: port,
+                body:
+                    #"{"jsonrpc":"2.0","id":1,"method":"simulatorSwap","params":[{"pool":"\#(pool.base58)","inputMint":"\#(inputMint.base58)","amountIn":"100000000"}]}"#
+            )
+        }
+        Self.stop(py)
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(py.terminationStatus, 0, "\(scriptAndArgs[0]) failed: \(stderr)")
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any], stdout)
+    }
+
     static func stop(_ process: Process, within seconds: Double = 10) {
         guard process.isRunning else { return }
         process.terminate()
@@ -82,19 +128,10 @@ final class InteropTests: XCTestCase {
         Self.stop(check)
         XCTAssertEqual(check.terminationStatus, 0, "solana-py missing: scripts/test.sh installs it (pip install solana)")
 
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("spc-interop-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let sim = Process()
-        sim.executableURL = binary
-        sim.arguments = ["simulate", "--port", "0", "--seed", "1", "--swaps-per-slot", "0"]
-        sim.standardOutput = try FileHandle(forWritingTo: log)
-        sim.standardError = sim.standardOutput
-        try sim.run()
-        defer { Self.stop(sim) }
-        guard let (port, wsPort) = Self.bannerPorts(in: log, within: 30) else {
-            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            return XCTFail("the simulator printed no ports within 30 s: \(text.prefix(2_000))")
+        let (sim, port, wsPort, log) = try startSimulator(binary)
+        defer {
+            Self.stop(sim)
+            XCTAssertNoThrow(try FileManager.default.removeItem(at: log))
         }
         var healthy = false
         var lastError = "no answer"
@@ -122,32 +159,9 @@ final class InteropTests: XCTestCase {
         let amm = try RaydiumAmmV4Info(AccountData(address: tradedPool, owner: ProgramIds.raydiumAmmV4, data: Array(poolBytes)))
         let vault = amm.coinVault
 
-        let py = Process()
-        py.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        py.arguments = [
-            "python3", Self.repo.appendingPathComponent("Tests/interop/solana_py_client.py").path,
-            "http://127.0.0.1:\(port)", "ws://127.0.0.1:\(wsPort)", readPool, vault.base58,
-        ]
-        let out = Pipe(), err = Pipe()
-        py.standardOutput = out
-        py.standardError = err
-        try py.run()
-        // Keep trading the pool until the client has its notification (it subscribes after reading).
-        let deadline = Date().addingTimeInterval(60)
-        while py.isRunning && Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.3)
-            // The simulator is up: a failed request here is a failure, not something to retry around.
-            _ = try httpPost(
-                port: port,
-                body:
-                    #"{"jsonrpc":"2.0","id":1,"method":"simulatorSwap","params":[{"pool":"\#(tradedPool.base58)","inputMint":"\#(amm.coinMint.base58)","amountIn":"100000000"}]}"#
-            )
-        }
-        Self.stop(py)
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        XCTAssertEqual(py.terminationStatus, 0, "solana-py client failed: \(stderr)")
-        let result = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any], stdout)
+        let result = try tradeWhilePythonRuns(
+            ["solana_py_client.py", "http://127.0.0.1:\(port)", "ws://127.0.0.1:\(wsPort)", readPool, vault.base58],
+            port: port, pool: tradedPool, inputMint: amm.coinMint)
 
         // get_multiple_accounts: the untouched pool decodes to exactly the fixture's values.
         let accounts = try XCTUnwrap(result["accounts"] as? [[String: Any]])
@@ -188,19 +202,10 @@ final class InteropTests: XCTestCase {
     func testSolanaPyProgramSubscribeReceivesMatchingAccounts() throws {
         let binary = Self.repo.appendingPathComponent(".build/debug/solana-pool-cache")
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: binary.path), "build the executable first (swift build)")
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("spc-interop-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { XCTAssertNoThrow(try FileManager.default.removeItem(at: log)) }
-        let sim = Process()
-        sim.executableURL = binary
-        sim.arguments = ["simulate", "--port", "0", "--seed", "1", "--swaps-per-slot", "0"]
-        sim.standardOutput = try FileHandle(forWritingTo: log)
-        sim.standardError = sim.standardOutput
-        try sim.run()
-        defer { Self.stop(sim) }
-        guard let (port, wsPort) = Self.bannerPorts(in: log, within: 30) else {
-            return XCTFail(
-                "the simulator printed no ports within 30 s: \(String(decoding: (try Data(contentsOf: log)).prefix(2_000), as: UTF8.self))")
+        let (sim, port, wsPort, log) = try startSimulator(binary)
+        defer {
+            Self.stop(sim)
+            XCTAssertNoThrow(try FileManager.default.removeItem(at: log))
         }
         let tradedPool = try Pubkey(base58: "58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2")  // Raydium AMM v4 fixture
         let authority = try XCTUnwrap(DexRegistry.descriptor(.raydiumAmmV4)?.vaultAuthority)
@@ -222,31 +227,9 @@ final class InteropTests: XCTestCase {
                         as? [String: Any])?["data"] as? [String])?[0])))
         let amm = try RaydiumAmmV4Info(AccountData(address: tradedPool, owner: ProgramIds.raydiumAmmV4, data: Array(poolBytes)))
 
-        let py = Process()
-        py.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        py.arguments = [
-            "python3", Self.repo.appendingPathComponent("Tests/interop/solana_py_program_subscribe.py").path, "ws://127.0.0.1:\(wsPort)",
-            ProgramIds.splToken.base58, "165", "32", authority.base58,
-        ]
-        let out = Pipe(), err = Pipe()
-        py.standardOutput = out
-        py.standardError = err
-        try py.run()
-        // Trade the pool until the client has its notification (nothing else trades: swaps-per-slot 0).
-        let deadline = Date().addingTimeInterval(60)
-        while py.isRunning && Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.3)
-            _ = try httpPost(
-                port: port,
-                body:
-                    #"{"jsonrpc":"2.0","id":1,"method":"simulatorSwap","params":[{"pool":"\#(tradedPool.base58)","inputMint":"\#(amm.coinMint.base58)","amountIn":"100000000"}]}"#
-            )
-        }
-        Self.stop(py)
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        XCTAssertEqual(py.terminationStatus, 0, "solana-py client failed: \(stderr)")
-        let result = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any], stdout)
+        let result = try tradeWhilePythonRuns(
+            ["solana_py_program_subscribe.py", "ws://127.0.0.1:\(wsPort)", ProgramIds.splToken.base58, "165", "32", authority.base58],
+            port: port, pool: tradedPool, inputMint: amm.coinMint)
         let note = try XCTUnwrap(result["notification"] as? [String: Any])
         let pubkey = try Pubkey(base58: try XCTUnwrap(note["pubkey"] as? String))
         XCTAssertTrue([amm.coinVault, amm.pcVault].contains(pubkey), "a vault of the traded pool: \(pubkey)")
@@ -259,4 +242,10 @@ final class InteropTests: XCTestCase {
         XCTAssertEqual(fields["mint"], (pubkey == amm.coinVault ? amm.coinMint : amm.pcMint).base58)
         XCTAssertGreaterThan((note["slot"] as? NSNumber)?.uint64Value ?? 0, 0)
     }
+}
+
+/// The simulator process printed no ports in time.
+struct SimulatorDidNotStart: Error, CustomStringConvertible {
+    let output: String
+    var description: String { "the simulator printed no ports within 30 s: \(output)" }
 }
