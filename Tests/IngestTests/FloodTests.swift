@@ -16,7 +16,7 @@ import XCTest
 /// event buffer overflows, the connection is dropped instead of memory growing, the source
 /// reconnects and re-reads what it follows, and the consumer ends with exactly the chain's state.
 final class FloodTests: XCTestCase {
-    /// A consumer that takes 20 µs per update and keeps the newest version of each account.
+    /// A consumer that takes 100 µs per update and keeps the newest version of each account.
     // @unchecked Sendable: `lock` guards latest, updates, resyncs and reconnects.
     final class SlowSink: AccountSink, @unchecked Sendable {
         private let lock = NSLock()
@@ -24,7 +24,7 @@ final class FloodTests: XCTestCase {
         private(set) var updates = 0, resyncs = 0, reconnects = 0
         func keep(_ a: AccountData) { if (latest[a.address]?.slot ?? 0) <= a.slot { latest[a.address] = a } }
         func update(_ account: AccountData, receivedAt: Double) {
-            usleep(20)
+            usleep(100)
             lock.withLock {
                 updates += 1; keep(account)
             }
@@ -69,6 +69,7 @@ final class FloodTests: XCTestCase {
         // subscribed, 200,000 notifications of older versions of them, then nothing.
         let total = 200_000
         let connections = Counter()
+        let sink = SlowSink()
         let floodPorts = ReadyPorts()
         let router = Router()
         let app = Application(
@@ -91,6 +92,10 @@ final class FloodTests: XCTestCase {
                         else { continue }
                         subscribed[sid] = key
                         if first && subscribed.count == vaults.count {
+                            // After the source's first re-read (the old state), so only a re-read after
+                            // the drop can bring the new one.
+                            let readBy = Date().addingTimeInterval(30)
+                            while sink.snapshot.resyncs < 1 && Date() < readBy { try await Task.sleep(for: .milliseconds(10)) }
                             // The chain moves on (every followed vault written at a new slot) and this
                             // connection never says so: only a re-read after the drop can bring it.
                             cluster.create(
@@ -124,7 +129,6 @@ final class FloodTests: XCTestCase {
         config.silenceDeadlineSeconds = 30
         let source = try RPCAccountSource(config: config, logger: quiet)
         source.follow(Set(vaults))
-        let sink = SlowSink()
         let rssBefore = try Self.rss("VmRSS")
         let running = Task { try await source.run(into: sink) }
         defer { running.cancel() }
@@ -141,7 +145,7 @@ final class FloodTests: XCTestCase {
         }
         while Date() < deadline {
             s = sink.snapshot
-            if s.reconnects >= 1 && connections.value >= 2 && equal() { break }
+            if s.reconnects >= 1 && connections.value >= 2 && s.resyncs >= 2 && equal() { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         let peak = try Self.rss("VmHWM")
