@@ -54,18 +54,19 @@ public final class PythonPeer: @unchecked Sendable {
         return PythonPeer(process: process, output: out, errors: err)
     }
 
-    var stdout: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
-    public var stderr: String { (try? String(contentsOf: errors, encoding: .utf8)) ?? "" }
+    /// What the peer printed so far; an unreadable output file is an error, not "nothing yet".
+    var stdout: String { get throws { try String(contentsOf: output, encoding: .utf8) } }
+    public var stderr: String { get throws { try String(contentsOf: errors, encoding: .utf8) } }
 
     /// The first output line starting with `prefix`, polled until `seconds` pass or the peer exits.
     public func line(startingWith prefix: String, within seconds: Double) async throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            if let l = stdout.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) { return String(l) }
-            if !process.isRunning { throw Failure.failed(process.terminationStatus, stderr) }
+            if let l = try stdout.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) { return String(l) }
+            if !process.isRunning { throw Failure.failed(process.terminationStatus, try stderr) }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw Failure.timedOut("no line \"\(prefix)…\" within \(Int(seconds)) s; stderr: \(stderr.suffix(1_000))")
+        throw Failure.timedOut("no line \"\(prefix)…\" within \(Int(seconds)) s; stderr: \(try stderr.suffix(1_000))")
     }
 
     /// Waits (bounded) for the peer to exit 0 and returns its stdout.
@@ -73,15 +74,17 @@ public final class PythonPeer: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
         if process.isRunning {
-            stop()
-            throw Failure.timedOut("still running after \(Int(seconds)) s; stderr: \(stderr.suffix(1_000))")
+            let errors = try stderr
+            LocalProxy.terminate(process)
+            throw Failure.timedOut("still running after \(Int(seconds)) s; stderr: \(errors.suffix(1_000))")
         }
-        guard process.terminationStatus == 0 else { throw Failure.failed(process.terminationStatus, stderr) }
-        return stdout
+        guard process.terminationStatus == 0 else { throw Failure.failed(process.terminationStatus, try stderr) }
+        return try stdout
     }
 
-    public func stop() {
+    /// Kills the peer and removes its output files (throws when they cannot be removed).
+    public func stop() throws {
         LocalProxy.terminate(process)
-        try? FileManager.default.removeItem(at: output.deletingLastPathComponent())
+        try FileManager.default.removeItem(at: output.deletingLastPathComponent())
     }
 }

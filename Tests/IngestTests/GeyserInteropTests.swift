@@ -37,7 +37,7 @@ final class GeyserInteropTests: XCTestCase {
                 "127.0.0.1:\(try XCTUnwrap(sim.grpcPort))", "py-t0ken", keys.map(\.base58).joined(separator: ","), sample.owner.base58,
                 String(sample.data.count), Base58.encode(prefix), "3",
             ])
-        defer { peer.stop() }
+        defer { XCTAssertNoThrow(try peer.stop()) }
         let out = try Self.json(try await peer.finish(within: 90))
         let live = try XCTUnwrap(out["live"] as? [String: Any])
         XCTAssertEqual(live["pongs"] as? [Int], [7], "a pong for the client's ping")
@@ -129,7 +129,7 @@ final class GeyserInteropTests: XCTestCase {
         let scriptURL = dir.appendingPathComponent("script.json"), requestsURL = dir.appendingPathComponent("requests.jsonl")
         try JSONSerialization.data(withJSONObject: script).write(to: scriptURL)
         let peer = try PythonPeer.start("geyser_py_server.py", [scriptURL.path, "srv-t0ken", requestsURL.path, "120"])
-        defer { peer.stop() }
+        defer { XCTAssertNoThrow(try peer.stop()) }
         let listening = try await peer.line(startingWith: "listening ", within: 60)
         let port = try XCTUnwrap(Int(listening.dropFirst("listening ".count)))
 
@@ -154,8 +154,9 @@ final class GeyserInteropTests: XCTestCase {
             }
             return !watched.isEmpty && differing.isEmpty && store.entries().allSatisfy { $0.status == .ok }
         }
-        XCTAssertTrue(equal, "cache differs from what the server sent: \(differing.prefix(5)); server stderr: \(peer.stderr.suffix(1_500))")
-        if !equal { try peer.stderr.write(toFile: "/tmp/geyser-py-server.stderr", atomically: true, encoding: .utf8) }
+        let serverErrors = try peer.stderr
+        XCTAssertTrue(equal, "cache differs from what the server sent: \(differing.prefix(5)); server stderr: \(serverErrors.suffix(1_500))")
+        if !equal { try serverErrors.write(toFile: "/tmp/geyser-py-server.stderr", atomically: true, encoding: .utf8) }
         let stats = try XCTUnwrap(source.connections().first?.stream)
         XCTAssertGreaterThanOrEqual(stats.duplicates, UInt64(last.changed.count + events[0].changed.count), "stale writes dropped")
 

@@ -62,7 +62,7 @@ final class PersistenceFaultTests: XCTestCase {
         let app = CacheApplication(settings)
         let running = Task { try await app.run() }
         let (apiPort, _) = try await listening.wait(timeout: 30)
-        let ready = await Self.eventually(90) {
+        let ready = try await Self.eventually(90) {
             store.entries().allSatisfy { $0.status == .ok }
                 && (!requireSnapshot || snapshotter.status().lastSuccessAt != nil && snapshotter.committed.accounts > 0)
         }
@@ -81,7 +81,7 @@ final class PersistenceFaultTests: XCTestCase {
         await probe.close()
 
         XCTAssertEqual(PostgresServer.run([PostgresServer.script, "kill", pg.dir]).0, 0, "SIGKILL to the server")
-        let failing = await Self.eventually(30) { rig.snapshotter.status().consecutiveFailures >= 2 }
+        let failing = try await Self.eventually(30) { rig.snapshotter.status().consecutiveFailures >= 2 }
         XCTAssertTrue(failing, "flushes fail while the server is down: \(rig.snapshotter.status())")
         // The service keeps serving from memory and says the database is down.
         let prices = try await HTTP.get("\(rig.base)/prices").array()
@@ -98,7 +98,7 @@ final class PersistenceFaultTests: XCTestCase {
 
         let restartedAt = Date().timeIntervalSince1970
         XCTAssertEqual(PostgresServer.run([PostgresServer.script, "restart", pg.dir]).0, 0, "server back on the same port")
-        let recovered = await Self.eventually(45) {
+        let recovered = try await Self.eventually(45) {
             let s = rig.snapshotter.status()
             return s.consecutiveFailures == 0 && (s.lastSuccessAt ?? 0) > restartedAt
         }
@@ -127,7 +127,7 @@ final class PersistenceFaultTests: XCTestCase {
         let db = try SQLiteStore(path: path)
         // 300 pools' accounts (tick and bin arrays of 10 KB) are far more than 1 MiB: flushes hit ENOSPC.
         let rig = try await start(database: db, pools: 300, requireSnapshot: false)
-        let full = await Self.eventually(30) { (rig.snapshotter.status().lastError ?? "").lowercased().contains("full") }
+        let full = try await Self.eventually(30) { (rig.snapshotter.status().lastError ?? "").lowercased().contains("full") }
         XCTAssertTrue(full, "a full disk is reported: \(rig.snapshotter.status())")
         let prices = try await HTTP.get("\(rig.base)/prices").array()
         XCTAssertEqual(prices.count, rig.cluster.poolAddresses.count, "the API keeps serving")
@@ -139,11 +139,11 @@ final class PersistenceFaultTests: XCTestCase {
         try await rig.stop()
     }
 
-    static func eventually(_ seconds: Double, _ condition: () async -> Bool) async -> Bool {
+    static func eventually(_ seconds: Double, _ condition: () async -> Bool) async throws -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: .milliseconds(100))
         }
         return await condition()
     }

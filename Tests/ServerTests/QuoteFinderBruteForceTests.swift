@@ -97,8 +97,16 @@ final class QuoteFinderBruteForceTests: XCTestCase {
                 var brute: UInt64 = 0
                 func exact(_ e: PoolEntry, _ a: UInt64, _ from: Pubkey) -> Quote? {
                     brutes += 1
-                    guard let q = try? e.model!.quote(amountIn: a, inputMint: from, context: ctx), q.partial == nil else { return nil }
-                    return q
+                    // A pool that cannot fill the amount is no candidate; it must say so with a typed QuoteError.
+                    do {
+                        let q = try e.model!.quote(amountIn: a, inputMint: from, context: ctx)
+                        return q.partial == nil ? q : nil
+                    } catch is QuoteError {
+                        return nil
+                    } catch {
+                        XCTFail("\(e.address.short): untyped quote error \(error)")
+                        return nil
+                    }
                 }
                 func trades(_ e: PoolEntry, _ m: Pubkey) -> Bool { e.price!.mintA == m || e.price!.mintB == m }
                 // Per bridge only the best first hop matters (the second hop is monotone in its input).

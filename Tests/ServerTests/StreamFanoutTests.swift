@@ -24,13 +24,13 @@ final class StreamFanoutTests: XCTestCase {
         }
     }
 
-    func waitFor(_ seconds: Double, _ condition: () async -> Bool) async -> Bool {
+    func waitFor(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(20))
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(20))
         }
-        return await condition()
+        return try await condition()
     }
 
     func testEachChangeIsRenderedOnceForManyClients() async throws {
@@ -42,7 +42,7 @@ final class StreamFanoutTests: XCTestCase {
         let boxes = (0..<8).map { _ in Collected() }
         let tasks = boxes.map { client(running.port, into: $0) }
         defer { tasks.forEach { $0.cancel() } }
-        let connected = await waitFor(10) { metrics.gaugeValue("spc_stream_clients") == 8 }
+        let connected = try await waitFor(10) { metrics.gaugeValue("spc_stream_clients") == 8 }
         XCTAssertTrue(connected)
         let rendersBefore = metrics.counterValue("spc_stream_renders_total")
 
@@ -57,7 +57,7 @@ final class StreamFanoutTests: XCTestCase {
         }
         // Every client gets every update; the renders are one per update, not one per client.
         var perClient: [Int] = []
-        let delivered = await waitFor(10) {
+        let delivered = try await waitFor(10) {
             perClient = []
             for b in boxes { perClient.append(await b.items.filter { $0.contains(#""type":"pool_update""#) }.count) }
             return perClient.allSatisfy { $0 == perClient[0] } && perClient[0] >= 5
@@ -79,11 +79,12 @@ final class StreamFanoutTests: XCTestCase {
         let box = Collected()
         let task = client(running.port, into: box)
         defer { task.cancel() }
-        let subscribed = await waitFor(10) { arbitrage.subscriberCount > 0 }
+        let subscribed = try await waitFor(10) { arbitrage.subscriberCount > 0 }
         XCTAssertTrue(subscribed)
 
-        func opportunityMessages() async -> [[String: Any]] {
-            await box.items.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        // Every message the server sends is a JSON object: one that is not fails the test.
+        func opportunityMessages() async throws -> [[String: Any]] {
+            try await box.items.map { try XCTUnwrap(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], $0) }
                 .filter { ($0["type"] as? String)?.hasPrefix("opportunity") == true }
         }
         arbitrage.publish(sample)
@@ -92,17 +93,17 @@ final class StreamFanoutTests: XCTestCase {
         more.profit += 1_000
         more.outputAmount += 1_000
         arbitrage.publish(more)
-        let two = await waitFor(10) { await opportunityMessages().count >= 2 }
+        let two = try await waitFor(10) { try await opportunityMessages().count >= 2 }
         XCTAssertTrue(two)
         try await Task.sleep(for: .milliseconds(300))
-        var messages = await opportunityMessages()
+        var messages = try await opportunityMessages()
         XCTAssertEqual(messages.compactMap { $0["event"] as? String }, ["appeared", "updated"], "the unchanged repeat is not sent")
         XCTAssertEqual(metrics.counterValue("spc_stream_opportunities_unchanged_total"), 1)
 
         arbitrage.standing = []
-        let gone = await waitFor(10) { await opportunityMessages().contains { $0["type"] as? String == "opportunity_gone" } }
+        let gone = try await waitFor(10) { try await opportunityMessages().contains { $0["type"] as? String == "opportunity_gone" } }
         XCTAssertTrue(gone, "a vanished opportunity is announced")
-        messages = await opportunityMessages()
+        messages = try await opportunityMessages()
         let goneMessage = try XCTUnwrap(messages.last)
         XCTAssertEqual(goneMessage["input_mint"] as? String, KnownMints.wsol.base58)
         XCTAssertEqual(goneMessage["route"] as? [String], sample.route.map(\.pool.base58))
