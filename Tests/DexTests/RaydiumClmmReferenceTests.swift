@@ -157,4 +157,46 @@ final class RaydiumClmmReferenceTests: XCTestCase {
         XCTAssertGreaterThan(limitOrders, 30)
         XCTAssertGreaterThan(feeOnOutput, 30)
     }
+
+    static let programResultsURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Vectors/raydium-clmm-swap-vectors.program.json")
+
+    /// The classic vectors (no dynamic fee, fee on input, no limit orders: what the 2024-04 CLMM
+    /// binary implements) replayed through the real program by scripts/oracle-clmm-vectors.py,
+    /// which rebuilds the accounts in Python: the model quotes each of them as the program paid.
+    func testClassicVectorsAgainstTheRealProgram() throws {
+        let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: Self.programResultsURL)) as? [String: Any])
+        let vectorsBytes = try [UInt8](Data(contentsOf: Self.vectorsURL))
+        XCTAssertEqual(summary["vectors_sha256"] as? String, Hex.encode(SHA256.hash(vectorsBytes)), "results are for this vector file")
+        let vectors = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(vectorsBytes)) as? [[String: Any]])
+        let results = try XCTUnwrap(summary["results"] as? [[String: Any]])
+        XCTAssertGreaterThan(results.count, 50)
+        var paid = 0, refused = 0
+        for r in results {
+            let i = (r["vector"] as! NSNumber).intValue
+            let s = vectors[i]
+            XCTAssertTrue(r["agrees"] as! Bool, "vector \(i): the program disagrees with the source-computed result")
+            let (poolAccount, others) = try Self.accounts(s)
+            var model = try RaydiumClmmPool(pool: poolAccount)
+            for a in others { XCTAssertTrue(try model.apply(a)) }
+            var ext = ByteWriter([UInt8](repeating: 0, count: 1832))
+            Self.put(&ext, hex: "3c9624db61808b99", at: 0)
+            ext.put(Self.pool, at: 8)
+            XCTAssertTrue(try model.apply(AccountData(address: model.bitmapExtensionAddress, owner: ProgramIds.raydiumClmm, data: ext.bytes)))
+            let zeroForOne = (s["zero_for_one"] as! NSNumber).boolValue
+            let amountIn = (s["amount_in"] as! NSNumber).uint64Value
+            let quote = Result { try model.quote(amountIn: amountIn, inputMint: zeroForOne ? model.mintA : model.mintB, context: QuoteContext()) }
+            if r["program_ok"] as! Bool {
+                let q = try quote.get()
+                XCTAssertEqual(q.amountOut, (r["amount_out"] as! NSNumber).uint64Value, "vector \(i)")
+                XCTAssertNil(q.partial, "vector \(i)")
+                paid += 1
+            } else {
+                if case .success(let q) = quote { XCTAssertNotNil(q.partial, "vector \(i): the program refused, the model filled") }
+                refused += 1
+            }
+        }
+        XCTAssertGreaterThan(paid, 40)
+        XCTAssertGreaterThan(refused, 0)
+    }
 }
