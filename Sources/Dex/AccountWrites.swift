@@ -5,6 +5,8 @@ import SolanaCore
 struct AccountWrites {
     let original: [Pubkey: AccountData]
     private(set) var written: [Pubkey: AccountData] = [:]
+    /// Accounts the swap writes even where their bytes stay the same (the chain notifies them).
+    private(set) var touched: Set<Pubkey> = []
 
     init(_ accounts: [Pubkey: AccountData]) { original = accounts }
 
@@ -21,6 +23,12 @@ struct AccountWrites {
         try body(&w)
         a.data = w.bytes
         written[key] = a
+    }
+
+    /// An account the program writes whose bytes this swap leaves as they are.
+    mutating func touch(_ key: Pubkey) throws {
+        written[key] = try current(key)
+        touched.insert(key)
     }
 
     /// A token account's amount moved by `delta`.
@@ -48,6 +56,7 @@ struct AccountWrites {
         for (key, delta) in after.feeAccountDeltas where original[key] != nil { try moveAmount(key, by: delta) }
         for (key, delta) in after.mintSupplyDeltas { try moveU64(try current(key), at: 36, by: delta) }
         for (key, total) in after.meteoraVaultTotals { try setU64(key, at: 11, to: total) }
+        for key in after.touchedAccounts.sorted() where original[key] != nil && written[key] == nil { try touch(key) }
     }
 
     /// Concentrated pools' price, tick and liquidity.
@@ -62,6 +71,7 @@ struct AccountWrites {
 
     /// Every written account, sorted by address; `pool` only when its bytes changed.
     func result(pool: Pubkey) -> [AccountData] {
-        written.values.filter { $0.address != pool || $0.data != original[pool]?.data }.sorted { $0.address < $1.address }
+        written.values.filter { $0.address != pool || touched.contains(pool) || $0.data != original[pool]?.data }
+            .sorted { $0.address < $1.address }
     }
 }

@@ -41,6 +41,12 @@ public struct PoolStateAfter: Sendable, Equatable {
     /// Meteora DAMM v2: the pool's own token_a_amount / token_b_amount (compounding pools).
     public var poolTokenAmountA: UInt64?
     public var poolTokenAmountB: UInt64?
+    /// Meteora DAMM v2: the dynamic-fee variables after the swap (nil without a dynamic fee).
+    public var dammV2DynamicFee: DammV2DynamicFeeAfter?
+    /// Accounts the program writes on this swap in bytes no model here keeps (tick arrays of crossed
+    /// ticks: fee growth outside; the DLMM oracle's observations): written back unchanged, so the
+    /// cluster still notifies them as the chain does.
+    public var touchedAccounts: Set<Pubkey> = []
 
     public init() {}
 

@@ -30,14 +30,18 @@ extension SwapSimulation {
         SwapEffect(quote: try quote(amountIn: amountIn, inputMint: inputMint, context: context), after: nil)
     }
 
-    /// Input into its vault, output out of the other: what a constant-product vault pool's swap writes.
-    func moveVaults(_ effect: SwapEffect, vaultA: Pubkey, vaultB: Pubkey, accounts: [Pubkey: AccountData]) throws -> [AccountData] {
+    /// Input into its vault, output out of the other: what a constant-product vault pool's swap writes
+    /// (`poolWritten`: the program also writes the pool account, even where its bytes stay the same).
+    func moveVaults(
+        _ effect: SwapEffect, vaultA: Pubkey, vaultB: Pubkey, accounts: [Pubkey: AccountData], poolWritten: Bool = false
+    ) throws -> [AccountData] {
         try requireFullFill(effect)
         let q = effect.quote
         let (inVault, outVault) = q.inputMint == mintA ? (vaultA, vaultB) : (vaultB, vaultA)
         var w = AccountWrites(accounts)
         try w.moveAmount(inVault, by: Int128(q.amountIn))
         try w.moveAmount(outVault, by: -Int128(q.amountOut))
+        if poolWritten { try w.touch(address) }
         return w.result(pool: address)
     }
 

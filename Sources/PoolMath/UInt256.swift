@@ -153,5 +153,31 @@ public struct UInt256: Hashable, Comparable, Sendable, CustomStringConvertible {
         return quotient
     }
 
+    /// Leading zero bits of the 256-bit value (256 for zero).
+    @inlinable public var leadingZeroBitCount: Int {
+        if l3 != 0 { return l3.leadingZeroBitCount }
+        if l2 != 0 { return 64 + l2.leadingZeroBitCount }
+        if l1 != 0 { return 128 + l1.leadingZeroBitCount }
+        return 192 + l0.leadingZeroBitCount
+    }
+
+    /// floor(√self), digit by digit (cp-amm math/utils_math.rs `sqrt_u256`).
+    public var squareRoot: UInt256 {
+        if isZero { return .zero }
+        var bit = UInt256.one << ((255 - leadingZeroBitCount) & ~1)
+        var n = self, result = UInt256.zero
+        while !bit.isZero {
+            let candidate = result + bit
+            if n >= candidate {
+                n = n - candidate
+                result = (result >> 1) + bit
+            } else {
+                result = result >> 1
+            }
+            bit = bit >> 2
+        }
+        return result
+    }
+
     public var description: String { BigNat(limbs: limbs).description }
 }

@@ -93,4 +93,24 @@ final class UInt256Tests: XCTestCase {
             XCTAssertEqual(r.doubleValue, exact, accuracy: exact * 1e-14, "\(n) / \(d)")
         }
     }
+
+    /// floor(√n): fixed points from Python's `math.isqrt`, then the defining property
+    /// r² ≤ n < (r + 1)² on random operands (checked with BigNat).
+    func testSquareRoot() {
+        let pinned: [(UInt256, UInt256)] = [
+            (.zero, .zero), (UInt256(UInt64(1)), UInt256(UInt64(1))), (UInt256(UInt64(3)), UInt256(UInt64(1))),
+            (UInt256(UInt64(4)), UInt256(UInt64(2))), (UInt256(UInt64(17)), UInt256(UInt64(4))),
+            (UInt256(UInt64.max), UInt256(UInt64(4_294_967_295))),
+            (UInt256.one << 128, UInt256.one << 64),
+            ((UInt256.one << 192) - UInt256.one, UInt256(UInt128(79_228_162_514_264_337_593_543_950_335))),
+            (.max, UInt256(UInt128.max)),
+        ]
+        for (n, r) in pinned { XCTAssertEqual(n.squareRoot, r, "\(n)") }
+        for _ in 0..<2_000 {
+            let n = random256(), r = n.squareRoot
+            XCTAssertLessThanOrEqual(BigNat(r) * BigNat(r), BigNat(n))
+            let next = BigNat(r) + BigNat(1)
+            XCTAssertGreaterThan(next * next, BigNat(n))
+        }
+    }
 }

@@ -155,9 +155,20 @@ public struct MeteoraDammV2Pool: PoolModel {
 
         // Prices: output per input in human units, before and after.
         let before = rawPriceBPerA(sqrtPrice: s.sqrtPrice, reserveA: s.tokenAAmount, reserveB: s.tokenBAmount)
-        let (after, stateAfter) = stateAfterSwap(
+        var (after, stateAfter) = stateAfterSwap(
             result, actualIn: actualIn, feeAmount: feeAmount, outFromVault: outFromVault, aToB: aToB,
             feesOnInput: feesOnInput, recordState: recordState)
+        if recordState {
+            // apply_swap_result: compounding pools take their new sqrt price from the reserves.
+            if isCompounding, let a = stateAfter.poolTokenAmountA, let b = stateAfter.poolTokenAmountB {
+                stateAfter.sqrtPrice = DammV2DynamicFeeAfter.compoundingSqrtPrice(tokenA: a, tokenB: b)
+            }
+            if s.dynamicFee.initialized != 0, let new = stateAfter.sqrtPrice {
+                stateAfter.dammV2DynamicFee = DammV2DynamicFeeAfter.after(
+                    s.dynamicFee, oldSqrtPrice: s.sqrtPrice, newSqrtPrice: new,
+                    now: context.now < 0 ? 0 : UInt64(context.now))
+            }
+        }
         let scale = Int(da) - Int(db)
         func human(_ r: Ratio) -> Ratio { aToB ? r.scaled(byPow10: scale) : r.scaled(byPow10: scale).inverted }
         return SwapEffect(

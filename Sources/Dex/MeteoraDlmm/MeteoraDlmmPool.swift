@@ -362,9 +362,15 @@ public struct MeteoraDlmmPool: PoolModel {
             a.move(swapForY ? pair.reserveY : pair.reserveX, by: -Int128(totalOut))
             a.activeBinId = activeId
             if swapForY { a.protocolFeeA = walk.protocolFee } else { a.protocolFeeB = walk.protocolFee }
+            // swap.rs updates the oracle's observations (`oracle.update`) on every swap.
+            a.touchedAccounts = [pair.oracle]
             a.dlmmVolatility = DlmmVolatilityAfter(
                 volatilityAccumulator: walk.lastVolatility, volatilityReference: references.volatilityReference,
-                indexReference: references.indexReference, lastUpdateTimestamp: context.now)
+                // The mainnet program stamps last_update_timestamp only when the active bin moved
+                // (observed on its binary: scripts/oracle-swap-writes.py, swaps that stay in the
+                // active bin leave it, and so the next swap's filter window, unchanged).
+                indexReference: references.indexReference,
+                lastUpdateTimestamp: activeId != pair.activeId ? context.now : pair.lastUpdateTimestamp)
             after = a
         }
         return SwapEffect(

@@ -131,8 +131,11 @@ struct MeteoraDlmmSwapEngine {
         totalOut = o; totalFee = f
     }
 
-    /// `Bin::swap`: amount_into_bin = amount_in_with_fees − protocol_fee; the MM output leaves.
-    /// Fills through limit-order layers or with the fee on the output cannot be written exactly.
+    /// `Bin::swap`: the input net of the whole fee goes into the bin (the LP share accrues in the bin's
+    /// fee_amount_*_per_token_stored, claimed by positions; the protocol share in the pair's
+    /// protocol_fee) and the MM output leaves: what the mainnet binary writes
+    /// (Tests/DexTests/Vectors/program-writes.json). Fills through limit-order layers or with the
+    /// fee on the output cannot be written exactly.
     private mutating func record(_ r: MeteoraDlmmPool.BinFill, bin: MeteoraDlmmBin, price: UInt128, after: inout PoolStateAfter?) {
         if r.usedLimitOrders || !feeOnInput {
             after = nil
@@ -140,7 +143,7 @@ struct MeteoraDlmmSwapEngine {
         }
         let share = UInt64(UInt128(r.fee) * UInt128(protocolShare) / 10_000)
         protocolFee &+= share
-        let into = r.amountIn - min(share, r.amountIn)
+        let into = r.amountIn - min(r.fee, r.amountIn)
         var amounts = DlmmBinAmounts(amountX: bin.amountX, amountY: bin.amountY, price: price)
         if swapForY {
             amounts.amountX = amounts.amountX.addingReportingOverflow(into).partialValue

@@ -279,6 +279,7 @@ public struct OrcaWhirlpoolPool: PoolModel {
         stateAfter.tickCurrent = Int32(truncatingIfNeeded: result.tick)
         stateAfter.liquidity = result.liquidity
         if aToB { stateAfter.protocolFeeA = result.protocolFee } else { stateAfter.protocolFeeB = result.protocolFee }
+        stateAfter.touchedAccounts = Set(result.crossedArrayStarts.compactMap { address(ofArray: $0) })
         if let o = adaptiveOracle, let m = result.feeManager {
             let now = UInt64(max(context.now, 0))
             stateAfter.whirlpoolAdaptiveFee = WhirlpoolAdaptiveFeeAfter(
@@ -309,6 +310,9 @@ public struct OrcaWhirlpoolPool: PoolModel {
         var liquidity: UInt128 = 0
         var protocolFee: UInt64 = 0
         var feeManager: WhirlpoolFeeRateManager?
+        /// Start indexes of the arrays holding initialized ticks the price crossed (`Tick::cross`
+        /// rewrites their fee and reward growth outside).
+        var crossedArrayStarts: Set<Int> = []
     }
 
     /// A tick array as the swap sees it (`ProxiedTickArray`): loaded, or zeroed (sparse).
@@ -395,6 +399,9 @@ public struct OrcaWhirlpoolPool: PoolModel {
                 try book(s, into: &result)
 
                 if s.nextSqrtPrice == nextTickPrice {
+                    if case .loaded(let arr)? = view(nextArrayIndex), Self.tick(in: arr, at: nextTick, spacing: ts) != nil {
+                        result.crossedArrayStarts.insert(Int(arr.startTickIndex))
+                    }
                     arrayIndex = try crossTick(nextTick, arrayIndex: nextArrayIndex, aToB: aToB, liquidity: &liquidity, view: view)
                     result.tick = aToB ? nextTick - 1 : nextTick
                 } else if s.nextSqrtPrice != result.sqrtPrice {

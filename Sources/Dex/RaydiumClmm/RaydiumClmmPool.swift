@@ -306,6 +306,11 @@ public struct RaydiumClmmPool: PoolModel {
             after.liquidity = run.liquidity
             after.clmmDynamicFee = run.dynamicFee
             after.clmmTicks = run.touchedTicks.keys.sorted().compactMap { run.touchedTicks[$0] }
+            let perArray = Int64(60) * Int64(state.tickSpacing)
+            after.touchedAccounts = Set(
+                run.crossedTicks.compactMap {
+                    Self.tickArrayAddress(pool: address, startTickIndex: Int32(Self.floorDiv(Int64($0), perArray) * perArray))
+                })
             if state.isFeeOnToken0(zeroForOne: zeroForOne) {
                 after.protocolFeeA = run.protocolFee; after.fundFeeA = run.fundFee
             } else {

@@ -30,6 +30,8 @@ struct RaydiumClmmSwapEngine {
         var protocolFee: UInt64 = 0
         var fundFee: UInt64 = 0
         var touchedTicks: [Int32: RaydiumClmmTick] = [:]
+        /// Initialized ticks the price crossed (`TickState::cross` rewrites their fee growth outside).
+        var crossedTicks: Set<Int32> = []
 
         /// This run, stopped early at `account` (nil: nothing to fetch) for `reason`.
         func stopped(_ account: Pubkey?, _ reason: String) -> Run {
@@ -228,6 +230,7 @@ struct RaydiumClmmSwapEngine {
         if lo.amountIn != 0 || lo.amountOut != 0 || lo.fee != 0 { try applyAmounts(lo.amountIn, lo.amountOut, lo.fee) }
         if try next.unfilledAmount() != unfilledBefore { run.touchedTicks[next.tick] = next }
         var liquidityNext: UInt128?
+        if next.hasLiquidity { run.crossedTicks.insert(next.tick) }
         if next.hasLiquidity && !next.hasLimitOrders {
             var net = next.liquidityNet
             if zeroForOne {
