@@ -15,7 +15,8 @@ public struct DexDescriptor: Sendable {
     public let poolDataSize: Int?
     /// Where the pool account stores its two mints (A, B), for `memcmp` discovery.
     public let mintOffsets: (a: Int, b: Int)
-    /// Offsets in the pool account of token accounts the pool owns outright (vaults, DAMM v1 LP).
+    /// Offsets in the pool account of accounts the pool owns outright (vaults, DAMM v1 LP, the DLMM
+    /// oracle): a simulated clone gets its own copies.
     public let ownedAccountOffsets: [Int]
     /// True when the price moves with token-account balances alone (constant-product vault pools),
     /// false when it lives in the pool account (concentrated liquidity, bins, DAMM v2).

@@ -10,7 +10,7 @@ extension DexDescriptor {
     public static let meteoraDlmm = DexDescriptor(
         kind: .meteoraDlmm, program: ProgramIds.meteoraDlmm,
         poolTypeAliases: ["meteora_dlmm", "dlmm", "meteora-dlmm"],
-        poolDataSize: 904, mintOffsets: (88, 120), ownedAccountOffsets: [152, 184], priceInTokenAccounts: false,
+        poolDataSize: 904, mintOffsets: (88, 120), ownedAccountOffsets: [152, 184, 552], priceInTokenAccounts: false,
         model: MeteoraDlmmPool.self,
         layouts: [MeteoraDlmmLbPair.self, MeteoraDlmmBinArray.self, MeteoraDlmmBitmapExtension.self, MeteoraDlmmOracle.self],
         programAccountKinds: [
