@@ -7,7 +7,8 @@
 #   SOAK_BIN=path/to/solana-pool-cache ./scripts/soak.sh 10   # a binary built elsewhere (no build step)
 #   ./scripts/soak.sh 10 --warmup-timeout 600 --fault-every 3      # further arguments go to every run
 #
-# Three runs: the bundled demo pools through an HTTP CONNECT proxy (tinyproxy), then a 1,000-pool
+# Three runs: the bundled demo pools through an HTTP CONNECT proxy (tinyproxy) with PostgreSQL
+# persistence, then a 1,000-pool
 # cluster through SOCKS5 (microsocks; SOAK_POOLS overrides the count), over PubSub and then over
 # Yellowstone gRPC. The last line is one summary
 # over both runs; the exit status is non-zero when either run failed.
@@ -35,7 +36,9 @@ logs="$(mktemp -d)"
 trap 'rm -rf "$logs"' EXIT
 status=0
 echo "soak.sh: $build binary, $half min bundled pools (HTTP CONNECT proxy) + $half min $pools pools (SOCKS5 proxy) + $half min $pools pools over gRPC (SOCKS5 proxy)"
-"$bin" soak --minutes "$half" --proxy connect "${extra[@]}" | tee "$logs/demo.log" || status=1
+# The first run persists to a throwaway PostgreSQL that the postgres_restart fault crashes and
+# restarts; the run ends by reading the database back (psql) against the cache and the chain.
+"$bin" soak --minutes "$half" --proxy connect --persistence postgres "${extra[@]}" | tee "$logs/demo.log" || status=1
 "$bin" soak --minutes "$half" --pools "$pools" --proxy socks5 "${extra[@]}" | tee "$logs/large.log" || status=1
 # The same pools over one Yellowstone gRPC stream (the simulator's --grpc-port), through SOCKS5 too.
 "$bin" soak --minutes "$half" --pools "$pools" --proxy socks5 --source grpc "${extra[@]}" | tee "$logs/grpc.log" || status=1

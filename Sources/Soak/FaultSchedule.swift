@@ -1,8 +1,9 @@
 import Foundation
 import SolanaCore
 
-/// The rotation of faults: every kind in turn, the proxy restart only when a proxy is in use;
-/// over gRPC a stream `cut` takes the place of the PubSub `drop`.
+/// The rotation of faults: every kind in turn, the proxy restart only when a proxy is in use, the
+/// database restart only when the cache persists to PostgreSQL; over gRPC a stream `cut` takes the
+/// place of the PubSub `drop`.
 ///
 /// ```swift
 /// let schedule = FaultSchedule(withProxy: true)
@@ -10,8 +11,8 @@ import SolanaCore
 /// ```
 struct FaultSchedule: Sendable {
     let rotation: [SoakFault]
-    init(withProxy: Bool, grpc: Bool = false) {
-        rotation = SoakFault.allCases.filter { withProxy || $0 != .proxyRestart }.compactMap { f in
+    init(withProxy: Bool, grpc: Bool = false, postgres: Bool = false) {
+        rotation = SoakFault.allCases.filter { (withProxy || $0 != .proxyRestart) && (postgres || $0 != .postgresRestart) }.compactMap { f in
             switch f {
             case .cut: return nil
             case .drop: return grpc ? .cut : .drop

@@ -20,7 +20,7 @@ public enum SoakCommand {
     static let flags: Set<String> = [
         "--minutes", "--pools", "--proxy", "--seed", "--slot-ms", "--swaps-per-slot", "--fault-every",
         "--checkpoint-every", "--converge-timeout", "--subscriptions-per-connection", "--silence-deadline",
-        "--warmup-timeout", "--total", "--source",
+        "--warmup-timeout", "--total", "--source", "--persistence", "--postgres-script",
     ]
 
     public static func main(_ args: [String]) async -> Int32 {
@@ -82,6 +82,10 @@ public enum SoakCommand {
         var silenceDeadline = 8.0
         /// Accounts over Yellowstone gRPC (the simulator's `--grpc-port`) instead of PubSub.
         var grpc = false
+        /// `--persistence postgres`: the cache snapshots accounts to a throwaway PostgreSQL cluster
+        /// (started with `--postgres-script`, default scripts/start-postgres.sh) that the
+        /// `postgres_restart` fault crashes and restarts; the run ends by reading the database back.
+        var postgresScript: String?
 
         init(_ o: SoakOptions) throws {
             func number(_ flag: String, _ range: ClosedRange<Double>) throws -> Double? {
@@ -122,6 +126,13 @@ public enum SoakCommand {
                 case "pubsub": grpc = false
                 case "grpc": grpc = true
                 case let other: throw CommandError.bad("--source must be pubsub or grpc (got \(other))")
+                }
+            }
+            if o.values["--persistence"] != nil {
+                switch try o.single("--persistence") {
+                case "none": postgresScript = nil
+                case "postgres": postgresScript = o.values["--postgres-script"] != nil ? try o.single("--postgres-script") : "scripts/start-postgres.sh"
+                case let other: throw CommandError.bad("--persistence must be none or postgres (got \(other))")
                 }
             }
         }

@@ -15,7 +15,7 @@ final class SoakRun: @unchecked Sendable {
     let executable: String
     let api = SoakHTTP()
     private let children = NSLock()
-    private var _simulator: ChildProcess?, _cache: ChildProcess?, _proxy: ChildProcess?
+    private var _simulator: ChildProcess?, _cache: ChildProcess?, _proxy: ChildProcess?, _postgres: SoakPostgres?
     var simulator: ChildProcess? {
         get { children.withLock { _simulator } }
         set { children.withLock { _simulator = newValue } }
@@ -27,6 +27,11 @@ final class SoakRun: @unchecked Sendable {
     var proxy: ChildProcess? {
         get { children.withLock { _proxy } }
         set { children.withLock { _proxy = newValue } }
+    }
+    /// The cache's database under `--persistence postgres`.
+    var postgres: SoakPostgres? {
+        get { children.withLock { _postgres } }
+        set { children.withLock { _postgres = newValue } }
     }
     var proxyPort = 0
     var proxyUser = "soak"
@@ -78,7 +83,9 @@ final class SoakRun: @unchecked Sendable {
         summary.accountsChecked = accountsChecked
         // The schedule, not luck, decides coverage: a run too short to fire every kind fails.
         if problems.isEmpty && faultKindsFired.count < faultKindsScheduled {
-            let missing = Set(FaultSchedule(withProxy: settings.proxy != nil, grpc: settings.grpc).rotation).subtracting(faultKindsFired)
+            let missing = Set(
+                FaultSchedule(withProxy: settings.proxy != nil, grpc: settings.grpc, postgres: settings.postgresScript != nil).rotation
+            ).subtracting(faultKindsFired)
             problems.append(
                 "only \(faultKindsFired.count) of \(faultKindsScheduled) fault kinds fired (missing \(missing.map(\.rawValue).sorted().joined(separator: ", "))): lengthen the run or shorten --fault-every"
             )
@@ -127,6 +134,12 @@ final class SoakRun: @unchecked Sendable {
             log("proxy \(kind.rawValue) pid \(proxy?.pid ?? 0) on \(proxyPort)")
         }
 
+        if let script = settings.postgresScript {
+            let pg = try SoakPostgres.start(script: script)
+            postgres = pg
+            log("postgres in \(pg.dir) (snapshots every second; postgres_restart crashes it)")
+        }
+
         let apiPort = try LoopbackPort.free()
         apiURL = "http://127.0.0.1:\(apiPort)"
         var config = SoakServiceConfig(
@@ -135,6 +148,7 @@ final class SoakRun: @unchecked Sendable {
             silenceDeadlineSeconds: settings.silenceDeadline, pools: pools)
         config.proxyCredentials = settings.proxy == nil ? nil : (proxyUser, proxyPassword)
         config.grpcPort = grpcPort
+        config.databaseURL = postgres?.url
         let configURL = directory.appendingPathComponent("soak.toml")
         try config.toml.write(to: configURL, atomically: true, encoding: .utf8)
         let service = try ChildProcess.start(name: "cache", executable: executable, arguments: ["run", configURL.path], directory: directory)
@@ -203,6 +217,9 @@ final class SoakRun: @unchecked Sendable {
 
     func stopAll() {
         cache?.stop(); simulator?.stop(); proxy?.stop()
+        // After the cache: it must not be left writing to a database that is gone.
+        postgres?.stop()
+        postgres = nil
     }
 
     func checkAlive() throws {
@@ -229,7 +246,7 @@ final class SoakRun: @unchecked Sendable {
     func soak() async throws {
         let startTime = Date()
         let end = startTime.addingTimeInterval(settings.minutes * 60)
-        let schedule = FaultSchedule(withProxy: settings.proxy != nil, grpc: settings.grpc)
+        let schedule = FaultSchedule(withProxy: settings.proxy != nil, grpc: settings.grpc, postgres: settings.postgresScript != nil)
         faultKindsScheduled = Set(schedule.rotation).count
         var nextFault = Date().addingTimeInterval(settings.faultEvery)
         var nextCheckpoint = Date().addingTimeInterval(settings.checkpointEvery)
@@ -250,6 +267,7 @@ final class SoakRun: @unchecked Sendable {
         }
         try checkAlive()
         try await checkpoint(label: "final")
+        try await verifyDatabase()
     }
 
     func inject(_ fault: SoakFault) async throws {
@@ -259,6 +277,8 @@ final class SoakRun: @unchecked Sendable {
             var p: [String: Any] = ["kind": fault.rawValue]
             for (k, v) in params { p[k] = v }
             _ = try await control("simulatorFault", [p])
+        } else if fault == .postgresRestart {
+            try await restartPostgres()
         } else if let kind = settings.proxy {
             // A proxy restart: every tunnel through it dies at once; the new one listens on the same port.
             proxy?.stop()

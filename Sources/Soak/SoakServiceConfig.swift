@@ -21,6 +21,8 @@ struct SoakServiceConfig: Sendable {
     var pools: [Pubkey]
     /// The simulator's gRPC port: accounts stream over Yellowstone gRPC (`[yellowstone]`).
     var grpcPort: Int?
+    /// PostgreSQL the cache snapshots its accounts to (every second), nil for no database.
+    var databaseURL: String?
 
     var toml: String {
         var s = """
@@ -37,8 +39,7 @@ struct SoakServiceConfig: Sendable {
             host = "127.0.0.1"
             port = \(apiPort)
 
-            [database]
-            enabled = false
+            \(databaseURL.map { "[database]\nenabled = true\nurl = \"\($0)\"\nrecord_opportunities = false\nsnapshot_interval_seconds = 1" } ?? "[database]\nenabled = false")
 
             [ingest]
             max_subscriptions_per_connection = \(subscriptionsPerConnection)

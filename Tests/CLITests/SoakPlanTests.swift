@@ -7,7 +7,7 @@ import XCTest
 /// The pure pieces of `solana-pool-cache soak`: fault rotation, the summary line, the audit, the bounds.
 final class SoakPlanTests: XCTestCase {
     func testScheduleRotatesThroughEveryFaultAndRestartsTheProxyOnlyWithOne() {
-        let pubsubKinds = Set(SoakFault.allCases).subtracting([.cut])
+        let pubsubKinds = Set(SoakFault.allCases).subtracting([.cut, .postgresRestart])
         let withProxy = FaultSchedule(withProxy: true)
         let first = (0..<pubsubKinds.count).map { withProxy.fault(number: $0) }
         XCTAssertEqual(Set(first), pubsubKinds, "one full cycle covers every PubSub kind")
@@ -23,6 +23,14 @@ final class SoakPlanTests: XCTestCase {
         let grpc = FaultSchedule(withProxy: true, grpc: true)
         let grpcCycle = (0..<pubsubKinds.count).map { grpc.fault(number: $0) }
         XCTAssertEqual(grpcCycle, first.map { $0 == .drop ? .cut : $0 })
+        XCTAssertFalse(cycle.contains(.postgresRestart), "no database restart without a database")
+
+        // With PostgreSQL persistence the database crash joins the rotation, 9th: a 10-fault run reaches it.
+        let withDatabase = FaultSchedule(withProxy: true, postgres: true)
+        let dbCycle = (0..<(pubsubKinds.count + 1)).map { withDatabase.fault(number: $0) }
+        XCTAssertEqual(Set(dbCycle), pubsubKinds.union([.postgresRestart]))
+        XCTAssertEqual(dbCycle[8], .postgresRestart)
+        XCTAssertNil(SoakFault.postgresRestart.simulatorParams(silenceDeadlineSeconds: 3))
     }
 
     func testStallOutlastsTheSilenceDeadlineAndCountedFaultsCarryACount() throws {
@@ -169,5 +177,14 @@ final class SoakPlanTests: XCTestCase {
         c.grpcPort = 10000
         try c.toml.write(to: url, atomically: true, encoding: .utf8)
         XCTAssertEqual(try ConfigLoader.load(path: url.path).yellowstone?.endpoint, "http://127.0.0.1:10000")
+        XCTAssertEqual(try ConfigLoader.load(path: url.path).persistence.backend, .disabled)
+
+        c.databaseURL = "postgresql://spc@127.0.0.1:15432/spc_test"
+        try c.toml.write(to: url, atomically: true, encoding: .utf8)
+        let withDatabase = try ConfigLoader.load(path: url.path)
+        XCTAssertEqual(withDatabase.persistence.backend, .postgres(url: "postgresql://spc@127.0.0.1:15432/spc_test"))
+        XCTAssertEqual(withDatabase.persistence.snapshotIntervalSeconds, 1)
+        XCTAssertTrue(withDatabase.persistence.recordAccounts)
+        XCTAssertEqual(withDatabase.unknownKeys, [])
     }
 }
