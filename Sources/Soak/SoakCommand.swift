@@ -131,7 +131,8 @@ public enum SoakCommand {
             if o.values["--persistence"] != nil {
                 switch try o.single("--persistence") {
                 case "none": postgresScript = nil
-                case "postgres": postgresScript = o.values["--postgres-script"] != nil ? try o.single("--postgres-script") : "scripts/start-postgres.sh"
+                case "postgres":
+                    postgresScript = o.values["--postgres-script"] != nil ? try o.single("--postgres-script") : "scripts/start-postgres.sh"
                 case let other: throw CommandError.bad("--persistence must be none or postgres (got \(other))")
                 }
             }
