@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Loads the dashboard in headless Chromium (Debian's `chromium`) over the DevTools protocol and
+reports what the page shows, as one JSON object on stdout; the caller (Tests/CLITests/
+DashboardBrowserTests.swift) asserts on it. Standard library only: a minimal WebSocket client
+(RFC 6455, client side) speaks CDP to the page target.
+
+    dashboard-browser.py --url http://127.0.0.1:PORT/ --pools N --screenshot out.png [--timeout 90]
+
+Observes, each wait bounded by --timeout: the pools table reaching N rows, a price cell changing
+after that, an opportunity row appearing; then saves a PNG screenshot. Uncaught page exceptions and
+console errors are reported too. Chromium runs in its own session and is always reaped (SIGTERM,
+then SIGKILL); it also dies with this script (PR_SET_PDEATHSIG). Exit 2 when chromium is missing.
+"""
+import argparse
+import base64
+import ctypes
+import json
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+
+class WebSocket:
+    """Just enough of a WebSocket client for CDP: text frames out (masked), frames in."""
+
+    def __init__(self, url, timeout):
+        assert url.startswith("ws://"), url
+        hostport, _, path = url[5:].partition("/")
+        host, _, port = hostport.partition(":")
+        self.sock = socket.create_connection((host, int(port)), timeout=timeout)
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall(
+            (f"GET /{path} HTTP/1.1\r\nHost: {hostport}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+             f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                raise RuntimeError("DevTools closed the connection during the handshake")
+            head += chunk
+        head, _, self.buffer = head.partition(b"\r\n\r\n")
+        if b" 101 " not in head.split(b"\r\n")[0]:
+            raise RuntimeError(f"DevTools refused the WebSocket: {head[:200]!r}")
+
+    def send(self, text):
+        data = text.encode()
+        mask = os.urandom(4)
+        n = len(data)
+        header = bytes([0x81]) + (bytes([0x80 | n]) if n < 126 else
+                                  bytes([0x80 | 126]) + struct.pack(">H", n) if n < 65536 else
+                                  bytes([0x80 | 127]) + struct.pack(">Q", n))
+        self.sock.sendall(header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
+
+    def _read(self, n):
+        while len(self.buffer) < n:
+            chunk = self.sock.recv(1 << 16)
+            if not chunk:
+                raise RuntimeError("DevTools closed the connection")
+            self.buffer += chunk
+        out, self.buffer = self.buffer[:n], self.buffer[n:]
+        return out
+
+    def receive(self):
+        """One whole text message (continuation frames joined); socket timeout bounds the wait."""
+        parts = []
+        while True:
+            b0, b1 = self._read(2)
+            n = b1 & 0x7F
+            if n == 126:
+                n = struct.unpack(">H", self._read(2))[0]
+            elif n == 127:
+                n = struct.unpack(">Q", self._read(8))[0]
+            payload = self._read(n)
+            opcode = b0 & 0x0F
+            if opcode == 8:
+                raise RuntimeError("DevTools closed the WebSocket")
+            if opcode in (0, 1, 2):
+                parts.append(payload)
+                if b0 & 0x80:
+                    return b"".join(parts).decode()
+
+
+class Page:
+    """CDP on one page target: commands by id, events collected on the side."""
+
+    def __init__(self, ws):
+        self.ws, self.next_id, self.events = ws, 0, []
+
+    def call(self, method, **params):
+        self.next_id += 1
+        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            m = json.loads(self.ws.receive())
+            if m.get("id") == self.next_id:
+                if "error" in m:
+                    raise RuntimeError(f"{method}: {m['error']}")
+                return m.get("result", {})
+            if "method" in m:
+                self.events.append(m)
+
+    def eval(self, expression):
+        r = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        if "exceptionDetails" in r:
+            raise RuntimeError(f"evaluate {expression!r}: {r['exceptionDetails']}")
+        return r["result"].get("value")
+
+
+def wait_for(what, timeout, probe):
+    """Polls `probe` every 200 ms until it returns something truthy or `timeout` s pass."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        v = probe()
+        if v:
+            return v
+        time.sleep(0.2)
+    raise TimeoutError(f"{what}: not within {timeout} s")
+
+
+def die_with_parent():
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--url", required=True)
+    ap.add_argument("--pools", type=int, required=True, help="rows the pools table must reach")
+    ap.add_argument("--screenshot", required=True)
+    ap.add_argument("--timeout", type=float, default=90)
+    args = ap.parse_args()
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        print(json.dumps({"error": "chromium is not installed (scripts/install-test-deps.sh installs it)"}))
+        return 2
+    report = {"chromium": subprocess.run([chromium, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()}
+    profile = tempfile.mkdtemp(prefix="spc-chromium-")
+    browser = subprocess.Popen(
+        [chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+         "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--disable-extensions", "--window-size=1400,1500", "--hide-scrollbars",
+         f"--user-data-dir={profile}", "--remote-debugging-port=0", "about:blank"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, preexec_fn=die_with_parent)
+    try:
+        port_file = os.path.join(profile, "DevToolsActivePort")
+        port = wait_for("DevToolsActivePort", 30, lambda: os.path.exists(port_file) and open(port_file).read().split("\n")[0])
+        targets = wait_for("a page target", 10, lambda: [t for t in json.load(
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5)) if t["type"] == "page"])
+        page = Page(WebSocket(targets[0]["webSocketDebuggerUrl"], timeout=30))
+        page.call("Runtime.enable")
+        page.call("Page.enable")
+        page.call("Log.enable")
+        started = time.monotonic()
+        page.call("Page.navigate", url=args.url)
+
+        rows = "document.querySelectorAll('#pools tbody tr').length"
+        wait_for("pools table filled", args.timeout, lambda: page.eval(rows) >= args.pools)
+        report["pool_rows"] = page.eval(rows)
+        report["pools_filled_s"] = round(time.monotonic() - started, 2)
+        report["stream_state"] = page.eval("document.getElementById('stream-state').textContent")
+        prices = ("Object.fromEntries([...document.querySelectorAll('#pools tbody tr')]"
+                  ".map(r => [r.dataset.address, r.querySelector('td.price').dataset.value]))")
+        first = page.eval(prices)
+        report["priced_rows"] = sum(1 for v in first.values() if v)
+        t0 = time.monotonic()
+        changed = wait_for("a price to change", args.timeout, lambda: [
+            a for a, v in page.eval(prices).items() if v and first.get(a) and v != first[a]])
+        report["prices_changed"] = len(changed)
+        report["price_change_s"] = round(time.monotonic() - t0, 2)
+        opps = "document.querySelectorAll('#opportunities tbody tr').length"
+        wait_for("an opportunity row", args.timeout, lambda: page.eval(opps) > 0)
+        report["opportunity_rows"] = page.eval(opps)
+        report["first_opportunity"] = page.eval("document.querySelector('#opportunities tbody tr').innerText")
+        report["opportunity_s"] = round(time.monotonic() - started, 2)
+        # Let the health poll draw a few chart points before the picture.
+        wait_for("chart points", args.timeout, lambda: page.eval("state.rates.applied.length") >= 3)
+        report["health_phase"] = page.eval("document.getElementById('phase').textContent")
+        report["connection_rows"] = page.eval("document.querySelectorAll('#connections tbody tr').length")
+        report["chart_points"] = page.eval("state.rates.applied.length")
+        shot = page.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
+        with open(args.screenshot, "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+        page.eval("1")  # drain events that arrived meanwhile
+        report["page_errors"] = [
+            e["params"]["exceptionDetails"].get("exception", {}).get("description") or e["params"]["exceptionDetails"].get("text")
+            for e in page.events if e["method"] == "Runtime.exceptionThrown"]
+        report["console_errors"] = [
+            e["params"]["entry"]["text"] for e in page.events
+            if e["method"] == "Log.entryAdded" and e["params"]["entry"]["level"] == "error"]
+        try:
+            page.call("Browser.close")
+        except RuntimeError:
+            pass  # the browser closing its end first is the expected outcome
+    except (TimeoutError, RuntimeError, OSError) as e:
+        report["error"] = f"{type(e).__name__}: {e}"
+    finally:
+        if browser.poll() is None:
+            os.killpg(browser.pid, signal.SIGTERM)
+        try:
+            browser.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(browser.pid, signal.SIGKILL)
+            browser.wait(timeout=10)
+        report["chromium_exit"] = browser.returncode
+        shutil.rmtree(profile, ignore_errors=True)
+    print(json.dumps(report))
+    return 1 if "error" in report else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
