@@ -4,7 +4,7 @@ reports what the page shows, as one JSON object on stdout; the caller (Tests/CLI
 DashboardBrowserTests.swift) asserts on it. Standard library only: a minimal WebSocket client
 (RFC 6455, client side) speaks CDP to the page target.
 
-    dashboard-browser.py --url http://127.0.0.1:PORT/ --pools N --screenshot out.png [--timeout 90]
+    dashboard-browser.py --url http://127.0.0.1:PORT/ --pools N --screenshot out.png [--timeout 90] [--settle 0]
 
 Observes, each wait bounded by --timeout: the pools table reaching N rows, a price cell changing
 after that, an opportunity row appearing; then saves a PNG screenshot. Uncaught page exceptions and
@@ -123,9 +123,24 @@ def wait_for(what, timeout, probe):
     raise TimeoutError(f"{what}: not within {timeout} s")
 
 
+LIBC = ctypes.CDLL("libc.so.6", use_errno=True)
+
+
 def die_with_parent():
-    libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    LIBC.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def reap_descendants(timeout):
+    """Waits for every child, including Chromium helpers orphaned to this subreaper; True when none is left."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return True
+        if pid == 0:
+            time.sleep(0.05)
+    return False
 
 
 def main():
@@ -134,12 +149,16 @@ def main():
     ap.add_argument("--pools", type=int, required=True, help="rows the pools table must reach")
     ap.add_argument("--screenshot", required=True)
     ap.add_argument("--timeout", type=float, default=90)
+    ap.add_argument("--settle", type=float, default=0, help="extra seconds of chart history before the screenshot")
     args = ap.parse_args()
     chromium = shutil.which("chromium")
     if chromium is None:
         print(json.dumps({"error": "chromium is not installed (scripts/install-test-deps.sh installs it)"}))
         return 2
     report = {"chromium": subprocess.run([chromium, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()}
+    # Chromium's helpers (zygote, renderers) outlive its main process for a moment: as a subreaper
+    # this script inherits and reaps them instead of leaving zombies for init.
+    LIBC.prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
     profile = tempfile.mkdtemp(prefix="spc-chromium-")
     browser = subprocess.Popen(
         [chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
@@ -180,6 +199,7 @@ def main():
         report["opportunity_s"] = round(time.monotonic() - started, 2)
         # Let the health poll draw a few chart points before the picture.
         wait_for("chart points", args.timeout, lambda: page.eval("state.rates.applied.length") >= 3)
+        time.sleep(min(args.settle, 600))
         report["health_phase"] = page.eval("document.getElementById('phase').textContent")
         report["connection_rows"] = page.eval("document.querySelectorAll('#connections tbody tr').length")
         report["chart_points"] = page.eval("state.rates.applied.length")
@@ -208,6 +228,11 @@ def main():
             os.killpg(browser.pid, signal.SIGKILL)
             browser.wait(timeout=10)
         report["chromium_exit"] = browser.returncode
+        try:
+            os.killpg(browser.pid, signal.SIGKILL)  # any helper still in its process group
+        except ProcessLookupError:
+            pass  # none left: the usual case
+        report["all_reaped"] = reap_descendants(10)
         shutil.rmtree(profile, ignore_errors=True)
     print(json.dumps(report))
     return 1 if "error" in report else 0

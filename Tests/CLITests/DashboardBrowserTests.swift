@@ -24,10 +24,12 @@ final class DashboardBrowserTests: XCTestCase {
 
         let demo = try ChildProcess.start(name: "demo", executable: DemoTests.binary.path, arguments: ["demo", "--port", "0"], directory: dir)
         defer { demo.stop() }
-        let apiLine = try XCTUnwrap(await demo.waitForLine(containing: "API on http://", timeout: 60), demo.tail())
+        let apiLineSeen = await demo.waitForLine(containing: "API on http://", timeout: 60)
+        let apiLine = try XCTUnwrap(apiLineSeen, demo.tail())
         let port = try XCTUnwrap(apiLine.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }, apiLine)
         // The first run explains itself: once every pool is priced, the dashboard URL and three commands.
-        let ready = try XCTUnwrap(await demo.waitForLine(containing: "ready in ", timeout: 90), demo.tail())
+        let readySeen = await demo.waitForLine(containing: "ready in ", timeout: 90)
+        let ready = try XCTUnwrap(readySeen, demo.tail())
         let after = demo.text().components(separatedBy: ready).last ?? ""
         XCTAssertTrue(after.contains("dashboard:  http://127.0.0.1:\(port)/"), after)
         XCTAssertEqual(after.components(separatedBy: "curl ").count - 1, 3, after)
@@ -63,6 +65,7 @@ final class DashboardBrowserTests: XCTestCase {
         FileHandle.standardError.write(Data("DASHBOARD-BROWSER \(line)\n".utf8))
         XCTAssertNil(report["error"], "\(report)")
         XCTAssertEqual(browser.exitStatus, 0, browser.tail())
+        XCTAssertEqual(report["all_reaped"] as? Bool, true, "Chromium and its helpers reaped")
 
         XCTAssertEqual(report["pool_rows"] as? Int, count, "the pools table lists every pool /v1/pools does")
         XCTAssertEqual(report["priced_rows"] as? Int, count, "every demo pool shows a price")

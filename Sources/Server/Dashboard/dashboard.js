@@ -8,6 +8,7 @@ const POOLS_RESYNC_MS = 15000; // pools added or removed at run time
 const CHART_POINTS = 150; // 5 minutes at one point per 2 s
 const OPP_KEEP_GONE_MS = 60000;
 const MAX_ROWS = 1000;
+const MAX_OPP_ROWS = 25; // best ROI first, then the recently gone
 
 const state = {
   token: localStorage.getItem("spc_token") || "",
@@ -58,14 +59,17 @@ function units(raw, mint) {
   return fmt(n) + " " + (d ? d.symbol : mint.slice(0, 4) + "…");
 }
 
-function fmt(n) {
+function fmt(n, digits) {
   if (!isFinite(n)) return "–";
+  if (digits) return Number(n.toPrecision(digits)).toString();
   const a = Math.abs(n);
   if (a >= 1e9) return (n / 1e9).toFixed(2) + "B";
   if (a >= 1e6) return (n / 1e6).toFixed(2) + "M";
   if (a >= 1e3) return (n / 1e3).toFixed(2) + "k";
   return n.toPrecision(a >= 1 ? 6 : 4);
 }
+
+const fmtMs = (v) => (v === null || v === undefined ? "–" : fmt(v, 3) + " ms");
 
 function age(ms) {
   if (ms === null || ms === undefined || ms < 0) return "–";
@@ -182,7 +186,7 @@ function renderOpportunities() {
   for (const [k, v] of state.opps) if (v.goneAt && now - v.goneAt > OPP_KEEP_GONE_MS) state.opps.delete(k);
   const rows = [...state.opps.values()].sort((a, b) => (a.goneAt !== null) - (b.goneAt !== null) || b.o.roi - a.o.roi);
   const body = el("tbody");
-  for (const { o, goneAt } of rows.slice(0, 100)) {
+  for (const { o, goneAt } of rows.slice(0, MAX_OPP_ROWS)) {
     const tr = el("tr", null, goneAt ? "gone" : "");
     const sym = (m) => (state.decimals.get(m) || { symbol: m.slice(0, 4) + "…" }).symbol;
     const route = [sym(o.inputMint)].concat(o.route.map((h) => sym(h.outputMint) + " (" + h.dex + ")")).join(" → ");
@@ -247,15 +251,20 @@ async function pollHealth() {
   let h;
   try { h = await api("/v1/health"); } catch (e) { return; }
   notice("");
-  const now = Date.now();
+  if (h.ingest) recordRates(h.ingest, Date.now());
   const phase = $("phase");
   phase.textContent = h.phase + (h.validation && h.validation.eta_s !== null ? " · ETA " + h.validation.eta_s + " s" : "");
-  phase.className = "badge " + statusClass(h.phase.split(" ")[0] === "validating" ? "pending" : h.phase);
+  phase.className = "badge " + statusClass(h.phase.startsWith("validating") ? "pending" : h.phase);
   const s = $("health-summary");
   s.replaceChildren();
   s.append(el("span", "status " + h.status, statusClass(h.status)), el("span", "uptime " + age(h.uptime_s * 1000)));
   for (const [k, n] of Object.entries(h.pools_by_status)) s.append(el("span", k + " " + n, statusClass(k)));
   s.append(el("span", "stream clients " + h.stream_clients, "dim"));
+  if (h.ingest) {
+    const rate = state.rates.applied[state.rates.applied.length - 1];
+    s.append(el("span", "updates/s " + (rate === undefined ? "–" : fmt(rate, 3))));
+    s.append(el("span", "latency p50 " + fmtMs(h.ingest.latency_ms.p50) + " · p99 " + fmtMs(h.ingest.latency_ms.p99)));
+  }
   const body = el("tbody");
   for (const c of h.connections || []) {
     const tr = el("tr");
@@ -264,20 +273,23 @@ async function pollHealth() {
     body.append(tr);
   }
   $("connections").replaceChild(body, $("connections").tBodies[0]);
-  if (h.ingest) {
-    push(state.latency.p50, h.ingest.latency_ms.p50);
-    push(state.latency.p99, h.ingest.latency_ms.p99);
-    const prev = state.lastHealth;
-    if (prev) {
-      const dt = (now - prev.at) / 1000;
-      push(state.rates.applied, (Number(h.ingest.updates_applied) - prev.applied) / dt);
-      push(state.rates.streamed, state.streamed / dt);
-    }
-    state.lastHealth = { at: now, applied: Number(h.ingest.updates_applied) };
-    state.streamed = 0;
-    chart($("latency-chart"), [state.latency.p50, state.latency.p99], "ms");
-    chart($("rate-chart"), [state.rates.applied, state.rates.streamed], "/s");
+}
+
+// One chart point per poll: latency quantiles of the service's recent window, updates applied per
+// second (from the counter) and pool updates this page received per second.
+function recordRates(ingest, now) {
+  push(state.latency.p50, ingest.latency_ms.p50);
+  push(state.latency.p99, ingest.latency_ms.p99);
+  const prev = state.lastHealth;
+  if (prev) {
+    const dt = (now - prev.at) / 1000;
+    push(state.rates.applied, (Number(ingest.updates_applied) - prev.applied) / dt);
+    push(state.rates.streamed, state.streamed / dt);
   }
+  state.lastHealth = { at: now, applied: Number(ingest.updates_applied) };
+  state.streamed = 0;
+  chart($("latency-chart"), [state.latency.p50, state.latency.p99], "ms");
+  chart($("rate-chart"), [state.rates.applied, state.rates.streamed], "/s");
 }
 
 // A line chart of the last CHART_POINTS values per series, y from 0 to the largest value.
@@ -293,7 +305,7 @@ function chart(canvas, series, unit) {
   for (let i = 0; i <= 4; i++) {
     const y = (h - bottom) * (1 - i / 4);
     ctx.beginPath(); ctx.moveTo(left, y); ctx.lineTo(w, y); ctx.stroke();
-    ctx.fillText(fmt((max * i) / 4) + (i === 4 ? " " + unit : ""), 2, Math.max(10, y));
+    ctx.fillText(fmt((max * i) / 4, 3) + (i === 4 ? " " + unit : ""), 2, Math.max(10, y));
   }
   ctx.fillText("−" + Math.round((CHART_POINTS * HEALTH_EVERY_MS) / 60000) + " min", left, h - 3);
   ctx.fillText("now", w - 24, h - 3);
