@@ -14,19 +14,8 @@ final class DashboardBrowserTests: XCTestCase {
     static let root = DemoTests.binary.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     func testDashboardShowsLivePoolsAndOpportunitiesInChromium() async throws {
-        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: DemoTests.binary.path), "build first")
-        let chromium = ["/usr/bin/chromium", "/usr/local/bin/chromium"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        XCTAssertNotNil(chromium, "chromium is missing: scripts/install-test-deps.sh installs Debian's package")
-        guard chromium != nil else { return }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spc-dashboard-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { XCTAssertNoThrow(try FileManager.default.removeItem(at: dir)) }
-
-        let demo = try ChildProcess.start(name: "demo", executable: DemoTests.binary.path, arguments: ["demo", "--port", "0"], directory: dir)
-        defer { demo.stop() }
-        let apiLineSeen = await demo.waitForLine(containing: "API on http://", timeout: 60)
-        let apiLine = try XCTUnwrap(apiLineSeen, demo.tail())
-        let port = try XCTUnwrap(apiLine.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }, apiLine)
+        let (demo, port, dir) = try await startDemo([])
+        defer { demo.stop(); XCTAssertNoThrow(try FileManager.default.removeItem(at: dir)) }
         // The first run explains itself: once every pool is priced, the dashboard URL and three commands.
         let readySeen = await demo.waitForLine(containing: "ready in ", timeout: 90)
         let ready = try XCTUnwrap(readySeen, demo.tail())
@@ -39,21 +28,79 @@ final class DashboardBrowserTests: XCTestCase {
         XCTAssertEqual(pageStatus, 200)
         XCTAssertTrue(String(decoding: page, as: UTF8.self).contains("/dashboard/dashboard.js"))
         XCTAssertTrue((policy ?? "").contains("default-src 'none'"), policy ?? "no Content-Security-Policy")
-        let (_, _, poolsBody) = try await get("http://127.0.0.1:\(port)/v1/pools?limit=10000")
-        let pools = try XCTUnwrap(try JSONSerialization.jsonObject(with: poolsBody) as? [String: Any])
+        let count = try await poolCount(port: port, token: nil)
+
+        let shot = Self.root.appendingPathComponent(".build/test-artifacts/dashboard.png")
+        let report = try await browse(port: port, pools: count, screenshot: shot, extra: [], directory: dir)
+        XCTAssertEqual(report["console_errors"] as? [String], [], "console errors (a blocked or failed load shows here)")
+        let png = try Data(contentsOf: shot)
+        XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "a PNG")
+        XCTAssertGreaterThan(png.count, 20_000, "a picture of a filled page, not a blank one")
+    }
+
+    /// On a listener other machines can reach every data route needs the token: the page still loads,
+    /// says so, and once the token is typed in it is kept and the same live view follows.
+    func testDashboardAsksForTheTokenAndUsesIt() async throws {
+        let name = "SPC_DASHBOARD_TEST_TOKEN"
+        let token = "dash-\(UUID().uuidString)"
+        setenv(name, token, 1)
+        defer { unsetenv(name) }
+        let (demo, port, dir) = try await startDemo(["--host", "0.0.0.0", "--token-env", name])
+        defer { demo.stop(); XCTAssertNoThrow(try FileManager.default.removeItem(at: dir)) }
+        let (unauthorized, _, _) = try await get("http://127.0.0.1:\(port)/v1/pools")
+        XCTAssertEqual(unauthorized, 401, "data needs the token here")
+        let count = try await poolCount(port: port, token: token)
+
+        let shot = dir.appendingPathComponent("token.png")
+        let report = try await browse(port: port, pools: count, screenshot: shot, extra: ["--token-env", name], directory: dir)
+        XCTAssertTrue((report["asked_for_token"] as? String ?? "").contains("needs a token"), "\(report)")
+        XCTAssertEqual(report["pool_rows_without_token"] as? Int, 0, "nothing shown without the token")
+        XCTAssertEqual(report["token_stored"] as? Bool, true, "kept in localStorage")
+        // The refused requests before the token was given are the only console errors.
+        let errors = report["console_errors"] as? [String] ?? ["missing"]
+        XCTAssertTrue(errors.allSatisfy { $0.contains("401") || $0.contains("WebSocket") }, "\(errors)")
+        XCTAssertFalse(demo.text().contains(token), "the token never appears in the output")
+    }
+
+    /// `demo` with `arguments` on a kernel-chosen port: the process, its port and its directory.
+    func startDemo(_ arguments: [String]) async throws -> (ChildProcess, Int, URL) {
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: DemoTests.binary.path), "build first")
+        XCTAssertTrue(
+            FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"), "chromium is missing: scripts/install-test-deps.sh installs it")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spc-dashboard-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let demo = try ChildProcess.start(
+            name: "demo", executable: DemoTests.binary.path, arguments: ["demo", "--port", "0"] + arguments, directory: dir)
+        let apiLineSeen = await demo.waitForLine(containing: "API on http://", timeout: 60)
+        guard let apiLine = apiLineSeen, let port = apiLine.split(separator: ":").last.flatMap({ Int($0.prefix { $0.isNumber }) }) else {
+            demo.stop()
+            throw DemoDidNotStart(description: "demo did not print its port: \(demo.tail())")
+        }
+        return (demo, port, dir)
+    }
+
+    /// How many pools `/v1/pools` lists (what the page's table must reach); never zero.
+    func poolCount(port: Int, token: String?) async throws -> Int {
+        let (status, _, body) = try await get("http://127.0.0.1:\(port)/v1/pools?limit=10000", token: token)
+        XCTAssertEqual(status, 200)
+        let pools = try XCTUnwrap(try JSONSerialization.jsonObject(with: body) as? [String: Any])
         let count = try XCTUnwrap(pools["count"] as? Int)
         XCTAssertGreaterThan(count, 0, "the demo has pools")
+        return count
+    }
 
-        let artifacts = Self.root.appendingPathComponent(".build/test-artifacts")
-        try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
-        let shot = artifacts.appendingPathComponent("dashboard.png")
-        if FileManager.default.fileExists(atPath: shot.path) { try FileManager.default.removeItem(at: shot) }
+    /// Runs scripts/dashboard-browser.py on the page and checks what every run must show: every pool
+    /// listed and priced, a price changing within seconds, an opportunity row, the stream and health
+    /// live, no uncaught page error, Chromium reaped. Returns the report for the caller's own checks.
+    func browse(port: Int, pools: Int, screenshot: URL, extra: [String], directory: URL) async throws -> [String: Any] {
+        try FileManager.default.createDirectory(at: screenshot.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if FileManager.default.fileExists(atPath: screenshot.path) { try FileManager.default.removeItem(at: screenshot) }
         let browser = try ChildProcess.start(
             name: "browser", executable: "/usr/bin/python3",
             arguments: [
                 Self.root.appendingPathComponent("scripts/dashboard-browser.py").path, "--url", "http://127.0.0.1:\(port)/",
-                "--pools", String(count), "--screenshot", shot.path, "--timeout", "60",
-            ], directory: dir)
+                "--pools", String(pools), "--screenshot", screenshot.path, "--timeout", "60",
+            ] + extra, directory: directory)
         defer { browser.stop() }
         // The script bounds each of its waits; this bounds the whole.
         let deadline = Date().addingTimeInterval(300)
@@ -67,8 +114,8 @@ final class DashboardBrowserTests: XCTestCase {
         XCTAssertEqual(browser.exitStatus, 0, browser.tail())
         XCTAssertEqual(report["all_reaped"] as? Bool, true, "Chromium and its helpers reaped")
 
-        XCTAssertEqual(report["pool_rows"] as? Int, count, "the pools table lists every pool /v1/pools does")
-        XCTAssertEqual(report["priced_rows"] as? Int, count, "every demo pool shows a price")
+        XCTAssertEqual(report["pool_rows"] as? Int, pools, "the pools table lists every pool /v1/pools does")
+        XCTAssertEqual(report["priced_rows"] as? Int, pools, "every demo pool shows a price")
         XCTAssertGreaterThan(report["prices_changed"] as? Int ?? 0, 0, "prices change live")
         XCTAssertLessThan(report["price_change_s"] as? Double ?? .infinity, 10, "within a few seconds")
         XCTAssertGreaterThan(report["opportunity_rows"] as? Int ?? 0, 0, "an opportunity appears")
@@ -77,18 +124,21 @@ final class DashboardBrowserTests: XCTestCase {
         XCTAssertEqual(report["health_phase"] as? String, "live")
         XCTAssertGreaterThan(report["connection_rows"] as? Int ?? 0, 0, "connections listed")
         XCTAssertEqual(report["page_errors"] as? [String], [], "uncaught errors in the page")
-        XCTAssertEqual(report["console_errors"] as? [String], [], "console errors (a blocked or failed load shows here)")
-        let png = try Data(contentsOf: shot)
-        XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "a PNG")
-        XCTAssertGreaterThan(png.count, 20_000, "a picture of a filled page, not a blank one")
+        return report
     }
 
     /// Status, Content-Security-Policy and body of one GET, bounded by its 5 s timeout.
-    func get(_ url: String) async throws -> (Int, String?, Data) {
+    func get(_ url: String, token: String? = nil) async throws -> (Int, String?, Data) {
         var request = URLRequest(url: URL(string: url)!)
         request.timeoutInterval = 5
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = try XCTUnwrap(response as? HTTPURLResponse)
         return (http.statusCode, http.value(forHTTPHeaderField: "Content-Security-Policy"), data)
     }
+}
+
+/// The demo did not come up: a failure that stops the test (not a skip).
+struct DemoDidNotStart: Error, CustomStringConvertible {
+    let description: String
 }

@@ -200,6 +200,10 @@ function renderOpportunities() {
   $("opp-count").textContent = standing + " standing" + (rows.length > standing ? ", " + (rows.length - standing) + " gone recently" : "");
 }
 
+function loadOpportunities() {
+  api("/v1/opportunities").then((b) => b.opportunities.forEach(putOpportunity)).catch(() => {});
+}
+
 // ---- the stream, reconnected with backoff ----
 
 let socket = null, backoffMs = 500, reconnectTimer = null;
@@ -336,6 +340,7 @@ function start() {
     notice("");
     backoffMs = 500;
     connectStream();
+    loadOpportunities();
     pollHealth();
   };
   for (const th of document.querySelectorAll("#pools th[data-sort]")) {
@@ -347,7 +352,7 @@ function start() {
   }
   for (const id of ["filter-mint", "filter-dex", "filter-status"]) $(id).oninput = () => { state.dirty = true; };
   connectStream();
-  api("/v1/opportunities").then((b) => b.opportunities.forEach(putOpportunity)).catch(() => {});
+  loadOpportunities();
   pollHealth();
   setInterval(pollHealth, HEALTH_EVERY_MS);
   setInterval(() => loadPools().catch(() => {}), POOLS_RESYNC_MS);
