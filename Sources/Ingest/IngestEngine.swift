@@ -125,7 +125,7 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
                     done += keys.count
                     if toFetch.count > Self.validationSlice {
                         let read = ProgressRate(done: done, total: toFetch.count, elapsedSeconds: Date().timeIntervalSince1970 - roundStarted)
-                        logger.info("ingest: validation round \(round + 1): read \(read.text) \(round == 0 ? "pools" : "dependent accounts")")
+                        logger.info("ingest: validation round \(round + 1): \(round == 0 ? "pools" : "dependent accounts") read: \(read.text)")
                     }
                 }
             } catch {
@@ -145,7 +145,7 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
             if addresses.count > Self.validationSlice {
                 let settled = store.entries(addresses).filter { $0.status != .pending }.count
                 let progress = ProgressRate(done: settled, total: addresses.count, elapsedSeconds: Date().timeIntervalSince1970 - started)
-                logger.info("ingest: validated \(progress.text) pools (round \(round + 1), \(toFetch.count) dependent accounts to read)")
+                logger.info("ingest: pools validated: \(progress.text), round \(round + 1), \(toFetch.count) dependent accounts to read")
             }
         }
         var skip = Set<Pubkey>(), retry = Set<Pubkey>()
