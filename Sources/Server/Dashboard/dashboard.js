@@ -222,7 +222,8 @@ function connectStream() {
     loadPools().catch(() => {}); // what changed while disconnected
   };
   ws.onmessage = (ev) => {
-    const m = JSON.parse(ev.data);
+    let m;
+    try { m = JSON.parse(ev.data); } catch (e) { console.warn("stream: not JSON", e); return; }
     if (m.type === "pool_update") { putPool(m.pool); state.streamed++; }
     else if (m.type === "opportunity") putOpportunity(m.opportunity);
     else if (m.type === "opportunity_gone") {
@@ -253,7 +254,10 @@ function push(series, v) {
 
 async function pollHealth() {
   let h;
-  try { h = await api("/v1/health"); } catch (e) { return; }
+  try { h = await api("/v1/health"); } catch (e) {
+    if (e.message !== "401") notice("Cannot reach the service (" + e.message + "); retrying every " + HEALTH_EVERY_MS / 1000 + " s.");
+    return;
+  }
   notice("");
   if (h.ingest) recordRates(h.ingest, Date.now());
   const phase = $("phase");
