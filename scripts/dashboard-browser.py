@@ -1,21 +1,23 @@
 #!/usr/bin/env python3
-"""Loads the dashboard in headless Chromium (Debian's `chromium`) over the DevTools protocol and
-reports what the page shows, as one JSON object on stdout; the caller (Tests/CLITests/
-DashboardBrowserTests.swift) asserts on it. Standard library only: a minimal WebSocket client
-(RFC 6455, client side) speaks CDP to the page target.
+"""Loads the dashboard in headless Chromium (Debian's `chromium`, over the DevTools protocol) or
+Firefox (`firefox-esr`, over WebDriver BiDi) and reports what the page shows, as one JSON object on
+stdout; the caller (Tests/CLITests/DashboardBrowserTests.swift) asserts on it. Standard library
+only: a minimal WebSocket client (RFC 6455, client side) speaks either protocol.
 
-    dashboard-browser.py --url http://127.0.0.1:PORT/ --pools N --screenshot out.png [--timeout 90] [--settle 0]
+    dashboard-browser.py --url http://127.0.0.1:PORT/ --pools N --screenshot out.png
+        [--browser chromium|firefox] [--timeout 90] [--settle 0] [--token-env NAME]
 
 Observes, each wait bounded by --timeout: the pools table reaching N rows, a price cell changing
 after that, an opportunity row appearing; then saves a PNG screenshot. Uncaught page exceptions and
-console errors are reported too. Chromium runs in its own session and is always reaped (SIGTERM,
-then SIGKILL); it also dies with this script (PR_SET_PDEATHSIG). Exit 2 when chromium is missing.
+console errors are reported too. The browser runs in its own session and is always reaped (SIGTERM,
+then SIGKILL); it also dies with this script (PR_SET_PDEATHSIG). Exit 2 when the browser is missing.
 """
 import argparse
 import base64
 import ctypes
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -88,7 +90,7 @@ class WebSocket:
 
 
 class Page:
-    """CDP on one page target: commands by id, events collected on the side."""
+    """Chromium: CDP on one page target; commands by id, events collected on the side."""
 
     def __init__(self, ws):
         self.ws, self.next_id, self.events = ws, 0, []
@@ -105,11 +107,85 @@ class Page:
             if "method" in m:
                 self.events.append(m)
 
+    def start(self):
+        for domain in ("Runtime", "Page", "Log"):
+            self.call(domain + ".enable")
+
+    def navigate(self, url):
+        self.call("Page.navigate", url=url)
+
     def eval(self, expression):
         r = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
         if "exceptionDetails" in r:
             raise RuntimeError(f"evaluate {expression!r}: {r['exceptionDetails']}")
         return r["result"].get("value")
+
+    def screenshot(self):
+        return base64.b64decode(self.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"])
+
+    def errors(self):
+        """(uncaught exceptions, console errors) seen so far."""
+        self.eval("1")  # drain events that arrived meanwhile
+        thrown = [e["params"]["exceptionDetails"].get("exception", {}).get("description") or e["params"]["exceptionDetails"].get("text")
+                  for e in self.events if e["method"] == "Runtime.exceptionThrown"]
+        # Browser-side errors (failed loads, blocked by the policy) come as Log entries, console.error() as API calls.
+        console = [e["params"]["entry"]["text"] for e in self.events
+                   if e["method"] == "Log.entryAdded" and e["params"]["entry"]["level"] == "error"]
+        console += [" ".join(str(a.get("value", a.get("description", ""))) for a in e["params"]["args"]) for e in self.events
+                    if e["method"] == "Runtime.consoleAPICalled" and e["params"]["type"] == "error"]
+        return thrown, console
+
+    def close(self):
+        self.call("Browser.close")
+
+
+class BidiPage:
+    """Firefox: WebDriver BiDi on the first browsing context; the same interface as `Page`."""
+
+    def __init__(self, ws):
+        self.ws, self.next_id, self.events = ws, 0, []
+
+    def call(self, method, **params):
+        self.next_id += 1
+        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            m = json.loads(self.ws.receive())
+            if m.get("id") == self.next_id:
+                if m.get("type") == "error":
+                    raise RuntimeError(f"{method}: {m.get('error')}: {m.get('message')}")
+                return m.get("result", {})
+            if m.get("type") == "event":
+                self.events.append(m)
+
+    def start(self):
+        self.call("session.new", capabilities={})
+        self.call("session.subscribe", events=["log.entryAdded"])
+        self.context = self.call("browsingContext.getTree")["contexts"][0]["context"]
+
+    def navigate(self, url):
+        self.call("browsingContext.navigate", context=self.context, url=url, wait="interactive")
+
+    def eval(self, expression):
+        # Values come back as JSON text: BiDi's own serialization of objects is a tree of typed nodes.
+        r = self.call("script.evaluate", expression=f"JSON.stringify(({expression}))", target={"context": self.context},
+                      awaitPromise=False)
+        if r.get("type") == "exception":
+            raise RuntimeError(f"evaluate {expression!r}: {r.get('exceptionDetails')}")
+        v = r["result"].get("value")
+        return None if v is None else json.loads(v)
+
+    def screenshot(self):
+        return base64.b64decode(self.call("browsingContext.captureScreenshot", context=self.context, origin="document")["data"])
+
+    def errors(self):
+        self.eval("1")
+        entries = [e["params"] for e in self.events if e.get("method") == "log.entryAdded"]
+        thrown = [e.get("text") for e in entries if e.get("type") == "javascript" and e.get("level") == "error"]
+        console = [e.get("text") for e in entries if e.get("type") == "console" and e.get("level") == "error"]
+        return thrown, console
+
+    def close(self):
+        self.call("browser.close")
 
 
 def wait_for(what, timeout, probe):
@@ -143,49 +219,74 @@ def reap_descendants(timeout):
     return False
 
 
+def launch_chromium(binary, profile):
+    """Headless Chromium with DevTools on a kernel-chosen port (read back from DevToolsActivePort)."""
+    browser = subprocess.Popen(
+        [binary, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+         "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--disable-extensions", "--window-size=1400,1500", "--hide-scrollbars",
+         f"--user-data-dir={profile}", "--remote-debugging-port=0", "about:blank"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, preexec_fn=die_with_parent)
+
+    def connect():
+        port_file = os.path.join(profile, "DevToolsActivePort")
+        port = wait_for("DevToolsActivePort", 30, lambda: os.path.exists(port_file) and open(port_file).read().split("\n")[0])
+        targets = wait_for("a page target", 10, lambda: [t for t in json.load(
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5)) if t["type"] == "page"])
+        return Page(WebSocket(targets[0]["webSocketDebuggerUrl"], timeout=30))
+    return browser, connect
+
+
+def launch_firefox(binary, profile):
+    """Headless Firefox with WebDriver BiDi on a kernel-chosen port (read back from its log line)."""
+    log = os.path.join(profile, "stderr.log")
+    with open(log, "w") as err:
+        browser = subprocess.Popen(
+            [binary, "--headless", "--no-remote", "--profile", profile, "--remote-debugging-port=0",
+             "--window-size=1400,1500"],
+            stdout=subprocess.DEVNULL, stderr=err, start_new_session=True, preexec_fn=die_with_parent)
+
+    def connect():
+        def port():
+            m = re.search(r"WebDriver BiDi listening on ws://127\.0\.0\.1:(\d+)", open(log).read())
+            return m and m.group(1)
+        return BidiPage(WebSocket(f"ws://127.0.0.1:{wait_for('the BiDi port', 60, port)}/session", timeout=30))
+    return browser, connect
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--url", required=True)
+    ap.add_argument("--browser", choices=["chromium", "firefox"], default="chromium")
     ap.add_argument("--pools", type=int, required=True, help="rows the pools table must reach")
     ap.add_argument("--screenshot", required=True)
     ap.add_argument("--timeout", type=float, default=90)
     ap.add_argument("--token-env", help="environment variable with the API token: the page must ask for it, then get it typed in")
     ap.add_argument("--settle", type=float, default=0, help="extra seconds of chart history before the screenshot")
     args = ap.parse_args()
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        print(json.dumps({"error": "chromium is not installed (scripts/install-test-deps.sh installs it)"}))
+    binary = shutil.which({"chromium": "chromium", "firefox": "firefox-esr"}[args.browser])
+    if binary is None:
+        print(json.dumps({"error": f"{args.browser} is not installed (scripts/install-test-deps.sh installs it)"}))
         return 2
-    report = {"chromium": subprocess.run([chromium, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()}
-    # Chromium's helpers (zygote, renderers) outlive its main process for a moment: as a subreaper
-    # this script inherits and reaps them instead of leaving zombies for init.
+    report = {"browser": subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=60).stdout.strip()}
+    # The browsers' helpers (zygote, renderers, content processes) can outlive the main process for a
+    # moment: as a subreaper this script inherits and reaps them instead of leaving zombies for init.
     LIBC.prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
-    profile = tempfile.mkdtemp(prefix="spc-chromium-")
-    browser = subprocess.Popen(
-        [chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-         "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--disable-extensions", "--window-size=1400,1500", "--hide-scrollbars",
-         f"--user-data-dir={profile}", "--remote-debugging-port=0", "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, preexec_fn=die_with_parent)
+    profile = tempfile.mkdtemp(prefix=f"spc-{args.browser}-")
+    browser, connect = (launch_chromium if args.browser == "chromium" else launch_firefox)(binary, profile)
     try:
-        port_file = os.path.join(profile, "DevToolsActivePort")
-        port = wait_for("DevToolsActivePort", 30, lambda: os.path.exists(port_file) and open(port_file).read().split("\n")[0])
-        targets = wait_for("a page target", 10, lambda: [t for t in json.load(
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5)) if t["type"] == "page"])
-        page = Page(WebSocket(targets[0]["webSocketDebuggerUrl"], timeout=30))
-        page.call("Runtime.enable")
-        page.call("Page.enable")
-        page.call("Log.enable")
+        page = connect()
+        page.start()
         started = time.monotonic()
-        page.call("Page.navigate", url=args.url)
+        page.navigate(args.url)
         if args.token_env:
             # Without the token the page loads, says it needs one and shows no pools; then it is typed in.
             notice = "(e => e && !e.hidden ? e.textContent : '')(document.getElementById('notice'))"  # null while about:blank
             report["asked_for_token"] = wait_for("the page asking for the token", args.timeout, lambda: page.eval(notice))
             report["pool_rows_without_token"] = page.eval("document.querySelectorAll('#pools tbody tr').length")
             token = json.dumps(os.environ[args.token_env])
-            page.eval(f"document.getElementById('token').value = {token}; "
-                      "document.getElementById('token-form').requestSubmit(); 1")
+            page.eval(f"(document.getElementById('token').value = {token}, "
+                      "document.getElementById('token-form').requestSubmit(), 1)")
             report["token_stored"] = page.eval(f"localStorage.getItem('spc_token') === {token}")
 
         rows = "document.querySelectorAll('#pools tbody tr').length"
@@ -214,31 +315,27 @@ def main():
         report["health_phase"] = page.eval("document.getElementById('phase').textContent")
         report["connection_rows"] = page.eval("document.querySelectorAll('#connections tbody tr').length")
         report["chart_points"] = page.eval("state.rates.applied.length")
-        shot = page.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
         with open(args.screenshot, "wb") as f:
-            f.write(base64.b64decode(shot["data"]))
-        page.eval("1")  # drain events that arrived meanwhile
-        report["page_errors"] = [
-            e["params"]["exceptionDetails"].get("exception", {}).get("description") or e["params"]["exceptionDetails"].get("text")
-            for e in page.events if e["method"] == "Runtime.exceptionThrown"]
-        report["console_errors"] = [
-            e["params"]["entry"]["text"] for e in page.events
-            if e["method"] == "Log.entryAdded" and e["params"]["entry"]["level"] == "error"]
+            f.write(page.screenshot())
+        report["page_errors"], report["console_errors"] = page.errors()
         try:
-            page.call("Browser.close")
+            page.close()
         except RuntimeError:
             pass  # the browser closing its end first is the expected outcome
     except (TimeoutError, RuntimeError, OSError) as e:
         report["error"] = f"{type(e).__name__}: {e}"
     finally:
-        if browser.poll() is None:
-            os.killpg(browser.pid, signal.SIGTERM)
         try:
-            browser.wait(timeout=10)
+            # After page.close() the browser exits by itself; otherwise (or if it lingers) it is told to.
+            browser.wait(timeout=0 if "error" in report else 10)
         except subprocess.TimeoutExpired:
-            os.killpg(browser.pid, signal.SIGKILL)
-            browser.wait(timeout=10)
-        report["chromium_exit"] = browser.returncode
+            os.killpg(browser.pid, signal.SIGTERM)
+            try:
+                browser.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(browser.pid, signal.SIGKILL)
+                browser.wait(timeout=10)
+        report["browser_exit"] = browser.returncode
         try:
             os.killpg(browser.pid, signal.SIGKILL)  # any helper still in its process group
         except ProcessLookupError:

@@ -6,14 +6,15 @@ import XCTest
     import FoundationNetworking
 #endif
 
-/// The dashboard in a real browser: `demo` runs as a process, headless Chromium (Debian's
-/// `chromium`, driven over the DevTools protocol by scripts/dashboard-browser.py) loads `/`, and the
-/// page must show every pool `/v1/pools` lists, prices that move, and an opportunity, with no page
-/// error. The screenshot goes to .build/test-artifacts/dashboard.png (docs/dashboard.png is one).
+/// The dashboard in real browsers: `demo` runs as a process, headless Chromium (Debian's `chromium`,
+/// over the DevTools protocol) and Firefox (`firefox-esr`, over WebDriver BiDi), both driven by
+/// scripts/dashboard-browser.py, load `/`, and the page must show every pool `/v1/pools` lists,
+/// prices that move, and an opportunity, with no page error. The screenshots go to
+/// .build/test-artifacts/dashboard-<browser>.png (docs/dashboard.png is Chromium's).
 final class DashboardBrowserTests: XCTestCase {
     static let root = DemoTests.binary.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    func testDashboardShowsLivePoolsAndOpportunitiesInChromium() async throws {
+    func testDashboardShowsLivePoolsAndOpportunitiesInChromiumAndFirefox() async throws {
         let (demo, port, dir) = try await startDemo([])
         defer { demo.stop(); XCTAssertNoThrow(try FileManager.default.removeItem(at: dir)) }
         // The first run explains itself: once every pool is priced, the dashboard URL and three commands.
@@ -30,12 +31,16 @@ final class DashboardBrowserTests: XCTestCase {
         XCTAssertTrue((policy ?? "").contains("default-src 'none'"), policy ?? "no Content-Security-Policy")
         let count = try await poolCount(port: port, token: nil)
 
-        let shot = Self.root.appendingPathComponent(".build/test-artifacts/dashboard.png")
-        let report = try await browse(port: port, pools: count, screenshot: shot, extra: [], directory: dir)
-        XCTAssertEqual(report["console_errors"] as? [String], [], "console errors (a blocked or failed load shows here)")
-        let png = try Data(contentsOf: shot)
-        XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "a PNG")
-        XCTAssertGreaterThan(png.count, 20_000, "a picture of a filled page, not a blank one")
+        // Chromium over the DevTools protocol, Firefox over WebDriver BiDi: the same checks.
+        for browser in ["chromium", "firefox"] {
+            let shot = Self.root.appendingPathComponent(".build/test-artifacts/dashboard-\(browser).png")
+            let report = try await browse(port: port, pools: count, screenshot: shot, extra: ["--browser", browser], directory: dir)
+            XCTAssertTrue((report["browser"] as? String ?? "").lowercased().contains(browser == "chromium" ? "chromium" : "firefox"), "\(report)")
+            XCTAssertEqual(report["console_errors"] as? [String], [], "\(browser): console errors (a blocked or failed load shows here)")
+            let png = try Data(contentsOf: shot)
+            XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "a PNG")
+            XCTAssertGreaterThan(png.count, 20_000, "a picture of a filled page, not a blank one")
+        }
     }
 
     /// On a listener other machines can reach every data route needs the token: the page still loads,
@@ -112,7 +117,7 @@ final class DashboardBrowserTests: XCTestCase {
         FileHandle.standardError.write(Data("DASHBOARD-BROWSER \(line)\n".utf8))
         XCTAssertNil(report["error"], "\(report)")
         XCTAssertEqual(browser.exitStatus, 0, browser.tail())
-        XCTAssertEqual(report["all_reaped"] as? Bool, true, "Chromium and its helpers reaped")
+        XCTAssertEqual(report["all_reaped"] as? Bool, true, "the browser and its helpers reaped")
 
         XCTAssertEqual(report["pool_rows"] as? Int, pools, "the pools table lists every pool /v1/pools does")
         XCTAssertEqual(report["priced_rows"] as? Int, pools, "every demo pool shows a price")
