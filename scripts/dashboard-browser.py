@@ -309,6 +309,18 @@ def main():
         report["opportunity_rows"] = page.eval(opps)
         report["first_opportunity"] = page.eval("document.querySelector('#opportunities tbody tr').innerText")
         report["opportunity_s"] = round(time.monotonic() - started, 2)
+        # A dropped stream comes back by itself (the page's onclose path, whoever closed it), and
+        # updates flow again after it: a price changes once more.
+        badge = "document.getElementById('stream-state').textContent"
+        page.eval("(socket.close(), 1)")
+        t0 = time.monotonic()
+        report["stream_after_drop"] = wait_for("the stream to notice the drop", 10, lambda: (
+            lambda t: t if t != "stream: live" else None)(page.eval(badge)))
+        wait_for("the stream back live", args.timeout, lambda: page.eval(badge) == "stream: live")
+        report["reconnect_s"] = round(time.monotonic() - t0, 2)
+        before = page.eval(prices)
+        wait_for("a price change after the reconnect", args.timeout, lambda: [
+            a for a, v in page.eval(prices).items() if v and before.get(a) and v != before[a]])
         # Let the health poll draw a few chart points before the picture.
         wait_for("chart points", args.timeout, lambda: page.eval("state.rates.applied.length") >= 3)
         time.sleep(min(args.settle, 600))

@@ -126,6 +126,8 @@ final class DashboardBrowserTests: XCTestCase {
         XCTAssertGreaterThan(report["opportunity_rows"] as? Int ?? 0, 0, "an opportunity appears")
         XCTAssertTrue((report["first_opportunity"] as? String ?? "").contains("→"), "\(report)")
         XCTAssertEqual(report["stream_state"] as? String, "stream: live")
+        XCTAssertTrue((report["stream_after_drop"] as? String ?? "").hasPrefix("stream: reconnecting in "), "\(report)")
+        XCTAssertLessThan(report["reconnect_s"] as? Double ?? .infinity, 5, "back within the first backoff steps")
         XCTAssertEqual(report["health_phase"] as? String, "live")
         XCTAssertGreaterThan(report["connection_rows"] as? Int ?? 0, 0, "connections listed")
         XCTAssertEqual(report["page_errors"] as? [String], [], "uncaught errors in the page")
