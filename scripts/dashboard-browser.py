@@ -89,8 +89,8 @@ class WebSocket:
                     return b"".join(parts).decode()
 
 
-class Page:
-    """Chromium: CDP on one page target; commands by id, events collected on the side."""
+class Session:
+    """JSON commands by id over the WebSocket (CDP and BiDi share this shape); events are kept."""
 
     def __init__(self, ws):
         self.ws, self.next_id, self.events = ws, 0, []
@@ -101,11 +101,20 @@ class Page:
         while True:
             m = json.loads(self.ws.receive())
             if m.get("id") == self.next_id:
-                if "error" in m:
-                    raise RuntimeError(f"{method}: {m['error']}")
+                failure = self.failure(m)
+                if failure:
+                    raise RuntimeError(f"{method}: {failure}")
                 return m.get("result", {})
             if "method" in m:
                 self.events.append(m)
+
+
+class Page(Session):
+    """Chromium: CDP on one page target."""
+
+    @staticmethod
+    def failure(m):
+        return m.get("error")
 
     def start(self):
         for domain in ("Runtime", "Page", "Log"):
@@ -139,23 +148,12 @@ class Page:
         self.call("Browser.close")
 
 
-class BidiPage:
+class BidiPage(Session):
     """Firefox: WebDriver BiDi on the first browsing context; the same interface as `Page`."""
 
-    def __init__(self, ws):
-        self.ws, self.next_id, self.events = ws, 0, []
-
-    def call(self, method, **params):
-        self.next_id += 1
-        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
-        while True:
-            m = json.loads(self.ws.receive())
-            if m.get("id") == self.next_id:
-                if m.get("type") == "error":
-                    raise RuntimeError(f"{method}: {m.get('error')}: {m.get('message')}")
-                return m.get("result", {})
-            if m.get("type") == "event":
-                self.events.append(m)
+    @staticmethod
+    def failure(m):
+        return m.get("type") == "error" and f"{m.get('error')}: {m.get('message')}"
 
     def start(self):
         self.call("session.new", capabilities={})
@@ -179,7 +177,7 @@ class BidiPage:
 
     def errors(self):
         self.eval("1")
-        entries = [e["params"] for e in self.events if e.get("method") == "log.entryAdded"]
+        entries = [e["params"] for e in self.events if e["method"] == "log.entryAdded"]
         thrown = [e.get("text") for e in entries if e.get("type") == "javascript" and e.get("level") == "error"]
         console = [e.get("text") for e in entries if e.get("type") == "console" and e.get("level") == "error"]
         return thrown, console
