@@ -110,7 +110,7 @@ let package = Package(
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Logging", package: "swift-log"),
-        ], resources: [.copy("openapi.json")]),
+        ], resources: [.copy("openapi.json"), .copy("Dashboard")]),
         .target(name: "App", dependencies: [
             "Arbitrage", "Cache", "GeyserSource", "Ingest", "Persistence", "Server",
             .product(name: "Logging", package: "swift-log"),

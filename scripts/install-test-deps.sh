@@ -3,7 +3,8 @@
 # tinyproxy (HTTP CONNECT), microsocks (SOCKS5 with optional username/password), socat (the TLS
 # terminator in front of the simulator for wss:// and https://), openssl (the test CA) and
 # postgresql (the persistence tests start a throwaway cluster with scripts/start-postgres.sh;
-# installed here, once, not by two tests racing for the dpkg lock).
+# installed here, once, not by two tests racing for the dpkg lock), chromium and firefox-esr (the
+# dashboard's browser test loads the page in both, headless: Tests/CLITests/DashboardBrowserTests.swift).
 # Idempotent: does nothing when all are already installed. Called by scripts/test.sh.
 # Also the Python gRPC peers of the Yellowstone tests (geyser_py_peers below).
 set -euo pipefail
@@ -35,10 +36,12 @@ command -v tinyproxy >/dev/null 2>&1 || missing+=(tinyproxy)
 command -v microsocks >/dev/null 2>&1 || missing+=(microsocks)
 command -v socat >/dev/null 2>&1 || missing+=(socat)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v firefox-esr >/dev/null 2>&1 || missing+=(firefox-esr)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
-    echo "install-test-deps: need root to apt-get install ${missing[*]} (the proxy and TLS tests need them)" >&2
+    echo "install-test-deps: need root to apt-get install ${missing[*]} (the proxy, TLS and browser tests need them)" >&2
     exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive

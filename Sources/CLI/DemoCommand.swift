@@ -57,14 +57,14 @@ struct DemoCommand: AsyncParsableCommand {
         }
         // The simulator is stopped and awaited on every way out: the process exits right after,
         // and exit(3) must not race its event loops' teardown (one unexplained trap was seen there).
-        do { try await Self.serve(ports: ports, cluster: cluster, api: api, logger: logger) } catch {
+        do { try await Self.serve(ports: ports, cluster: cluster, api: api, tokenEnv: tokenEnv, logger: logger) } catch {
             simTask.cancel(); _ = await simTask.result
             throw error
         }
         simTask.cancel(); _ = await simTask.result
     }
 
-    static func serve(ports: ReadyPorts, cluster: Cluster, api: APISettings, logger: Logger) async throws {
+    static func serve(ports: ReadyPorts, cluster: Cluster, api: APISettings, tokenEnv: String?, logger: Logger) async throws {
         let (rpc, pubsub) = try await ports.wait(timeout: 30)
         print(
             "simulated cluster: \(cluster.poolAddresses.count) pools from real mainnet snapshots, JSON-RPC http://127.0.0.1:\(rpc), PubSub ws://127.0.0.1:\(pubsub)"
@@ -74,27 +74,47 @@ struct DemoCommand: AsyncParsableCommand {
         for pool in cluster.poolAddresses { store.addPool(PoolConfig(address: pool)) }
         let ingest = IngestConfig(endpoints: [.init(websocketURL: "ws://127.0.0.1:\(pubsub)", httpURL: "http://127.0.0.1:\(rpc)")])
         let host = api.host
+        // GETs on loopback need no token; elsewhere every route but /health does.
+        let auth = api.listensOnLoopbackOnly ? "" : " -H \"Authorization: Bearer $\(tokenEnv ?? "SPC_API_TOKEN")\""
         // Every profitable cycle the simulated swaps open up is shown (no config file, no ROI floor).
         var settings = ApplicationSettings(store: store, ingest: ingest, api: api, router: RouterSettings(minROIPercent: 0), logger: logger)
+        let listening = ReadyPorts()  // the API's port, as (port, port): a bounded wait for the ready line
         settings.onListening = { port in
-            let base = "http://\(host):\(port)"
-            print(
-                """
-                API on \(base)   (Ctrl-C stops)
-                  curl \(base)/prices
-                  curl \(base)/prices/SOL%2FUSDC
-                  curl '\(base)/v1/quote?inputMint=\(KnownMints.wsol)&outputMint=\(KnownMints.usdc)&amount=1000000000'
-                  curl \(base)/v1/health
-                  websocat ws://\(host):\(port)/v1/stream
-                """)
+            print("API on http://\(host):\(port)   (Ctrl-C stops)")
             fflush(stdout)  // with --port 0 a supervisor reads the port from this line
+            listening.set(port, port)
         }
-        settings.tasks = [TaskService("demo progress") { await progress(store: store) }]
+        settings.tasks = [
+            TaskService("demo progress") {
+                let started = Date()
+                guard await progress(store: store) else { return }
+                do {
+                    let (port, _) = try await listening.wait(timeout: 60)
+                    print(readyText(base: "http://\(host):\(port)", auth: auth, seconds: Date().timeIntervalSince(started), pools: store.poolCount))
+                    fflush(stdout)
+                } catch {
+                    logger.warning("demo: the API did not report its port: \(error)")
+                }
+            }
+        ]
         try await ServiceCommand.serve(settings)
     }
 
-    /// One line per second while pools are validated and subscribed, until all are priced.
-    static func progress(store: PoolStore) async {
+    /// What to do next, once every pool is priced: the dashboard and three commands to paste.
+    static func readyText(base: String, auth: String, seconds: Double, pools: Int) -> String {
+        """
+        ready in \(String(format: "%.1f", seconds)) s: \(pools) pools live
+          dashboard:  \(base)/
+          try:
+            curl\(auth) \(base)/v1/health
+            curl\(auth) '\(base)/v1/quote?inputMint=\(KnownMints.wsol)&outputMint=\(KnownMints.usdc)&amount=1000000000'
+            curl\(auth) \(base)/v1/opportunities
+        """
+    }
+
+    /// One line per second while pools are validated and subscribed, until all are priced (true)
+    /// or the task is cancelled (false).
+    static func progress(store: PoolStore) async -> Bool {
         var last = ""
         while !Task.isCancelled {
             let entries = store.entries()
@@ -103,8 +123,9 @@ struct DemoCommand: AsyncParsableCommand {
             if line != last {
                 print(line); fflush(stdout); last = line
             }
-            if priced == entries.count && !entries.isEmpty { return }
-            try? await Task.sleep(for: .seconds(1))
+            if priced == entries.count && !entries.isEmpty { return true }
+            do { try await Task.sleep(for: .seconds(1)) } catch { return false }
         }
+        return false
     }
 }

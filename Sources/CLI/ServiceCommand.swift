@@ -47,6 +47,7 @@ enum ServiceCommand {
         settings.notes = config.rejectedPools.map { .init(entry: "pools[\($0.index)]", address: $0.address, reason: $0.reason) }
         settings.onListening = { port in
             print("API on http://\(config.api.host):\(port)  (GET /health, /prices, /v1/pools, /v1/health; Ctrl-C stops)")
+            print("dashboard: http://\(config.api.host):\(port)/")
             // Flushed: with `api.port = 0` a supervisor reading a pipe or file learns the port from this line.
             fflush(stdout)
         }

@@ -105,7 +105,9 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
         var fetched = Set<Pubkey>()
         var failed: [Pubkey: String] = [:]
         var toFetch = addresses
+        let started = Date().timeIntervalSince1970
         for round in 0..<6 {
+            let roundStarted = Date().timeIntervalSince1970
             if toFetch.isEmpty { break }
             do {
                 // In slices, so the start of thousands of pools shows progress (and applies as it goes).
@@ -122,8 +124,8 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
                     }
                     done += keys.count
                     if toFetch.count > Self.validationSlice {
-                        logger.info(
-                            "ingest: validation round \(round + 1): read \(done) of \(toFetch.count) \(round == 0 ? "pools" : "dependent accounts")")
+                        let read = ProgressRate(done: done, total: toFetch.count, elapsedSeconds: Date().timeIntervalSince1970 - roundStarted)
+                        logger.info("ingest: validation round \(round + 1): \(round == 0 ? "pools" : "dependent accounts") read: \(read.text)")
                     }
                 }
             } catch {
@@ -142,8 +144,8 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
             toFetch = next.sorted()
             if addresses.count > Self.validationSlice {
                 let settled = store.entries(addresses).filter { $0.status != .pending }.count
-                logger.info(
-                    "ingest: validated \(settled) of \(addresses.count) pools (round \(round + 1), \(toFetch.count) dependent accounts to read)")
+                let progress = ProgressRate(done: settled, total: addresses.count, elapsedSeconds: Date().timeIntervalSince1970 - started)
+                logger.info("ingest: pools validated: \(progress.text), round \(round + 1), \(toFetch.count) dependent accounts to read")
             }
         }
         var skip = Set<Pubkey>(), retry = Set<Pubkey>()

@@ -46,7 +46,11 @@ public final class PoolDiscoverer: @unchecked Sendable {
         }
         let found: [DiscoveredPool]
         do {
-            found = try await PoolDiscovery.run(reader, mints: settings.mints, dexes: settings.dexes)
+            // The first run can take a while on a large program (many getProgramAccounts queries): say how far it is.
+            let first = lock.withLock { report.runs == 0 }
+            found = try await PoolDiscovery.run(reader, mints: settings.mints, dexes: settings.dexes) { p, n in
+                if first { self.logger.info("discovery: query \(p.text), \(n) pool(s) so far") }
+            }
         } catch {
             if !(error is CancellationError) { logger.warning("discovery: run failed, keeping the pools found before: \(error)") }
             lock.withLock {

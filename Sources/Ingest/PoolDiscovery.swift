@@ -1,5 +1,6 @@
 import Cache
 import Dex
+import Foundation
 import RPC
 import SolanaCore
 
@@ -60,14 +61,18 @@ public enum PoolDiscovery {
     /// Runs every query through `reader` (paced by its rate limiter) and returns the pools found,
     /// sorted by address.
     public static func run(
-        _ reader: any ProgramAccountsReader, mints: [Pubkey], dexes: Set<DexKind>? = nil
+        _ reader: any ProgramAccountsReader, mints: [Pubkey], dexes: Set<DexKind>? = nil,
+        progress: (ProgressRate, _ found: Int) -> Void = { _, _ in }
     ) async throws -> [DiscoveredPool] {
         let wanted = Set(mints)
         var found: [Pubkey: DiscoveredPool] = [:]
-        for q in queries(mints: mints, dexes: dexes) {
+        let all = queries(mints: mints, dexes: dexes)
+        let started = Date().timeIntervalSince1970
+        for (i, q) in all.enumerated() {
             for account in try await reader.programAccounts(q.program, filters: q.filters, dataSlice: q.dataSlice) {
                 if let pool = q.pool(in: account, mints: wanted) { found[pool.address] = pool }
             }
+            progress(ProgressRate(done: i + 1, total: all.count, elapsedSeconds: Date().timeIntervalSince1970 - started), found.count)
         }
         return found.values.sorted { $0.address < $1.address }
     }

@@ -42,6 +42,7 @@ public final class APIServer: Sendable {
     let startedAt = Date().timeIntervalSince1970
     let streamCount = ClientCount()
     let priceListing = PriceListing()
+    let startupPhase = StartupPhase()
     /// One renderer of stream messages for all `/v1/stream` clients.
     let fanout: StreamFanout
     /// Rate bounds that let `/v1/quote` skip pools that cannot win.
@@ -76,8 +77,9 @@ public final class APIServer: Sendable {
         HealthRoutes(
             store: store, ingest: ingest, opportunities: opportunities, persistence: persistence, snapshots: snapshots, configNotes: configNotes,
             startedAt: startedAt,
-            streamCount: streamCount, clock: clock
+            streamCount: streamCount, phase: startupPhase, clock: clock
         ).register(on: router)
+        DashboardRoutes().register(on: router)
         OpportunityRoutes(opportunities: opportunities, persistence: persistence).register(on: router)
         StreamRoute(
             store: store, settings: settings, metrics: metrics, logger: logger, streamCount: streamCount, fanout: fanout, clock: clock

@@ -60,6 +60,16 @@ final class AuthTests: XCTestCase {
         let base = running.base
         let health = try await HTTP.get("\(base)/health")
         XCTAssertEqual(health.status, 200)
+        // The dashboard's files hold no data: they load without the token, then the page sends it.
+        for path in ["/", "/dashboard", "/dashboard/dashboard.js", "/dashboard/dashboard.css"] {
+            let r = try await HTTP.get("\(base)\(path)")
+            XCTAssertEqual(r.status, 200, path)
+            XCTAssertFalse(r.text.isEmpty, path)
+            XCTAssertFalse(r.text.contains(token), path)
+        }
+        let js = try await HTTP.get("\(base)/dashboard/dashboard.js")
+        XCTAssertEqual(js.headers["content-type"], "text/javascript; charset=utf-8")
+        XCTAssertTrue(js.text.contains("Authorization: \"Bearer \" + state.token") && js.text.contains("access_token="), "the page sends the token")
         for path in ["/prices", "/v1/pools", "/v1/health", "/metrics"] {
             let r = try await HTTP.get("\(base)\(path)")
             XCTAssertEqual(r.status, 401, path)

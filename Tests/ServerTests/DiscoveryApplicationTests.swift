@@ -29,10 +29,12 @@ final class DiscoveryApplicationTests: XCTestCase {
             cluster.poolAddresses.filter { key in cluster.model(key).map { Set([$0.mintA, $0.mintB]) == Set(mints) } ?? false }.map(\.base58))
         XCTAssertGreaterThan(expected.count, 2)
         let store = PoolStore(context: { QuoteContext(now: cluster.now, slot: cluster.slot) })
+        let lines = SecretRedactionTests.Lines()
         let listening = ReadyPorts()
         var settings = ApplicationSettings(
             store: store, ingest: IngestConfig(endpoints: [.init(websocketURL: "ws://127.0.0.1:\(pubsub)", httpURL: "http://127.0.0.1:\(rpc)")]),
-            api: APISettings(host: "127.0.0.1", port: 0), logger: Logger(label: "discovery-app-test"))
+            api: APISettings(host: "127.0.0.1", port: 0),
+            logger: Logger(label: "discovery-app-test", factory: { _ in SecretRedactionTests.Capture(lines: lines) }))
         settings.discovery = DiscoverySettings(mints: mints)
         settings.signals = []
         settings.onListening = { port in listening.set(port, 0) }
@@ -58,6 +60,14 @@ final class DiscoveryApplicationTests: XCTestCase {
         XCTAssertTrue(metrics.contains("spc_discovery_last_run_failed 0"), metrics)
         let listed = try await HTTP.get("http://127.0.0.1:\(apiPort)/v1/pools").object()
         XCTAssertEqual(listed["count"] as? Int, expected.count, "the cache holds the discovered pools")
+        // The first run says how far it is: one line per getProgramAccounts query, N of M with rate and ETA.
+        let queries = try XCTUnwrap(body["queries_per_run"] as? Int)
+        XCTAssertGreaterThan(queries, 1)
+        let progress = lines.all.filter { $0.contains("discovery: query ") }
+        XCTAssertEqual(progress.count, queries, "\(lines.all)")
+        XCTAssertTrue(progress.first?.contains("query 1 of \(queries) (") == true, "\(progress)")
+        XCTAssertTrue(
+            progress.last?.contains("query \(queries) of \(queries) (") == true && progress.last?.contains("ETA 0 s), ") == true, "\(progress)")
         await app.triggerGracefulShutdown()
         try await running.value
     }

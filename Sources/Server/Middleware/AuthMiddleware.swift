@@ -3,7 +3,8 @@ import Logging
 
 /// Bearer-token authentication (`[api] auth_token`). Mutating requests (any method but GET, HEAD
 /// and OPTIONS, except the original's read-only `POST /scan-arbitrage`) need the token; on a
-/// non-loopback listener every route but `/health` does. Browsers cannot set headers on a
+/// non-loopback listener every route but `/health` and the dashboard's static files (`/`,
+/// `/dashboard…`: no data in them; the page asks for the token and sends it) does. Browsers cannot set headers on a
 /// WebSocket, so `GET /v1/stream` also accepts `?access_token=`. The comparison takes the same
 /// time wherever the tokens differ; the token itself is never logged or echoed.
 struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -15,7 +16,8 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         let reading = [.get, .head, .options].contains(request.method) || (request.method == .post && path == "/scan-arbitrage")
-        guard !reading || (everyRoute && path != "/health") else { return try await next(request, context) }
+        let exempt = path == "/health" || DashboardRoutes.publicPaths.contains(path)
+        guard !reading || (everyRoute && !exempt) else { return try await next(request, context) }
         var presented: Substring?
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
             presented = header.dropFirst(7)

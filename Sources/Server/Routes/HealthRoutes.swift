@@ -16,6 +16,7 @@ struct HealthRoutes {
     let configNotes: [APIServer.ConfigNote]
     let startedAt: Double
     let streamCount: ClientCount
+    let phase: StartupPhase
     let clock: @Sendable () -> Double
 
     func register(on router: Router<some RequestContext>) {
@@ -38,6 +39,9 @@ struct HealthRoutes {
         } else {
             status = "degraded"
         }
+        let settled = entries.count - counts["pending", default: 0]
+        let reading = phase.read(
+            settled: settled, total: entries.count, connections: ingest == nil ? nil : (live, connections.count), now: now)
 
         var database: JSONText = .null
         if let db = persistence {
@@ -65,6 +69,8 @@ struct HealthRoutes {
         return jsonResponse(
             .object([
                 ("status", .string(status)),
+                ("phase", .string(reading.phase)),
+                ("validation", Self.validation(reading)),
                 ("uptime_s", J.num((now - startedAt).rounded())),
                 ("pools_total", J.int(entries.count)),
                 ("pools_by_status", .object(counts.sorted { $0.key < $1.key }.map { ($0.key, J.int($0.value)) })),
@@ -108,10 +114,41 @@ struct HealthRoutes {
                             .object([("entry", .string(n.entry)), ("address", .string(n.address)), ("reason", .string(n.reason))])
                         })
                 ),
+                ("ingest", ingest.map { Self.ingest($0.counters()) } ?? .null),
                 ("router", router(opportunities?.routerStatus())),
                 ("stream_clients", J.int(streamCount.current)),
                 ("database", database),
             ]))
+    }
+
+    /// Validation progress while pools wait for it: settled of total, the batch's rate and ETA.
+    static func validation(_ r: StartupPhase.Reading) -> JSONText {
+        guard let b = r.batch else { return .null }
+        return .object([
+            ("settled", J.int(r.settled)), ("total", J.int(r.total)),
+            ("per_second", b.perSecond.map { J.num(($0 * 10).rounded() / 10) } ?? .null),
+            ("eta_s", b.etaSeconds.map { J.int($0) } ?? .null),
+        ])
+    }
+
+    /// Update totals and receive-to-visible latency (the dashboard's charts): quantiles of the
+    /// recent window, and the all-time histogram (`counts[i]` ≤ `bounds_s[i]`, the last one above).
+    static func ingest(_ c: IngestCounters) -> JSONText {
+        let sorted = c.latencySamples.sorted()
+        func q(_ p: Double) -> JSONText {
+            sorted.isEmpty ? .null : J.num(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000)
+        }
+        return .object([
+            ("notifications", J.u64(c.notifications)), ("updates_applied", J.u64(c.appliedUpdates)),
+            ("latency_ms", .object([("p50", q(0.5)), ("p90", q(0.9)), ("p99", q(0.99)), ("samples", J.int(sorted.count))])),
+            (
+                "latency_histogram",
+                .object([
+                    ("bounds_s", .array(LatencyHistogram.bounds.map(J.num))), ("counts", .array(c.latency.counts.map { J.int($0) })),
+                    ("count", J.int(c.latency.count)), ("sum_s", J.num(c.latency.sum)),
+                ])
+            ),
+        ])
     }
 
     /// A gRPC stream's counters (`ConnectionHealth.stream`).

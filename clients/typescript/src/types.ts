@@ -257,6 +257,8 @@ export function decodeOpportunity(v: JSONValue, path: string): Opportunity {
 export interface ServiceHealth {
   /** `ok`, `degraded`, `stale` or `starting`. */
   status: string;
+  /** For a first run: `starting`, `validating n/m` or `live` (absent from older servers). */
+  phase?: string;
   pools_total: number;
   pools_by_status: Record<string, number>;
   raw: JSONObject;
@@ -267,7 +269,11 @@ export function decodeHealth(v: JSONValue): ServiceHealth {
   const by = asObject(o.pools_by_status, "v1/health.pools_by_status");
   const counts: Record<string, number> = {};
   for (const k of Object.keys(by)) counts[k] = num(by, k, "v1/health.pools_by_status");
-  return { status: str(o, "status", "v1/health"), pools_total: num(o, "pools_total", "v1/health"), pools_by_status: counts, raw: o };
+  const phase = optStr(o, "phase", "v1/health");
+  return {
+    status: str(o, "status", "v1/health"), ...(phase === null ? {} : { phase }),
+    pools_total: num(o, "pools_total", "v1/health"), pools_by_status: counts, raw: o,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

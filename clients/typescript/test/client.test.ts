@@ -136,6 +136,8 @@ describe("cache up (real service, demo mode)", { timeout: 300_000 }, () => {
     const health = await client.health();
     assert.ok(["ok", "degraded"].includes(health.status));
     assert.equal(health.pools_total, (await client.pools()).count);
+    // The demo has priced its pools before the tests start: validation is over.
+    assert.ok(health.phase === "live" || health.phase === "starting", String(health.phase));
   });
 
   it("opportunities(): the bot's shape, or a typed 503 while the arbitrage engine is not running", async () => {
