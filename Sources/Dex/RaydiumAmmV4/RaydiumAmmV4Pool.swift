@@ -93,4 +93,36 @@ public struct RaydiumAmmV4Pool: PoolModel {
                 reserveIn: UInt64(clamping: UInt128(rIn) + UInt128(amountIn)), reserveOut: UInt64(UInt128(rOut) - out),
                 decimalsIn: decIn, decimalsOut: decOut))
     }
+
+    /// `process_swap_base_out` (raydium-amm @27f461dd processor.rs): the pre-fee input
+    /// `swap_token_amount_base_out` = ceil(r_in · out / (r_out − out)), grossed up by the fee as
+    /// ceil(before · den / (den − num)); out ≥ r_out is refused (`InsufficientFunds`), a 0 input
+    /// (`InvalidInput`) too. The fee is what the gross-up added.
+    public func quoteExactOut(amountOut: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
+        let coinToPc = try isAToB(inputMint)
+        guard amountOut > 0 else { throw QuoteError.zeroAmount }
+        guard info.swapPermitted else { throw QuoteError.swapDisabled("AmmInfo.status \(info.status)") }
+        if info.status == 7, context.now >= 0, UInt64(context.now) < info.poolOpenTime {
+            throw QuoteError.notOpenYet("pool_open_time \(info.poolOpenTime)")
+        }
+        let (coin, pc) = try reserves()
+        let (rIn, rOut) = coinToPc ? (coin, pc) : (pc, coin)
+        guard let before = ConstantProductCurve.inCeil(reserveIn: rIn, reserveOut: rOut, amountOut: UInt128(amountOut)) else {
+            throw QuoteError.insufficientLiquidity("amount_out \(amountOut) is not below the output reserve \(rOut)")
+        }
+        guard
+            let after = ConstantProductCurve.grossUp(
+                net: before, feeNumerator: info.swapFeeNumerator, feeDenominator: info.swapFeeDenominator),
+            after <= UInt128(UInt64.max)
+        else { throw QuoteError.mathOverflow("swap_base_out input") }
+        guard after > 0 else { throw QuoteError.zeroOutput }
+        let decIn = UInt8(coinToPc ? info.coinDecimals : info.pcDecimals), decOut = UInt8(coinToPc ? info.pcDecimals : info.coinDecimals)
+        return Quote(
+            pool: address, dex: Self.dex, inputMint: inputMint, outputMint: coinToPc ? info.pcMint : info.coinMint,
+            amountIn: UInt64(after), amountOut: amountOut, feeAmount: UInt64(after - before), feeMint: inputMint,
+            priceBefore: ConstantProductCurve.spot(reserveIn: rIn, reserveOut: rOut, decimalsIn: decIn, decimalsOut: decOut),
+            priceAfter: ConstantProductCurve.spot(
+                reserveIn: UInt64(clamping: UInt128(rIn) + after), reserveOut: rOut - amountOut,
+                decimalsIn: decIn, decimalsOut: decOut))
+    }
 }
