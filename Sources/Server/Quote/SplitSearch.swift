@@ -8,8 +8,9 @@ import SolanaCore
 /// chunk goes to the pool whose exact output grows most by taking it (greedy allocation, optimal
 /// for concave outputs; one new exact quote per chunk). A pool is quoted at all only once its rate
 /// bound (`QuoteBounds`, an upper bound on any marginal rate) could beat the best marginal gain on
-/// offer. The legs are then re-quoted at their exact amounts (which sum to the input), and the
-/// split is returned only when it pays more than `toBeat` with at least two legs.
+/// offer. The allocation runs over every pool, then (when it used more) again over the
+/// `maxSplits` pools it gave most. The legs are re-quoted at their exact amounts (which sum to the
+/// input), and the split is returned only when it pays more than `toBeat` with at least two legs.
 ///
 /// ```swift
 /// let split = SplitSearch.best(pools: solUsdcPools, inputMint: sol, amount: 500_000_000_000,
@@ -43,36 +44,50 @@ public enum SplitSearch {
             quotes += 1
             do { return try QuoteFinder.quote(e, amount: a, input: inputMint, context: context).quote.amountOut } catch { return nil }
         }
-        var pending = pools.map { e in
+        let candidates = pools.map { e in
             Candidate(entry: e, chunkBound: RateBound.convertUp(amountAt(1), rate: bounds.rate(e, input: inputMint, context: context)))
         }
         .sorted { $0.chunkBound > $1.chunkBound }
-        pending.reverse()  // cheapest to pop from the end: best bound last
-        var open: [Candidate] = []
-        var legs = 0
-        for _ in 0..<n {
+        /// Greedy allocation of the n chunks over `pool`s, at most `limit` of them used.
+        func allocate(_ pool: [Candidate], limit: Int) -> [Candidate]? {
+            var pending = Array(pool.reversed())  // best bound last: cheapest to pop
+            var open: [Candidate] = []
+            var legs = 0
             func bestGain() -> (Int, UInt64)? {
                 var best: (Int, UInt64)?
                 for (i, c) in open.enumerated() {
-                    guard let next = c.next, c.chunks > 0 || legs < maxSplits else { continue }
+                    guard let next = c.next, c.chunks > 0 || legs < limit else { continue }
                     let gain = next - min(next, c.current)
                     if best == nil || gain > best!.1 { best = (i, gain) }
                 }
                 return best
             }
-            // Open pools while one could match the best gain on offer (its first chunk pays at most chunkBound).
-            while let top = pending.last, legs < maxSplits, bestGain().map({ top.chunkBound >= $0.1 }) ?? true {
-                var c = pending.removeLast()
-                c.next = exactOut(c.entry, amountAt(1))
-                open.append(c)
+            for _ in 0..<n {
+                // Open pools while one could match the best gain on offer (its first chunk pays at most chunkBound).
+                while let top = pending.last, legs < limit, bestGain().map({ top.chunkBound >= $0.1 }) ?? true {
+                    var c = pending.removeLast()
+                    c.next = exactOut(c.entry, amountAt(1))
+                    open.append(c)
+                }
+                guard let (i, _) = bestGain() else { return nil }
+                if open[i].chunks == 0 { legs += 1 }
+                open[i].chunks += 1
+                open[i].current = open[i].next!
+                open[i].next = open[i].chunks < n ? exactOut(open[i].entry, amountAt(open[i].chunks + 1)) : nil
             }
-            guard let (i, _) = bestGain() else { return nil }
-            if open[i].chunks == 0 { legs += 1 }
-            open[i].chunks += 1
-            open[i].current = open[i].next!
-            open[i].next = open[i].chunks < n ? exactOut(open[i].entry, amountAt(open[i].chunks + 1)) : nil
+            return open.filter { $0.chunks > 0 }
         }
-        let used = open.filter { $0.chunks > 0 }
+        // Unconstrained first (where marginal rates equalise over every pool), then, if that used
+        // more than maxSplits pools, again over the maxSplits pools it gave the most.
+        guard var used = allocate(candidates, limit: .max) else { return nil }
+        if used.count > maxSplits {
+            let keep = Set(used.sorted { ($0.chunks, $0.current) > ($1.chunks, $1.current) }.prefix(maxSplits).map(\.entry.address))
+            let chosen = candidates.filter { keep.contains($0.entry.address) }.map { c in
+                Candidate(entry: c.entry, chunkBound: c.chunkBound)
+            }
+            guard let again = allocate(chosen, limit: maxSplits) else { return nil }
+            used = again
+        }
         guard used.count >= 2 else { return nil }
         // Exact leg amounts from cumulative chunk boundaries: they sum to `amount` exactly.
         var hops: [QuoteFinder.Hop] = []
