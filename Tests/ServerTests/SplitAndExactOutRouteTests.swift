@@ -53,7 +53,7 @@ final class SplitAndExactOutRouteTests: XCTestCase {
     /// least the best single route every time, and splits do happen.
     func testSplitNeverWorseThanBestSingleRouteOverRandomStates() throws {
         var rng = SplitMix64(seed: 0x5B17)
-        var cases = 0, splits = 0
+        var cases = 0, splits = 0, singleQuotes = 0, splitQuotes = 0, seconds = 0.0
         for round in 0..<3 {
             let cluster = try Cluster.bundled(seed: 40 + UInt64(round), pools: 120, swapsPerSlot: 20)
             for _ in 0..<(20 + Int(rng.next() % 60)) { cluster.advance(force: true) }
@@ -76,8 +76,12 @@ final class SplitAndExactOutRouteTests: XCTestCase {
                             label)
                         continue
                     }
+                    let started = Date()
                     let route = try QuoteFinder.best(
                         store: store, inputMint: input, outputMint: output, amount: amount, context: ctx, maxSplits: maxSplits)
+                    seconds += Date().timeIntervalSince(started)
+                    singleQuotes += single.quotesComputed
+                    splitQuotes += route.quotesComputed
                     cases += 1
                     XCTAssertGreaterThanOrEqual(route.outAmount, single.outAmount, label)
                     if route.isSplit {
@@ -90,7 +94,10 @@ final class SplitAndExactOutRouteTests: XCTestCase {
                 }
             }
         }
-        FileHandle.standardError.write(Data("SPLIT-ROUTES cases=\(cases) splits=\(splits)\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                ("SPLIT-ROUTES pools=120 cases=\(cases) splits=\(splits) quotes_single=\(singleQuotes) quotes_with_splits=\(splitQuotes) "
+                    + "ms_per_quote_with_splits=\(String(format: "%.2f", seconds * 1000 / Double(max(cases, 1)))) (debug build)\n").utf8))
         XCTAssertGreaterThanOrEqual(cases, 30)
         XCTAssertGreaterThan(splits, 0, "no split over \(cases) random cases")
     }
