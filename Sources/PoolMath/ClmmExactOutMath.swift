@@ -35,11 +35,8 @@ extension ClmmMath {
     ) throws -> SwapStep {
         guard feeRate < feeRateDenominator else { throw MathError.overflow("fee rate \(feeRate) at or above 1e6") }
         var reached: (UInt64, UInt64)? = nil
-        do {
-            let (inAt, outAt) = try deltaAmountsForSwap(target, current, liquidity: liquidity, zeroForOne: zeroForOne)
-            if amountRemaining >= outAt { reached = (inAt, outAt) }
-        } catch MathError.maxTokenOverflow {
-            reached = nil
+        if let (inAt, outAt) = try amountsAtTarget(target, current, liquidity: liquidity, zeroForOne: zeroForOne), amountRemaining >= outAt {
+            reached = (inAt, outAt)
         }
         var step = SwapStep(sqrtPriceNext: target, amountIn: 0, amountOut: 0, feeAmount: 0)
         if let (i, o) = reached {

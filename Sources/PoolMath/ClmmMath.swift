@@ -225,11 +225,8 @@ public enum ClmmMath {
             amountForPriceCalc = amountRemaining
         }
         var reached: (UInt64, UInt64)? = nil
-        do {
-            let (inAt, outAt) = try deltaAmountsForSwap(target, current, liquidity: liquidity, zeroForOne: zeroForOne)
-            if amountForPriceCalc >= inAt { reached = (inAt, outAt) }
-        } catch MathError.maxTokenOverflow {
-            reached = nil  // target unreachable at u64 precision: fall through to the not-reached branch
+        if let (inAt, outAt) = try amountsAtTarget(target, current, liquidity: liquidity, zeroForOne: zeroForOne), amountForPriceCalc >= inAt {
+            reached = (inAt, outAt)
         }
         var step = SwapStep(sqrtPriceNext: target, amountIn: 0, amountOut: 0, feeAmount: 0)
         if let (i, o) = reached {
@@ -265,6 +262,16 @@ public enum ClmmMath {
             if step.sqrtPriceNext != target { step.amountIn = amountRemaining }
         }
         return step
+    }
+
+    /// `get_delta_amounts_for_swap` to the step's target, nil on `MaxTokenOverflow` (the target is
+    /// unreachable at u64 precision: `compute_swap` falls through to its not-reached branch).
+    static func amountsAtTarget(_ target: UInt128, _ current: UInt128, liquidity: UInt128, zeroForOne: Bool) throws -> (UInt64, UInt64)? {
+        do {
+            return try deltaAmountsForSwap(target, current, liquidity: liquidity, zeroForOne: zeroForOne)
+        } catch MathError.maxTokenOverflow {
+            return nil
+        }
     }
 
     // MARK: - tick_array.rs limit-order conversions

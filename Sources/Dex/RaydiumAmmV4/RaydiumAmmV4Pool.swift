@@ -62,16 +62,21 @@ public struct RaydiumAmmV4Pool: PoolModel {
                 decimalsOut: UInt8(info.pcDecimals)))
     }
 
-    /// `process_swap_base_in`: fee = ceil(in·num/den) on input, then constant product with floor.
-    public func quote(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
-        let coinToPc = try isAToB(inputMint)
-        guard amountIn > 0 else { throw QuoteError.zeroAmount }
+    /// The (input, output) reserves, once the status and open time allow a swap.
+    func sides(_ coinToPc: Bool, _ context: QuoteContext) throws -> (rIn: UInt64, rOut: UInt64) {
         guard info.swapPermitted else { throw QuoteError.swapDisabled("AmmInfo.status \(info.status)") }
         if info.status == 7, context.now >= 0, UInt64(context.now) < info.poolOpenTime {
             throw QuoteError.notOpenYet("pool_open_time \(info.poolOpenTime)")
         }
         let (coin, pc) = try reserves()
-        let (rIn, rOut) = coinToPc ? (coin, pc) : (pc, coin)
+        return coinToPc ? (coin, pc) : (pc, coin)
+    }
+
+    /// `process_swap_base_in`: fee = ceil(in·num/den) on input, then constant product with floor.
+    public func quote(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
+        let coinToPc = try isAToB(inputMint)
+        guard amountIn > 0 else { throw QuoteError.zeroAmount }
+        let (rIn, rOut) = try sides(coinToPc, context)
         guard info.swapFeeDenominator > 0 else { throw QuoteError.mathOverflow("swap_fee_denominator is 0") }
         // math.rs `checked_ceil_div` (current form: q = a/b, +1 if remainder).
         let fee = ConstantProductCurve.ceilDiv(UInt128(amountIn) * UInt128(info.swapFeeNumerator), UInt128(info.swapFeeDenominator))
@@ -101,12 +106,7 @@ public struct RaydiumAmmV4Pool: PoolModel {
     public func quoteExactOut(amountOut: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
         let coinToPc = try isAToB(inputMint)
         guard amountOut > 0 else { throw QuoteError.zeroAmount }
-        guard info.swapPermitted else { throw QuoteError.swapDisabled("AmmInfo.status \(info.status)") }
-        if info.status == 7, context.now >= 0, UInt64(context.now) < info.poolOpenTime {
-            throw QuoteError.notOpenYet("pool_open_time \(info.poolOpenTime)")
-        }
-        let (coin, pc) = try reserves()
-        let (rIn, rOut) = coinToPc ? (coin, pc) : (pc, coin)
+        let (rIn, rOut) = try sides(coinToPc, context)
         guard let before = ConstantProductCurve.inCeil(reserveIn: rIn, reserveOut: rOut, amountOut: UInt128(amountOut)) else {
             throw QuoteError.insufficientLiquidity("amount_out \(amountOut) is not below the output reserve \(rOut)")
         }

@@ -12,16 +12,9 @@ extension RaydiumClmmPool {
     public func quoteExactOut(amountOut: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
         guard amountOut > 0 else { throw QuoteError.zeroAmount }
         let zeroForOne = try isAToB(inputMint)
-        if state.swapDisabled { throw QuoteError.swapDisabled("pool status \(state.status) has bit 4 (swap) set") }
+        let (config, inMint, outMint) = try swapInputs(zeroForOne: zeroForOne, context: context)
         guard state.isFeeOnInput(zeroForOne: zeroForOne) else {
             throw QuoteError.exactOutUnsupported(dex: "\(Self.dex.rawValue) (fee on output)")
-        }
-        let config = try ammConfig.get()
-        let (inVault, outVault) = zeroForOne ? (try vault0.get(), try vault1.get()) : (try vault1.get(), try vault0.get())
-        let inMint = inVault.isToken2022 ? try (zeroForOne ? mint0 : mint1).get() : nil
-        let outMint = outVault.isToken2022 ? try (zeroForOne ? mint1 : mint0).get() : nil
-        if context.now > 0 && UInt64(context.now) <= state.openTime {
-            throw QuoteError.notOpenYet("open_time \(state.openTime) >= now \(context.now)")
         }
         let outFee = outMint?.transferInverseFee(forNet: amountOut, epoch: context.epoch) ?? 0
         let (owed, o1) = amountOut.addingReportingOverflow(outFee)

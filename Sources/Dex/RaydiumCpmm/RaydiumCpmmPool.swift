@@ -84,8 +84,24 @@ public struct RaydiumCpmmPool: PoolModel {
 
     /// Transfer fee of a side when its token program is Token-2022 (needs the mint account).
     func transferFee(zero: Bool, amount: UInt64, epoch: UInt64) throws -> UInt64 {
-        guard zero ? is2022.0 : is2022.1 else { return 0 }
-        return try (zero ? mint0 : mint1).get().transferFee(on: amount, epoch: epoch)
+        try mint(zero)?.transferFee(on: amount, epoch: epoch) ?? 0
+    }
+
+    /// A side's mint when its token program is Token-2022 (transfer fees), nil for SPL Token.
+    func mint(_ zero: Bool) throws -> TokenMint? {
+        guard zero ? is2022.0 : is2022.1 else { return nil }
+        return try (zero ? mint0 : mint1).get()
+    }
+
+    /// The config and (input, output) reserves, once the status and open time allow a swap.
+    func sides(_ zeroForOne: Bool, _ context: QuoteContext) throws -> (RaydiumCpmmAmmConfig, rIn: UInt64, rOut: UInt64) {
+        guard !state.swapDisabled else { throw QuoteError.swapDisabled("PoolState.status \(state.status)") }
+        if context.now >= 0, UInt64(context.now) < state.openTime {
+            throw QuoteError.notOpenYet("open_time \(state.openTime)")
+        }
+        let cfg = try config.get()
+        let (r0, r1) = try reserves()
+        return zeroForOne ? (cfg, r0, r1) : (cfg, r1, r0)
     }
 
     /// `swap_base_input`: input transfer fee, then `CurveCalculator::swap_base_input` with the trade
@@ -94,13 +110,7 @@ public struct RaydiumCpmmPool: PoolModel {
     public func quote(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
         let zeroForOne = try isAToB(inputMint)
         guard amountIn > 0 else { throw QuoteError.zeroAmount }
-        guard !state.swapDisabled else { throw QuoteError.swapDisabled("PoolState.status \(state.status)") }
-        if context.now >= 0, UInt64(context.now) < state.openTime {
-            throw QuoteError.notOpenYet("open_time \(state.openTime)")
-        }
-        let cfg = try config.get()
-        let (r0, r1) = try reserves()
-        let (rIn, rOut) = zeroForOne ? (r0, r1) : (r1, r0)
+        let (cfg, rIn, rOut) = try sides(zeroForOne, context)
         let inTransferFee = try transferFee(zero: zeroForOne, amount: amountIn, epoch: context.epoch)
         let actualIn = UInt128(amountIn - inTransferFee)
         let d = UInt128(Self.feeDenominator)
@@ -151,8 +161,7 @@ public struct RaydiumCpmmPool: PoolModel {
 
     /// Token-2022 inverse transfer fee of a side (`get_transfer_inverse_fee`): what must move so `net` arrives.
     func transferInverseFee(zero: Bool, net: UInt64, epoch: UInt64) throws -> UInt64 {
-        guard zero ? is2022.0 : is2022.1 else { return 0 }
-        return try (zero ? mint0 : mint1).get().transferInverseFee(forNet: net, epoch: epoch)
+        try mint(zero)?.transferInverseFee(forNet: net, epoch: epoch) ?? 0
     }
 
     /// `swap_base_output` (raydium-cp-swap @609780f1 instructions/swap_base_output.rs,
@@ -163,13 +172,7 @@ public struct RaydiumCpmmPool: PoolModel {
     public func quoteExactOut(amountOut: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
         let zeroForOne = try isAToB(inputMint)
         guard amountOut > 0 else { throw QuoteError.zeroAmount }
-        guard !state.swapDisabled else { throw QuoteError.swapDisabled("PoolState.status \(state.status)") }
-        if context.now >= 0, UInt64(context.now) < state.openTime {
-            throw QuoteError.notOpenYet("open_time \(state.openTime)")
-        }
-        let cfg = try config.get()
-        let (r0, r1) = try reserves()
-        let (rIn, rOut) = zeroForOne ? (r0, r1) : (r1, r0)
+        let (cfg, rIn, rOut) = try sides(zeroForOne, context)
         let outTransferFee = try transferInverseFee(zero: !zeroForOne, net: amountOut, epoch: context.epoch)
         let (withTransferFee, o1) = amountOut.addingReportingOverflow(outTransferFee)
         guard !o1 else { throw QuoteError.mathOverflow("amount_out + transfer fee") }
