@@ -34,23 +34,10 @@ extension ClmmMath {
         current: UInt128, target: UInt128, liquidity: UInt128, amountRemaining: UInt64, feeRate: UInt32, zeroForOne: Bool
     ) throws -> SwapStep {
         guard feeRate < feeRateDenominator else { throw MathError.overflow("fee rate \(feeRate) at or above 1e6") }
-        var reached: (UInt64, UInt64)? = nil
-        if let (inAt, outAt) = try amountsAtTarget(target, current, liquidity: liquidity, zeroForOne: zeroForOne), amountRemaining >= outAt {
-            reached = (inAt, outAt)
-        }
-        var step = SwapStep(sqrtPriceNext: target, amountIn: 0, amountOut: 0, feeAmount: 0)
-        if let (i, o) = reached {
-            step.amountIn = i; step.amountOut = o
-        } else {
-            let next = try nextSqrtPriceFromOutput(current, liquidity: liquidity, amountOut: amountRemaining, zeroForOne: zeroForOne)
-            step.sqrtPriceNext = next
-            let (i, o) = try deltaAmountsForSwap(next, current, liquidity: liquidity, zeroForOne: zeroForOne)
-            step.amountIn = i; step.amountOut = o
-        }
-        if zeroForOne {
-            guard step.sqrtPriceNext >= target else { throw MathError.outOfRange("compute_swap price below target") }
-        } else {
-            guard target >= step.sqrtPriceNext else { throw MathError.outOfRange("compute_swap price above target") }
+        var step = try stepToward(
+            current: current, target: target, liquidity: liquidity, zeroForOne: zeroForOne, reaches: { _, o in amountRemaining >= o }
+        ) {
+            try nextSqrtPriceFromOutput(current, liquidity: liquidity, amountOut: amountRemaining, zeroForOne: zeroForOne)
         }
         step.amountOut = min(step.amountOut, amountRemaining)
         let den = UInt64(feeRateDenominator)

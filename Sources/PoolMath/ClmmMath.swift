@@ -224,23 +224,10 @@ public enum ClmmMath {
         } else {
             amountForPriceCalc = amountRemaining
         }
-        var reached: (UInt64, UInt64)? = nil
-        if let (inAt, outAt) = try amountsAtTarget(target, current, liquidity: liquidity, zeroForOne: zeroForOne), amountForPriceCalc >= inAt {
-            reached = (inAt, outAt)
-        }
-        var step = SwapStep(sqrtPriceNext: target, amountIn: 0, amountOut: 0, feeAmount: 0)
-        if let (i, o) = reached {
-            step.amountIn = i; step.amountOut = o
-        } else {
-            let next = try nextSqrtPriceFromInput(current, liquidity: liquidity, amountIn: amountForPriceCalc, zeroForOne: zeroForOne)
-            step.sqrtPriceNext = next
-            let (i, o) = try deltaAmountsForSwap(next, current, liquidity: liquidity, zeroForOne: zeroForOne)
-            step.amountIn = i; step.amountOut = o
-        }
-        if zeroForOne {
-            guard step.sqrtPriceNext >= target else { throw MathError.outOfRange("compute_swap price below target") }
-        } else {
-            guard target >= step.sqrtPriceNext else { throw MathError.outOfRange("compute_swap price above target") }
+        var step = try stepToward(
+            current: current, target: target, liquidity: liquidity, zeroForOne: zeroForOne, reaches: { i, _ in amountForPriceCalc >= i }
+        ) {
+            try nextSqrtPriceFromInput(current, liquidity: liquidity, amountIn: amountForPriceCalc, zeroForOne: zeroForOne)
         }
         if feeOnInput {
             if step.sqrtPriceNext != target {
@@ -260,6 +247,29 @@ public enum ClmmMath {
             step.amountOut -= f
             // Fee-on-output partial step consumes the whole remaining input (dust goes to the pool).
             if step.sqrtPriceNext != target { step.amountIn = amountRemaining }
+        }
+        return step
+    }
+
+    /// `compute_swap`'s price move: to the target when `reaches` says the amount covers the target's
+    /// amounts (`amountsAtTarget`), else to `next()`; amounts between current and the new price;
+    /// the program's direction checks.
+    static func stepToward(
+        current: UInt128, target: UInt128, liquidity: UInt128, zeroForOne: Bool, reaches: (UInt64, UInt64) -> Bool,
+        next: () throws -> UInt128
+    ) throws -> SwapStep {
+        var step = SwapStep(sqrtPriceNext: target, amountIn: 0, amountOut: 0, feeAmount: 0)
+        if let (i, o) = try amountsAtTarget(target, current, liquidity: liquidity, zeroForOne: zeroForOne), reaches(i, o) {
+            step.amountIn = i; step.amountOut = o
+        } else {
+            step.sqrtPriceNext = try next()
+            let (i, o) = try deltaAmountsForSwap(step.sqrtPriceNext, current, liquidity: liquidity, zeroForOne: zeroForOne)
+            step.amountIn = i; step.amountOut = o
+        }
+        if zeroForOne {
+            guard step.sqrtPriceNext >= target else { throw MathError.outOfRange("compute_swap price below target") }
+        } else {
+            guard target >= step.sqrtPriceNext else { throw MathError.outOfRange("compute_swap price above target") }
         }
         return step
     }
