@@ -79,6 +79,8 @@ public enum QuoteError: Error, CustomStringConvertible, Equatable, Sendable {
     case insufficientLiquidity(String)
     case mathOverflow(String)
     case unsupported(String)
+    /// The DEX's program has no exact-out swap (or the model does not implement it): `dex` names it.
+    case exactOutUnsupported(dex: String)
 
     public var description: String {
         switch self {
@@ -92,6 +94,7 @@ public enum QuoteError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .insufficientLiquidity(why): return "insufficient liquidity: \(why)"
         case let .mathOverflow(where_): return "math overflow in \(where_)"
         case let .unsupported(why): return "unsupported: \(why)"
+        case let .exactOutUnsupported(dex): return "exact-out quotes are not supported for \(dex) pools"
         }
     }
 }
@@ -122,6 +125,10 @@ public protocol PoolModel: Sendable {
     func price(context: QuoteContext) throws -> PoolPrice
     /// Exact-in quote as the on-chain program computes it.
     func quote(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote
+    /// Exact-out quote as the program's exact-out instruction computes it: `amountOut` is what the
+    /// user receives (exactly), `amountIn` the input the program debits for it, with the program's
+    /// own rounding. DEXes whose programs have no exact-out swap throw `exactOutUnsupported`.
+    func quoteExactOut(amountOut: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote
     /// True when the trading fee can change only with the pool's accounts, never with the clock
     /// (no fee scheduler, volatility decay or adaptive fee): a fee seen in a quote then stays a
     /// lower bound until the pool changes, so rate bounds may discount it. Default false.
@@ -131,6 +138,9 @@ public protocol PoolModel: Sendable {
 extension PoolModel {
     public var dex: DexKind { Self.dex }
     public var tradeFeeIsConstantOverTime: Bool { false }
+    public func quoteExactOut(amountOut: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
+        throw QuoteError.exactOutUnsupported(dex: Self.dex.rawValue)
+    }
     /// Input/output direction check shared by every model: true when input is token A.
     public func isAToB(_ inputMint: Pubkey) throws -> Bool {
         if inputMint == mintA { return true }

@@ -166,6 +166,12 @@ public struct TokenMint: AccountLayout, Equatable {
         transferFeeConfig?.fee(forEpoch: epoch).fee(on: amount) ?? 0
     }
 
+    /// The transfer fee on the pre-fee amount that nets `net` at `epoch` (`calculate_inverse_epoch_fee`;
+    /// the exact-out instructions charge it on top of what they must deliver or take).
+    public func transferInverseFee(forNet net: UInt64, epoch: UInt64) -> UInt64 {
+        transferFeeConfig?.fee(forEpoch: epoch).inverseFee(forNet: net) ?? 0
+    }
+
     public var fields: Fields {
         var f: Fields = [
             ("supply", .u(supply)), ("decimals", .u(decimals)), ("is_initialized", .u(isInitialized ? 1 : 0)),

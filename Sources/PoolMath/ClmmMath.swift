@@ -224,26 +224,10 @@ public enum ClmmMath {
         } else {
             amountForPriceCalc = amountRemaining
         }
-        var reached: (UInt64, UInt64)? = nil
-        do {
-            let (inAt, outAt) = try deltaAmountsForSwap(target, current, liquidity: liquidity, zeroForOne: zeroForOne)
-            if amountForPriceCalc >= inAt { reached = (inAt, outAt) }
-        } catch MathError.maxTokenOverflow {
-            reached = nil  // target unreachable at u64 precision: fall through to the not-reached branch
-        }
-        var step = SwapStep(sqrtPriceNext: target, amountIn: 0, amountOut: 0, feeAmount: 0)
-        if let (i, o) = reached {
-            step.amountIn = i; step.amountOut = o
-        } else {
-            let next = try nextSqrtPriceFromInput(current, liquidity: liquidity, amountIn: amountForPriceCalc, zeroForOne: zeroForOne)
-            step.sqrtPriceNext = next
-            let (i, o) = try deltaAmountsForSwap(next, current, liquidity: liquidity, zeroForOne: zeroForOne)
-            step.amountIn = i; step.amountOut = o
-        }
-        if zeroForOne {
-            guard step.sqrtPriceNext >= target else { throw MathError.outOfRange("compute_swap price below target") }
-        } else {
-            guard target >= step.sqrtPriceNext else { throw MathError.outOfRange("compute_swap price above target") }
+        var step = try stepToward(
+            current: current, target: target, liquidity: liquidity, zeroForOne: zeroForOne, reaches: { i, _ in amountForPriceCalc >= i }
+        ) {
+            try nextSqrtPriceFromInput(current, liquidity: liquidity, amountIn: amountForPriceCalc, zeroForOne: zeroForOne)
         }
         if feeOnInput {
             if step.sqrtPriceNext != target {
@@ -265,6 +249,39 @@ public enum ClmmMath {
             if step.sqrtPriceNext != target { step.amountIn = amountRemaining }
         }
         return step
+    }
+
+    /// `compute_swap`'s price move: to the target when `reaches` says the amount covers the target's
+    /// amounts (`amountsAtTarget`), else to `next()`; amounts between current and the new price;
+    /// the program's direction checks.
+    static func stepToward(
+        current: UInt128, target: UInt128, liquidity: UInt128, zeroForOne: Bool, reaches: (UInt64, UInt64) -> Bool,
+        next: () throws -> UInt128
+    ) throws -> SwapStep {
+        var step = SwapStep(sqrtPriceNext: target, amountIn: 0, amountOut: 0, feeAmount: 0)
+        if let (i, o) = try amountsAtTarget(target, current, liquidity: liquidity, zeroForOne: zeroForOne), reaches(i, o) {
+            step.amountIn = i; step.amountOut = o
+        } else {
+            step.sqrtPriceNext = try next()
+            let (i, o) = try deltaAmountsForSwap(step.sqrtPriceNext, current, liquidity: liquidity, zeroForOne: zeroForOne)
+            step.amountIn = i; step.amountOut = o
+        }
+        if zeroForOne {
+            guard step.sqrtPriceNext >= target else { throw MathError.outOfRange("compute_swap price below target") }
+        } else {
+            guard target >= step.sqrtPriceNext else { throw MathError.outOfRange("compute_swap price above target") }
+        }
+        return step
+    }
+
+    /// `get_delta_amounts_for_swap` to the step's target, nil on `MaxTokenOverflow` (the target is
+    /// unreachable at u64 precision: `compute_swap` falls through to its not-reached branch).
+    static func amountsAtTarget(_ target: UInt128, _ current: UInt128, liquidity: UInt128, zeroForOne: Bool) throws -> (UInt64, UInt64)? {
+        do {
+            return try deltaAmountsForSwap(target, current, liquidity: liquidity, zeroForOne: zeroForOne)
+        } catch MathError.maxTokenOverflow {
+            return nil
+        }
     }
 
     // MARK: - tick_array.rs limit-order conversions

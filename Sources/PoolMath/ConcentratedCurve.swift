@@ -1,5 +1,5 @@
 // Token amounts and next prices on one concentrated price range, from MeteoraAg/damm-v2 @a3d3827
-// programs/cp-amm/src/curve.rs (next sqrt price from an input amount, `get_delta_amount_a/b_unsigned_unchecked`):
+// programs/cp-amm/src/curve.rs (next sqrt price from an input or output amount, `get_delta_amount_a/b_unsigned_unchecked`):
 // sqrt prices in Q64.64 and liquidity scaled by 2^64, so token B amounts are L · Δ√P >> 128 and
 // token A amounts L · Δ√P / (√P_lower · √P_upper).
 
@@ -29,6 +29,28 @@ public enum ConcentratedCurve {
         let q = (UInt256(amount) << 128) / UInt256(L)
         guard let sum = UInt256(sp).adding(q), let v = sum.asUInt128 else {
             throw MathOverflow("next sqrt price (b in)")
+        }
+        return v
+    }
+
+    /// get_next_sqrt_price_from_amount_out_a_rounding_up (exact-out b→a): ceil(L · √P / (L − out · √P)).
+    @inlinable
+    public static func nextSqrtPriceFromAOutput(_ sp: UInt128, _ L: UInt128, _ amount: UInt64) throws -> UInt128 {
+        let product = UInt256(amount) * UInt256(sp)
+        guard let den = UInt256(L).subtracting(product), !den.isZero,
+            let r = UInt256.mulDiv(UInt256(L), UInt256(sp), den, roundUp: true), let v = r.asUInt128
+        else {
+            throw MathOverflow("next sqrt price (a out)")
+        }
+        return v
+    }
+
+    /// get_next_sqrt_price_from_amount_out_b_rounding_down (exact-out a→b): √P − ceil((out << 128) / L).
+    @inlinable
+    public static func nextSqrtPriceFromBOutput(_ sp: UInt128, _ L: UInt128, _ amount: UInt64) throws -> UInt128 {
+        guard L > 0, let q = (UInt256(amount) << 128).divRoundingUp(UInt256(L)), let d = UInt256(sp).subtracting(q), let v = d.asUInt128
+        else {
+            throw MathOverflow("next sqrt price (b out)")
         }
         return v
     }

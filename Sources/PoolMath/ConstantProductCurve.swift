@@ -29,6 +29,26 @@ public enum ConstantProductCurve {
         return ceilDiv(invariant, newReserveIn)
     }
 
+    /// Exact-out side of the curve: ceil(r_in · out / (r_out − out)), the least input the pool needs
+    /// before fees (raydium-amm math.rs `swap_token_amount_base_out`, raydium-cp-swap
+    /// curve/constant_product.rs `swap_base_output_without_fees`); nil when out ≥ r_out.
+    @inlinable
+    public static func inCeil(reserveIn: UInt64, reserveOut: UInt64, amountOut: UInt128) -> UInt128? {
+        guard amountOut < UInt128(reserveOut) else { return nil }
+        return ceilDiv(UInt128(reserveIn) * amountOut, UInt128(reserveOut) - amountOut)
+    }
+
+    /// The pre-fee amount whose fee at `numerator / denominator` leaves `net`: ceil(net · den / (den − num))
+    /// (raydium-amm `process_swap_base_out`, raydium-cp-swap fees.rs `calculate_pre_fee_amount`); nil
+    /// when num ≥ den or the product overflows u128.
+    @inlinable
+    public static func grossUp(net: UInt128, feeNumerator: UInt64, feeDenominator: UInt64) -> UInt128? {
+        guard feeNumerator < feeDenominator else { return nil }
+        let (product, overflow) = net.multipliedReportingOverflow(by: UInt128(feeDenominator))
+        guard !overflow else { return nil }
+        return ceilDiv(product, UInt128(feeDenominator - feeNumerator))
+    }
+
     /// ceil(a / b) (`checked_ceil_div`'s quotient: q = a / b, +1 when there is a remainder); b > 0.
     @inlinable
     public static func ceilDiv(_ a: UInt128, _ b: UInt128) -> UInt128 {

@@ -283,6 +283,56 @@ final class APITests: XCTestCase {
         }
     }
 
+    func testQuoteExactOut() async throws {
+        let out: UInt64 = 100_000_000  // exactly 100 USDC
+        let r = try await HTTP.get("\(base)/v1/quote?inputMint=\(sol)&outputMint=\(usdc)&amount=\(out)&swapMode=ExactOut&slippageBps=75")
+        XCTAssertEqual(r.status, 200, r.text)
+        let q = try r.object()
+        XCTAssertEqual(q["swapMode"] as? String, "ExactOut")
+        XCTAssertEqual(q["outAmount"] as? String, String(out))
+        // The least input over every SOL/USDC pool's own exact-out quote (pools without one refuse, typed).
+        let ctx = store.context()
+        let ins = try store.entries().compactMap { e -> UInt64? in
+            guard let m = e.model, e.price != nil, Set([m.mintA, m.mintB]) == Set([KnownMints.wsol, KnownMints.usdc]) else { return nil }
+            do { return try m.quoteExactOut(amountOut: out, inputMint: KnownMints.wsol, context: ctx).amountIn } catch is QuoteError { return nil }
+        }
+        XCTAssertGreaterThanOrEqual(ins.count, 4)
+        let inAmount = try XCTUnwrap(UInt64(q["inAmount"] as? String ?? ""))
+        XCTAssertEqual(inAmount, ins.min())
+        // Jupiter's ExactOut threshold: the most input after slippage, ceil(in · (1 + 75 bps)).
+        XCTAssertEqual(q["otherAmountThreshold"] as? String, String((inAmount * 10_075 + 9_999) / 10_000))
+        let plan = try XCTUnwrap(q["routePlan"] as? [[String: Any]])
+        let info = try XCTUnwrap(plan.first?["swapInfo"] as? [String: Any])
+        XCTAssertEqual(info["inAmount"] as? String, q["inAmount"] as? String)
+        XCTAssertEqual((plan.last?["swapInfo"] as? [String: Any])?["outAmount"] as? String, String(out))
+        // PumpSwap has no exact-out swap: its only pair has no ExactOut route.
+        let meme = "7LSsEoJGhLeZzGvDofTdNg7M3JttxQqGWNLo6vWMpump"
+        let none = try await HTTP.get("\(base)/v1/quote?inputMint=\(sol)&outputMint=\(meme)&amount=1000&swapMode=ExactOut")
+        XCTAssertEqual(none.status, 404, none.text)
+        XCTAssertTrue(none.text.contains("exact-out quotes are not supported"), none.text)
+    }
+
+    func testQuoteSplitsAcrossPoolsOfThePair() async throws {
+        let amount: UInt64 = 3_000_000_000_000  // 3,000 SOL: deeper than any one pool's flat range
+        let single = try await HTTP.get("\(base)/v1/quote?inputMint=\(sol)&outputMint=\(usdc)&amount=\(amount)&maxSplits=1").object()
+        XCTAssertEqual((single["routePlan"] as? [[String: Any]])?.map { $0["percent"] as? Int }, [100])
+        let r = try await HTTP.get("\(base)/v1/quote?inputMint=\(sol)&outputMint=\(usdc)&amount=\(amount)")  // default maxSplits 3
+        XCTAssertEqual(r.status, 200, r.text)
+        let q = try r.object()
+        let plan = try XCTUnwrap(q["routePlan"] as? [[String: Any]])
+        XCTAssertGreaterThanOrEqual(plan.count, 2, "3,000 SOL over the bundled SOL/USDC pools should split: \(r.text)")
+        XCTAssertLessThanOrEqual(plan.count, 3)
+        XCTAssertEqual(plan.compactMap { $0["percent"] as? Int }.reduce(0, +), 100)
+        let legs = try plan.map { try XCTUnwrap($0["swapInfo"] as? [String: Any]) }
+        XCTAssertEqual(legs.compactMap { UInt64($0["inAmount"] as? String ?? "") }.reduce(0, +), amount)
+        XCTAssertEqual(legs.compactMap { UInt64($0["outAmount"] as? String ?? "") }.reduce(0, +), UInt64(q["outAmount"] as? String ?? ""))
+        XCTAssertGreaterThan(UInt64(q["outAmount"] as? String ?? "") ?? 0, UInt64(single["outAmount"] as? String ?? "") ?? .max)
+        for bad in ["maxSplits=0", "maxSplits=11", "maxSplits=x", "swapMode=exactin", "swapMode=Both"] {
+            let b = try await HTTP.get("\(base)/v1/quote?inputMint=\(sol)&outputMint=\(usdc)&amount=1000&\(bad)")
+            XCTAssertEqual(b.status, 400, "\(bad): \(b.text)")
+        }
+    }
+
     func testQuoteBadInputs() async throws {
         let cases: [(String, Int)] = [
             ("inputMint=\(sol)&outputMint=\(usdc)", 400),

@@ -306,6 +306,20 @@ public struct MeteoraDlmmPool: PoolModel {
         return BinFill(amountIn: included, amountOut: out, fee: fee, mmOut: mm.out, usedLimitOrders: usedLimitOrders)
     }
 
+    /// update_references(now) (extensions/lb_pair.rs) on a copy of the variable parameters.
+    func volatilityReferences(_ context: QuoteContext) throws -> (indexReference: Int32, volatilityReference: UInt32) {
+        let (elapsed, eo) = context.now.subtractingReportingOverflow(pair.lastUpdateTimestamp)
+        guard !eo else { throw QuoteError.mathOverflow("update_references elapsed") }
+        do {
+            return try BinVolatility.references(
+                elapsed: elapsed, activeId: pair.activeId, indexReference: pair.indexReference,
+                volatilityReference: pair.volatilityReference, volatilityAccumulator: pair.volatilityAccumulator,
+                filterPeriod: pair.filterPeriod, decayPeriod: pair.decayPeriod, reductionFactor: pair.reductionFactor)
+        } catch let e as MathOverflow {
+            throw QuoteError.mathOverflow(e.what)
+        }
+    }
+
     public func quote(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
         try swap(amountIn: amountIn, inputMint: inputMint, context: context, recordState: false).quote
     }
@@ -318,18 +332,7 @@ public struct MeteoraDlmmPool: PoolModel {
         let mx = try mintX.get(), my = try mintY.get()
         let (inMint, outMint) = swapForY ? (mx, my) : (my, mx)
 
-        // update_references(now) (extensions/lb_pair.rs) on a copy of the variable parameters.
-        let (elapsed, eo) = context.now.subtractingReportingOverflow(pair.lastUpdateTimestamp)
-        guard !eo else { throw QuoteError.mathOverflow("update_references elapsed") }
-        let references: (indexReference: Int32, volatilityReference: UInt32)
-        do {
-            references = try BinVolatility.references(
-                elapsed: elapsed, activeId: pair.activeId, indexReference: pair.indexReference,
-                volatilityReference: pair.volatilityReference, volatilityAccumulator: pair.volatilityAccumulator,
-                filterPeriod: pair.filterPeriod, decayPeriod: pair.decayPeriod, reductionFactor: pair.reductionFactor)
-        } catch let e as MathOverflow {
-            throw QuoteError.mathOverflow(e.what)
-        }
+        let references = try volatilityReferences(context)
 
         let feeOnInput = feeOnInput(swapForY: swapForY)
         // Token-2022 transfer fee on the way in (calculate_transfer_fee_excluded_amount).

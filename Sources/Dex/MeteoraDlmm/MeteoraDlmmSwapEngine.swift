@@ -29,6 +29,10 @@ struct MeteoraDlmmSwapEngine {
     var totalFee: UInt64 = 0
     var lastVolatility: UInt32
     var protocolFee: UInt64 = 0
+    /// quote.rs `quote_exact_out`: `amountLeft` is the output still owed and `totalIn` collects
+    /// the fee-inclusive input of each bin (`swap_exact_out_quote_at_bin`); nothing is recorded.
+    var exactOut = false
+    var totalIn: UInt64 = 0
 
     init(
         pool: MeteoraDlmmPool, swapForY: Bool, amountIn: UInt64,
@@ -117,10 +121,24 @@ struct MeteoraDlmmSwapEngine {
             }
             price = p
         }
+        lastVolatility = va
+        if exactOut {
+            let r = try MeteoraDlmmPool.swapExactOutAtBin(
+                bin, price: price, rate: rate, amountOut: amountLeft, swapForY: swapForY,
+                supportLimitOrder: supportLimitOrder, feeOnInput: feeOnInput)
+            guard r.amountOut > 0 else { return }
+            guard r.amountOut <= amountLeft else { throw QuoteError.mathOverflow("bin amount out") }
+            amountLeft -= r.amountOut
+            let (i, o1) = totalIn.addingReportingOverflow(r.amountIn)
+            let (f, o2) = totalFee.addingReportingOverflow(r.fee)
+            guard !o1, !o2 else { throw QuoteError.mathOverflow("swap totals") }
+            totalIn = i; totalFee = f
+            after = nil
+            return
+        }
         let r = try MeteoraDlmmPool.swapAtBin(
             bin, price: price, rate: rate, amountIn: amountLeft, swapForY: swapForY,
             supportLimitOrder: supportLimitOrder, feeOnInput: feeOnInput)
-        lastVolatility = va
         guard r.amountIn > 0 else { return }
         if after != nil { record(r, bin: bin, price: price, after: &after) }
         guard r.amountIn <= amountLeft else { throw QuoteError.mathOverflow("bin amount in") }

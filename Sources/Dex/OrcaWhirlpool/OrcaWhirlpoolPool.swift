@@ -227,16 +227,7 @@ public struct OrcaWhirlpoolPool: PoolModel {
         let ma = try mintAccountA.get(), mb = try mintAccountB.get()
         let (inMint, outMint) = aToB ? (ma, mb) : (mb, ma)
 
-        // Adaptive-fee pools: the Oracle gates trading (OracleAccessor::is_trade_enabled) and
-        // feeds the fee manager; an uninitialized oracle means a static fee.
-        var adaptiveOracle: OrcaWhirlpoolOracle?
-        if let o = oracle, !oracleUninitialized {
-            let info = try o.get()
-            guard info.tradeEnableTimestamp <= UInt64(max(context.now, 0)) else {
-                throw QuoteError.swapDisabled("trading starts at \(info.tradeEnableTimestamp)")
-            }
-            adaptiveOracle = info
-        }
+        let adaptiveOracle = try activeOracle(context)
 
         // swap_with_transfer_fee_extension (ExactIn): the pool only receives the input net of
         // the Token-2022 transfer fee; the user receives the output net of the output mint's fee.
@@ -298,9 +289,22 @@ public struct OrcaWhirlpoolPool: PoolModel {
             after: recordState ? stateAfter : nil)
     }
 
+    /// Adaptive-fee pools: the Oracle gates trading (OracleAccessor::is_trade_enabled) and
+    /// feeds the fee manager; an uninitialized oracle means a static fee.
+    func activeOracle(_ context: QuoteContext) throws -> OrcaWhirlpoolOracle? {
+        guard let o = oracle, !oracleUninitialized else { return nil }
+        let info = try o.get()
+        guard info.tradeEnableTimestamp <= UInt64(max(context.now, 0)) else {
+            throw QuoteError.swapDisabled("trading starts at \(info.tradeEnableTimestamp)")
+        }
+        return info
+    }
+
     struct SwapResult {
         var amountRemaining: UInt64
         var amountOut: UInt64
+        /// Exact-out walks only: input plus fees charged so far (`amount_calculated`).
+        var amountIn: UInt64 = 0
         var feeTotal: UInt64
         var sqrtPrice: UInt128
         var tick: Int
@@ -339,7 +343,11 @@ public struct OrcaWhirlpoolPool: PoolModel {
     /// arrays in the swap direction for as long as they have been applied. The program itself
     /// receives 3 arrays; within those the walk is identical, and further arrays extend it the
     /// way a longer `SwapTickSequence` would.
-    func swap(amount: UInt64, aToB: Bool, timestamp: UInt64 = 0, oracle: OrcaWhirlpoolOracle? = nil) throws -> SwapResult {
+    /// With `exactIn` false the walk is the program's exact-out one: `amount` is the output still
+    /// owed, and `amountIn` collects each step's input plus fee (`amount_calculated`).
+    func swap(amount: UInt64, aToB: Bool, timestamp: UInt64 = 0, oracle: OrcaWhirlpoolOracle? = nil, exactIn: Bool = true) throws
+        -> SwapResult
+    {
         let ts = tickSpacing, tia = ticksInArray
         let first = firstArrayStart(aToB)
         let step = aToB ? -tia : tia
@@ -393,10 +401,15 @@ public struct OrcaWhirlpoolPool: PoolModel {
                 feeManager?.updateVolatilityAccumulator()
                 let feeRate = try feeManager?.totalFeeRate() ?? UInt32(state.feeRate)
                 let (bounded, skipped) = feeManager?.boundedTarget(target, liquidity: liquidity) ?? (target, false)
-                let s = try WhirlpoolMath.computeSwapExactIn(
-                    amountRemaining: result.amountRemaining, feeRate: feeRate, liquidity: liquidity,
-                    sqrtPriceCurrent: result.sqrtPrice, sqrtPriceTarget: bounded, aToB: aToB)
-                try book(s, into: &result)
+                let s =
+                    exactIn
+                    ? try WhirlpoolMath.computeSwapExactIn(
+                        amountRemaining: result.amountRemaining, feeRate: feeRate, liquidity: liquidity,
+                        sqrtPriceCurrent: result.sqrtPrice, sqrtPriceTarget: bounded, aToB: aToB)
+                    : try WhirlpoolMath.computeSwapExactOut(
+                        amountRemaining: result.amountRemaining, feeRate: feeRate, liquidity: liquidity,
+                        sqrtPriceCurrent: result.sqrtPrice, sqrtPriceTarget: bounded, aToB: aToB)
+                if exactIn { try book(s, into: &result) } else { try bookExactOut(s, into: &result) }
 
                 if s.nextSqrtPrice == nextTickPrice {
                     if case .loaded(let arr)? = view(nextArrayIndex), Self.tick(in: arr, at: nextTick, spacing: ts) != nil {

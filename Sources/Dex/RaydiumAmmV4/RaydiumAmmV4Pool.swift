@@ -62,16 +62,21 @@ public struct RaydiumAmmV4Pool: PoolModel {
                 decimalsOut: UInt8(info.pcDecimals)))
     }
 
-    /// `process_swap_base_in`: fee = ceil(in·num/den) on input, then constant product with floor.
-    public func quote(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
-        let coinToPc = try isAToB(inputMint)
-        guard amountIn > 0 else { throw QuoteError.zeroAmount }
+    /// The (input, output) reserves, once the status and open time allow a swap.
+    func sides(_ coinToPc: Bool, _ context: QuoteContext) throws -> (rIn: UInt64, rOut: UInt64) {
         guard info.swapPermitted else { throw QuoteError.swapDisabled("AmmInfo.status \(info.status)") }
         if info.status == 7, context.now >= 0, UInt64(context.now) < info.poolOpenTime {
             throw QuoteError.notOpenYet("pool_open_time \(info.poolOpenTime)")
         }
         let (coin, pc) = try reserves()
-        let (rIn, rOut) = coinToPc ? (coin, pc) : (pc, coin)
+        return coinToPc ? (coin, pc) : (pc, coin)
+    }
+
+    /// `process_swap_base_in`: fee = ceil(in·num/den) on input, then constant product with floor.
+    public func quote(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
+        let coinToPc = try isAToB(inputMint)
+        guard amountIn > 0 else { throw QuoteError.zeroAmount }
+        let (rIn, rOut) = try sides(coinToPc, context)
         guard info.swapFeeDenominator > 0 else { throw QuoteError.mathOverflow("swap_fee_denominator is 0") }
         // math.rs `checked_ceil_div` (current form: q = a/b, +1 if remainder).
         let fee = ConstantProductCurve.ceilDiv(UInt128(amountIn) * UInt128(info.swapFeeNumerator), UInt128(info.swapFeeDenominator))
@@ -91,6 +96,33 @@ public struct RaydiumAmmV4Pool: PoolModel {
             // next take-pnl, so the pool's next spot price reads rIn + amount_in.
             priceAfter: ConstantProductCurve.spot(
                 reserveIn: UInt64(clamping: UInt128(rIn) + UInt128(amountIn)), reserveOut: UInt64(UInt128(rOut) - out),
+                decimalsIn: decIn, decimalsOut: decOut))
+    }
+
+    /// `process_swap_base_out` (raydium-amm @27f461dd processor.rs): the pre-fee input
+    /// `swap_token_amount_base_out` = ceil(r_in · out / (r_out − out)), grossed up by the fee as
+    /// ceil(before · den / (den − num)); out ≥ r_out is refused (`InsufficientFunds`), a 0 input
+    /// (`InvalidInput`) too. The fee is what the gross-up added.
+    public func quoteExactOut(amountOut: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
+        let coinToPc = try isAToB(inputMint)
+        guard amountOut > 0 else { throw QuoteError.zeroAmount }
+        let (rIn, rOut) = try sides(coinToPc, context)
+        guard let before = ConstantProductCurve.inCeil(reserveIn: rIn, reserveOut: rOut, amountOut: UInt128(amountOut)) else {
+            throw QuoteError.insufficientLiquidity("amount_out \(amountOut) is not below the output reserve \(rOut)")
+        }
+        guard
+            let after = ConstantProductCurve.grossUp(
+                net: before, feeNumerator: info.swapFeeNumerator, feeDenominator: info.swapFeeDenominator),
+            after <= UInt128(UInt64.max)
+        else { throw QuoteError.mathOverflow("swap_base_out input") }
+        guard after > 0 else { throw QuoteError.zeroOutput }
+        let decIn = UInt8(coinToPc ? info.coinDecimals : info.pcDecimals), decOut = UInt8(coinToPc ? info.pcDecimals : info.coinDecimals)
+        return Quote(
+            pool: address, dex: Self.dex, inputMint: inputMint, outputMint: coinToPc ? info.pcMint : info.coinMint,
+            amountIn: UInt64(after), amountOut: amountOut, feeAmount: UInt64(after - before), feeMint: inputMint,
+            priceBefore: ConstantProductCurve.spot(reserveIn: rIn, reserveOut: rOut, decimalsIn: decIn, decimalsOut: decOut),
+            priceAfter: ConstantProductCurve.spot(
+                reserveIn: UInt64(clamping: UInt128(rIn) + after), reserveOut: rOut - amountOut,
                 decimalsIn: decIn, decimalsOut: decOut))
     }
 }

@@ -263,15 +263,7 @@ public struct RaydiumClmmPool: PoolModel {
     func swap(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext, recordState: Bool) throws -> SwapEffect {
         guard amountIn > 0 else { throw QuoteError.zeroAmount }
         let zeroForOne = try isAToB(inputMint)
-        if state.swapDisabled { throw QuoteError.swapDisabled("pool status \(state.status) has bit 4 (swap) set") }
-        let config = try ammConfig.get()
-        let (inVault, outVault) = zeroForOne ? (try vault0.get(), try vault1.get()) : (try vault1.get(), try vault0.get())
-        let inMint = inVault.isToken2022 ? try (zeroForOne ? mint0 : mint1).get() : nil
-        let outMint = outVault.isToken2022 ? try (zeroForOne ? mint1 : mint0).get() : nil
-        // exact_internal / swap_v2: require_gt!(block_timestamp, open_time); a zero clock means "unknown".
-        if context.now > 0 && UInt64(context.now) <= state.openTime {
-            throw QuoteError.notOpenYet("open_time \(state.openTime) >= now \(context.now)")
-        }
+        let (config, inMint, outMint) = try swapInputs(zeroForOne: zeroForOne, context: context)
         // swap_v2: the transfer fee on the input is excluded before the swap.
         let inFee = inMint?.transferFee(on: amountIn, epoch: context.epoch) ?? 0
         guard inFee < amountIn else { throw QuoteError.zeroAmount }
@@ -325,6 +317,21 @@ public struct RaydiumClmmPool: PoolModel {
                 priceBefore: directional(state.sqrtPriceX64), priceAfter: directional(run.sqrtPrice),
                 partial: run.partial.map { PartialFill(filledIn: filledIn, nextMissingAccount: $0.account, reason: $0.reason) }),
             after: recordState ? after : nil)
+    }
+
+    /// What a swap in this direction reads — the config and the Token-2022 mints of its input and
+    /// output (nil for SPL Token) — once the status and open time allow it.
+    func swapInputs(zeroForOne: Bool, context: QuoteContext) throws -> (RaydiumClmmAmmConfig, inMint: TokenMint?, outMint: TokenMint?) {
+        if state.swapDisabled { throw QuoteError.swapDisabled("pool status \(state.status) has bit 4 (swap) set") }
+        let config = try ammConfig.get()
+        let (inVault, outVault) = zeroForOne ? (try vault0.get(), try vault1.get()) : (try vault1.get(), try vault0.get())
+        let inMint = inVault.isToken2022 ? try (zeroForOne ? mint0 : mint1).get() : nil
+        let outMint = outVault.isToken2022 ? try (zeroForOne ? mint1 : mint0).get() : nil
+        // exact_internal / swap_v2: require_gt!(block_timestamp, open_time); a zero clock means "unknown".
+        if context.now > 0 && UInt64(context.now) <= state.openTime {
+            throw QuoteError.notOpenYet("open_time \(state.openTime) >= now \(context.now)")
+        }
+        return (config, inMint, outMint)
     }
 
     /// `swap_internal` for exact input (instructions/swap.rs), walked by `RaydiumClmmSwapEngine`.

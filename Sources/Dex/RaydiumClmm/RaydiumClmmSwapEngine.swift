@@ -43,6 +43,8 @@ struct RaydiumClmmSwapEngine {
 
     let config: RaydiumClmmAmmConfig
     let zeroForOne: Bool
+    /// `is_base_input`: false walks exact-out (`remaining` is output owed, `amountOut` collects the input charged).
+    var exactIn = true
     let feeOnInput: Bool
     let ts: UInt16
     let limit: UInt128
@@ -58,7 +60,12 @@ struct RaydiumClmmSwapEngine {
     var steps = 0
 
     /// `swap_internal` with `sqrt_price_limit_x64 = 0` (MIN+1 / MAX−1), reading only applied arrays.
-    static func run(pool: RaydiumClmmPool, amountSpecified: UInt64, zeroForOne: Bool, config: RaydiumClmmAmmConfig, now: UInt64) throws -> Run {
+    /// With `exactIn` false (exact-out, fee on input only) `Run.remaining` is the output still owed
+    /// and `Run.amountOut` the input charged so far, inputs plus fees (`amount_calculated`).
+    static func run(
+        pool: RaydiumClmmPool, amountSpecified: UInt64, zeroForOne: Bool, config: RaydiumClmmAmmConfig, now: UInt64,
+        exactIn: Bool = true
+    ) throws -> Run {
         let state = pool.state
         let ts = state.tickSpacing
         let limit = zeroForOne ? ClmmMath.minSqrtPrice + 1 : ClmmMath.maxSqrtPrice - 1
@@ -88,6 +95,7 @@ struct RaydiumClmmSwapEngine {
             config: config, zeroForOne: zeroForOne, feeOnInput: state.isFeeOnInput(zeroForOne: zeroForOne),
             ts: ts, limit: limit, run: run, array: array, validStart: validStart, containsPoolTick: currentInitialized,
             sp: state.sqrtPriceX64, tick: tickCurrent, liquidity: state.liquidity, dyn: state.dynamicFeeInfo)
+        engine.exactIn = exactIn
         if engine.dyn != nil {
             engine.spacingIndex = ClmmGeometry.spacingIndex(tickCurrent, ts)
             engine.dyn!.updateReference(spacingIndex: engine.spacingIndex, now: now)
@@ -170,9 +178,13 @@ struct RaydiumClmmSwapEngine {
             var step = ClmmMath.SwapStep(sqrtPriceNext: bounded, amountIn: 0, amountOut: 0, feeAmount: 0)
             if sp != bounded {
                 step = try Self.math {
-                    try ClmmMath.computeSwapExactIn(
-                        current: sp, target: bounded, liquidity: liquidity, amountRemaining: run.remaining,
-                        feeRate: feeRate, zeroForOne: zeroForOne, feeOnInput: feeOnInput)
+                    exactIn
+                        ? try ClmmMath.computeSwapExactIn(
+                            current: sp, target: bounded, liquidity: liquidity, amountRemaining: run.remaining,
+                            feeRate: feeRate, zeroForOne: zeroForOne, feeOnInput: feeOnInput)
+                        : try ClmmMath.computeSwapExactOut(
+                            current: sp, target: bounded, liquidity: liquidity, amountRemaining: run.remaining,
+                            feeRate: feeRate, zeroForOne: zeroForOne)
                 }
                 try applyAmounts(step.amountIn, step.amountOut, step.feeAmount)
             }
@@ -224,6 +236,10 @@ struct RaydiumClmmSwapEngine {
     private mutating func crossTick(
         _ next: inout RaydiumClmmTick, tickNext: Int64, sqrtNext: UInt128, feeRate: UInt32, unfilledBefore: UInt64
     ) throws -> UInt128? {
+        // tick_array.rs matches limit orders exact-out with its own rounding; not modelled here.
+        if !exactIn && unfilledBefore > 0 {
+            throw QuoteError.unsupported("exact-out through tick \(next.tick)'s limit orders is not modelled")
+        }
         let lo = try Self.matchLimitOrder(
             &next, swapAmount: run.remaining, zeroForOne: zeroForOne, feeRate: feeRate,
             feeOnInput: feeOnInput, sqrtPrice: sqrtNext)
@@ -267,9 +283,11 @@ struct RaydiumClmmSwapEngine {
     /// Books one step (or limit-order fill): remaining input, output, fee and its protocol/fund shares.
     private mutating func applyAmounts(_ amountIn: UInt64, _ amountOut: UInt64, _ fee: UInt64) throws {
         let consumed = feeOnInput ? try Self.checkedAdd(amountIn, fee, "amount_in + fee") : amountIn
-        guard run.remaining >= consumed else { throw QuoteError.mathOverflow("amount_specified_remaining") }
-        run.remaining -= consumed
-        run.amountOut = try Self.checkedAdd(run.amountOut, amountOut, "amount_calculated")
+        // apply_swap_amounts: exact-in spends input and collects output, exact-out the reverse.
+        let (spent, calculated) = exactIn ? (consumed, amountOut) : (amountOut, consumed)
+        guard run.remaining >= spent else { throw QuoteError.mathOverflow("amount_specified_remaining") }
+        run.remaining -= spent
+        run.amountOut = try Self.checkedAdd(run.amountOut, calculated, "amount_calculated")
         run.fee = try Self.checkedAdd(run.fee, fee, "trade fee")
         // swap.rs: the protocol share is split off each step's fee, then the fund share off the rest.
         let protocolDelta = UInt64(UInt128(fee) * UInt128(config.protocolFeeRate) / UInt128(ClmmMath.feeRateDenominator))

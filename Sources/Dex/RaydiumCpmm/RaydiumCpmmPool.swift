@@ -84,8 +84,24 @@ public struct RaydiumCpmmPool: PoolModel {
 
     /// Transfer fee of a side when its token program is Token-2022 (needs the mint account).
     func transferFee(zero: Bool, amount: UInt64, epoch: UInt64) throws -> UInt64 {
-        guard zero ? is2022.0 : is2022.1 else { return 0 }
-        return try (zero ? mint0 : mint1).get().transferFee(on: amount, epoch: epoch)
+        try mint(zero)?.transferFee(on: amount, epoch: epoch) ?? 0
+    }
+
+    /// A side's mint when its token program is Token-2022 (transfer fees), nil for SPL Token.
+    func mint(_ zero: Bool) throws -> TokenMint? {
+        guard zero ? is2022.0 : is2022.1 else { return nil }
+        return try (zero ? mint0 : mint1).get()
+    }
+
+    /// The config and (input, output) reserves, once the status and open time allow a swap.
+    func sides(_ zeroForOne: Bool, _ context: QuoteContext) throws -> (RaydiumCpmmAmmConfig, rIn: UInt64, rOut: UInt64) {
+        guard !state.swapDisabled else { throw QuoteError.swapDisabled("PoolState.status \(state.status)") }
+        if context.now >= 0, UInt64(context.now) < state.openTime {
+            throw QuoteError.notOpenYet("open_time \(state.openTime)")
+        }
+        let cfg = try config.get()
+        let (r0, r1) = try reserves()
+        return zeroForOne ? (cfg, r0, r1) : (cfg, r1, r0)
     }
 
     /// `swap_base_input`: input transfer fee, then `CurveCalculator::swap_base_input` with the trade
@@ -94,13 +110,7 @@ public struct RaydiumCpmmPool: PoolModel {
     public func quote(amountIn: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
         let zeroForOne = try isAToB(inputMint)
         guard amountIn > 0 else { throw QuoteError.zeroAmount }
-        guard !state.swapDisabled else { throw QuoteError.swapDisabled("PoolState.status \(state.status)") }
-        if context.now >= 0, UInt64(context.now) < state.openTime {
-            throw QuoteError.notOpenYet("open_time \(state.openTime)")
-        }
-        let cfg = try config.get()
-        let (r0, r1) = try reserves()
-        let (rIn, rOut) = zeroForOne ? (r0, r1) : (r1, r0)
+        let (cfg, rIn, rOut) = try sides(zeroForOne, context)
         let inTransferFee = try transferFee(zero: zeroForOne, amount: amountIn, epoch: context.epoch)
         let actualIn = UInt128(amountIn - inTransferFee)
         let d = UInt128(Self.feeDenominator)
@@ -147,5 +157,56 @@ public struct RaydiumCpmmPool: PoolModel {
             priceAfter: ConstantProductCurve.spot(
                 reserveIn: UInt64(clamping: newIn),
                 reserveOut: UInt64(UInt128(rOut) - grossOut), decimalsIn: decIn, decimalsOut: decOut))
+    }
+
+    /// Token-2022 inverse transfer fee of a side (`get_transfer_inverse_fee`): what must move so `net` arrives.
+    func transferInverseFee(zero: Bool, net: UInt64, epoch: UInt64) throws -> UInt64 {
+        try mint(zero)?.transferInverseFee(forNet: net, epoch: epoch) ?? 0
+    }
+
+    /// `swap_base_output` (raydium-cp-swap @609780f1 instructions/swap_base_output.rs,
+    /// curve/calculator.rs `swap_base_output`): the output plus its inverse transfer fee, grossed up
+    /// by the creator fee when that is charged on output; the curve's ceil input for it; grossed up
+    /// by the trade (+ creator) fee (fees.rs `calculate_pre_fee_amount`, ceil); plus the input's
+    /// inverse transfer fee — the amount the user is debited.
+    public func quoteExactOut(amountOut: UInt64, inputMint: Pubkey, context: QuoteContext) throws -> Quote {
+        let zeroForOne = try isAToB(inputMint)
+        guard amountOut > 0 else { throw QuoteError.zeroAmount }
+        let (cfg, rIn, rOut) = try sides(zeroForOne, context)
+        let outTransferFee = try transferInverseFee(zero: !zeroForOne, net: amountOut, epoch: context.epoch)
+        let (withTransferFee, o1) = amountOut.addingReportingOverflow(outTransferFee)
+        guard !o1 else { throw QuoteError.mathOverflow("amount_out + transfer fee") }
+        let creatorRate = state.enableCreatorFee ? cfg.creatorFeeRate : 0
+        let creatorOnInput = state.creatorFeeOn == 0 || (state.creatorFeeOn == 1 && zeroForOne) || (state.creatorFeeOn == 2 && !zeroForOne)
+        let d = Self.feeDenominator
+        var actualOut = UInt128(withTransferFee)
+        if !creatorOnInput {
+            guard let gross = ConstantProductCurve.grossUp(net: actualOut, feeNumerator: creatorRate, feeDenominator: d) else {
+                throw QuoteError.mathOverflow("creator fee gross-up")
+            }
+            actualOut = gross
+        }
+        guard let swapped = ConstantProductCurve.inCeil(reserveIn: rIn, reserveOut: rOut, amountOut: actualOut) else {
+            throw QuoteError.insufficientLiquidity("amount_out \(actualOut) is not below the output reserve \(rOut)")
+        }
+        let feeRate = creatorOnInput ? cfg.tradeFeeRate + creatorRate : cfg.tradeFeeRate
+        guard let input = ConstantProductCurve.grossUp(net: swapped, feeNumerator: feeRate, feeDenominator: d), input <= UInt128(UInt64.max)
+        else { throw QuoteError.mathOverflow("swap_base_output input") }
+        guard input > 0 else { throw QuoteError.zeroOutput }
+        let inTransferFee = try transferInverseFee(zero: zeroForOne, net: UInt64(input), epoch: context.epoch)
+        let (debit, o2) = UInt64(input).addingReportingOverflow(inTransferFee)
+        guard !o2 else { throw QuoteError.mathOverflow("input + transfer fee") }
+        let totalFee = input - swapped
+        // calculator.rs: on input, the creator's share is floor(total · creator / (trade + creator)).
+        let tradeFee = creatorOnInput && creatorRate > 0 ? totalFee - totalFee * UInt128(creatorRate) / UInt128(feeRate) : totalFee
+        let (decIn, decOut) = zeroForOne ? (state.mint0Decimals, state.mint1Decimals) : (state.mint1Decimals, state.mint0Decimals)
+        return Quote(
+            pool: address, dex: Self.dex, inputMint: inputMint, outputMint: zeroForOne ? mintB : mintA,
+            amountIn: debit, amountOut: amountOut, feeAmount: UInt64(tradeFee), feeMint: inputMint,
+            priceBefore: ConstantProductCurve.spot(reserveIn: rIn, reserveOut: rOut, decimalsIn: decIn, decimalsOut: decOut),
+            // SwapResult: new input vault = r_in + swapped, new output vault = r_out − actual output.
+            priceAfter: ConstantProductCurve.spot(
+                reserveIn: UInt64(clamping: UInt128(rIn) + swapped), reserveOut: UInt64(UInt128(rOut) - actualOut),
+                decimalsIn: decIn, decimalsOut: decOut))
     }
 }

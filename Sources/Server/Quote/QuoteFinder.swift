@@ -23,13 +23,26 @@ public enum QuoteFinder {
     }
 
     public struct Route: Sendable {
+        /// Consecutive hops; for a split (`percents` set), parallel one-hop legs of the same pair.
         public var hops: [Hop]
         /// Exact pool quotes the search made (the rest were pruned by their rate bounds).
         public var quotesComputed = 0
-        public var inAmount: UInt64 { hops.first?.quote.amountIn ?? 0 }
-        public var outAmount: UInt64 { hops.last?.quote.amountOut ?? 0 }
-        /// 1 − actual/spot over the whole route, fees included (a fraction, 0.001 = 0.1 %).
+        /// A split route: each leg's share of the input in whole percent (Jupiter's `percent`), summing to 100.
+        public var percents: [Int]? = nil
+        public var isSplit: Bool { percents != nil }
+        public var inAmount: UInt64 { isSplit ? hops.reduce(0) { $0 + $1.quote.amountIn } : hops.first?.quote.amountIn ?? 0 }
+        public var outAmount: UInt64 { isSplit ? hops.reduce(0) { $0 + $1.quote.amountOut } : hops.last?.quote.amountOut ?? 0 }
+        /// 1 − actual/spot over the whole route, fees included (a fraction, 0.001 = 0.1 %); for a
+        /// split, total output over the spot value of every leg's input.
         public var priceImpact: Double {
+            if isSplit {
+                var out = 0.0, spotValue = 0.0
+                for h in hops {
+                    out += Double(h.quote.amountOut) / pow10(h.decimalsOut)
+                    spotValue += Double(h.quote.amountIn) / pow10(h.decimalsIn) * h.quote.priceBefore.doubleValue
+                }
+                return spotValue > 0 ? 1 - out / spotValue : 0
+            }
             var ratio = 1.0
             for h in hops {
                 let spot = h.quote.priceBefore.doubleValue
@@ -61,26 +74,34 @@ public enum QuoteFinder {
 
     /// Best route over the store, touching only pools of the input mint and, for two hops, of the
     /// pairs (bridge, output) whose rate bounds could still beat the best route found.
+    /// With `maxSplits` ≥ 2 the input may also be split over that many direct pools of the pair
+    /// (`SplitSearch`) when that pays more than the best single route.
     public static func best(
         store: PoolStore, inputMint: Pubkey, outputMint: Pubkey, amount: UInt64, context: QuoteContext,
-        allowTwoHops: Bool = true, bounds: QuoteBounds = QuoteBounds()
+        allowTwoHops: Bool = true, bounds: QuoteBounds = QuoteBounds(), maxSplits: Int = 1
     ) throws -> Route {
         try best(
             graph: store.mintGraph(), entries: store.entries, inputMint: inputMint, outputMint: outputMint, amount: amount,
-            context: context, allowTwoHops: allowTwoHops, bounds: bounds)
+            context: context, allowTwoHops: allowTwoHops, bounds: bounds, maxSplits: maxSplits)
     }
 
     /// Best route over a list of entries (tests, one-off tools).
     public static func best(
         entries: [PoolEntry], inputMint: Pubkey, outputMint: Pubkey, amount: UInt64, context: QuoteContext,
-        allowTwoHops: Bool = true
+        allowTwoHops: Bool = true, maxSplits: Int = 1
     ) throws -> Route {
+        let (graph, lookup) = index(entries)
+        return try best(
+            graph: graph, entries: lookup, inputMint: inputMint, outputMint: outputMint,
+            amount: amount, context: context, allowTwoHops: allowTwoHops, bounds: QuoteBounds(), maxSplits: maxSplits)
+    }
+
+    /// A mint graph over `entries` and a lookup of its pools, for the list-based entry points.
+    static func index(_ entries: [PoolEntry]) -> (MintGraph, ([Pubkey]) -> [PoolEntry]) {
         var graph = MintGraph()
         var byAddress: [Pubkey: PoolEntry] = [:]
         for e in entries { if let m = e.model { graph.insert(pool: e.address, mintA: m.mintA, mintB: m.mintB); byAddress[e.address] = e } }
-        return try best(
-            graph: graph, entries: { $0.compactMap { byAddress[$0] } }, inputMint: inputMint, outputMint: outputMint,
-            amount: amount, context: context, allowTwoHops: allowTwoHops, bounds: QuoteBounds())
+        return (graph, { $0.compactMap { byAddress[$0] } })
     }
 
     /// A pool of a hop with the most it could pay for the hop's input (`RateBound.convertUp`).
@@ -94,7 +115,7 @@ public enum QuoteFinder {
     /// hold for every size (`MarginalRateBound`), so the answer is the one quoting every pool gives.
     static func best(
         graph: MintGraph, entries: ([Pubkey]) -> [PoolEntry], inputMint: Pubkey, outputMint: Pubkey, amount: UInt64,
-        context: QuoteContext, allowTwoHops: Bool, bounds: QuoteBounds
+        context: QuoteContext, allowTwoHops: Bool, bounds: QuoteBounds, maxSplits: Int = 1
     ) throws -> Route {
         guard inputMint != outputMint else { throw Failure.sameMint }
         func usable(_ pools: [Pubkey]) -> [PoolEntry] { entries(pools).filter { $0.model != nil && $0.price != nil && Self.quotable($0.status) } }
@@ -158,6 +179,13 @@ public enum QuoteFinder {
                 if best == nil || second.quote.amountOut > best!.outAmount { best = Route(hops: [first, second]) }
             }
         }
+        if maxSplits >= 2,
+            let split = SplitSearch.best(
+                pools: byOther[outputMint] ?? [], inputMint: inputMint, amount: amount, maxSplits: maxSplits, context: context,
+                bounds: bounds, toBeat: best?.outAmount ?? 0, quotes: &quotes)
+        {
+            best = split
+        }
         guard var route = best else { throw Failure.noRoute(lastError ?? "no pool or pair of pools connects the two mints") }
         route.quotesComputed = quotes
         return route
@@ -170,9 +198,13 @@ public enum QuoteFinder {
         }
     }
 
-    static func quote(_ e: PoolEntry, amount: UInt64, input: Pubkey, context: QuoteContext) throws -> Hop {
+    /// One exact hop on `e`: exact-in of `amount`, or with `exactOut` the input for exactly `amount` out.
+    static func quote(_ e: PoolEntry, amount: UInt64, input: Pubkey, context: QuoteContext, exactOut: Bool = false) throws -> Hop {
         guard let model = e.model, let p = e.price else { throw QuoteError.unsupported("pool not priced yet") }
-        let q = try model.quote(amountIn: amount, inputMint: input, context: context)
+        let q =
+            exactOut
+            ? try model.quoteExactOut(amountOut: amount, inputMint: input, context: context)
+            : try model.quote(amountIn: amount, inputMint: input, context: context)
         // A partial fill means the cached tick/bin arrays do not cover the amount: not an exact quote.
         if let partial = q.partial { throw QuoteError.insufficientLiquidity(partial.reason) }
         let aIn = input == p.mintA

@@ -4,13 +4,19 @@ import Foundation
 import Hummingbird
 import SolanaCore
 
-/// `/v1/quote?inputMint=&outputMint=&amount=[&slippageBps=][&onlyDirectRoutes=true]`: the best
-/// exact-in route over cached pools, in a shape close to Jupiter's quote API (amounts as strings).
+/// `/v1/quote?inputMint=&outputMint=&amount=[&slippageBps=][&onlyDirectRoutes=true][&swapMode=ExactIn|ExactOut][&maxSplits=n]`:
+/// the best route over cached pools, in a shape close to Jupiter's quote API (amounts as strings).
+/// ExactIn (default): `amount` is the input, which may be split over up to `maxSplits` (default 3)
+/// pools of the pair when that pays more. ExactOut: `amount` is the output, `inAmount` the exact
+/// input the programs' exact-out swaps take (direct or two hops chained backwards, never split).
 struct QuoteRoutes {
     // Only what these handlers read (not the whole server).
     let store: PoolStore
     /// Rate bounds per pool version, kept across requests.
     let bounds: QuoteBounds
+
+    /// Largest `maxSplits` accepted (each extra leg costs exact quotes).
+    static let maxSplitsLimit = 10
 
     func register(on router: Router<some RequestContext>) {
         router.get("/v1/quote") { request, _ in try self.quote(request) }
@@ -26,12 +32,21 @@ struct QuoteRoutes {
         }
         let slippage = try Query.int(q["slippageBps"], "slippageBps", default: 50, range: 0...10_000)
         let direct = q["onlyDirectRoutes"].map { $0 == "true" } ?? false
+        let mode = q["swapMode"].map(String.init) ?? "ExactIn"
+        guard mode == "ExactIn" || mode == "ExactOut" else { throw APIError.badParam("swapMode", "expected ExactIn or ExactOut") }
+        let exactOut = mode == "ExactOut"
+        let maxSplits = try Query.int(q["maxSplits"], "maxSplits", default: 3, range: 1...Self.maxSplitsLimit)
         let start = ContinuousClock.now
         let route: QuoteFinder.Route
         do {
-            route = try QuoteFinder.best(
-                store: store, inputMint: input, outputMint: output, amount: amount,
-                context: store.context(), allowTwoHops: !direct, bounds: bounds)
+            route =
+                exactOut
+                ? try ExactOutSearch.best(
+                    store: store, inputMint: input, outputMint: output, amountOut: amount,
+                    context: store.context(), allowTwoHops: !direct, bounds: bounds)
+                : try QuoteFinder.best(
+                    store: store, inputMint: input, outputMint: output, amount: amount,
+                    context: store.context(), allowTwoHops: !direct, bounds: bounds, maxSplits: maxSplits)
         } catch let f as QuoteFinder.Failure {
             switch f {
             case .sameMint: throw APIError.badParam("outputMint", f.description)
@@ -39,17 +54,21 @@ struct QuoteRoutes {
             }
         }
         let out = route.outAmount
-        let threshold = UInt64((UInt128(out) * UInt128(10_000 - slippage)) / 10_000)
+        // ExactIn: the least output after slippage; ExactOut: the most input (ceil, capped at u64).
+        let threshold =
+            exactOut
+            ? UInt64(min((UInt128(route.inAmount) * UInt128(10_000 + slippage) + 9_999) / 10_000, UInt128(UInt64.max)))
+            : UInt64((UInt128(out) * UInt128(10_000 - slippage)) / 10_000)
         let slot = route.hops.map(\.quote).compactMap { store.entry($0.pool)?.lastSlot }.max() ?? 0
         let body: JSONText = .object([
             ("inputMint", J.key(input)), ("inAmount", J.u64(route.inAmount)),
             ("outputMint", J.key(output)), ("outAmount", J.u64(out)),
-            ("otherAmountThreshold", J.u64(threshold)), ("swapMode", .string("ExactIn")), ("slippageBps", J.int(slippage)),
+            ("otherAmountThreshold", J.u64(threshold)), ("swapMode", .string(mode)), ("slippageBps", J.int(slippage)),
             ("priceImpactPct", .string(String(format: "%.10f", max(0, route.priceImpact)))),
             (
                 "routePlan",
                 .array(
-                    route.hops.map { h in
+                    route.hops.enumerated().map { i, h in
                         .object([
                             (
                                 "swapInfo",
@@ -61,7 +80,7 @@ struct QuoteRoutes {
                                     ("stale", .bool(h.stale)),
                                 ])
                             ),
-                            ("percent", J.int(100)),
+                            ("percent", J.int(route.percents?[i] ?? 100)),
                         ])
                     })
             ),

@@ -130,7 +130,8 @@ export class PoolCacheClient {
   // ---- /v1 API (typed; throws PoolCacheError)
 
   /**
-   * Best exact-in route over the cached pools (`GET /v1/quote`). A missing route is a
+   * Best route over the cached pools (`GET /v1/quote`): exact-in (possibly split over `maxSplits` pools of
+   * the pair) or, with `swapMode: "ExactOut"`, the exact input for an exact output. A missing route is a
    * `PoolCacheError` with `kind: "http"`, `status: 404`, `code: "no_route"`.
    */
   async quote(request: QuoteRequest, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Quote> {
@@ -141,6 +142,8 @@ export class PoolCacheClient {
     const q = new URLSearchParams({ inputMint: request.inputMint, outputMint: request.outputMint, amount: request.amount.toString() });
     if (request.slippageBps !== undefined) q.set("slippageBps", String(request.slippageBps));
     if (request.onlyDirectRoutes) q.set("onlyDirectRoutes", "true");
+    if (request.swapMode !== undefined) q.set("swapMode", request.swapMode);
+    if (request.maxSplits !== undefined) q.set("maxSplits", String(request.maxSplits));
     return decodeQuote(await this.get(`/v1/quote?${q}`, options));
   }
 

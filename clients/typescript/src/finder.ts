@@ -171,8 +171,10 @@ export class OpportunityFinder {
       slippageBps: String(req.slippageBps ?? this.slippageBps),
     });
     if (req.onlyDirectRoutes) q.set("onlyDirectRoutes", "true");
+    if (req.swapMode !== undefined) q.set("swapMode", req.swapMode);
     const quote = decodeQuote(await requestJSON(`${joinURL(this.jupiterURL, "/quote")}?${q}`, { timeoutMs: this.jupiterTimeoutMs }), "jupiter");
-    if (quote.inputMint !== req.inputMint || quote.outputMint !== req.outputMint || quote.inAmount !== req.amount) {
+    const specified = req.swapMode === "ExactOut" ? quote.outAmount : quote.inAmount;
+    if (quote.inputMint !== req.inputMint || quote.outputMint !== req.outputMint || specified !== req.amount) {
       throw new PoolCacheError("parse", "Jupiter answered for a different trade");
     }
     return quote;

@@ -80,10 +80,14 @@ export function decodeStats(v: JSONValue): CacheStats {
 export interface QuoteRequest {
   inputMint: string;
   outputMint: string;
-  /** Exact input in base units. */
+  /** Base units: the exact input (ExactIn, the default) or the exact output (ExactOut). */
   amount: bigint;
   slippageBps?: number;
   onlyDirectRoutes?: boolean;
+  /** ExactOut: `inAmount` is the exact input the programs' exact-out swaps take for `amount` out. */
+  swapMode?: "ExactIn" | "ExactOut";
+  /** ExactIn: split the input over up to this many pools of the pair when that pays more (server default 3; 1 disables). */
+  maxSplits?: number;
 }
 
 /** One hop of a quote's route (Jupiter's `swapInfo`). `stale` is set by the cache for pools whose data is old. */
@@ -99,13 +103,18 @@ export interface SwapInfo {
   stale: boolean;
 }
 
-/** An exact-in quote, from the cache's `/v1/quote` or from Jupiter (same shape, amounts as `bigint`). */
+/**
+ * A quote, from the cache's `/v1/quote` or from Jupiter (same shape, amounts as `bigint`). `routePlan` is
+ * the hops in order (`percent` 100 each) or, for a split, the parallel legs of one pair: `percent` is each
+ * leg's whole-percent share of the input (summing to 100), `swapInfo` its exact amounts.
+ */
 export interface Quote {
   inputMint: string;
   inAmount: bigint;
   outputMint: string;
   outAmount: bigint;
   otherAmountThreshold: bigint;
+  /** "ExactIn" or "ExactOut"; `otherAmountThreshold` is the least output (ExactIn) or the most input (ExactOut) after slippage. */
   swapMode: string;
   slippageBps: number;
   priceImpactPct: string;

@@ -114,6 +114,24 @@ describe("cache up (real service, demo mode)", { timeout: 300_000 }, () => {
     });
   });
 
+  it("quote(): ExactOut gives the exact input for the requested output; splits sum to the input", async () => {
+    const out = 100_000_000n;
+    const q = await client.quote({ inputMint: MINTS.SOL, outputMint: MINTS.USDC, amount: out, swapMode: "ExactOut", slippageBps: 100 });
+    assert.equal(q.swapMode, "ExactOut");
+    assert.equal(q.outAmount, out);
+    assert.equal(q.routePlan[0].swapInfo.inAmount, q.inAmount);
+    assert.equal(q.otherAmountThreshold, (q.inAmount * 10_100n + 9_999n) / 10_000n);
+    const amount = 3_000_000_000_000n;
+    const split = await client.quote({ inputMint: MINTS.SOL, outputMint: MINTS.USDC, amount, maxSplits: 3 });
+    assert.equal(split.routePlan.reduce((s, step) => s + step.percent, 0), 100);
+    if (split.routePlan.length > 1) {
+      assert.equal(split.routePlan.reduce((s, step) => s + step.swapInfo.inAmount, 0n), amount);
+      assert.equal(split.routePlan.reduce((s, step) => s + step.swapInfo.outAmount, 0n), split.outAmount);
+    }
+    await assert.rejects(client.quote({ inputMint: MINTS.SOL, outputMint: MINTS.USDC, amount: 1_000n, maxSplits: 0 }),
+      isError("http", { status: 400, code: "invalid_parameter" }));
+  });
+
   it("quote(): the server's 4xx are typed (no_route, invalid_parameter)", async () => {
     const unknownMint = "11111111111111111111111111111111";
     await assert.rejects(client.quote({ inputMint: MINTS.SOL, outputMint: unknownMint, amount: 1_000n }),
