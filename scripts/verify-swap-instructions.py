@@ -127,9 +127,8 @@ def main():
                 tally["exact_out_exact"] += bool(res["ok"] and str(res["amount_out"]) == built["outAmount"]
                                                  and res["amount_in_consumed"] <= amount)
             vectors.append(rec)
-        with open(os.path.join(a.out, dex + ".json"), "w") as f:
-            json.dump(vectors, f, indent=1)
-            f.write("\n")
+        with open(os.path.join(a.out, dex + ".json"), "w") as f:  # one vector per line
+            f.write("[\n" + ",\n".join(json.dumps(r, separators=(",", ":")) for r in vectors) + "\n]\n")
         summary[dex] = tally
         print(dex, json.dumps(tally), flush=True)
     print(json.dumps(summary, indent=1))

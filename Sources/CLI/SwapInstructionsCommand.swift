@@ -22,10 +22,14 @@ struct SwapInstructionsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Mint of the input token (base58).", valueName: "mint"), transform: ArgumentValue.pubkey("--input-mint"))
     var inputMint: Pubkey
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Exact input amount in base units.", valueName: "u64"), transform: ArgumentValue.u64("--amount-in"))
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Exact input amount in base units.", valueName: "u64"),
+        transform: ArgumentValue.u64("--amount-in"))
     var amountIn: UInt64?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Exact output amount (exact-out variant).", valueName: "u64"), transform: ArgumentValue.u64("--amount-out"))
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Exact output amount (exact-out variant).", valueName: "u64"),
+        transform: ArgumentValue.u64("--amount-out"))
     var amountOut: UInt64?
 
     @Option(
@@ -33,10 +37,14 @@ struct SwapInstructionsCommand: ParsableCommand {
         transform: ArgumentValue.u64("--max-amount-in"))
     var maxAmountIn: UInt64?
 
-    @Option(help: ArgumentHelp("The user's wallet: signer and owner of its token accounts.", valueName: "pubkey"), transform: ArgumentValue.pubkey("--user"))
+    @Option(
+        help: ArgumentHelp("The user's wallet: signer and owner of its token accounts.", valueName: "pubkey"),
+        transform: ArgumentValue.pubkey("--user"))
     var user: Pubkey
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Slippage for minimum_amount_out (default 50).", valueName: "bps"), transform: ArgumentValue.int("--slippage-bps", 0...10_000))
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Slippage for minimum_amount_out (default 50).", valueName: "bps"),
+        transform: ArgumentValue.int("--slippage-bps", 0...10_000))
     var slippageBps: Int = 50
 
     @Flag(inversion: .prefixedNo, help: "Wrap SOL input into wSOL before and close the wSOL account after (default on).")
@@ -50,7 +58,9 @@ struct SwapInstructionsCommand: ParsableCommand {
         switch (amountIn, amountOut, maxAmountIn) {
         case let (a?, nil, nil):
             let q: Quote
-            do { q = try model.quote(amountIn: a, inputMint: inputMint, context: context) } catch let e as QuoteError { throw CommandError.bad("\(e)") }
+            do { q = try model.quote(amountIn: a, inputMint: inputMint, context: context) } catch let e as QuoteError {
+                throw CommandError.bad("\(e)")
+            }
             if let p = q.partial { throw CommandError.bad("the cached accounts fill only \(p.filledIn) of \(a): \(p.reason)") }
             amount = .exactIn(amountIn: a, minimumAmountOut: SwapInstructionPlan.minimumOut(q.amountOut, slippageBps: slippageBps))
             (inAmount, outAmount) = (a, q.amountOut)

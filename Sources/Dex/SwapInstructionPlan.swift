@@ -112,14 +112,15 @@ public struct SwapInstructionPlan: Sendable {
 
     /// Jupiter's `/swap-instructions` answer.
     public func json(contextSlot: UInt64, extra: [(String, JSONText)] = []) -> JSONText {
-        .object([
-            ("computeBudgetInstructions", .array(computeBudget.map(\.json))),
-            ("setupInstructions", .array(setup.map(\.json))),
-            ("swapInstructions", .array(swaps.map(\.json))),
-            ("cleanupInstruction", cleanup?.json ?? .null),
-            ("addressLookupTableAddresses", .array([])),
-            ("contextSlot", .number(String(contextSlot))),
-            ("computeUnitEstimate", .number(String(computeUnitEstimate))),
-        ] + extra)
+        .object(
+            [
+                ("computeBudgetInstructions", .array(computeBudget.map(\.json))),
+                ("setupInstructions", .array(setup.map(\.json))),
+                ("swapInstructions", .array(swaps.map(\.json))),
+                ("cleanupInstruction", cleanup?.json ?? .null),
+                ("addressLookupTableAddresses", .array([])),
+                ("contextSlot", .number(String(contextSlot))),
+                ("computeUnitEstimate", .number(String(computeUnitEstimate))),
+            ] + extra)
     }
 }

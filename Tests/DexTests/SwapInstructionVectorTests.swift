@@ -74,7 +74,9 @@ final class SwapInstructionVectorTests: XCTestCase {
             let plan = try SwapInstructionPlan.build(
                 hops: [.init(model: pool, inputMint: input, amount: amount)], user: user, wrapAndUnwrapSol: false, accounts: accounts, context: ctx)
             let recorded = try XCTUnwrap(v["instructions"] as? [String: Any])
-            for (name, built) in [("setupInstructions", plan.setup), ("swapInstructions", plan.swaps), ("computeBudgetInstructions", plan.computeBudget)] {
+            for (name, built) in [
+                ("setupInstructions", plan.setup), ("swapInstructions", plan.swaps), ("computeBudgetInstructions", plan.computeBudget),
+            ] {
                 let want = try XCTUnwrap(recorded[name] as? [[String: Any]]).map(Self.text)
                 XCTAssertEqual(built.map(Self.text), want, "\(name) differ: \(label)", file: file, line: line)
             }

@@ -56,7 +56,9 @@ struct SwapInstructionRoutes {
     func opportunityInstructions(_ request: Request, logger: Logger) async throws -> Response {
         let body = try object(try await Body.collect(request, limit: Self.bodyLimit))
         guard let o = body["opportunity"] as? [String: Any] else { throw APIError.badParam("opportunity", "missing (a /v1/opportunities entry)") }
-        guard let route = o["route"] as? [[String: Any]], !route.isEmpty else { throw APIError.badParam("opportunity.route", "expected a non-empty array") }
+        guard let route = o["route"] as? [[String: Any]], !route.isEmpty else {
+            throw APIError.badParam("opportunity.route", "expected a non-empty array")
+        }
         let legs = try route.enumerated().map { i, h in try leg(h, pool: "pool", path: "opportunity.route[\(i)]") }
         let slippage = try int(body["slippageBps"], "slippageBps", default: 0)
         return try answer(legs: legs, contextSlot: try u64(o["slot"], "opportunity.slot"), body: body, slippageBps: slippage, logger: logger)
@@ -91,7 +93,8 @@ struct SwapInstructionRoutes {
             hops.append(.init(model: model, inputMint: l.inputMint, amount: .exactIn(amountIn: l.inAmount, minimumAmountOut: floor)))
         }
         do {
-            let plan = try SwapInstructionPlan.build(hops: hops, user: user, wrapAndUnwrapSol: wrap, accounts: StoreAccounts(store: store), context: context)
+            let plan = try SwapInstructionPlan.build(
+                hops: hops, user: user, wrapAndUnwrapSol: wrap, accounts: StoreAccounts(store: store), context: context)
             return jsonResponse(plan.json(contextSlot: contextSlot))
         } catch let e as SwapInstructionError {
             metrics.swapInstructionRefusals.increment()
