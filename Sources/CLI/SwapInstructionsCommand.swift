@@ -50,6 +50,9 @@ struct SwapInstructionsCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Wrap SOL input into wSOL before and close the wSOL account after (default on).")
     var wrapAndUnwrapSol = true
 
+    @Flag(help: "The program's newer variant with fewer accounts where it has one (AMM v4 swap_base_in_v2).")
+    var compactVariant = false
+
     func run() throws {
         let (model, accounts) = try snapshot.modelAndAccounts(command: "swap-instructions")
         let context = try snapshot.context()
@@ -74,7 +77,7 @@ struct SwapInstructionsCommand: ParsableCommand {
         do {
             plan = try SwapInstructionPlan.build(
                 hops: [.init(model: model, inputMint: inputMint, amount: amount)], user: user, wrapAndUnwrapSol: wrapAndUnwrapSol,
-                accounts: accounts, context: context)
+                accounts: accounts, context: context, compactVariants: compactVariant)
         } catch let e as SwapInstructionError { throw CommandError.bad("\(e)") } catch let e as QuoteError { throw CommandError.bad("\(e)") }
         let threshold: UInt64
         switch amount {

@@ -37,10 +37,17 @@ public struct SwapRequest: Sendable {
     public var userDestination: Pubkey
     /// Token program owning each mint of the pool (SPL Token or Token-2022), from the mint accounts.
     public var tokenPrograms: [Pubkey: Pubkey]
+    /// The program's newer variant with fewer accounts where it has one (AMM v4 `swap_base_in_v2`);
+    /// off by default: the program binaries the builders are checked against predate them.
+    public var compactVariant: Bool
 
-    public init(user: Pubkey, inputMint: Pubkey, amount: SwapAmount, userSource: Pubkey, userDestination: Pubkey, tokenPrograms: [Pubkey: Pubkey]) {
+    public init(
+        user: Pubkey, inputMint: Pubkey, amount: SwapAmount, userSource: Pubkey, userDestination: Pubkey, tokenPrograms: [Pubkey: Pubkey],
+        compactVariant: Bool = false
+    ) {
         self.user = user; self.inputMint = inputMint; self.amount = amount
         self.userSource = userSource; self.userDestination = userDestination; self.tokenPrograms = tokenPrograms
+        self.compactVariant = compactVariant
     }
 
     /// The mint's token program; SPL Token when the mint account was not given.
@@ -77,6 +84,15 @@ public protocol SwapInstructionBuilder: PoolModel {
 extension SwapInstructionBuilder {
     /// Output mint of a swap from `input` (throws when `input` is not a token of the pool).
     func outputMint(_ input: Pubkey) throws -> Pubkey { try isAToB(input) ? mintB : mintA }
+
+    /// Direction and amounts of a program with no exact-out swap (exact out is a typed refusal).
+    func exactInOnly(_ r: SwapRequest) throws -> (aToB: Bool, amountIn: UInt64, minimumOut: UInt64) {
+        let aToB = try isAToB(r.inputMint)
+        guard case let .exactIn(amountIn, minimumOut) = r.amount else {
+            throw SwapInstructionError.unsupported("\(dex.rawValue) has no exact-out swap")
+        }
+        return (aToB, amountIn, minimumOut)
+    }
 
     /// Anchor `#[event_cpi]` event authority: PDA of "__event_authority" under `program`.
     static func eventAuthority(_ program: Pubkey) throws -> Pubkey {

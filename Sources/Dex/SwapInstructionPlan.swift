@@ -36,7 +36,8 @@ public struct SwapInstructionPlan: Sendable {
     }
 
     public static func build(
-        hops: [Hop], user: Pubkey, wrapAndUnwrapSol: Bool, accounts: any AccountLookup, context: QuoteContext
+        hops: [Hop], user: Pubkey, wrapAndUnwrapSol: Bool, accounts: any AccountLookup, context: QuoteContext,
+        compactVariants: Bool = false
     ) throws -> SwapInstructionPlan {
         guard let first = hops.first else { throw SwapInstructionError.unsupported("a route needs at least one hop") }
         var setup: [Instruction] = [], swaps: [Instruction] = []
@@ -79,7 +80,7 @@ public struct SwapInstructionPlan: Sendable {
             try create(out, outProgram)
             let request = SwapRequest(
                 user: user, inputMint: hop.inputMint, amount: hop.amount, userSource: try ata(hop.inputMint, inProgram),
-                userDestination: try ata(out, outProgram), tokenPrograms: programs)
+                userDestination: try ata(out, outProgram), tokenPrograms: programs, compactVariant: compactVariants)
             swaps.append(try builder.swapInstruction(request, context: context))
             units += DexRegistry.descriptor(hop.model.dex)?.swapComputeUnits ?? DexDescriptor.defaultSwapComputeUnits
             finalOutput = out

@@ -80,6 +80,31 @@ final class SwapInstructionLayoutTests: XCTestCase {
         XCTAssertGreaterThan(checked, 0)
     }
 
+    func testRaydiumAmmV4CompactVariant() throws {
+        // raydium-amm @27f461d program/src/instruction.rs `SwapBaseInV2` / `SwapBaseOutV2` (tags 16, 17):
+        // [] token program, [w] amm, [] authority, [w] coin vault, [w] pc vault, [w] source, [w] destination, [s] user.
+        let accounts = try loadFolder("raydium-amm-v4")
+        let poolAccount = try XCTUnwrap(accounts.values.first { DexRegistry.descriptor(forPool: $0)?.kind.rawValue == "raydium-amm-v4" })
+        let pool = try SnapshotQuoter.pool(address: poolAccount.address, accounts: accounts)
+        func build(_ amount: SwapAmount) throws -> Instruction {
+            try XCTUnwrap(
+                try SwapInstructionPlan.build(
+                    hops: [.init(model: pool, inputMint: pool.mintA, amount: amount)], user: user, wrapAndUnwrapSol: false,
+                    accounts: accounts, context: QuoteContext(now: 1_783_175_236), compactVariants: true
+                ).swaps.first)
+        }
+        let exactIn = try build(.exactIn(amountIn: 1_000, minimumAmountOut: 2))
+        XCTAssertEqual(flags(exactIn), ["--", "-w", "--", "-w", "-w", "-w", "-w", "s-"])
+        XCTAssertEqual(exactIn.data, [16, 0xe8, 3, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0])
+        // authority = create_program_address(["amm authority", [nonce]]); nonce is AmmInfo u64 @8.
+        let nonce = poolAccount.data[8]
+        XCTAssertEqual(
+            exactIn.accounts[2].pubkey, ProgramAddress.create(seeds: [Array("amm authority".utf8), [nonce]], programId: ProgramIds.raydiumAmmV4))
+        XCTAssertEqual(exactIn.accounts[3].pubkey, Pubkey(bytes: poolAccount.data[336..<368]))  // coin vault
+        let exactOut = try build(.exactOut(amountOut: 5, maximumAmountIn: 9))
+        XCTAssertEqual(exactOut.data, [17, 9, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0])  // max_amount_in, amount_out
+    }
+
     func testTransferHookMintIsRefused() throws {
         // A Token-2022 mint with a TransferHook extension (type 14: authority, program id) → typed error.
         var data = [UInt8](repeating: 0, count: 166)

@@ -6,10 +6,7 @@ import SolanaCore
 // program. The program has no exact-out swap, and its vaults hold SPL Token mints only.
 extension MeteoraDammV1Pool: SwapInstructionBuilder {
     public func swapInstruction(_ r: SwapRequest, context: QuoteContext) throws -> Instruction {
-        let aToB = try isAToB(r.inputMint)
-        guard case let .exactIn(amountIn, minimumOut) = r.amount else {
-            throw SwapInstructionError.unsupported("DAMM v1 has no exact-out swap")
-        }
+        let (aToB, amountIn, minimumOut) = try exactInOnly(r)
         let s = state
         let va = try vaultA.get(), vb = try vaultB.get()
         return Instruction(

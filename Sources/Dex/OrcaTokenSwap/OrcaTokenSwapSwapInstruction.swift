@@ -7,10 +7,7 @@ import SolanaCore
 // account (w), token program. Exact in only (the program has no exact-out swap).
 extension OrcaTokenSwapPool: SwapInstructionBuilder {
     public func swapInstruction(_ r: SwapRequest, context: QuoteContext) throws -> Instruction {
-        let aToB = try isAToB(r.inputMint)
-        guard case let .exactIn(amountIn, minimumOut) = r.amount else {
-            throw SwapInstructionError.unsupported("token-swap has no exact-out swap")
-        }
+        let (aToB, amountIn, minimumOut) = try exactInOnly(r)
         let s = state
         guard let authority = ProgramAddress.create(seeds: [address.bytes, [s.bumpSeed]], programId: ProgramIds.orcaTokenSwapV2) else {
             throw SwapInstructionError.unsupported("bump seed \(s.bumpSeed) gives no authority address for \(address)")

@@ -68,6 +68,7 @@ struct SwapInstructionRoutes {
         guard let userText = body["userPublicKey"] as? String else { throw APIError.badParam("userPublicKey", "missing (base58)") }
         let user = try APIServer.pubkey(userText, "userPublicKey")
         let wrap = try bool(body["wrapAndUnwrapSol"], "wrapAndUnwrapSol", default: true)
+        let compact = try bool(body["compactVariants"], "compactVariants", default: false)
         let context = store.context()
         var hops: [SwapInstructionPlan.Hop] = []
         for (i, l) in legs.enumerated() {
@@ -130,21 +131,27 @@ struct SwapInstructionRoutes {
     /// A u64 given as a decimal string (Jupiter's amounts) or a JSON integer (slots).
     func u64(_ v: Any?, _ name: String) throws -> UInt64 {
         if let s = v as? String, s.count <= 20, let n = UInt64(s) { return n }
-        if let v, !(v is Bool), let u = v as? UInt64 { return u }
+        if let v, !Self.isBoolean(v), let u = v as? UInt64 { return u }
         throw APIError.badParam(name, "expected an unsigned 64-bit integer (decimal string or number)")
     }
 
     func int(_ v: Any?, _ name: String, default d: Int) throws -> Int {
         guard let v else { return d }
-        guard !(v is Bool), let i = v as? Int, (0...10_000).contains(i) else {
+        guard !Self.isBoolean(v), let i = v as? Int, (0...10_000).contains(i) else {
             throw APIError.badParam(name, "expected an integer in 0…10000")
         }
         return i
     }
 
+    /// JSON true/false as JSONSerialization gives them (an NSNumber of type "c"; 0 and 1 also cast to Bool).
+    static func isBoolean(_ v: Any) -> Bool {
+        if let n = v as? NSNumber { return String(cString: n.objCType) == "c" }
+        return v is Bool
+    }
+
     func bool(_ v: Any?, _ name: String, default d: Bool) throws -> Bool {
         guard let v else { return d }
-        guard v is Bool, let b = v as? Bool else { throw APIError.badParam(name, "expected true or false") }
+        guard Self.isBoolean(v), let b = v as? Bool else { throw APIError.badParam(name, "expected true or false") }
         return b
     }
 }
