@@ -88,6 +88,8 @@ struct SwapInstructionsCommand: ParsableCommand {
             ("inAmount", .string(String(inAmount))), ("outAmount", .string(String(outAmount))),
             ("otherAmountThreshold", .string(String(threshold))), ("swapMode", .string(amount.isExactIn ? "ExactIn" : "ExactOut")),
         ]
-        CommandOutput.line(plan.json(contextSlot: context.slot, extra: extra).rendered)
+        // The slot the answer reflects: --slot, else the newest slot among the pool's snapshots.
+        let contextSlot = snapshot.slot.map { UInt64($0) } ?? accounts[snapshot.pool]?.slot ?? 0
+        CommandOutput.line(plan.json(contextSlot: contextSlot, extra: extra).rendered)
     }
 }

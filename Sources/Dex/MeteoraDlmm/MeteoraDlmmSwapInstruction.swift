@@ -5,7 +5,10 @@ import SolanaCore
 // oracle (w), host_fee_in (optional; None), user (signer), token x/y programs, memo program, event
 // authority, program; remaining accounts: the bin arrays in swap order. Args: swap2 (amount_in,
 // min_amount_out), swap_exact_out2 (max_in_amount, out_amount), then RemainingAccountsInfo { slices:
-// Vec } — empty, as no transfer-hook accounts are passed (hooked mints are refused).
+// Vec } — empty, as no transfer-hook accounts are passed (hooked mints are refused). The bitmap
+// extension is passed whenever the pair has one (as dlmm-sdk ts-client `swap` does): the program reads
+// it only when its search for the next array leaves the pair's own ±512 bitmap, which a quote cannot
+// rule out for the spare.
 extension MeteoraDlmmPool: SwapInstructionBuilder {
     static let memoProgram = Pubkey("MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr")
 
