@@ -65,7 +65,8 @@ def main():
         envs = {}
         vectors = []
         tally = {"built": 0, "accepted": 0, "equal": 0, "not_built": 0, "exact_out_built": 0, "exact_out_accepted": 0,
-                 "exact_out_exact": 0, "wrapped": 0}
+                 "exact_out_exact": 0, "wrapped": 0,
+                 "exact_out_tight_max_in": 0, "exact_out_one_less_refused": 0}
         cases = []
         for i in range(a.count + a.exact_out):
             key, mints = cfgs[i % len(cfgs)]
@@ -73,9 +74,11 @@ def main():
             mint = ms[(i // len(cfgs)) % len(ms)]  # alternate directions
             lo, hi = min(mints[mint]), max(mints[mint])
             amount = int(math.exp(rng.uniform(math.log(max(lo, 1)), math.log(max(hi, lo + 1)))))
-            cases.append((key, mint, amount, "ExactOut" if i >= a.count else "ExactIn"))
+            cases.append((key, mint, amount, "ExactOut" if i >= a.count else "ExactIn", None))
         sol_cases = 0
-        for key, mint, amount, mode in cases:
+        while cases:
+            # follow: None, or (amount_out, max_amount_in, program should accept) for an exact-out re-run
+            key, mint, amount, mode, follow = cases.pop(0)
             pool, accounts, now, slot, epoch = key
             # Every other exact-in swap from SOL keeps the wrap (ATA, system transfer, SyncNative) in setup;
             # the cleanup (CloseAccount) is left out of the run, as the oracle reads the input account after.
@@ -95,8 +98,8 @@ def main():
             if mode == "ExactOut":
                 if quote is None or dex in NO_EXACT_OUT:
                     continue
-                want_out = int(quote["outAmount"])
-                built, err = cli(base + ["--amount-out", str(want_out), "--max-amount-in", str(amount)], a.cli)
+                want_out, max_in = (int(quote["outAmount"]), amount) if follow is None else follow[:2]
+                built, err = cli(base + ["--amount-out", str(want_out), "--max-amount-in", str(max_in)], a.cli)
             else:
                 built = quote
             rec = {"dex": dex, "pool": pool, "accounts": list(accounts), "now": now, "slot": slot, "epoch": epoch, "user": user,
@@ -104,7 +107,8 @@ def main():
             if mode == "ExactIn":
                 rec.update({"amount_in": str(amount), "slippage_bps": 50})
             else:
-                rec.update({"amount_out": str(want_out), "max_amount_in": str(amount)})
+                rec.update({"amount_out": str(want_out), "max_amount_in": str(max_in),
+                            "program_should_accept": True if follow is None else follow[2]})
             if built is None:
                 tally["not_built"] += 1
                 rec.update({"built": False, "error": err})
@@ -129,11 +133,18 @@ def main():
                 tally["accepted"] += res["ok"]
                 tally["equal"] += bool(res["ok"] and str(res["amount_out"]) == built["outAmount"])
                 tally["wrapped"] += wrap
-            else:
+            elif follow is None:
                 tally["exact_out_built"] += 1
                 tally["exact_out_accepted"] += res["ok"]
                 tally["exact_out_exact"] += bool(res["ok"] and str(res["amount_out"]) == built["outAmount"]
-                                                 and res["amount_in_consumed"] <= amount)
+                                                 and res["amount_in_consumed"] <= max_in)
+                if res["ok"] and res["amount_in_consumed"] > 0:
+                    # The program's own input for that output as the maximum is enough; one unit less is not.
+                    used = res["amount_in_consumed"]
+                    cases[0:0] = [(key, mint, amount, mode, (want_out, used, True)), (key, mint, amount, mode, (want_out, used - 1, False))]
+            else:
+                ok_as_expected = res["ok"] == follow[2] and (not res["ok"] or str(res["amount_out"]) == str(want_out))
+                tally["exact_out_tight_max_in" if follow[2] else "exact_out_one_less_refused"] += ok_as_expected
             vectors.append(rec)
         with open(os.path.join(a.out, dex + ".json"), "w") as f:  # one vector per line
             f.write("[\n" + ",\n".join(json.dumps(r, separators=(",", ":")) for r in vectors) + "\n]\n")
