@@ -12,6 +12,6 @@ struct RootCommand: ParsableCommand {
             """,
         subcommands: [
             DecodeCommand.self, QuoteCommand.self, PriceCommand.self, RunCommand.self, DemoCommand.self,
-            BenchCommand.self, SimulateCommand.self, SoakCommandLine.self, DiscoverCommand.self,
+            BenchCommand.self, SimulateCommand.self, SoakCommandLine.self, DiscoverCommand.self, SwapInstructionsCommand.self,
         ])
 }

@@ -38,10 +38,13 @@ struct SnapshotOptions: ParsableArguments {
         return QuoteContext(now: now, epoch: UInt64(epoch ?? 0), slot: UInt64(slot ?? 0))
     }
 
-    func model(command: String) throws -> any PoolModel {
+    func model(command: String) throws -> any PoolModel { try modelAndAccounts(command: command).0 }
+
+    /// The pool model and every loaded account by address (mints, for instruction building).
+    func modelAndAccounts(command: String) throws -> (any PoolModel, [Pubkey: AccountData]) {
         guard !accounts.isEmpty else { throw CommandError.usage("\(command): --accounts PATH... is required") }
         let index = SnapshotQuoter.index(try AccountFile.loadAll(paths: accounts))
-        do { return try SnapshotQuoter.pool(address: pool, accounts: index) } catch let e as QuoteError {
+        do { return (try SnapshotQuoter.pool(address: pool, accounts: index), index) } catch let e as QuoteError {
             throw CommandError.bad("\(e)")
         } catch let e as DecodeError {
             throw CommandError.bad("pool \(pool): \(e)")

@@ -33,6 +33,10 @@ public struct DexDescriptor: Sendable {
     public let layouts: [any AccountLayout.Type]
     /// Accounts derived from a pool's address (tick/bin arrays, bitmap extension, oracle) found among
     /// `accounts`, so a copy of the pool under another address can carry its own (simulator scale tests).
+    /// Compute units one swap instruction of this DEX may take (a bound above the most the program
+    /// spent in the swaps checked with its binary), for the transaction's compute-unit limit.
+    public let swapComputeUnits: UInt32
+    public static let defaultSwapComputeUnits: UInt32 = 200_000
     public let derivedAccounts: @Sendable (_ pool: AccountData, _ accounts: [AccountData], _ byKey: [Pubkey: AccountData]) -> [DerivedAccount]
 
     public init(
@@ -40,6 +44,7 @@ public struct DexDescriptor: Sendable {
         mintOffsets: (a: Int, b: Int), ownedAccountOffsets: [Int], priceInTokenAccounts: Bool,
         model: any PoolModel.Type, layouts: [any AccountLayout.Type],
         programAccountKinds: [ProgramAccountKind]? = nil, vaultAuthority: Pubkey? = nil,
+        swapComputeUnits: UInt32 = DexDescriptor.defaultSwapComputeUnits,
         derivedAccounts: @escaping @Sendable (AccountData, [AccountData], [Pubkey: AccountData]) -> [DerivedAccount] = { _, _, _ in [] }
     ) {
         self.kind = kind; self.program = program; self.dependencyPrograms = dependencyPrograms
@@ -48,6 +53,7 @@ public struct DexDescriptor: Sendable {
         self.model = model; self.layouts = layouts; self.derivedAccounts = derivedAccounts
         self.programAccountKinds = programAccountKinds ?? poolDataSize.map { [ProgramAccountKind(name: "pool", dataSize: $0)] } ?? []
         self.vaultAuthority = vaultAuthority
+        self.swapComputeUnits = swapComputeUnits
     }
 
     /// True when `account` is a pool of this DEX.

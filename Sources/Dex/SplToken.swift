@@ -107,6 +107,9 @@ public struct TokenMint: AccountLayout, Equatable {
     public var isToken2022: Bool
     public var hasExtensions: Bool
     public var transferFeeConfig: TransferFeeConfig?
+    /// Token-2022 `TransferHook` extension (type 14: authority, program_id; both OptionalNonZeroPubkey):
+    /// the hook program every transfer of this mint invokes, nil when absent or zero.
+    public var transferHookProgram: Pubkey?
 
     public static func matches(_ a: AccountData) -> Bool {
         guard a.owner == ProgramIds.splToken || a.owner == ProgramIds.token2022 else { return false }
@@ -134,6 +137,7 @@ public struct TokenMint: AccountLayout, Equatable {
         isToken2022 = a.owner == ProgramIds.token2022
         hasExtensions = a.data.count > Self.size
         transferFeeConfig = nil
+        transferHookProgram = nil
         if hasExtensions {
             // TLV entries from @166: u16 type, u16 length, value. Type 1 = TransferFeeConfig.
             var o = 166
@@ -156,6 +160,7 @@ public struct TokenMint: AccountLayout, Equatable {
                         olderTransferFee: try fee(v + 72), newerTransferFee: try fee(v + 90),
                         withheldAmount: try r.u64(v + 64))
                 }
+                if type == 14 && len >= 64, case let hook = try r.pubkey(o + 4 + 32), hook != .zero { transferHookProgram = hook }
                 o += 4 + len
             }
         }

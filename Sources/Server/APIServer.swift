@@ -73,6 +73,7 @@ public final class APIServer: Sendable {
         LegacyRoutes(store: store, settings: settings, opportunities: opportunities, priceListing: priceListing, clock: clock).register(on: router)
         PoolRoutes(store: store, settings: settings, ingest: ingest, logger: logger, clock: clock).register(on: router)
         QuoteRoutes(store: store, bounds: quoteBounds).register(on: router)
+        SwapInstructionRoutes(store: store, metrics: metrics).register(on: router)
         DiscoveryRoutes(ingest: ingest).register(on: router)
         HealthRoutes(
             store: store, ingest: ingest, opportunities: opportunities, persistence: persistence, snapshots: snapshots, configNotes: configNotes,

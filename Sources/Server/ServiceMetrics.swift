@@ -26,6 +26,8 @@ public final class ServiceMetrics: @unchecked Sendable {
     let connectionTimeouts: Counter
     let streamSlowDropped: Counter
     let unauthorized: Counter
+    let staleQuotes: Counter
+    let swapInstructionRefusals: Counter
     let streamRenders: Counter
     let streamUnchangedSkipped: Counter
     let latency: ValueHistogram
@@ -50,6 +52,9 @@ public final class ServiceMetrics: @unchecked Sendable {
             help: "Connections closed for a slow or missing request head/body")
         streamSlowDropped = registry.counter("spc_stream_slow_dropped_total", help: "Stream clients dropped for not reading")
         unauthorized = registry.counter("spc_http_unauthorized_total", help: "Requests refused for a missing or wrong bearer token")
+        staleQuotes = registry.counter("spc_swap_instructions_stale_total", help: "Swap-instruction requests refused 409: the route's state moved")
+        swapInstructionRefusals = registry.counter(
+            "spc_swap_instructions_unsupported_total", help: "Swap-instruction requests refused: no builder, transfer hook, unsupported pool")
         streamRenders = registry.counter("spc_stream_renders_total", help: "Stream messages rendered (once each, whatever the client count)")
         streamUnchangedSkipped = registry.counter(
             "spc_stream_opportunities_unchanged_total", help: "Opportunity events not sent because nothing in them changed")

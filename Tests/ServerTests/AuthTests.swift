@@ -43,6 +43,11 @@ final class AuthTests: XCTestCase {
         XCTAssertEqual(prices.status, 200)
         let scan = try await HTTP.post("\(base)/scan-arbitrage", #"{"threshold_pct":0.3}"#)
         XCTAssertNotEqual(scan.status, 401)
+        // So are the instruction builders (they compute an answer and change nothing): a bad body is a 400, not a 401.
+        for path in ["/v1/swap-instructions", "/v1/opportunities/instructions"] {
+            let r = try await HTTP.post("\(base)\(path)", "{}")
+            XCTAssertEqual(r.status, 400, "\(path): \(r.text)")
+        }
         XCTAssertEqual(metrics.counterValue("spc_http_unauthorized_total"), 3)
         // The token is never echoed.
         for path in ["/v1/health", "/metrics"] {
@@ -76,6 +81,9 @@ final class AuthTests: XCTestCase {
             let ok = try await HTTP.request("GET", "\(base)\(path)", headers: ["Authorization": "Bearer \(token)"])
             XCTAssertEqual(ok.status, 200, path)
         }
+        // Read-only POSTs too, beyond loopback.
+        let swap = try await HTTP.post("\(base)/v1/swap-instructions", "{}")
+        XCTAssertEqual(swap.status, 401, swap.text)
         // The stream: refused without the token, open with ?access_token= (browsers cannot set headers).
         do {
             _ = try await WebSocketClient.connect(url: "ws://127.0.0.1:\(running.port)/v1/stream", logger: Logger(label: "t")) { _, _, _ in

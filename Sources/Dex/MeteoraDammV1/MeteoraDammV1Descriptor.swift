@@ -11,5 +11,7 @@ extension DexDescriptor {
         kind: .meteoraDammV1, program: ProgramIds.meteoraDammV1, dependencyPrograms: [ProgramIds.meteoraVault, ProgramIds.marinade],
         poolTypeAliases: ["meteora_damm", "meteora_damm_v1", "damm_v1", "meteora-damm-v1", "dynamic_amm"],
         poolDataSize: 1387, mintOffsets: (40, 72), ownedAccountOffsets: [168, 200], priceInTokenAccounts: true,
-        model: MeteoraDammV1Pool.self, layouts: [MeteoraDammV1PoolState.self, MeteoraVault.self, MarinadeState.self])
+        model: MeteoraDammV1Pool.self, layouts: [MeteoraDammV1PoolState.self, MeteoraVault.self, MarinadeState.self],
+        // swapComputeUnits: above the most the program binary spent in Tests/DexTests/Vectors/swap-instructions (whole transactions).
+        swapComputeUnits: 200_000)
 }

@@ -14,5 +14,7 @@ extension DexDescriptor {
         model: MeteoraDammV2Pool.self, layouts: [MeteoraDammV2PoolState.self],
         // The pool authority PDA ("pool_authority"), owner of every pool's token vaults (offset 32
         // of the bundled 8Pm2… pool's vaults, Sources/Simulator/Snapshots).
-        vaultAuthority: Pubkey("HLnpSz9h2S4hiLQ43rnSD9XkcUThA7B8hQMKmDaiTLcC"))
+        vaultAuthority: Pubkey("HLnpSz9h2S4hiLQ43rnSD9XkcUThA7B8hQMKmDaiTLcC"),
+        // swapComputeUnits: above the most the program binary spent in Tests/DexTests/Vectors/swap-instructions (whole transactions).
+        swapComputeUnits: 80_000)
 }

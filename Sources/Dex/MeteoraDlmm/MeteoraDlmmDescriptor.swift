@@ -18,6 +18,8 @@ extension DexDescriptor {
             ProgramAccountKind(name: "bin array", dataSize: MeteoraDlmmBinArray.size),
             ProgramAccountKind(name: "bin array bitmap extension", dataSize: MeteoraDlmmBitmapExtension.size),
         ],
+        // swapComputeUnits: above the most the program binary spent in Tests/DexTests/Vectors/swap-instructions (whole transactions).
+        swapComputeUnits: 200_000,
         derivedAccounts: { pool, accounts, byKey in
             var out: [DerivedAccount] = []
             for a in accounts where MeteoraDlmmBinArray.matches(a) {

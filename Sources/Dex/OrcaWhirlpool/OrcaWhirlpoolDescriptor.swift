@@ -23,6 +23,8 @@ extension DexDescriptor {
             ProgramAccountKind(name: "dynamic tick array", dataSize: nil, discriminatorHex: OrcaWhirlpoolTickArray.dynamicDiscriminator),
             ProgramAccountKind(name: "oracle", dataSize: OrcaWhirlpoolOracle.size),
         ],
+        // swapComputeUnits: above the most the program binary spent in Tests/DexTests/Vectors/swap-instructions (whole transactions).
+        swapComputeUnits: 300_000,
         derivedAccounts: { pool, accounts, byKey in
             var out: [DerivedAccount] = []
             for a in accounts where OrcaWhirlpoolTickArray.matches(a) {

@@ -13,5 +13,7 @@ extension DexDescriptor {
         poolDataSize: nil, mintOffsets: (43, 75), ownedAccountOffsets: [139, 171], priceInTokenAccounts: true,
         model: PumpSwapPool.self, layouts: [PumpSwapPoolState.self, PumpSwapGlobalConfig.self, PumpFeeConfig.self],
         // Pools grew over time: matched by their discriminator instead of a size.
-        programAccountKinds: [ProgramAccountKind(name: "pool", dataSize: nil, discriminatorHex: PumpSwapPoolState.discriminator)])
+        programAccountKinds: [ProgramAccountKind(name: "pool", dataSize: nil, discriminatorHex: PumpSwapPoolState.discriminator)],
+        // swapComputeUnits: no program binary to measure; a bound for a constant-product swap with token transfers.
+        swapComputeUnits: 150_000)
 }

@@ -13,6 +13,8 @@ public struct PumpSwapGlobalConfig: AnchorLayout, Equatable {
     public var admin: Pubkey
     public var lpFeeBasisPoints: UInt64, protocolFeeBasisPoints: UInt64, coinCreatorFeeBasisPoints: UInt64
     public var disableFlags: UInt8
+    /// `protocol_fee_recipients[0]` (8 × 32 B @57): the recipient a swap instruction names.
+    public var protocolFeeRecipient: Pubkey
 
     public init(_ a: AccountData) throws {
         try Self.check(a)
@@ -20,6 +22,7 @@ public struct PumpSwapGlobalConfig: AnchorLayout, Equatable {
         admin = try r.pubkey(8)
         lpFeeBasisPoints = try r.u64(40); protocolFeeBasisPoints = try r.u64(48); disableFlags = try r.u8(56)
         coinCreatorFeeBasisPoints = try r.u64(313)
+        protocolFeeRecipient = try r.pubkey(57)
     }
 
     public var fees: PumpSwapFees {

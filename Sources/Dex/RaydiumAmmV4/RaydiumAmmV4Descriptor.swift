@@ -13,5 +13,7 @@ extension DexDescriptor {
         model: RaydiumAmmV4Pool.self, layouts: [RaydiumAmmV4Info.self],
         // The AMM authority PDA (seed "amm authority"), owner of every pool's coin/pc vault: the
         // vaults of the bundled 58oQ… pool carry it at offset 32 (Sources/Simulator/Snapshots).
-        vaultAuthority: Pubkey("5Q544fKrFoe6tsEbD7S8EmxGTJYAKtTVhAW5Q5pge4j1"))
+        vaultAuthority: Pubkey("5Q544fKrFoe6tsEbD7S8EmxGTJYAKtTVhAW5Q5pge4j1"),
+        // swapComputeUnits: above the most the program binary spent in Tests/DexTests/Vectors/swap-instructions (whole transactions).
+        swapComputeUnits: 60_000)
 }

@@ -21,6 +21,8 @@ extension DexDescriptor {
             ProgramAccountKind(name: "tick array", dataSize: RaydiumClmmTickArray.size),
             ProgramAccountKind(name: "tick array bitmap extension", dataSize: RaydiumClmmTickArrayBitmapExtension.size),
         ],
+        // swapComputeUnits: above the most the program binary spent in Tests/DexTests/Vectors/swap-instructions (whole transactions).
+        swapComputeUnits: 600_000,
         derivedAccounts: { pool, accounts, byKey in
             var out: [DerivedAccount] = []
             for a in accounts where RaydiumClmmTickArray.matches(a) {

@@ -13,5 +13,7 @@ extension DexDescriptor {
         model: RaydiumCpmmPool.self, layouts: [RaydiumCpmmPoolState.self, RaydiumCpmmAmmConfig.self, RaydiumCpmmObservationState.self],
         // The vault-and-LP-mint authority PDA ("vault_and_lp_mint_auth_seed"), owner of every pool's
         // token vaults (offset 32 of the bundled 7Juw… pool's vaults, Sources/Simulator/Snapshots).
-        vaultAuthority: Pubkey("GpMZbSM2GgvTKHJirzeGfMFoaZ8UR2X7F4v8vHTvxFbL"))
+        vaultAuthority: Pubkey("GpMZbSM2GgvTKHJirzeGfMFoaZ8UR2X7F4v8vHTvxFbL"),
+        // swapComputeUnits: above the most the program binary spent in Tests/DexTests/Vectors/swap-instructions (whole transactions).
+        swapComputeUnits: 80_000)
 }

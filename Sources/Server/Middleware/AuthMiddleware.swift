@@ -2,7 +2,8 @@ import Hummingbird
 import Logging
 
 /// Bearer-token authentication (`[api] auth_token`). Mutating requests (any method but GET, HEAD
-/// and OPTIONS, except the original's read-only `POST /scan-arbitrage`) need the token; on a
+/// and OPTIONS, except the read-only POSTs: the original's `/scan-arbitrage` and the instruction
+/// builders `/v1/swap-instructions`, `/v1/opportunities/instructions`) need the token; on a
 /// non-loopback listener every route but `/health` and the dashboard's static files (`/`,
 /// `/dashboard…`: no data in them; the page asks for the token and sends it) does. Browsers cannot set headers on a
 /// WebSocket, so `GET /v1/stream` also accepts `?access_token=`. The comparison takes the same
@@ -12,10 +13,12 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Every route but `/health` (a listener other machines can reach).
     let everyRoute: Bool
     let metrics: ServiceMetrics
+    /// POST routes that compute an answer and change nothing.
+    static var readOnlyPosts: Set<String> { ["/scan-arbitrage", "/v1/swap-instructions", "/v1/opportunities/instructions"] }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        let reading = [.get, .head, .options].contains(request.method) || (request.method == .post && path == "/scan-arbitrage")
+        let reading = [.get, .head, .options].contains(request.method) || (request.method == .post && Self.readOnlyPosts.contains(path))
         let exempt = path == "/health" || DashboardRoutes.publicPaths.contains(path)
         guard !reading || (everyRoute && !exempt) else { return try await next(request, context) }
         var presented: Substring?

@@ -2,6 +2,7 @@ import { PoolCacheError } from "./errors.js";
 import { joinURL, requestJSON } from "./http.js";
 import { asArray, asObject, JSONValue, num } from "./json.js";
 import { PoolCacheStream, StreamOptions } from "./stream.js";
+import { decodeSwapInstructions, opportunityToJSON, quoteToJSON, SwapInstructions, SwapInstructionsOptions } from "./instructions.js";
 import {
   CacheStats, decodeHealth, decodeLegacyOpportunity, decodeOpportunity, decodePool, decodePoolPrice, decodeQuote, decodeStats,
   LegacyArbitrageOpportunity, Opportunity, PoolInfo, PoolPage, PoolPrice, PoolQuery, Quote, QuoteRequest, ServiceHealth,
@@ -147,6 +148,28 @@ export class PoolCacheClient {
     return decodeQuote(await this.get(`/v1/quote?${q}`, options));
   }
 
+  /**
+   * The instructions a wallet signs to take `quote` (`POST /v1/swap-instructions`): compute budget,
+   * setup (idempotent ATAs, SOL wrap), the programs' own swap instructions, cleanup (unwrap). A quote
+   * whose pools moved since is a `PoolCacheError` with `status: 409`, `code: "quote_stale"`.
+   */
+  async swapInstructions(quote: Quote, userPublicKey: string, options: SwapInstructionsOptions = {}): Promise<SwapInstructions> {
+    this.requireEnabled();
+    const body: Record<string, unknown> = { quoteResponse: quoteToJSON(quote), userPublicKey, wrapAndUnwrapSol: options.wrapAndUnwrapSol ?? true };
+    if (options.slippageBps !== undefined) body.slippageBps = options.slippageBps;
+    return decodeSwapInstructions(await this.post("/v1/swap-instructions", body, options));
+  }
+
+  /** The same for a `/v1/opportunities` entry (`POST /v1/opportunities/instructions`). */
+  async opportunityInstructions(opportunity: Opportunity, userPublicKey: string, options: SwapInstructionsOptions = {}): Promise<SwapInstructions> {
+    this.requireEnabled();
+    const body: Record<string, unknown> = {
+      opportunity: opportunityToJSON(opportunity), userPublicKey, wrapAndUnwrapSol: options.wrapAndUnwrapSol ?? true,
+    };
+    if (options.slippageBps !== undefined) body.slippageBps = options.slippageBps;
+    return decodeSwapInstructions(await this.post("/v1/opportunities/instructions", body, options), "opportunityInstructions");
+  }
+
   /** One page of cached pools with status, reserves and freshness (`GET /v1/pools`). */
   async pools(query: PoolQuery = {}, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<PoolPage> {
     this.requireEnabled();
@@ -203,6 +226,12 @@ export class PoolCacheClient {
 
   private get(path: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<JSONValue> {
     return requestJSON(this.url(path), { timeoutMs: options.timeoutMs ?? this.timeoutMs, signal: options.signal, token: this.token });
+  }
+
+  private post(path: string, body: unknown, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<JSONValue> {
+    return requestJSON(this.url(path), {
+      method: "POST", body, timeoutMs: options.timeoutMs ?? this.timeoutMs, signal: options.signal, token: this.token,
+    });
   }
 
   private requireEnabled() {

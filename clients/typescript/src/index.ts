@@ -9,6 +9,8 @@
 export { PoolCacheClient, RustPoolCacheClient } from "./client.js";
 export type { PoolCacheClientOptions, RustArbitrageOpportunity, RustPoolPrice } from "./client.js";
 export { PoolCacheError } from "./errors.js";
+export { decodeInstruction, decodeSwapInstructions, opportunityToJSON, quoteToJSON } from "./instructions.js";
+export type { InstructionAccount, PlainInstruction, SwapInstructions, SwapInstructionsOptions } from "./instructions.js";
 export type { PoolCacheErrorKind } from "./errors.js";
 export { OpportunityFinder, MINTS, DEFAULT_CACHE_URL, DEFAULT_JUPITER_URL } from "./finder.js";
 export type { FallbackReason, FinderStats, OpportunityFinderOptions, SourcedQuote } from "./finder.js";

@@ -134,20 +134,24 @@ export interface ScriptedServer {
   close: () => Promise<void>;
 }
 
-/** An HTTP server whose answer to each request is decided by `handler` (after `delayMs`). */
+/** An HTTP server whose answer to each request (path, body) is decided by `handler` (after `delayMs`). */
 export async function startScriptedServer(
-  handler: (path: string) => { status?: number; body: string },
+  handler: (path: string, body?: string) => { status?: number; body: string },
   delayMs = 0,
 ): Promise<ScriptedServer> {
   const hits: string[] = [];
   const server = http.createServer((req, res) => {
     hits.push(req.url ?? "");
-    const answer = () => {
-      const a = handler(req.url ?? "/");
-      res.writeHead(a.status ?? 200, { "content-type": "application/json" });
-      res.end(a.body);
-    };
-    if (delayMs > 0) setTimeout(answer, delayMs); else answer();
+    const chunks: Uint8Array[] = [];
+    req.on("data", (c: Uint8Array) => chunks.push(c));
+    req.on("end", () => {
+      const answer = () => {
+        const a = handler(req.url ?? "/", Buffer.concat(chunks).toString("utf8"));
+        res.writeHead(a.status ?? 200, { "content-type": "application/json" });
+        res.end(a.body);
+      };
+      if (delayMs > 0) setTimeout(answer, delayMs); else answer();
+    });
   });
   const port = await listen(server);
   return { url: `http://127.0.0.1:${port}`, port, hits, close: () => closeServer(server) };
