@@ -3,7 +3,8 @@
 # tinyproxy (HTTP CONNECT), microsocks (SOCKS5 with optional username/password), socat (the TLS
 # terminator in front of the simulator for wss:// and https://), openssl (the test CA) and
 # postgresql (the persistence tests start a throwaway cluster with scripts/start-postgres.sh;
-# installed here, once, not by two tests racing for the dpkg lock).
+# installed here, once, not by two tests racing for the dpkg lock) and nats-server (the NATS
+# JetStream tests start their own servers and 3-node clusters on kernel-chosen ports).
 # Idempotent: does nothing when all are already installed. Called by scripts/test.sh.
 # Also the Python gRPC peers of the Yellowstone tests (geyser_py_peers below).
 set -euo pipefail
@@ -35,6 +36,7 @@ command -v tinyproxy >/dev/null 2>&1 || missing+=(tinyproxy)
 command -v microsocks >/dev/null 2>&1 || missing+=(microsocks)
 command -v socat >/dev/null 2>&1 || missing+=(socat)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
@@ -47,4 +49,7 @@ apt-get install -y -qq "${missing[@]}" >/dev/null
 # The Debian package starts a tinyproxy daemon on :8888; the tests start their own on a free port.
 if command -v systemctl >/dev/null 2>&1; then systemctl disable --now tinyproxy >/dev/null 2>&1 || true; fi
 service tinyproxy stop >/dev/null 2>&1 || true
+# Likewise nats-server's daemon on :4222.
+if command -v systemctl >/dev/null 2>&1; then systemctl disable --now nats-server >/dev/null 2>&1 || true; fi
+service nats-server stop >/dev/null 2>&1 || true
 echo "install-test-deps: installed ${missing[*]}"

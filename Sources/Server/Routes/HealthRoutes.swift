@@ -17,6 +17,7 @@ struct HealthRoutes {
     let startedAt: Double
     let streamCount: ClientCount
     let clock: @Sendable () -> Double
+    let bus: (any BusStatusProvider)?
 
     func register(on router: Router<some RequestContext>) {
         router.get("/v1/health") { _, _ in await self.health() }
@@ -62,6 +63,7 @@ struct HealthRoutes {
             }
             database = .object(fields)
         }
+        let nats: JSONText = bus.map { JSONText.array($0.busStatus().map(BusJSON.link)) } ?? .null
         return jsonResponse(
             .object([
                 ("status", .string(status)),
@@ -111,6 +113,7 @@ struct HealthRoutes {
                 ("router", router(opportunities?.routerStatus())),
                 ("stream_clients", J.int(streamCount.current)),
                 ("database", database),
+                ("nats", nats),
             ]))
     }
 
