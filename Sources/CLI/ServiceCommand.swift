@@ -27,7 +27,9 @@ enum ServiceCommand {
         for e in config.ingest.endpoints { print("  endpoint \(Redact.url(e.websocketURL)) (http \(Redact.url(e.httpURL)))") }
         if let p = config.ingest.proxy { print("  proxy \(p.kind.rawValue)://\(p.host):\(p.port)") }
         if let n = config.nats {
-            let role = n.publish ? "shard \(n.shard)" + (n.shardOf.map { " (\($0): \(config.poolsOnOtherShards) pools left to other shards)" } ?? "") : "follower"
+            let role =
+                n.publish
+                ? "shard \(n.shard)" + (n.shardOf.map { " (\($0): \(config.poolsOnOtherShards) pools left to other shards)" } ?? "") : "follower"
             print("  nats \(role) via \(n.urls.joined(separator: ", "))")
         }
 

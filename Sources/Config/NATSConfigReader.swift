@@ -23,7 +23,9 @@ extension ConfigLoader.Reader {
             throw fail("nats.publish", "set exactly one of publish = true (a shard) or follow = true (a follower)")
         }
         if let s = try string(t, "shard", at: "nats.shard") {
-            guard NATSSettings.isValidShardName(s) else { throw fail("nats.shard", "expected 1-64 letters, digits, '-' or '_', got \"\(s.prefix(70))\"") }
+            guard NATSSettings.isValidShardName(s) else {
+                throw fail("nats.shard", "expected 1-64 letters, digits, '-' or '_', got \"\(s.prefix(70))\"")
+            }
             n.shard = s
         }
         if let s = try string(t, "shard_of", at: "nats.shard_of") {
@@ -45,7 +47,9 @@ extension ConfigLoader.Reader {
             n.stream = s
         }
         if let s = try string(t, "subject_prefix", at: "nats.subject_prefix") {
-            guard NATSSettings.isValidShardName(s) else { throw fail("nats.subject_prefix", "expected one subject token (letters, digits, '-', '_')") }
+            guard NATSSettings.isValidShardName(s) else {
+                throw fail("nats.subject_prefix", "expected one subject token (letters, digits, '-', '_')")
+            }
             n.subjectPrefix = s
         }
         n.replicas = try int(t, "replicas", at: "nats.replicas", range: 1...5)

@@ -118,7 +118,9 @@ public final class NATSClient: @unchecked Sendable {
 
     /// Stops the connection loop and closes the connection.
     public func close() {
-        let ch = lock.withLock { closed = true; return channel }
+        let ch = lock.withLock {
+            closed = true; return channel
+        }
         ch?.close(promise: nil)
     }
 
@@ -148,7 +150,9 @@ public final class NATSClient: @unchecked Sendable {
             fail(infoPromise, after: options.connectTimeoutSeconds, "INFO from \(endpoint)", on: channel.eventLoop)
             let serverInfo = try NATSServerInfo(json: try await infoPromise.futureResult.get())
             let pong = channel.eventLoop.makePromise(of: Void.self)
-            lock.withLock { pongWaiters.append(pong); info = serverInfo }
+            lock.withLock {
+                pongWaiters.append(pong); info = serverInfo
+            }
             fail(pong, after: options.connectTimeoutSeconds, "CONNECT to \(endpoint)", on: channel.eventLoop)
             var hello = NATSEncoder.connect(connectJSON()) + NATSEncoder.ping
             // Subscriptions are re-sent before anything else is written on the new connection.
@@ -200,7 +204,11 @@ public final class NATSClient: @unchecked Sendable {
                     }
                 }
             }
-            for h in handlers { group.addTask { await h(); try await Task.sleep(nanoseconds: .max / 2) } }
+            for h in handlers {
+                group.addTask {
+                    await h(); try await Task.sleep(nanoseconds: .max / 2)
+                }
+            }
             _ = try await group.next()
             group.cancelAll()
         }

@@ -158,10 +158,11 @@ public final class NATSAccountSource: AccountSource, BusStatusProvider, @uncheck
                 overflow += 1
                 return (false, false, nil)
             }
-            let newer = held.map { h in
-                decoded.account.slot > h.account.slot
-                    || (decoded.account.slot == h.account.slot && h.shard == decoded.shard && decoded.order > h.order)
-            } ?? true
+            let newer =
+                held.map { h in
+                    decoded.account.slot > h.account.slot
+                        || (decoded.account.slot == h.account.slot && h.shard == decoded.shard && decoded.order > h.order)
+                } ?? true
             guard newer else { return (false, false, nil) }
             let sameSlot = held.map { $0.account.slot == decoded.account.slot } ?? false
             mirror[key] = Held(account: decoded.account, order: decoded.order, shard: decoded.shard)

@@ -98,7 +98,9 @@ public final class NATSPublisher: BusStatusProvider, @unchecked Sendable {
 
     /// After each (re)connect: the stream (created or confirmed), then the store's state again.
     private func connected() async {
-        lock.withLock { streamReady = false; dirty = true }
+        lock.withLock {
+            streamReady = false; dirty = true
+        }
         while !Task.isCancelled {
             do {
                 try await ensureStream()
@@ -139,7 +141,9 @@ public final class NATSPublisher: BusStatusProvider, @unchecked Sendable {
             }
             try await client.flush()
         }
-        lock.withLock { republished += sent; republishes += 1 }
+        lock.withLock {
+            republished += sent; republishes += 1
+        }
         logger.info("nats: republished \(sent) accounts to \(settings.stream)")
     }
 

@@ -90,7 +90,8 @@ public final class APIServer: Sendable {
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(
-                    byteBuffer: ByteBuffer(string: self.metrics.render(store: self.store, ingest: self.ingest, snapshots: self.snapshots?.status(), bus: self.bus))))
+                    byteBuffer: ByteBuffer(
+                        string: self.metrics.render(store: self.store, ingest: self.ingest, snapshots: self.snapshots?.status(), bus: self.bus))))
         }
         router.get("/v1/openapi.json") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))

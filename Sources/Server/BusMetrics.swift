@@ -14,7 +14,8 @@ extension ServiceMetrics {
             for (kind, n) in counts {
                 registry.gauge(
                     "spc_nats_messages", labels: who + [("kind", kind)],
-                    help: "NATS messages since start: published, received, dropped (not published; recovered by a republish), republished from the store, malformed"
+                    help:
+                        "NATS messages since start: published, received, dropped (not published; recovered by a republish), republished from the store, malformed"
                 ).set(Double(n))
             }
             registry.gauge("spc_nats_connects", labels: who, help: "NATS (re)connects since start").set(Double(b.connects))

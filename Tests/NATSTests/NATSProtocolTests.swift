@@ -10,7 +10,8 @@ final class NATSProtocolTests: XCTestCase {
         let head = "NATS/1.0\r\nSpc-Slot: 42\r\nK:  v \r\n\r\n"
         let wire = Array(
             ("INFO {\"server_id\":\"X\",\"headers\":true,\"max_payload\":1048576}\r\nPING\r\n+OK\r\nMSG a.b 7 5\r\nhello\r\n"
-                + "MSG a.c 8 reply.to 0\r\n\r\nHMSG spc.acct.x 9 _INBOX.r \(head.utf8.count) \(head.utf8.count + 5)\r\n\(head)bytes\r\nPONG\r\n").utf8)
+                + "MSG a.c 8 reply.to 0\r\n\r\nHMSG spc.acct.x 9 _INBOX.r \(head.utf8.count) \(head.utf8.count + 5)\r\n\(head)bytes\r\nPONG\r\n").utf8
+        )
         var whole = NATSParser()
         let expected = try whole.feed(wire)
         XCTAssertEqual(expected.count, 7)
@@ -107,7 +108,8 @@ final class NATSProtocolTests: XCTestCase {
         XCTAssertEqual(back.account, a)
         XCTAssertEqual(back.order, 99)
         XCTAssertEqual(back.shard, "east")
-        XCTAssertThrowsError(try AccountMessage.decode(NATSMessage(subject: "spc.acct.x.y", sid: "1", headers: headers, payload: []), subjects: subjects))
+        XCTAssertThrowsError(
+            try AccountMessage.decode(NATSMessage(subject: "spc.acct.x.y", sid: "1", headers: headers, payload: []), subjects: subjects))
         var noSlot = NATSHeaders()
         noSlot.append("Spc-Shard", "east")
         XCTAssertThrowsError(try AccountMessage.decode(NATSMessage(subject: subject, sid: "1", headers: noSlot, payload: []), subjects: subjects)) {

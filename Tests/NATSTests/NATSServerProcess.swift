@@ -17,7 +17,8 @@ final class NATSServerProcess: @unchecked Sendable {
     var url: String { "nats://127.0.0.1:\(clientPort)" }
 
     static func binary() throws -> String {
-        for p in ["/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server"] where FileManager.default.isExecutableFile(atPath: p) {
+        for p in ["/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server"] where FileManager.default.isExecutableFile(atPath: p)
+        {
             return p
         }
         throw NATSTestError("nats-server is not installed (scripts/install-test-deps.sh installs Debian's nats-server)")
@@ -115,4 +116,3 @@ struct NATSTestError: Error, CustomStringConvertible {
 
 /// `kill(2)`, named apart from `NATSServerProcess.kill()`.
 func sendSignal(_ pid: Int32, _ sig: Int32) { _ = Glibc.kill(pid, sig) }
-

@@ -40,7 +40,9 @@ final class NATSSyncTests: XCTestCase {
         XCTAssertTrue(lag.alive)
         XCTAssertGreaterThan(lag.accounts, 0)
         let p50 = try XCTUnwrap(lag.lagP50Ms), p99 = try XCTUnwrap(lag.lagP99Ms)
-        print("measured: publish→follower lag p50 \(p50) ms, p99 \(p99) ms; published \(shard.status.published), follower received \(follower.status.received)")
+        print(
+            "measured: publish→follower lag p50 \(p50) ms, p99 \(p99) ms; published \(shard.status.published), follower received \(follower.status.received)"
+        )
         XCTAssertEqual(shard.status.dropped, 0)
         await follower.stop()
         await shard.stop()
@@ -187,7 +189,9 @@ final class NATSSyncTests: XCTestCase {
         XCTAssertTrue(moved, "shard did not move to another node: \(shard.status)")
         try await Task.sleep(nanoseconds: 2_000_000_000)
         try await BusChecks.assertFollowerEqualsPublishers(follower, [shard], sim: sim, timeout: 40)
-        print("measured: cluster node kill: shard dropped \(shard.status.dropped), republished \(shard.status.republished); follower connects \(follower.status.connects)")
+        print(
+            "measured: cluster node kill: shard dropped \(shard.status.dropped), republished \(shard.status.republished); follower connects \(follower.status.connects)"
+        )
         await follower.stop()
         await shard.stop()
     }
