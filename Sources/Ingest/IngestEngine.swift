@@ -162,7 +162,12 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
                     retry.insert(address)
                 } else {
                     let missing = e.watched.filter { store.account($0) == nil }
-                    if !source.absenceIsFinal { retry.insert(address) }
+                    if !source.absenceIsFinal {
+                        // A bus follower: not published yet (its shard is starting), so retried.
+                        retry.insert(address)
+                        store.setStatus(address, .error("not on the bus yet (\(missing.count + (e.model == nil ? 1 : 0)) accounts missing); retried"))
+                        continue
+                    }
                     store.setStatus(
                         address,
                         .error(

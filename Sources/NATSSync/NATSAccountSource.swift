@@ -35,6 +35,7 @@ public final class NATSAccountSource: AccountSource, BusStatusProvider, @uncheck
     private let lock = NSLock()
     private var mirror: [Pubkey: Held] = [:]
     private var followed: Set<Pubkey> = []
+    private var creating = false
     private var sink: (any AccountSink)?
     private var caughtUp = false
     private var generation = 0
@@ -84,6 +85,12 @@ public final class NATSAccountSource: AccountSource, BusStatusProvider, @uncheck
     // MARK: consumer
 
     private func createConsumer() async {
+        // One creation at a time: a reconnect and a silent consumer may both ask for one.
+        guard lock.withLock({ () -> Bool in
+            defer { creating = true }
+            return !creating
+        }) else { return }
+        defer { lock.withLock { creating = false } }
         while !Task.isCancelled {
             let (gen, deliver) = lock.withLock { () -> (Int, String) in
                 generation += 1

@@ -24,12 +24,35 @@ final class NATSServerProcess: @unchecked Sendable {
         throw NATSTestError("nats-server is not installed (scripts/install-test-deps.sh installs Debian's nats-server)")
     }
 
-    /// `clustered`: a cluster listener (kernel port) and `routes` to other nodes' cluster ports.
-    init(name: String, clustered: Bool = false, routes: [Int] = [], extra: [String] = []) throws {
-        self.name = name; self.clustered = clustered; self.routes = routes; self.extra = extra
+    /// `clusterPort`: a cluster listener there and `routes` to every node's cluster port (JetStream
+    /// clustering refuses to start without configured routes, so they must be known up front:
+    /// `kernelPorts` has the kernel pick them).
+    init(name: String, clusterPort: Int? = nil, routes: [Int] = [], extra: [String] = []) throws {
+        self.name = name; self.clustered = clusterPort != nil; self.routes = routes; self.extra = extra
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("spc-nats-\(name)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try launch(clientPort: -1, clusterPort: -1)
+        try launch(clientPort: -1, clusterPort: clusterPort ?? -1)
+    }
+
+    /// Ports the kernel picks (bind to port 0, read back, release), for the cluster listeners.
+    static func kernelPorts(_ n: Int) throws -> [Int] {
+        var fds: [Int32] = []
+        defer { fds.forEach { _ = close($0) } }
+        return try (0..<n).map { _ in
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { throw NATSTestError("socket() failed") }
+            fds.append(fd)
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = 0
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &addr) { p in
+                p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+            }
+            guard bound else { throw NATSTestError("bind to port 0 failed") }
+            return Int(UInt16(bigEndian: addr.sin_port))
+        }
     }
 
     private func launch(clientPort: Int, clusterPort: Int) throws {
@@ -57,13 +80,10 @@ final class NATSServerProcess: @unchecked Sendable {
             let files = try FileManager.default.contentsOfDirectory(atPath: ports.path).filter { $0.hasSuffix(".ports") }
             if let f = files.first, let data = FileManager.default.contents(atPath: ports.appendingPathComponent(f).path),
                 let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                let client = (o["client"] as? [String])?.first, let port = Int(client.split(separator: ":").last ?? "")
+                let client = ((o["nats"] ?? o["client"]) as? [String])?.first, let port = Int(client.split(separator: ":").last ?? "")
             {
                 self.clientPort = port
-                if clustered {
-                    guard let c = (o["cluster"] as? [String])?.first, let cp = Int(c.split(separator: ":").last ?? "") else { break }
-                    self.clusterPort = cp
-                }
+                if clustered { self.clusterPort = clusterPort }
                 return
             }
             guard p.isRunning else { break }

@@ -151,12 +151,12 @@ final class NATSSyncTests: XCTestCase {
     }
 
     func testThreeNodeClusterLosesANodeAndTheFollowerContinues() async throws {
-        let n1 = try NATSServerProcess(name: "n1", clustered: true)
+        let routes = try NATSServerProcess.kernelPorts(3)
+        let n1 = try NATSServerProcess(name: "n1", clusterPort: routes[0], routes: routes)
         defer { XCTAssertNoThrow(try n1.cleanUp()) }
-        let route = try XCTUnwrap(n1.clusterPort)
-        let n2 = try NATSServerProcess(name: "n2", clustered: true, routes: [route])
+        let n2 = try NATSServerProcess(name: "n2", clusterPort: routes[1], routes: routes)
         defer { XCTAssertNoThrow(try n2.cleanUp()) }
-        let n3 = try NATSServerProcess(name: "n3", clustered: true, routes: [route])
+        let n3 = try NATSServerProcess(name: "n3", clusterPort: routes[2], routes: routes)
         defer { XCTAssertNoThrow(try n3.cleanUp()) }
         let urls = [n1.url, n2.url, n3.url]
         // JetStream's meta group needs all three: wait (bounded) for a stream of 3 replicas to be creatable.
