@@ -86,10 +86,12 @@ public final class NATSAccountSource: AccountSource, BusStatusProvider, @uncheck
 
     private func createConsumer() async {
         // One creation at a time: a reconnect and a silent consumer may both ask for one.
-        guard lock.withLock({ () -> Bool in
-            defer { creating = true }
-            return !creating
-        }) else { return }
+        guard
+            lock.withLock({ () -> Bool in
+                defer { creating = true }
+                return !creating
+            })
+        else { return }
         defer { lock.withLock { creating = false } }
         while !Task.isCancelled {
             let (gen, deliver) = lock.withLock { () -> (Int, String) in

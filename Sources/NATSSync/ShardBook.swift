@@ -15,7 +15,7 @@ public struct ShardBook: Sendable {
     public private(set) var shards: [String: Shard] = [:]
     /// When the follower started: a shard never heard of is judged from here.
     let started: Double
-    static let window = 2_048
+    public static let window = 2_048
 
     public init(deadline: Double, now: Double) { self.deadline = deadline; started = now }
 

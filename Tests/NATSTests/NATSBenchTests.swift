@@ -19,7 +19,8 @@ final class NATSBenchTests: XCTestCase {
         let pools = Cluster(accounts: accounts, seed: 7, swapsPerSlot: 4).poolAddresses
         let store = PoolStore()
         for p in pools { store.addPool(PoolConfig(address: p)) }
-        for a in accounts { store.apply(a, receivedAt: Date().timeIntervalSince1970) }
+        // Twice: a dependent applied before its pool asked for it is not held (no reader yet).
+        for _ in 0..<2 { for a in accounts { store.apply(a, receivedAt: Date().timeIntervalSince1970) } }
         let held = store.heldAccounts().accounts
         XCTAssertGreaterThan(held.count, pools.count)
         var settings = BusNode.settings([server.url], shard: "bench")
@@ -29,8 +30,13 @@ final class NATSBenchTests: XCTestCase {
         defer { publishing.cancel() }
         let follower = try BusNode.follower(urls: [server.url], pools: pools, deadline: 5)
         defer { follower.task.cancel() }
-        let warm = await SimulatorHarness.eventually(timeout: 60) { follower.store.entries().allSatisfy { $0.status == .ok } }
-        XCTAssertTrue(warm, "follower not warm: \(Set(follower.store.entries().map(\.status.label)))")
+        // Pools the shard prices are priced on the follower (the cloned set has a few the shard cannot complete).
+        let okOnShard = Set(store.entries().filter { $0.status == .ok }.map(\.address))
+        XCTAssertGreaterThan(okOnShard.count, pools.count / 2)
+        let warm = await SimulatorHarness.eventually(timeout: 60) {
+            follower.store.entries().filter { $0.status == .ok }.map(\.address).count == okOnShard.count
+        }
+        XCTAssertTrue(warm, "follower not warm: \(follower.store.entries().filter { $0.status == .ok }.count) of \(okOnShard.count) ok")
 
         // 5,000 updates/s for 4 s, paced by the clock (each update: an account at a new slot).
         var slot = (held.map(\.slot).max() ?? 0) + 1
@@ -42,25 +48,32 @@ final class NATSBenchTests: XCTestCase {
             a.slot = slot
             store.apply(a, receivedAt: Date().timeIntervalSince1970)
         }
-        let rate = 5_000.0, seconds = 4.0
-        let start = Date()
-        var sent = 0
-        while Date().timeIntervalSince(start) < seconds {
-            let due = Int(Date().timeIntervalSince(start) * rate)
-            while sent < due {
-                update()
-                sent += 1
+        // The debug build both ends run in (one process, two shared cores) may not sustain the rate:
+        // the achieved rate is reported with the lag.
+        for rate in [1_000.0, 5_000.0] {
+            let seconds = 4.0
+            let start = Date()
+            var sent = 0
+            while Date().timeIntervalSince(start) < seconds {
+                let due = Int(Date().timeIntervalSince(start) * rate)
+                while sent < due {
+                    update()
+                    sent += 1
+                }
+                try await Task.sleep(nanoseconds: 1_000_000)
             }
-            try await Task.sleep(nanoseconds: 1_000_000)
+            let achieved = Double(sent) / Date().timeIntervalSince(start)
+            let paced = await SimulatorHarness.eventually(timeout: 30) { Self.equal(follower.store, store) }
+            XCTAssertTrue(paced, "follower behind after the paced run at \(rate)/s")
+            let lag = try XCTUnwrap(follower.status.shards.first { $0.name == "bench" })
+            let p50 = try XCTUnwrap(lag.lagP50Ms), p99 = try XCTUnwrap(lag.lagP99Ms)
+            print(
+                "measured: target \(Int(rate))/s (achieved \(Int(achieved))/s) over \(held.count) accounts: shard→follower lag p50 \(p50) ms, p99 \(p99) ms (last \(ShardBook.window / 2)+ samples)"
+            )
         }
-        let paced = await SimulatorHarness.eventually(timeout: 20) { Self.equal(follower.store, store) }
-        XCTAssertTrue(paced, "follower behind after the paced run")
-        let lag = try XCTUnwrap(follower.status.shards.first { $0.name == "bench" })
-        let p50 = try XCTUnwrap(lag.lagP50Ms), p99 = try XCTUnwrap(lag.lagP99Ms)
-        print("measured: \(sent) updates at \(Int(rate))/s over \(held.count) accounts: shard→follower lag p50 \(p50) ms, p99 \(p99) ms")
 
         // Burst: as fast as the store applies; the follower must end equal.
-        let burst = 50_000
+        let burst = 20_000
         let before = publisher.busStatus()[0]
         let t0 = Date()
         for _ in 0..<burst { update() }
