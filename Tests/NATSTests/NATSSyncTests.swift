@@ -21,112 +21,118 @@ final class NATSSyncTests: XCTestCase {
         XCTAssertTrue(ok, "publisher not live: \(node.status)", file: file, line: line)
     }
 
-    func testFollowerEqualsPublisherByteForByteWithNoRPC() async throws {
-        let server = try NATSServerProcess(name: "s1")
+    /// One nats-server, the simulator, a shard of all its pools (live and published) and, unless
+    /// `follower` is false, a follower; all stopped and reaped after `body`.
+    struct Rig {
+        let server: NATSServerProcess
+        let sim: SimulatorHarness
+        let pools: [Pubkey]
+        let shard: BusNode
+        let follower: BusNode?
+    }
+
+    func withRig(_ name: String, follower: Bool = true, _ body: (Rig) async throws -> Void) async throws {
+        let server = try NATSServerProcess(name: name)
         defer { XCTAssertNoThrow(try server.cleanUp()) }
         let sim = try await startSim()
         defer { sim.stop() }
         let pools = sim.cluster.poolAddresses
         let shard = try BusNode.publisher(sim: sim, urls: [server.url], pools: pools)
-        let follower = try BusNode.follower(urls: [server.url], pools: pools)
+        let f = follower ? try BusNode.follower(urls: [server.url], pools: pools) : nil
         await waitPublishing(shard)
-        // Swaps flow for a while, then the chain stops and both must agree with it.
-        try await Task.sleep(nanoseconds: 3_000_000_000)
-        try await BusChecks.assertFollowerEqualsPublishers(follower, [shard], sim: sim)
-        // The follower had no endpoint at all: every byte came over NATS.
-        XCTAssertTrue(follower.engine.config.endpoints.isEmpty)
-        XCTAssertEqual(follower.engine.connections().map(\.source), ["nats"])
-        let lag = try XCTUnwrap(follower.status.shards.first { $0.name == "a" })
-        XCTAssertTrue(lag.alive)
-        XCTAssertGreaterThan(lag.accounts, 0)
-        let p50 = try XCTUnwrap(lag.lagP50Ms), p99 = try XCTUnwrap(lag.lagP99Ms)
-        print(
-            "measured: publish→follower lag p50 \(p50) ms, p99 \(p99) ms; published \(shard.status.published), follower received \(follower.status.received)"
-        )
-        XCTAssertEqual(shard.status.dropped, 0)
-        await follower.stop()
+        var failure: Error?
+        do { try await body(Rig(server: server, sim: sim, pools: pools, shard: shard, follower: f)) } catch { failure = error }
+        await f?.stop()
         await shard.stop()
+        if let failure { throw failure }
+    }
+
+    func testFollowerEqualsPublisherByteForByteWithNoRPC() async throws {
+        try await withRig("s1") { rig in
+            let sim = rig.sim, shard = rig.shard
+            let follower = try XCTUnwrap(rig.follower)
+            let droppedBefore = shard.status.dropped
+            // Swaps flow for a while, then the chain stops and both must agree with it.
+            try await Task.sleep(nanoseconds: 3_000_000_000)
+            try await BusChecks.assertFollowerEqualsPublishers(follower, [shard], sim: sim)
+            // The follower had no endpoint at all: every byte came over NATS.
+            XCTAssertTrue(follower.engine.config.endpoints.isEmpty)
+            XCTAssertEqual(follower.engine.connections().map(\.source), ["nats"])
+            let lag = try XCTUnwrap(follower.status.shards.first { $0.name == "a" })
+            XCTAssertTrue(lag.alive)
+            XCTAssertGreaterThan(lag.accounts, 0)
+            let p50 = try XCTUnwrap(lag.lagP50Ms), p99 = try XCTUnwrap(lag.lagP99Ms)
+            print(
+                "measured: publish→follower lag p50 \(p50) ms, p99 \(p99) ms; published \(shard.status.published), follower received \(follower.status.received)"
+            )
+            // Connected and acknowledged all along: nothing lost once live.
+            XCTAssertEqual(shard.status.dropped, droppedBefore)
+        }
     }
 
     func testLateFollowerWarmsFromLastPerSubjectState() async throws {
-        let server = try NATSServerProcess(name: "s2")
-        defer { XCTAssertNoThrow(try server.cleanUp()) }
-        let sim = try await startSim()
-        defer { sim.stop() }
-        let pools = sim.cluster.poolAddresses
-        let shard = try BusNode.publisher(sim: sim, urls: [server.url], pools: pools)
-        await waitPublishing(shard)
-        try await Task.sleep(nanoseconds: 2_000_000_000)
-        // Nothing moves any more: a follower that starts now can only learn the state from the stream.
-        try await sim.control("simulatorPause")
-        try await Task.sleep(nanoseconds: 500_000_000)
-        let accounts = shard.store.watchedAccounts().count
-        let started = Date()
-        let follower = try BusNode.follower(urls: [server.url], pools: pools)
-        let warm = await SimulatorHarness.eventually(timeout: 30) { BusChecks.differences(follower, [shard], sim: sim).isEmpty }
-        let took = Date().timeIntervalSince(started)
-        XCTAssertTrue(warm, "late follower: \(BusChecks.differences(follower, [shard], sim: sim).prefix(5))")
-        print("measured: follower warmed from JetStream with \(accounts) accounts in \(Int(took * 1000)) ms")
-        try await sim.control("simulatorResume")
-        try await Task.sleep(nanoseconds: 1_500_000_000)
-        try await BusChecks.assertFollowerEqualsPublishers(follower, [shard], sim: sim)
-        await follower.stop()
-        await shard.stop()
+        try await withRig("s2", follower: false) { rig in
+            let server = rig.server, sim = rig.sim, pools = rig.pools, shard = rig.shard
+            try await Task.sleep(nanoseconds: 2_000_000_000)
+            // Nothing moves any more: a follower that starts now can only learn the state from the stream.
+            try await sim.control("simulatorPause")
+            try await Task.sleep(nanoseconds: 500_000_000)
+            let accounts = shard.store.watchedAccounts().count
+            let started = Date()
+            let follower = try BusNode.follower(urls: [server.url], pools: pools)
+            let warm = await SimulatorHarness.eventually(timeout: 30) { BusChecks.differences(follower, [shard], sim: sim).isEmpty }
+            let took = Date().timeIntervalSince(started)
+            XCTAssertTrue(warm, "late follower: \(BusChecks.differences(follower, [shard], sim: sim).prefix(5))")
+            print("measured: follower warmed from JetStream with \(accounts) accounts in \(Int(took * 1000)) ms")
+            try await sim.control("simulatorResume")
+            try await Task.sleep(nanoseconds: 1_500_000_000)
+            try await BusChecks.assertFollowerEqualsPublishers(follower, [shard], sim: sim)
+            await follower.stop()
+        }
     }
 
     func testServerRestartCountsDropsAndRepublishes() async throws {
-        let server = try NATSServerProcess(name: "s3")
-        defer { XCTAssertNoThrow(try server.cleanUp()) }
-        let sim = try await startSim()
-        defer { sim.stop() }
-        let pools = sim.cluster.poolAddresses
-        let shard = try BusNode.publisher(sim: sim, urls: [server.url], pools: pools)
-        let follower = try BusNode.follower(urls: [server.url], pools: pools)
-        await waitPublishing(shard)
-        try await Task.sleep(nanoseconds: 1_000_000_000)
-        let before = shard.status
-        server.kill()
-        // Swaps go on while the server is down: what the shard cannot publish is counted.
-        let dropped = await SimulatorHarness.eventually(timeout: 10) { shard.status.dropped > before.dropped }
-        XCTAssertTrue(dropped, "no drop counted while the server was down: \(shard.status)")
-        try await Task.sleep(nanoseconds: 1_000_000_000)
-        try server.restart()
-        let recovered = await SimulatorHarness.eventually(timeout: 20) {
-            shard.status.republishes > before.republishes && shard.status.state == "connected"
+        try await withRig("s3") { rig in
+            let server = rig.server, sim = rig.sim, shard = rig.shard
+            let follower = try XCTUnwrap(rig.follower)
+            try await Task.sleep(nanoseconds: 1_000_000_000)
+            let before = shard.status
+            server.kill()
+            // Swaps go on while the server is down: what the shard cannot publish is counted.
+            let dropped = await SimulatorHarness.eventually(timeout: 10) { shard.status.dropped > before.dropped }
+            XCTAssertTrue(dropped, "no drop counted while the server was down: \(shard.status)")
+            try await Task.sleep(nanoseconds: 1_000_000_000)
+            try server.restart()
+            let recovered = await SimulatorHarness.eventually(timeout: 20) {
+                shard.status.republishes > before.republishes && shard.status.state == "connected"
+            }
+            XCTAssertTrue(recovered, "no republish after the restart: \(shard.status)")
+            try await BusChecks.assertFollowerEqualsPublishers(follower, [shard], sim: sim)
+            print("measured: restart: \(shard.status.dropped) dropped, \(shard.status.republished) republished")
         }
-        XCTAssertTrue(recovered, "no republish after the restart: \(shard.status)")
-        try await BusChecks.assertFollowerEqualsPublishers(follower, [shard], sim: sim)
-        print("measured: restart: \(shard.status.dropped) dropped, \(shard.status.republished) republished")
-        await follower.stop()
-        await shard.stop()
     }
 
     func testSilentShardGoesStaleWithinTheDeadlineAndComesBack() async throws {
-        let server = try NATSServerProcess(name: "s4")
-        defer { XCTAssertNoThrow(try server.cleanUp()) }
-        let sim = try await startSim()
-        defer { sim.stop() }
-        let pools = sim.cluster.poolAddresses
-        let shard = try BusNode.publisher(sim: sim, urls: [server.url], pools: pools)
-        let follower = try BusNode.follower(urls: [server.url], pools: pools, deadline: 1.5)
-        await waitPublishing(shard)
-        try await BusChecks.assertFollowerEqualsPublishers(follower, [shard], sim: sim)
-        await shard.stop()
-        let stoppedAt = Date()
-        let stale = await SimulatorHarness.eventually(timeout: 10) { follower.store.entries().allSatisfy { $0.status == .stale } }
-        let after = Date().timeIntervalSince(stoppedAt)
-        XCTAssertTrue(stale, "pools of a silent shard: \(Set(follower.store.entries().map(\.status.label)))")
-        // Deadline 1.5 s, judged every 0.375 s: stale by 2.5 s at the latest (scheduling slack included).
-        XCTAssertLessThan(after, 2.5)
-        XCTAssertEqual(follower.status.shards.first { $0.name == "a" }?.alive, false)
-        print("measured: shard silent → pools stale after \(Int(after * 1000)) ms (deadline 1500 ms)")
-        let again = try BusNode.publisher(sim: sim, urls: [server.url], pools: pools)
-        await waitPublishing(again)
-        let back = await SimulatorHarness.eventually(timeout: 10) { follower.store.entries().allSatisfy { $0.status == .ok } }
-        XCTAssertTrue(back, "pools after the shard resumed: \(Set(follower.store.entries().map(\.status.label)))")
-        try await BusChecks.assertFollowerEqualsPublishers(follower, [again], sim: sim)
-        await follower.stop()
-        await again.stop()
+        try await withRig("s4") { rig in
+            let server = rig.server, sim = rig.sim, pools = rig.pools, shard = rig.shard
+            let follower = try XCTUnwrap(rig.follower)
+            try await BusChecks.assertFollowerEqualsPublishers(follower, [shard], sim: sim)
+            await shard.stop()
+            let stoppedAt = Date()
+            let stale = await SimulatorHarness.eventually(timeout: 10) { follower.store.entries().allSatisfy { $0.status == .stale } }
+            let after = Date().timeIntervalSince(stoppedAt)
+            XCTAssertTrue(stale, "pools of a silent shard: \(Set(follower.store.entries().map(\.status.label)))")
+            // Deadline 1.5 s, judged every 0.375 s: stale by 2.5 s at the latest (scheduling slack included).
+            XCTAssertLessThan(after, 2.5)
+            XCTAssertEqual(follower.status.shards.first { $0.name == "a" }?.alive, false)
+            print("measured: shard silent → pools stale after \(Int(after * 1000)) ms (deadline 1500 ms)")
+            let again = try BusNode.publisher(sim: sim, urls: [server.url], pools: pools)
+            await waitPublishing(again)
+            let back = await SimulatorHarness.eventually(timeout: 10) { follower.store.entries().allSatisfy { $0.status == .ok } }
+            XCTAssertTrue(back, "pools after the shard resumed: \(Set(follower.store.entries().map(\.status.label)))")
+            try await BusChecks.assertFollowerEqualsPublishers(follower, [again], sim: sim)
+            await again.stop()
+        }
     }
 
     func testTwoShardsSplitByHashFollowerSeesTheUnion() async throws {
