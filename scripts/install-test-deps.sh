@@ -31,6 +31,11 @@ z.extractall(sys.argv[1], [n for n in z.namelist() if n.startswith('yellowstone_
     fi
 }
 geyser_py_peers
+# The NATS interop test's independent consumer: nats-py (the NATS maintainers' Python client).
+if ! python3 -c "import nats.js" 2>/dev/null; then
+    timeout 300 python3 -m pip install --quiet 'nats-py>=2.6,<3' 2>/dev/null \
+        || timeout 300 python3 -m pip install --quiet --break-system-packages 'nats-py>=2.6,<3'
+fi
 missing=()
 command -v tinyproxy >/dev/null 2>&1 || missing+=(tinyproxy)
 command -v microsocks >/dev/null 2>&1 || missing+=(microsocks)
