@@ -101,6 +101,7 @@ final class NATSApplicationTests: XCTestCase {
         let (status, health) = try await get("http://127.0.0.1:\(b)/v1/health")
         XCTAssertEqual(status, 200)
         let h = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(health.utf8)) as? [String: Any])
+        XCTAssertEqual(h["status"] as? String, "ok", health)
         let links = try XCTUnwrap(h["nats"] as? [[String: Any]])
         XCTAssertEqual(links.first?["role"] as? String, "follower")
         XCTAssertEqual(links.first?["state"] as? String, "connected")

@@ -31,10 +31,13 @@ struct HealthRoutes {
         let connections = ingest?.connections() ?? []
         let live = connections.filter { $0.state == .live }.count
         let ok = counts["ok", default: 0]
+        let links = bus?.busStatus() ?? []
+        // A shard whose NATS link is down still serves, but its followers are not being fed.
+        let busUp = links.allSatisfy { $0.state == "connected" }
         let status: String
         if entries.isEmpty || ok == 0 {
             status = counts["stale", default: 0] > 0 ? "stale" : "starting"
-        } else if ok == entries.count && (ingest == nil || live == connections.count) {
+        } else if ok == entries.count && (ingest == nil || live == connections.count) && busUp {
             status = "ok"
         } else {
             status = "degraded"
@@ -63,7 +66,7 @@ struct HealthRoutes {
             }
             database = .object(fields)
         }
-        let nats: JSONText = bus.map { JSONText.array($0.busStatus().map(BusJSON.link)) } ?? .null
+        let nats: JSONText = bus == nil ? .null : .array(links.map(BusJSON.link))
         return jsonResponse(
             .object([
                 ("status", .string(status)),
