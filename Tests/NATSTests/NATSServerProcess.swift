@@ -31,7 +31,10 @@ final class NATSServerProcess: @unchecked Sendable {
         self.name = name; self.clustered = clusterPort != nil; self.routes = routes; self.extra = extra
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("spc-nats-\(name)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try launch(clientPort: -1, clusterPort: clusterPort ?? -1)
+        do { try launch(clientPort: -1, clusterPort: clusterPort ?? -1) } catch {
+            try FileManager.default.removeItem(at: dir)
+            throw error
+        }
     }
 
     /// Ports the kernel picks (bind to port 0, read back, release), for the cluster listeners.
