@@ -285,12 +285,13 @@ public final class NATSClient: @unchecked Sendable {
     @discardableResult
     public func publish(_ subject: String, replyTo: String? = nil, headers: NATSHeaders? = nil, payload: [UInt8]) -> Bool {
         var bytes: [UInt8] = []
-        if let headers {
-            NATSEncoder.hpub(into: &bytes, subject: subject, replyTo: replyTo, headers: headers, payload: payload)
+        let encoded = headers?.encoded
+        if let encoded {
+            NATSEncoder.hpub(into: &bytes, subject: subject, replyTo: replyTo, encodedHeaders: encoded, payload: payload)
         } else {
             NATSEncoder.pub(into: &bytes, subject: subject, replyTo: replyTo, payload: payload)
         }
-        let size = payload.count + (headers?.encoded.count ?? 0)
+        let size = payload.count + (encoded?.count ?? 0)
         return enqueue(bytes, control: false, payloadSize: size)
     }
 

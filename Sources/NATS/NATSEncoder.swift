@@ -12,7 +12,11 @@ public enum NATSEncoder {
     }
 
     public static func hpub(into out: inout [UInt8], subject: String, replyTo: String? = nil, headers: NATSHeaders, payload: [UInt8]) {
-        let h = headers.encoded
+        hpub(into: &out, subject: subject, replyTo: replyTo, encodedHeaders: headers.encoded, payload: payload)
+    }
+
+    /// `hpub` with the header block already encoded (`NATSHeaders.encoded`).
+    public static func hpub(into out: inout [UInt8], subject: String, replyTo: String? = nil, encodedHeaders h: [UInt8], payload: [UInt8]) {
         out += Array("HPUB \(subject) \(replyTo.map { "\($0) " } ?? "")\(h.count) \(h.count + payload.count)\r\n".utf8)
         out += h
         out += payload

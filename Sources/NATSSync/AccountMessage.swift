@@ -32,6 +32,12 @@ public enum AccountMessage {
 
     public static func decode(_ m: NATSMessage, subjects: BusSubjects) throws(AccountMessageError) -> Decoded {
         guard let (owner, address) = subjects.parseAccount(m.subject) else { throw .badSubject(String(m.subject.prefix(120))) }
+        return try decode(m, owner: owner, address: address)
+    }
+
+    /// `decode` with the subject's keys already known (a follower caches them per subject: base58
+    /// decoding two keys per message was most of its per-message cost).
+    public static func decode(_ m: NATSMessage, owner: Pubkey, address: Pubkey) throws(AccountMessageError) -> Decoded {
         guard let h = m.headers else { throw .missingHeader(slotHeader) }
         func number(_ name: String) throws(AccountMessageError) -> UInt64 {
             guard let text = h[name] else { throw .missingHeader(name) }

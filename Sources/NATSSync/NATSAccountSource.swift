@@ -35,6 +35,8 @@ public final class NATSAccountSource: AccountSource, BusStatusProvider, @uncheck
     private let lock = NSLock()
     private var mirror: [Pubkey: Held] = [:]
     private var followed: Set<Pubkey> = []
+    /// Account subject → its (owner, address), parsed once.
+    private var subjectKeys: [String: (owner: Pubkey, address: Pubkey)] = [:]
     private var creating = false
     private var sink: (any AccountSink)?
     private var caughtUp = false
@@ -152,7 +154,15 @@ public final class NATSAccountSource: AccountSource, BusStatusProvider, @uncheck
             return
         }
         let decoded: AccountMessage.Decoded
-        do { decoded = try AccountMessage.decode(m, subjects: subjects) } catch {
+        do {
+            let cached = lock.withLock { subjectKeys[m.subject] }
+            guard let keys = cached ?? subjects.parseAccount(m.subject) else {
+                throw AccountMessageError.badSubject(String(m.subject.prefix(120)))
+            }
+            decoded = try AccountMessage.decode(m, owner: keys.owner, address: keys.address)
+            // Bounded like the mirror: one entry per account subject held.
+            if cached == nil { lock.withLock { if subjectKeys.count < settings.maxAccounts { subjectKeys[m.subject] = keys } } }
+        } catch {
             countMalformed("\(error)")
             if meta.pending == 0 { markCaughtUp() }
             return
