@@ -81,6 +81,17 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The NATS protocol (pure parser/encoder) and client over swift-nio, with the JetStream API.
+        .target(name: "NATS", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Shards and followers over NATS JetStream: the publisher and the follower account source.
+        .target(name: "NATSSync", dependencies: [
+            "NATS", "Ingest", "Cache", "Server", "Arbitrage", "SolanaCore",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "Arbitrage", dependencies: ["Dex", "SolanaCore", "PoolMath"]),
         .target(name: "FuzzTargets", dependencies: ["Dex", "SolanaCore", "RPC", "Config"]),
         .target(name: "Bench", dependencies: [
@@ -91,7 +102,7 @@ let package = Package(
         ]),
         // The TOML adapter at the edge: it fills the settings types each target owns.
         .target(name: "Config", dependencies: [
-            "Arbitrage", "Cache", "Dex", "GeyserSource", "Ingest", "Persistence", "RPC", "Server", "SolanaCore",
+            "Arbitrage", "Cache", "Dex", "GeyserSource", "Ingest", "NATSSync", "Persistence", "RPC", "Server", "SolanaCore",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "Persistence", dependencies: [
@@ -112,7 +123,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("openapi.json"), .copy("Dashboard")]),
         .target(name: "App", dependencies: [
-            "Arbitrage", "Cache", "GeyserSource", "Ingest", "Persistence", "Server",
+            "Arbitrage", "Cache", "GeyserSource", "Ingest", "NATSSync", "Persistence", "Server",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -161,6 +172,10 @@ let package = Package(
             "App", "GeyserSource",
             "Server", "Arbitrage", "Config", "Ingest", "Persistence", "Cache", "Dex", "SolanaCore", "PoolMath", "Simulator", "CLI", "RPC",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "NATSTests", dependencies: [
+            "NATS", "NATSSync", "App", "Arbitrage", "Cache", "Config", "Dex", "Ingest", "IngestTestSupport", "Server", "Simulator", "SolanaCore",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SimulatorTests", dependencies: [

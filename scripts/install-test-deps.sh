@@ -4,7 +4,9 @@
 # terminator in front of the simulator for wss:// and https://), openssl (the test CA) and
 # postgresql (the persistence tests start a throwaway cluster with scripts/start-postgres.sh;
 # installed here, once, not by two tests racing for the dpkg lock), chromium and firefox-esr (the
-# dashboard's browser test loads the page in both, headless: Tests/CLITests/DashboardBrowserTests.swift).
+# dashboard's browser test loads the page in both, headless: Tests/CLITests/DashboardBrowserTests.swift)
+# and nats-server (the NATS JetStream tests start their own servers and 3-node clusters on
+# kernel-chosen ports).
 # Idempotent: does nothing when all are already installed. Called by scripts/test.sh.
 # Also the Python gRPC peers of the Yellowstone tests (geyser_py_peers below).
 set -euo pipefail
@@ -31,6 +33,11 @@ z.extractall(sys.argv[1], [n for n in z.namelist() if n.startswith('yellowstone_
     fi
 }
 geyser_py_peers
+# The NATS interop test's independent consumer: nats-py (the NATS maintainers' Python client).
+if ! python3 -c "import nats.js" 2>/dev/null; then
+    timeout 300 python3 -m pip install --quiet 'nats-py>=2.6,<3' 2>/dev/null \
+        || timeout 300 python3 -m pip install --quiet --break-system-packages 'nats-py>=2.6,<3'
+fi
 missing=()
 command -v tinyproxy >/dev/null 2>&1 || missing+=(tinyproxy)
 command -v microsocks >/dev/null 2>&1 || missing+=(microsocks)
@@ -38,6 +45,7 @@ command -v socat >/dev/null 2>&1 || missing+=(socat)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v firefox-esr >/dev/null 2>&1 || missing+=(firefox-esr)
+command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
@@ -50,4 +58,7 @@ apt-get install -y -qq "${missing[@]}" >/dev/null
 # The Debian package starts a tinyproxy daemon on :8888; the tests start their own on a free port.
 if command -v systemctl >/dev/null 2>&1; then systemctl disable --now tinyproxy >/dev/null 2>&1 || true; fi
 service tinyproxy stop >/dev/null 2>&1 || true
+# Likewise nats-server's daemon on :4222.
+if command -v systemctl >/dev/null 2>&1; then systemctl disable --now nats-server >/dev/null 2>&1 || true; fi
+service nats-server stop >/dev/null 2>&1 || true
 echo "install-test-deps: installed ${missing[*]}"

@@ -3,6 +3,7 @@ import Cache
 import GeyserSource
 import Ingest
 import Logging
+import NATSSync
 import Persistence
 import Server
 import ServiceLifecycle
@@ -20,6 +21,9 @@ public struct ApplicationSettings: Sendable {
     /// `[yellowstone]`: when set (and `source` is nil), accounts stream over Yellowstone gRPC;
     /// the JSON-RPC endpoints of `ingest` still serve the snapshot reads.
     public var yellowstone: YellowstoneConfig?
+    /// `[nats]`: publish this cache's state to a NATS JetStream cluster (`publish`), or take
+    /// every account from it instead of RPC (`follow`, when `source` is nil).
+    public var nats: NATSSettings?
     /// The HTTP API; nil: none.
     public var api: APISettings?
     /// The arbitrage engine; nil: none.

@@ -26,6 +26,12 @@ enum ServiceCommand {
         for r in config.rejectedPools { print("  rejected \(r)") }
         for e in config.ingest.endpoints { print("  endpoint \(Redact.url(e.websocketURL)) (http \(Redact.url(e.httpURL)))") }
         if let p = config.ingest.proxy { print("  proxy \(p.kind.rawValue)://\(p.host):\(p.port)") }
+        if let n = config.nats {
+            let role =
+                n.publish
+                ? "shard \(n.shard)" + (n.shardOf.map { " (\($0): \(config.poolsOnOtherShards) pools left to other shards)" } ?? "") : "follower"
+            print("  nats \(role) via \(n.urls.joined(separator: ", "))")
+        }
 
         let store = PoolStore()
         for p in config.pools { store.addPool(p) }
@@ -39,6 +45,7 @@ enum ServiceCommand {
         }
         var settings = ApplicationSettings(store: store, ingest: config.ingest, api: config.api, router: config.router, logger: logger)
         settings.yellowstone = config.yellowstone
+        settings.nats = config.nats
         settings.database = database
         settings.discovery = config.discovery
         settings.recordOpportunities = config.persistence.recordOpportunities

@@ -66,6 +66,11 @@ public final class PoolStore: @unchecked Sendable {
     private var graph = MintGraph()
     /// Highest slot of any account applied (O(1) for callers that need "now" in slots).
     private var newestSlot: UInt64 = 0
+    /// Called, under the lock, with every account update the store took (a bus publisher); the
+    /// lock keeps their order the store's order, so the last one published is the one held.
+    private var accountObservers: [UUID: @Sendable (AccountData, UInt64) -> Void] = [:]
+    /// Counts applied account writes: the write order the observers see.
+    private var writeOrder: UInt64 = 0
     /// Clock used for time-dependent prices (fee schedulers, DLMM references).
     public let context: @Sendable () -> QuoteContext
 
@@ -155,6 +160,10 @@ public final class PoolStore: @unchecked Sendable {
     public func apply(_ update: AccountData, receivedAt: Double, sameSlotNewer: Bool = false) -> ApplyResult {
         let (result, listeners): (ApplyResult, [AsyncStream<PoolChange>.Continuation]) = lock.withLock {
             let r = applyLocked(update, receivedAt: receivedAt, force: false, sameSlotNewer: sameSlotNewer)
+            if !r.ignoredAsOlder && !r.unknownAccount && !accountObservers.isEmpty {
+                writeOrder += 1
+                for o in accountObservers.values { o(update, writeOrder) }
+            }
             // Copy the listeners only when there is something to tell them (the hot path allocates little).
             return (r, r.changedPools.isEmpty || self.listeners.isEmpty ? [] : Array(self.listeners.values))
         }
@@ -279,6 +288,22 @@ public final class PoolStore: @unchecked Sendable {
     }
 
     // MARK: change stream
+
+    /// `observer` sees every account update the store applies from now on, with its write order,
+    /// synchronously under the store's lock: it must only queue (never block, never call the store).
+    public func observeAccounts(_ observer: @escaping @Sendable (AccountData, UInt64) -> Void) -> UUID {
+        let id = UUID()
+        lock.withLock { accountObservers[id] = observer }
+        return id
+    }
+
+    public func stopObservingAccounts(_ id: UUID) { _ = lock.withLock { accountObservers.removeValue(forKey: id) } }
+
+    /// Every held account at once (one lock), with the current write order: what a bus publisher
+    /// republishes after a gap.
+    public func heldAccounts() -> (accounts: [AccountData], writeOrder: UInt64) {
+        lock.withLock { (Array(accounts.values), writeOrder) }
+    }
 
     public func changes() -> (UUID, AsyncStream<PoolChange>) {
         let id = UUID()

@@ -50,6 +50,9 @@ public enum ConfigLoader {
         "pools", "pools.address", "pools.name", "pools.pool_type",
         "discovery", "discovery.mints", "discovery.dexes", "discovery.min_reserve_usd", "discovery.refresh_seconds", "discovery.usd_mints",
         "yellowstone", "yellowstone.endpoint", "yellowstone.x_token", "yellowstone.replay",
+        "nats", "nats.urls", "nats.publish", "nats.follow", "nats.shard", "nats.shard_of", "nats.token_env", "nats.user_env",
+        "nats.password_env", "nats.stream", "nats.subject_prefix", "nats.replicas", "nats.heartbeat_seconds", "nats.shard_deadline_seconds",
+        "nats.max_pending_bytes", "nats.ack_timeout_seconds", "nats.max_accounts",
     ]
 
     /// `authToken`: the API token from the command line (`--token-env`), used instead of `api.auth_token`.
@@ -202,7 +205,11 @@ public enum ConfigLoader {
                     endpoints.append(.init(websocketURL: checked, httpURL: http, requestsPerSecond: r))
                 }
             }
-            guard !endpoints.isEmpty else { throw fail("websocket.url", "missing: set [websocket] url (or at least one [[endpoints]])") }
+            let nats = try readNATS()
+            // A follower takes every account from NATS: it needs no RPC endpoint of its own.
+            guard !endpoints.isEmpty || nats?.follow == true else {
+                throw fail("websocket.url", "missing: set [websocket] url (or at least one [[endpoints]])")
+            }
             var ingest = IngestConfig(endpoints: endpoints)
             if let c = try string(rpc, "commitment", at: "rpc.commitment") {
                 guard ["processed", "confirmed", "finalized"].contains(c) else {
@@ -366,10 +373,19 @@ public enum ConfigLoader {
             }
 
             let yellowstone = try readYellowstone()
-            let (pools, rejected) = try readPools()
-            return ServiceConfig(
+            var (pools, rejected) = try readPools()
+            var otherShards = 0
+            if let split = nats?.shardOf {
+                let all = pools.count
+                pools = pools.filter { split.owns($0.address) }
+                otherShards = all - pools.count
+            }
+            var config = ServiceConfig(
                 ingest: ingest, pools: pools, rejectedPools: rejected, api: api, persistence: persistence,
                 router: router, discovery: try readDiscovery(), unknownKeys: unknown, unusedKeys: unused, yellowstone: yellowstone)
+            config.nats = nats
+            config.poolsOnOtherShards = otherShards
+            return config
         }
 
         /// `[discovery]`: at least two distinct valid mints; `dexes` by their `pool_type` names.

@@ -2,6 +2,7 @@ import Arbitrage
 import Cache
 import GeyserSource
 import Ingest
+import NATSSync
 import Persistence
 import Server
 import SolanaCore
@@ -31,6 +32,10 @@ public struct ServiceConfig: Sendable, Equatable {
     public var unusedKeys: [UnusedKey]
     /// `[yellowstone]`: stream accounts over Yellowstone gRPC instead of PubSub (nil: PubSub).
     public var yellowstone: YellowstoneConfig?
+    /// `[nats]`: publish to, or follow, a NATS JetStream cluster (nil: neither).
+    public var nats: NATSSettings?
+    /// `[[pools]]` left to the other shards by `nats.shard_of` (not in `pools`).
+    public var poolsOnOtherShards = 0
 
     public init(
         ingest: IngestConfig, pools: [PoolConfig], rejectedPools: [RejectedPool] = [], api: APISettings = .init(),

@@ -30,4 +30,9 @@ public enum SourceEvent: Sendable, Equatable {
     case reconnect
     case malformed(String)
     case subscriptionsRefused(Int)
+    /// The source knows these accounts are no longer kept current (a bus shard went silent):
+    /// the pools they are the pool account of become `stale`.
+    case accountsStale([Pubkey])
+    /// Those accounts are current again (the shard is back): their pools are confirmed.
+    case accountsLive([Pubkey])
 }

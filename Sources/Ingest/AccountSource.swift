@@ -28,10 +28,18 @@ public protocol AccountSource: AnyObject, Sendable {
     func connections() -> [ConnectionHealth]
     /// Adds the source's own counters (HTTP requests, rate limits) to the engine's.
     func contribute(to counters: inout IngestCounters)
+    /// Whether what the source holds of `key` is kept current now (false: a bus shard that went
+    /// silent published it); the freshness check does not confirm a pool on a false. Default: true.
+    func isCurrent(_ key: Pubkey) -> Bool
+    /// Whether a nil from `read` means the account does not exist (the chain's answer). A bus
+    /// follower's nil means "not published yet": such pools are retried, never judged not found.
+    var absenceIsFinal: Bool { get }
 }
 
 extension AccountSource {
     public func follow(accounts: [FollowedAccount]) { follow(Set(accounts.map(\.address))) }
+    public func isCurrent(_ key: Pubkey) -> Bool { true }
+    public var absenceIsFinal: Bool { true }
 }
 
 /// A source that can list a program's accounts by filters (pool discovery).

@@ -120,7 +120,11 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
                     let now = Date().timeIntervalSince1970
                     for (key, account) in zip(keys, accounts) {
                         fetched.insert(key)
-                        if let account { store.apply(account, receivedAt: now) } else if round == 0 { store.setStatus(key, .notFound) }
+                        if let account {
+                            store.apply(account, receivedAt: now)
+                        } else if round == 0 && source.absenceIsFinal {
+                            store.setStatus(key, .notFound)
+                        }
                     }
                     done += keys.count
                     if toFetch.count > Self.validationSlice {
@@ -160,6 +164,12 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
                     retry.insert(address)
                 } else {
                     let missing = e.watched.filter { store.account($0) == nil }
+                    if !source.absenceIsFinal {
+                        // A bus follower: not published yet (its shard is starting), so retried.
+                        retry.insert(address)
+                        store.setStatus(address, .error("not on the bus yet (\(missing.count + (e.model == nil ? 1 : 0)) accounts missing); retried"))
+                        continue
+                    }
                     store.setStatus(
                         address,
                         .error(
@@ -259,6 +269,12 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
         case .malformed(let why):
             metrics.update { $0.malformedFrames += 1 }
             logger.warning("ingest: \(why)")
+        case .accountsStale(let keys):
+            let set = Set(keys)
+            for e in store.entries() where set.contains(e.address) && e.status == .ok { store.setStatus(e.address, .stale) }
+        case .accountsLive(let keys):
+            let now = Date().timeIntervalSince1970
+            for key in keys { store.markVerified(key, at: now) }
         }
     }
 
@@ -339,7 +355,7 @@ public final class IngestEngine: IngestControl, AccountSink, @unchecked Sendable
             // The pool and every account held for it must still exist (a watched tick/bin array
             // that was never initialized is legitimately absent).
             let held = [e.address] + (store.entry(e.address)?.watched ?? e.watched).filter { store.account($0) != nil }
-            if held.allSatisfy(present.contains) {
+            if held.allSatisfy(present.contains) && source.isCurrent(e.address) {
                 store.markVerified(e.address, at: now)
             } else {
                 store.setStatus(e.address, .stale)

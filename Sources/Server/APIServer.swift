@@ -38,6 +38,8 @@ public final class APIServer: Sendable {
     let snapshots: AccountSnapshotter?
     let configNotes: [ConfigNote]
     let metrics: ServiceMetrics
+    /// NATS publisher / follower links, for `/v1/health` and `/metrics`.
+    let bus: (any BusStatusProvider)?
     let logger: Logger
     let startedAt = Date().timeIntervalSince1970
     let streamCount = ClientCount()
@@ -53,8 +55,10 @@ public final class APIServer: Sendable {
         store: PoolStore, settings: Settings = .init(), ingest: (any IngestControl)? = nil,
         opportunities: (any OpportunityProvider)? = nil, persistence: (any PersistenceStore)? = nil,
         snapshots: AccountSnapshotter? = nil, configNotes: [ConfigNote] = [], metrics: ServiceMetrics = ServiceMetrics(),
-        logger: Logger = Logger(label: "api"), clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+        logger: Logger = Logger(label: "api"), clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+        bus: (any BusStatusProvider)? = nil
     ) {
+        self.bus = bus
         self.store = store; self.settings = settings; self.ingest = ingest; self.opportunities = opportunities
         fanout = StreamFanout(store: store, opportunities: opportunities, metrics: metrics, clock: clock)
         self.persistence = persistence; self.snapshots = snapshots; self.configNotes = configNotes; self.metrics = metrics; self.logger = logger;
@@ -78,7 +82,7 @@ public final class APIServer: Sendable {
         HealthRoutes(
             store: store, ingest: ingest, opportunities: opportunities, persistence: persistence, snapshots: snapshots, configNotes: configNotes,
             startedAt: startedAt,
-            streamCount: streamCount, phase: startupPhase, clock: clock
+            streamCount: streamCount, phase: startupPhase, clock: clock, bus: bus
         ).register(on: router)
         DashboardRoutes().register(on: router)
         OpportunityRoutes(opportunities: opportunities, persistence: persistence).register(on: router)
@@ -89,7 +93,8 @@ public final class APIServer: Sendable {
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(
-                    byteBuffer: ByteBuffer(string: self.metrics.render(store: self.store, ingest: self.ingest, snapshots: self.snapshots?.status()))))
+                    byteBuffer: ByteBuffer(
+                        string: self.metrics.render(store: self.store, ingest: self.ingest, snapshots: self.snapshots?.status(), bus: self.bus))))
         }
         router.get("/v1/openapi.json") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))

@@ -74,7 +74,9 @@ public final class ServiceMetrics: @unchecked Sendable {
     }
 
     /// Refreshes the gauges that mirror current state, then renders everything.
-    public func render(store: PoolStore, ingest: (any IngestControl)?, snapshots: SnapshotHealth? = nil) -> String {
+    public func render(store: PoolStore, ingest: (any IngestControl)?, snapshots: SnapshotHealth? = nil, bus: (any BusStatusProvider)? = nil)
+        -> String
+    {
         var byStatus: [String: Int] = [:]
         for label in ["pending", "ok", "not_found", "wrong_owner", "unsupported", "stale", "error"] { byStatus[label] = 0 }
         let entries = store.entries()
@@ -148,6 +150,7 @@ public final class ServiceMetrics: @unchecked Sendable {
                     .set(sorted[sorted.count / 2])
             }
         }
+        if let bus { busGauges(bus.busStatus()) }
         return registry.emitToString()
     }
 }

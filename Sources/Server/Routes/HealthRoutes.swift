@@ -18,6 +18,7 @@ struct HealthRoutes {
     let streamCount: ClientCount
     let phase: StartupPhase
     let clock: @Sendable () -> Double
+    let bus: (any BusStatusProvider)?
 
     func register(on router: Router<some RequestContext>) {
         router.get("/v1/health") { _, _ in await self.health() }
@@ -31,10 +32,13 @@ struct HealthRoutes {
         let connections = ingest?.connections() ?? []
         let live = connections.filter { $0.state == .live }.count
         let ok = counts["ok", default: 0]
+        let links = bus?.busStatus() ?? []
+        // A shard whose NATS link is down still serves, but its followers are not being fed.
+        let busUp = links.allSatisfy { $0.state == "connected" }
         let status: String
         if entries.isEmpty || ok == 0 {
             status = counts["stale", default: 0] > 0 ? "stale" : "starting"
-        } else if ok == entries.count && (ingest == nil || live == connections.count) {
+        } else if ok == entries.count && (ingest == nil || live == connections.count) && busUp {
             status = "ok"
         } else {
             status = "degraded"
@@ -66,6 +70,7 @@ struct HealthRoutes {
             }
             database = .object(fields)
         }
+        let nats: JSONText = bus == nil ? .null : .array(links.map(BusJSON.link))
         return jsonResponse(
             .object([
                 ("status", .string(status)),
@@ -118,6 +123,7 @@ struct HealthRoutes {
                 ("router", router(opportunities?.routerStatus())),
                 ("stream_clients", J.int(streamCount.current)),
                 ("database", database),
+                ("nats", nats),
             ]))
     }
 
