@@ -35,9 +35,17 @@ public struct SwapInstructionPlan: Sendable {
         UInt64(UInt128(out) * UInt128(10_000 - max(0, min(10_000, slippageBps))) / 10_000)
     }
 
+    /// The input ceiling for a quoted exact-out input at `slippageBps` (ceil(in × (10000 + bps) / 10000),
+    /// capped at u64), as an ExactOut `/v1/quote`'s `otherAmountThreshold`.
+    public static func maximumIn(_ amountIn: UInt64, slippageBps: Int) -> UInt64 {
+        UInt64(min((UInt128(amountIn) * UInt128(10_000 + max(0, min(10_000, slippageBps))) + 9_999) / 10_000, UInt128(UInt64.max)))
+    }
+
+    /// `parallel`: the hops are the legs of a split route (each from the same input to the same
+    /// output), not a chain: a wSOL input is wrapped once for all of them.
     public static func build(
         hops: [Hop], user: Pubkey, wrapAndUnwrapSol: Bool, accounts: any AccountLookup, context: QuoteContext,
-        compactVariants: Bool = false
+        compactVariants: Bool = false, parallel: Bool = false
     ) throws -> SwapInstructionPlan {
         guard let first = hops.first else { throw SwapInstructionError.unsupported("a route needs at least one hop") }
         var setup: [Instruction] = [], swaps: [Instruction] = []
@@ -67,10 +75,12 @@ public struct SwapInstructionPlan: Sendable {
             let inProgram = programs[hop.inputMint] ?? ProgramIds.splToken, outProgram = programs[out] ?? ProgramIds.splToken
             if i == 0 && wrapAndUnwrapSol && hop.inputMint == wsol {
                 try create(wsol, inProgram)
-                let lamports: UInt64
-                switch hop.amount {
-                case let .exactIn(a, _): lamports = a
-                case let .exactOut(_, maxIn): lamports = maxIn
+                var lamports: UInt64 = 0
+                for h in parallel ? hops : [hop] {
+                    switch h.amount {
+                    case let .exactIn(a, _): lamports = lamports.addingReportingOverflow(a).partialValue
+                    case let .exactOut(_, maxIn): lamports = lamports.addingReportingOverflow(maxIn).partialValue
+                    }
                 }
                 let account = try ata(wsol, inProgram)
                 setup.append(TokenInstructions.systemTransfer(from: user, to: account, lamports: lamports))

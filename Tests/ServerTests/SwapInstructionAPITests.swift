@@ -67,6 +67,81 @@ final class SwapInstructionAPITests: XCTestCase {
         XCTAssertGreaterThan((o["computeUnitEstimate"] as? Int) ?? 0, 0)
     }
 
+    static func le(_ v: UInt64) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+
+    static func contains(_ data: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard data.count >= needle.count else { return false }
+        return (0...(data.count - needle.count)).contains { Array(data[$0..<$0 + needle.count]) == needle }
+    }
+
+    /// The wSOL wrap's system transfer (instruction 2, u64 lamports) among the setup instructions.
+    static func wrappedLamports(_ answer: [String: Any]) throws -> UInt64? {
+        let setup = try XCTUnwrap(answer["setupInstructions"] as? [[String: Any]])
+        for i in setup where i["programId"] as? String == "11111111111111111111111111111111" {
+            let d = [UInt8](try XCTUnwrap(Data(base64Encoded: try XCTUnwrap(i["data"] as? String))))
+            if d.count == 12 && d[0..<4] == [2, 0, 0, 0] { return d[4..<12].reversed().reduce(0) { $0 << 8 | UInt64($1) } }
+        }
+        return nil
+    }
+
+    /// An ExactOut quote becomes the programs' exact-out swaps: the requested output and the
+    /// slippage ceiling on the input are what the instruction carries, and the wrap is the ceiling.
+    func testExactOutQuoteGetsExactOutInstructions() async throws {
+        let out: UInt64 = 100_000_000
+        let r = try await HTTP.get(
+            "\(running.base)/v1/quote?inputMint=\(sol)&outputMint=\(usdc)&amount=\(out)&swapMode=ExactOut&slippageBps=75&onlyDirectRoutes=true")
+        XCTAssertEqual(r.status, 200, r.text)
+        let q = try r.object()
+        let ceiling = try XCTUnwrap(UInt64(q["otherAmountThreshold"] as? String ?? ""))
+        let inAmount = try XCTUnwrap(UInt64(q["inAmount"] as? String ?? ""))
+        XCTAssertGreaterThan(ceiling, inAmount)
+        let a = try await post("/v1/swap-instructions", ["quoteResponse": q, "userPublicKey": user, "wrapAndUnwrapSol": true])
+        XCTAssertEqual(a.status, 200, a.text)
+        let o = try a.object()
+        let swaps = try XCTUnwrap(o["swapInstructions"] as? [[String: Any]])
+        XCTAssertEqual(swaps.count, 1)
+        let data = [UInt8](try XCTUnwrap(Data(base64Encoded: try XCTUnwrap(swaps[0]["data"] as? String))))
+        XCTAssertTrue(Self.contains(data, Self.le(out)), "the exact output is in the instruction")
+        XCTAssertTrue(Self.contains(data, Self.le(ceiling)), "the input ceiling is in the instruction")
+        XCTAssertFalse(Self.contains(data, Self.le(inAmount)), "not an exact-in swap of the quoted input")
+        XCTAssertEqual(try Self.wrappedLamports(o), ceiling)
+        // The planner's own exact-out instruction for that pool, byte for byte.
+        let info = try XCTUnwrap((q["routePlan"] as? [[String: Any]])?.first?["swapInfo"] as? [String: Any])
+        let model = try XCTUnwrap(store.entry(try Pubkey(base58: try XCTUnwrap(info["ammKey"] as? String)))?.model)
+        let expected = try SwapInstructionPlan.build(
+            hops: [.init(model: model, inputMint: KnownMints.wsol, amount: .exactOut(amountOut: out, maximumAmountIn: ceiling))],
+            user: try Pubkey(base58: user), wrapAndUnwrapSol: true, accounts: StoreLookup(store: store), context: store.context())
+        XCTAssertEqual(data, expected.swaps[0].data)
+    }
+
+    /// A split quote becomes one swap per leg, side by side: each leg's own input, one wrap of the total.
+    func testSplitQuoteGetsOneSwapPerLeg() async throws {
+        let amount: UInt64 = 3_000_000_000_000
+        let q = try await quote(amount)
+        let plan = try XCTUnwrap(q["routePlan"] as? [[String: Any]])
+        XCTAssertGreaterThanOrEqual(plan.count, 2, "3,000 SOL splits over the bundled SOL/USDC pools")
+        XCTAssertEqual(plan.compactMap { $0["percent"] as? Int }.reduce(0, +), 100)
+        let a = try await post("/v1/swap-instructions", ["quoteResponse": q, "userPublicKey": user, "wrapAndUnwrapSol": true])
+        XCTAssertEqual(a.status, 200, a.text)
+        let o = try a.object()
+        let swaps = try XCTUnwrap(o["swapInstructions"] as? [[String: Any]])
+        XCTAssertEqual(swaps.count, plan.count)
+        for (leg, swap) in zip(plan, swaps) {
+            let info = try XCTUnwrap(leg["swapInfo"] as? [String: Any])
+            let legIn = try XCTUnwrap(UInt64(info["inAmount"] as? String ?? ""))
+            let data = [UInt8](try XCTUnwrap(Data(base64Encoded: try XCTUnwrap(swap["data"] as? String))))
+            XCTAssertTrue(Self.contains(data, Self.le(legIn)), "leg input \(legIn) is in its instruction")
+        }
+        XCTAssertEqual(try Self.wrappedLamports(o), amount)
+        // A split whose percents do not add up is refused.
+        var broken = q
+        var steps = plan
+        steps[0]["percent"] = 1
+        broken["routePlan"] = steps
+        let bad = try await post("/v1/swap-instructions", ["quoteResponse": broken, "userPublicKey": user])
+        XCTAssertEqual(bad.status, 400, bad.text)
+    }
+
     func testTwoHopQuote() async throws {
         let pump = "pumpCmXqMfrsAkQ5r49WcJnRayYRqmXz6ae8H7H9Dfn"
         let r = try await HTTP.get("\(running.base)/v1/quote?inputMint=\(sol)&outputMint=\(pump)&amount=1000000000")

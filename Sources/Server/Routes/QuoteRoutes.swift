@@ -57,8 +57,8 @@ struct QuoteRoutes {
         // ExactIn: the least output after slippage; ExactOut: the most input (ceil, capped at u64).
         let threshold =
             exactOut
-            ? UInt64(min((UInt128(route.inAmount) * UInt128(10_000 + slippage) + 9_999) / 10_000, UInt128(UInt64.max)))
-            : UInt64((UInt128(out) * UInt128(10_000 - slippage)) / 10_000)
+            ? SwapInstructionPlan.maximumIn(route.inAmount, slippageBps: slippage)
+            : SwapInstructionPlan.minimumOut(out, slippageBps: slippage)
         let slot = route.hops.map(\.quote).compactMap { store.entry($0.pool)?.lastSlot }.max() ?? 0
         let body: JSONText = .object([
             ("inputMint", J.key(input)), ("inAmount", J.u64(route.inAmount)),

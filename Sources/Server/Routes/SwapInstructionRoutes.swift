@@ -34,23 +34,30 @@ struct SwapInstructionRoutes {
     func swapInstructions(_ request: Request, logger: Logger) async throws -> Response {
         let body = try object(try await Body.collect(request, limit: Self.bodyLimit))
         guard let quote = body["quoteResponse"] as? [String: Any] else { throw APIError.badParam("quoteResponse", "missing (a /v1/quote answer)") }
-        if let mode = quote["swapMode"] as? String, mode != "ExactIn" {
-            throw APIError.badParam("quoteResponse.swapMode", "only ExactIn quotes are supported")
-        }
+        let mode = quote["swapMode"] as? String ?? "ExactIn"
+        guard mode == "ExactIn" || mode == "ExactOut" else { throw APIError.badParam("quoteResponse.swapMode", "expected ExactIn or ExactOut") }
         guard let plan = quote["routePlan"] as? [[String: Any]], !plan.isEmpty else {
             throw APIError.badParam("quoteResponse.routePlan", "expected a non-empty array")
         }
+        var percents: [Int] = []
         let legs = try plan.enumerated().map { i, step in
             guard let info = step["swapInfo"] as? [String: Any] else { throw APIError.badParam("quoteResponse.routePlan[\(i)].swapInfo", "missing") }
-            if let p = step["percent"] as? Int, p != 100 {
-                throw APIError.badParam("quoteResponse.routePlan[\(i)].percent", "split routes are not supported here")
-            }
+            let p = step["percent"] as? Int ?? 100
+            guard (1...100).contains(p) else { throw APIError.badParam("quoteResponse.routePlan[\(i)].percent", "expected 1…100") }
+            percents.append(p)
             return try leg(info, pool: "ammKey", path: "quoteResponse.routePlan[\(i)].swapInfo")
+        }
+        // A split route: legs side by side (percent of the input each, 100 in all), not a chain.
+        let split = percents.contains { $0 != 100 }
+        if split {
+            guard percents.reduce(0, +) == 100, mode == "ExactIn" else {
+                throw APIError.badParam("quoteResponse.routePlan", "a split route's percents must add up to 100 (ExactIn only)")
+            }
         }
         let slippage = try int(body["slippageBps"] ?? quote["slippageBps"], "slippageBps", default: 50)
         return try answer(
             legs: legs, contextSlot: try u64(quote["contextSlot"], "quoteResponse.contextSlot"), body: body, slippageBps: slippage,
-            logger: logger)
+            exactOut: mode == "ExactOut", split: split, logger: logger)
     }
 
     func opportunityInstructions(_ request: Request, logger: Logger) async throws -> Response {
@@ -64,7 +71,13 @@ struct SwapInstructionRoutes {
         return try answer(legs: legs, contextSlot: try u64(o["slot"], "opportunity.slot"), body: body, slippageBps: slippage, logger: logger)
     }
 
-    func answer(legs: [Leg], contextSlot: UInt64, body: [String: Any], slippageBps: Int, logger: Logger) throws -> Response {
+    /// `exactOut`: every hop buys exactly its quoted output with the program's exact-out swap (the
+    /// first hop may spend its input plus the slippage, later hops exactly what the previous one
+    /// delivers); `split`: the legs share input and output and each takes the slippage.
+    func answer(
+        legs: [Leg], contextSlot: UInt64, body: [String: Any], slippageBps: Int, exactOut: Bool = false, split: Bool = false,
+        logger: Logger
+    ) throws -> Response {
         guard let userText = body["userPublicKey"] as? String else { throw APIError.badParam("userPublicKey", "missing (base58)") }
         let user = try APIServer.pubkey(userText, "userPublicKey")
         let wrap = try bool(body["wrapAndUnwrapSol"], "wrapAndUnwrapSol", default: true)
@@ -72,7 +85,11 @@ struct SwapInstructionRoutes {
         let context = store.context()
         var hops: [SwapInstructionPlan.Hop] = []
         for (i, l) in legs.enumerated() {
-            if i > 0 && l.inputMint != legs[i - 1].outputMint || i > 0 && l.inAmount != legs[i - 1].outAmount {
+            if split {
+                if l.inputMint != legs[0].inputMint || l.outputMint != legs[0].outputMint {
+                    throw APIError.badParam("route", "split leg \(i) does not share the first leg's input and output mints")
+                }
+            } else if i > 0 && l.inputMint != legs[i - 1].outputMint || i > 0 && l.inAmount != legs[i - 1].outAmount {
                 throw APIError.badParam("route", "hop \(i) does not take the previous hop's output")
             }
             guard let entry = store.entry(l.pool), let model = entry.model else {
@@ -82,20 +99,36 @@ struct SwapInstructionRoutes {
                 throw stale("pool \(l.pool) changed at slot \(entry.lastSlot), after the quote's slot \(contextSlot)", logger)
             }
             let q: Quote
-            do { q = try model.quote(amountIn: l.inAmount, inputMint: l.inputMint, context: context) } catch let e as QuoteError {
+            do {
+                q =
+                    exactOut
+                    ? try model.quoteExactOut(amountOut: l.outAmount, inputMint: l.inputMint, context: context)
+                    : try model.quote(amountIn: l.inAmount, inputMint: l.inputMint, context: context)
+            } catch let e as QuoteError {
                 throw stale("pool \(l.pool) cannot fill the hop now: \(e)", logger)
             }
             if q.outputMint != l.outputMint { throw APIError.badParam("route", "hop \(i) output mint is not the pool's other mint") }
-            if q.partial != nil || q.amountOut != l.outAmount {
-                throw stale("pool \(l.pool) now pays \(q.amountOut) for \(l.inAmount), the quote said \(l.outAmount)", logger)
+            if q.partial != nil || q.amountOut != l.outAmount || q.amountIn != l.inAmount {
+                throw stale("pool \(l.pool) now swaps \(q.amountIn) for \(q.amountOut), the quote said \(l.inAmount) for \(l.outAmount)", logger)
             }
-            // Every hop but the last must deliver the next hop's input exactly; the last takes the slippage.
-            let floor = i == legs.count - 1 ? SwapInstructionPlan.minimumOut(q.amountOut, slippageBps: slippageBps) : q.amountOut
-            hops.append(.init(model: model, inputMint: l.inputMint, amount: .exactIn(amountIn: l.inAmount, minimumAmountOut: floor)))
+            let amount: SwapAmount
+            if exactOut {
+                let ceiling = i == 0 ? SwapInstructionPlan.maximumIn(l.inAmount, slippageBps: slippageBps) : l.inAmount
+                amount = .exactOut(amountOut: l.outAmount, maximumAmountIn: ceiling)
+            } else {
+                // Every hop of a chain but the last must deliver the next hop's input exactly; the last
+                // (and every leg of a split) takes the slippage.
+                let last = split || i == legs.count - 1
+                amount = .exactIn(
+                    amountIn: l.inAmount, minimumAmountOut: last ? SwapInstructionPlan.minimumOut(q.amountOut, slippageBps: slippageBps) : q.amountOut
+                )
+            }
+            hops.append(.init(model: model, inputMint: l.inputMint, amount: amount))
         }
         do {
             let plan = try SwapInstructionPlan.build(
-                hops: hops, user: user, wrapAndUnwrapSol: wrap, accounts: StoreAccounts(store: store), context: context)
+                hops: hops, user: user, wrapAndUnwrapSol: wrap, accounts: StoreAccounts(store: store), context: context,
+                compactVariants: compact, parallel: split)
             return jsonResponse(plan.json(contextSlot: contextSlot))
         } catch let e as SwapInstructionError {
             metrics.swapInstructionRefusals.increment()
