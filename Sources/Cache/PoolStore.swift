@@ -238,12 +238,16 @@ public final class PoolStore: @unchecked Sendable {
                 }
             }
             let now = model.accountsToWatch()
-            if now != entry.watched && Set(now) != Set(entry.watched) {
-                // Accounts no longer needed (array set moved): stop reading them.
-                for key in Set(entry.watched).subtracting(now) {
-                    readers[key]?.remove(poolKey)
-                    if readers[key]?.isEmpty == true { readers.removeValue(forKey: key); accounts.removeValue(forKey: key) }
+            if now != entry.watched {
+                if Set(now) != Set(entry.watched) {
+                    // Accounts no longer needed (array set moved): stop reading them.
+                    for key in Set(entry.watched).subtracting(now) {
+                        readers[key]?.remove(poolKey)
+                        if readers[key]?.isEmpty == true { readers.removeValue(forKey: key); accounts.removeValue(forKey: key) }
+                    }
                 }
+                // The model's order, not the order accounts happened to arrive in: two caches fed the
+                // same accounts list a pool's watched accounts alike (/v1/pools/:id, a NATS follower).
                 entry.watched = now
             }
             result.watchSetChanged = result.watchSetChanged || (before != entry.watched && Set(before) != Set(entry.watched))

@@ -15,8 +15,7 @@ public struct DexDescriptor: Sendable {
     public let poolDataSize: Int?
     /// Where the pool account stores its two mints (A, B), for `memcmp` discovery.
     public let mintOffsets: (a: Int, b: Int)
-    /// Offsets in the pool account of accounts the pool owns outright (vaults, DAMM v1 LP, the DLMM
-    /// oracle): a simulated clone gets its own copies.
+    /// Offsets in the pool account of token accounts the pool owns outright (vaults, DAMM v1 LP).
     public let ownedAccountOffsets: [Int]
     /// True when the price moves with token-account balances alone (constant-product vault pools),
     /// false when it lives in the pool account (concentrated liquidity, bins, DAMM v2).
@@ -61,13 +60,18 @@ public struct DexDescriptor: Sendable {
 }
 
 /// A dependent account whose address follows from its pool's: the template's bytes, where the pool
-/// key sits in them, and how the address is derived from a pool address.
+/// key sits in them (nil: nowhere), where the pool names it (nil: it does not, the address is a
+/// PDA), and how the address is derived from a pool address.
 public struct DerivedAccount: Sendable {
     public let template: AccountData
-    public let poolFieldOffset: Int
+    public let poolFieldOffset: Int?
+    public let poolPointerOffset: Int?
     public let address: @Sendable (Pubkey) -> Pubkey?
-    public init(template: AccountData, poolFieldOffset: Int, address: @escaping @Sendable (Pubkey) -> Pubkey?) {
-        self.template = template; self.poolFieldOffset = poolFieldOffset; self.address = address
+    public init(
+        template: AccountData, poolFieldOffset: Int?, poolPointerOffset: Int? = nil, address: @escaping @Sendable (Pubkey) -> Pubkey?
+    ) {
+        self.template = template; self.poolFieldOffset = poolFieldOffset; self.poolPointerOffset = poolPointerOffset
+        self.address = address
     }
 
     /// A PDA of `seeds(pool)` under `program`, when `accounts` holds it for this pool.

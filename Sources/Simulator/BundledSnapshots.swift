@@ -77,17 +77,18 @@ public enum PoolCloner {
                 w.put(owned.address, at: offset)
                 out.append(owned)
             }
-            pool.data = w.bytes
-            out.append(pool)
             for d in recipe.derived {
                 guard let key = d.address(pool.address) else { continue }
                 var copy = d.template
                 copy.address = key
                 var dw = ByteWriter(copy.data)
-                dw.put(pool.address, at: d.poolFieldOffset)
+                if let at = d.poolFieldOffset { dw.put(pool.address, at: at) }
                 copy.data = dw.bytes
+                if let at = d.poolPointerOffset { w.put(key, at: at) }
                 out.append(copy)
             }
+            pool.data = w.bytes
+            out.append(pool)
         }
         return out
     }

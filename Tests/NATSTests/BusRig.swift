@@ -140,7 +140,10 @@ enum BusChecks {
                     out.append("\(key.short): follower slot \(a?.slot ?? 0), publisher \(b?.slot ?? 0)")
                 }
             }
-            if e.watched != p.watched { out.append("\(e.address.short): watch lists differ") }
+            if e.watched != p.watched {
+                let only = Set(e.watched).symmetricDifference(p.watched).map(\.short).sorted()
+                out.append("\(e.address.short) (\(e.model?.dex.rawValue ?? "?")): watch lists differ in \(only): \(e.watched.map(\.short)) vs \(p.watched.map(\.short))")
+            }
             // With several shards, an account two of them hold (a mint) is the newest of both here,
             // so the pool's slot range may be later than on its own shard; everything else is equal.
             let drop: Set<String> = publishers.count > 1 ? ["updates", "age_ms", "slot", "slot_spread"] : ["updates", "age_ms"]

@@ -10,7 +10,7 @@ extension DexDescriptor {
     public static let meteoraDlmm = DexDescriptor(
         kind: .meteoraDlmm, program: ProgramIds.meteoraDlmm,
         poolTypeAliases: ["meteora_dlmm", "dlmm", "meteora-dlmm"],
-        poolDataSize: 904, mintOffsets: (88, 120), ownedAccountOffsets: [152, 184, 552], priceInTokenAccounts: false,
+        poolDataSize: 904, mintOffsets: (88, 120), ownedAccountOffsets: [152, 184], priceInTokenAccounts: false,
         model: MeteoraDlmmPool.self,
         layouts: [MeteoraDlmmLbPair.self, MeteoraDlmmBinArray.self, MeteoraDlmmBitmapExtension.self, MeteoraDlmmOracle.self],
         programAccountKinds: [
@@ -29,6 +29,14 @@ extension DexDescriptor {
             }
             if let ext = byKey[MeteoraDlmm.bitmapExtensionAddress(pool: pool.address)] {
                 out.append(DerivedAccount(template: ext, poolFieldOffset: 8) { MeteoraDlmm.bitmapExtensionAddress(pool: $0) })
+            }
+            // The oracle (named by the pair @552; the program's PDA ["oracle", lb_pair]): every swap
+            // writes it, so a clone needs its own.
+            if let key = try? ByteReader(pool.data).pubkey(552), let oracle = byKey[key], MeteoraDlmmOracle.matches(oracle) {
+                out.append(
+                    DerivedAccount(template: oracle, poolFieldOffset: nil, poolPointerOffset: 552) {
+                        ProgramAddress.find(seeds: [Array("oracle".utf8), $0.bytes], programId: ProgramIds.meteoraDlmm)?.0
+                    })
             }
             return out
         })
