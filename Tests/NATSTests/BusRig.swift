@@ -142,7 +142,9 @@ enum BusChecks {
             }
             if e.watched != p.watched {
                 let only = Set(e.watched).symmetricDifference(p.watched).map(\.short).sorted()
-                out.append("\(e.address.short) (\(e.model?.dex.rawValue ?? "?")): watch lists differ in \(only): \(e.watched.map(\.short)) vs \(p.watched.map(\.short))")
+                out.append(
+                    "\(e.address.short) (\(e.model?.dex.rawValue ?? "?")): watch lists differ in \(only): "
+                        + "\(e.watched.map(\.short)) vs \(p.watched.map(\.short))")
             }
             // With several shards, an account two of them hold (a mint) is the newest of both here,
             // so the pool's slot range may be later than on its own shard; everything else is equal.
