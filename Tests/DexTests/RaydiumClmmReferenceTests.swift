@@ -93,20 +93,26 @@ final class RaydiumClmmReferenceTests: XCTestCase {
         return (poolAccount, others)
     }
 
+    /// The scenario's pool with every account applied, plus an empty bitmap extension (the search
+    /// past the pool's own bitmap, tick spacing < 15, finds nothing).
+    static func model(_ s: [String: Any]) throws -> RaydiumClmmPool {
+        let (poolAccount, others) = try accounts(s)
+        var model = try RaydiumClmmPool(pool: poolAccount)
+        for a in others { XCTAssertTrue(try model.apply(a)) }
+        var ext = ByteWriter([UInt8](repeating: 0, count: 1832))
+        put(&ext, hex: "3c9624db61808b99", at: 0)
+        ext.put(pool, at: 8)
+        XCTAssertTrue(try model.apply(AccountData(address: model.bitmapExtensionAddress, owner: ProgramIds.raydiumClmm, data: ext.bytes)))
+        return model
+    }
+
     func testAgainstProgramSourceVectors() throws {
         let data = try Data(contentsOf: Self.vectorsURL)
         let vectors = try JSONSerialization.jsonObject(with: data) as! [[String: Any]]
         XCTAssertGreaterThan(vectors.count, 100)
         var compared = 0, dynamic = 0, limitOrders = 0, feeOnOutput = 0
         for (i, s) in vectors.enumerated() {
-            let (poolAccount, others) = try Self.accounts(s)
-            var model = try RaydiumClmmPool(pool: poolAccount)
-            for a in others { XCTAssertTrue(try model.apply(a)) }
-            // An empty bitmap extension: the search past the pool's own bitmap (ts < 15) finds nothing.
-            var ext = ByteWriter([UInt8](repeating: 0, count: 1832))
-            Self.put(&ext, hex: "3c9624db61808b99", at: 0)
-            ext.put(Self.pool, at: 8)
-            XCTAssertTrue(try model.apply(AccountData(address: model.bitmapExtensionAddress, owner: ProgramIds.raydiumClmm, data: ext.bytes)))
+            let model = try Self.model(s)
             let zeroForOne = (s["zero_for_one"] as! NSNumber).boolValue
             let amountIn = (s["amount_in"] as! NSNumber).uint64Value
             let ctx = QuoteContext(now: (s["now"] as! NSNumber).int64Value)
@@ -176,13 +182,7 @@ final class RaydiumClmmReferenceTests: XCTestCase {
             let i = (r["vector"] as! NSNumber).intValue
             let s = vectors[i]
             XCTAssertTrue(r["agrees"] as! Bool, "vector \(i): the program disagrees with the source-computed result")
-            let (poolAccount, others) = try Self.accounts(s)
-            var model = try RaydiumClmmPool(pool: poolAccount)
-            for a in others { XCTAssertTrue(try model.apply(a)) }
-            var ext = ByteWriter([UInt8](repeating: 0, count: 1832))
-            Self.put(&ext, hex: "3c9624db61808b99", at: 0)
-            ext.put(Self.pool, at: 8)
-            XCTAssertTrue(try model.apply(AccountData(address: model.bitmapExtensionAddress, owner: ProgramIds.raydiumClmm, data: ext.bytes)))
+            let model = try Self.model(s)
             let zeroForOne = (s["zero_for_one"] as! NSNumber).boolValue
             let amountIn = (s["amount_in"] as! NSNumber).uint64Value
             let quote = Result { try model.quote(amountIn: amountIn, inputMint: zeroForOne ? model.mintA : model.mintB, context: QuoteContext()) }
