@@ -60,7 +60,8 @@ final class FirstRunProgressTests: XCTestCase {
         }
         let validation = try XCTUnwrap(seen["validation"] as? [String: Any], "no validation progress in /v1/health")
         let settled = try XCTUnwrap(validation["settled"] as? Int)
-        XCTAssertTrue([1_000, 2_000].contains(settled), "settled a slice at a time: \(settled)")
+        // A slice's pools are marked one by one, so a poll may land inside a slice.
+        XCTAssertTrue((1..<2_500).contains(settled), "settled before the end: \(settled)")
         XCTAssertEqual(validation["total"] as? Int, 2_500)
         XCTAssertEqual(seen["phase"] as? String, "validating \(settled)/2500")
         let rate = try XCTUnwrap(validation["per_second"] as? Double)
