@@ -156,18 +156,25 @@ public final class NATSClient: @unchecked Sendable {
             fail(pong, after: options.connectTimeoutSeconds, "CONNECT to \(endpoint)", on: channel.eventLoop)
             var hello = NATSEncoder.connect(connectJSON()) + NATSEncoder.ping
             // Subscriptions are re-sent before anything else is written on the new connection.
-            let resubscribe = lock.withLock { subscriptions.map { NATSEncoder.sub(subject: $0.value.subject, sid: $0.key) } }
+            let (resubscribe, resent) = lock.withLock {
+                (subscriptions.map { NATSEncoder.sub(subject: $0.value.subject, sid: $0.key) }, Set(subscriptions.keys))
+            }
             hello += resubscribe.joined()
             hello += NATSEncoder.sub(subject: inbox + ".*", sid: Self.inboxSid)
             try await channel.writeAndFlush(channel.allocator.buffer(bytes: hello)).get()
             try await pong.futureResult.get()
-            lock.withLock {
+            let missed = lock.withLock { () -> Bool in
                 self.channel = channel; state = .connected; stats.connects += 1; stats.server = endpoint.description
-                outbox = []; flushScheduled = false
+                // A subscription made while this connection was being set up missed both the list
+                // above and the wire (`subscribe` found no connection): it goes out first now.
+                outbox = subscriptions.filter { !resent.contains($0.key) }.flatMap { NATSEncoder.sub(subject: $0.value.subject, sid: $0.key) }
+                flushScheduled = !outbox.isEmpty
                 for u in serverInfo.connectURLs {
                     if let e = try? NATSEndpoint(url: u), !endpoints.contains(e) { endpoints.append(e) }
                 }
+                return flushScheduled
             }
+            if missed { channel.eventLoop.execute { self.drain(channel) } }
             logger.info("nats: connected to \(endpoint) (\(serverInfo.serverName), \(serverInfo.version))")
             return channel
         } catch {

@@ -23,9 +23,12 @@ public struct NATSHeaders: Sendable, Equatable {
 
     public mutating func append(_ key: String, _ value: String) { fields.append((key, value)) }
 
-    /// The block as sent in `HPUB` (values must not hold CR or LF; callers pass numbers and names).
+    /// The block as sent in `HPUB` (values must not hold CR or LF; callers pass numbers and names);
+    /// a status, when set, goes on the version line as the server writes it.
     public var encoded: [UInt8] {
-        var s = "NATS/1.0\r\n"
+        var s = "NATS/1.0"
+        if let status { s += " \(status)" + (statusDescription.map { " \($0)" } ?? "") }
+        s += "\r\n"
         for (k, v) in fields { s += "\(k): \(v)\r\n" }
         s += "\r\n"
         return Array(s.utf8)

@@ -42,6 +42,7 @@ public final class NATSAccountSource: AccountSource, BusStatusProvider, @uncheck
     private var caughtUp = false
     private var generation = 0
     private var deliverSid: String?
+    private var deliverSubject: String?
     private var expectedConsumerSeq: UInt64 = 1
     private var lastConsumerActivity = 0.0
     private var book: ShardBook
@@ -105,7 +106,9 @@ public final class NATSAccountSource: AccountSource, BusStatusProvider, @uncheck
             let old = lock.withLock { deliverSid }
             if let old { client.unsubscribe(old) }
             let sid = client.subscribe(deliver) { [weak self] m in self?.delivered(m, generation: gen) }
-            lock.withLock { deliverSid = sid }
+            lock.withLock {
+                deliverSid = sid; deliverSubject = deliver
+            }
             do {
                 let pending = try await JetStream(client: client).createOrderedConsumer(
                     stream: settings.stream, filter: subjects.accounts, deliverTo: deliver, heartbeatSeconds: heartbeatSeconds)
@@ -134,9 +137,20 @@ public final class NATSAccountSource: AccountSource, BusStatusProvider, @uncheck
         let now = ProcessInfo.processInfo.systemUptime
         guard lock.withLock({ gen == generation }) else { return }
         if m.status == 100 {
-            lock.withLock { lastConsumerActivity = now }
             // Flow control asks for an (empty) answer on its reply subject; idle heartbeats have none.
             if let reply = m.replyTo { client.publish(reply, payload: []) }
+            // An idle heartbeat names the consumer's last delivered sequence: one we never saw means
+            // messages were lost (a connection's subscription gap, a dropped frame) with nothing after
+            // them to show the gap, as nats.go's ordered consumer checks (`checkForSequenceMismatch`).
+            let behind = lock.withLock { () -> Bool in
+                lastConsumerActivity = now
+                guard let last = m.headers?["Nats-Last-Consumer"].flatMap(UInt64.init) else { return false }
+                return last != expectedConsumerSeq - 1
+            }
+            if behind {
+                let seen = lock.withLock { expectedConsumerSeq - 1 }
+                resetConsumer("heartbeat names consumer sequence \(m.headers?["Nats-Last-Consumer"] ?? ""), \(seen) seen")
+            }
             return
         }
         guard let meta = m.replyTo.flatMap(JetStreamDelivery.init(replyTo:)) else {
@@ -322,4 +336,7 @@ public final class NATSAccountSource: AccountSource, BusStatusProvider, @uncheck
 
     /// Consumer re-creations since start (gaps, silent consumers).
     public var consumerResetCount: UInt64 { lock.withLock { consumerResets } }
+
+    /// Where the current consumer delivers (nil before the first one).
+    public var consumerDeliverSubject: String? { lock.withLock { deliverSubject } }
 }

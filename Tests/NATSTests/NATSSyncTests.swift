@@ -112,6 +112,35 @@ final class NATSSyncTests: XCTestCase {
         }
     }
 
+    func testHeartbeatNamingAnUnseenSequenceRecreatesTheConsumer() async throws {
+        try await withRig("s6") { rig in
+            let server = rig.server, sim = rig.sim, shard = rig.shard
+            let follower = try XCTUnwrap(rig.follower), source = try XCTUnwrap(rig.follower?.follower)
+            try await BusChecks.assertFollowerEqualsPublishers(follower, [shard], sim: sim)
+            // Idle now: the server's own heartbeats (every 0.5 s) name what was delivered, so none resets.
+            try await sim.control("simulatorPause")
+            let idleBefore = source.consumerResetCount
+            try await Task.sleep(nanoseconds: 2_000_000_000)
+            XCTAssertEqual(source.consumerResetCount, idleBefore, "real heartbeats must not reset the consumer")
+            // A heartbeat that names a later sequence than the follower saw: messages were lost with
+            // nothing after them to show it; the follower must start again from the stream.
+            let deliver = try XCTUnwrap(source.consumerDeliverSubject)
+            let forger = try NATSClient(options: NATSClientOptions(urls: [server.url]), logger: BusNode.logger)
+            let forgerTask = Task { try await forger.run() }
+            defer { forgerTask.cancel() }
+            let up = await SimulatorHarness.eventually(timeout: 10) { forger.currentState == .connected }
+            XCTAssertTrue(up)
+            let beat = NATSHeaders(
+                [("Nats-Last-Consumer", "100000000"), ("Nats-Last-Stream", "100000000")], status: 100, statusDescription: "Idle Heartbeat")
+            XCTAssertTrue(forger.publish(deliver, headers: beat, payload: []))
+            let reset = await SimulatorHarness.eventually(timeout: 10) { source.consumerResetCount > idleBefore }
+            XCTAssertTrue(reset, "a heartbeat ahead of what was delivered did not re-create the consumer")
+            try await sim.control("simulatorResume")
+            try await Task.sleep(nanoseconds: 1_000_000_000)
+            try await BusChecks.assertFollowerEqualsPublishers(follower, [shard], sim: sim)
+        }
+    }
+
     func testSilentShardGoesStaleWithinTheDeadlineAndComesBack() async throws {
         try await withRig("s4") { rig in
             let server = rig.server, sim = rig.sim, pools = rig.pools, shard = rig.shard
